@@ -1,0 +1,47 @@
+# ctportal — two commands on a fresh machine:
+#   make run    set everything up and serve the portal with demo data on http://127.0.0.1:5000
+#   make test   set everything up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-test serve-prod bench clean-instance demo-code
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	scripts/system-packages.sh run
+
+setup-test: $(VENV)/.installed
+	scripts/system-packages.sh test
+
+run: setup
+	CTPORTAL_ENV=development $(FLASK) init-db
+	CTPORTAL_ENV=development $(FLASK) seed-demo
+	CTPORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-like: gunicorn with 4 workers, PostgreSQL and Redis on this machine, a separate job worker.
+serve-prod: setup
+	scripts/serve-prod.sh
+
+bench: setup-test
+	$(BIN)/python -m bench.pdf_compile
+
+demo-code:
+	@CTPORTAL_ENV=development $(FLASK) demo-code $(EMAIL)
+
+clean-instance:
+	rm -rf instance/ctportal.sqlite3* instance/jobs.sqlite3* instance/files

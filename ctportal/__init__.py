@@ -1,0 +1,64 @@
+"""ctportal: the reporting portal for the Joint Action Plan on Counter-Terrorism for the Western Balkans."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from ctportal import config as config_module
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_module.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.from_environment())
+    if test_config is not None:
+        app.config.update(test_config)
+    config_module.finish(app.config, Path(app.instance_path))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    from ctportal import logs
+    logs.init_logging(app)
+
+    from ctportal.database import init_database
+    from ctportal.extensions import csrf, limiter, login_manager, migrate
+    from ctportal.models.base import db
+
+    init_database(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from ctportal import auth_session
+    auth_session.init_login(app, login_manager)
+
+    from ctportal.security import init_security_headers
+    init_security_headers(app)
+
+    from ctportal import templating
+    templating.init_templating(app)
+
+    from ctportal.views import register_blueprints
+    register_blueprints(app)
+
+    from ctportal.views.errors import register_error_handlers
+    register_error_handlers(app)
+
+    from ctportal import cli
+    cli.register(app)
+
+    from ctportal import jobs
+    jobs.init_jobs(app)
+
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+
+    return app

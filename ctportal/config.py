@@ -1,0 +1,160 @@
+"""Configuration: defaults here, then instance/config.py, then CTPORTAL_* environment variables.
+
+Every setting below can be given as an environment variable with the CTPORTAL_ prefix
+(CTPORTAL_MAX_UPLOAD_MB=50). DATABASE_URL and REDIS_URL are also read without the prefix,
+as hosting platforms set them. Values from the environment are converted to the type of
+the default (int, bool, float); the README lists and explains them.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class Defaults:
+    # "production" (the default, strict), "development" (make run) or "testing".
+    ENV = "production"
+    SECRET_KEY = ""
+    # Empty: SQLite at instance/ctportal.sqlite3.
+    DATABASE_URL = ""
+    # Empty: no Redis. When set, rate limits and the job queue use it.
+    REDIS_URL = ""
+    # Where uploaded documents and compiled PDFs live; empty: instance/files.
+    STORAGE_DIR = ""
+    BASE_URL = "http://127.0.0.1:5000"
+    SITE_NAME = "CT Western Balkans reporting portal"
+
+    # Uploads
+    MAX_UPLOAD_MB = 25
+    # Largest total uncompressed size and compression ratio accepted inside office files.
+    MAX_UNZIPPED_MB = 200
+    MAX_ZIP_RATIO = 100
+
+    # Sessions
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
+    # "auto": secure cookies in production, plain in development (http://127.0.0.1).
+    SECURE_COOKIES = "auto"
+
+    # Sign-in throttling
+    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
+    LOCKOUT_THRESHOLD = 8
+    LOCKOUT_MINUTES = 15
+    INVITE_VALID_HOURS = 72
+    RESET_VALID_MINUTES = 60
+    TOTP_ISSUER = "ctportal"
+
+    # Mail: "console" (development: log and keep in the outbox page) or "smtp".
+    MAIL_BACKEND = "console"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_STARTTLS = False
+    MAIL_SENDER = "ctportal@localhost"
+
+    # Background jobs (Huey): "embedded" runs a worker thread inside the web process on
+    # SQLite storage; "redis" uses REDIS_URL and a separate `flask jobs-worker` process;
+    # "immediate" runs jobs synchronously (tests).
+    JOBS_MODE = "embedded"
+    JOB_WORKERS = 2
+
+    # PDF rendering
+    PDF_RENDER_TIMEOUT_SECONDS = 600
+    PDF_RENDER_MEMORY_MB = 1500
+    PDF_PARALLEL_PARTS = 2
+
+    # Logging: "text" or "json" (one JSON object per line on stdout)
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # Trust X-Forwarded-* from this many proxies (0: none).
+    PROXY_COUNT = 0
+
+
+def _convert(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def from_environment(defaults: type = Defaults, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings the environment overrides, converted to the defaults' types."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for name in dir(defaults):
+        if not name.isupper():
+            continue
+        default = getattr(defaults, name)
+        for var in (f"CTPORTAL_{name}",) + ((name,) if name in ("DATABASE_URL", "REDIS_URL") else ()):
+            if var in environ:
+                try:
+                    found[name] = _convert(environ[var], default)
+                except ValueError as exc:
+                    raise RuntimeError(f"Setting {var}: {exc}") from None
+                break
+    return found
+
+
+def finish(config: dict[str, Any], instance_path: Path) -> None:
+    """Derive the settings that depend on others, and refuse an unsafe production set-up."""
+    env = config["ENV"]
+    if env not in ("production", "development", "testing"):
+        raise RuntimeError(f"CTPORTAL_ENV must be production, development or testing, not {env!r}")
+
+    if not config.get("SECRET_KEY"):
+        if env == "production":
+            raise RuntimeError(
+                "No SECRET_KEY: set CTPORTAL_SECRET_KEY (at least 32 random characters) or "
+                "SECRET_KEY in instance/config.py. The portal does not start without one.")
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    elif env == "production" and len(config["SECRET_KEY"]) < 32:
+        raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters.")
+
+    url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'ctportal.sqlite3'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+    storage = Path(config.get("STORAGE_DIR") or instance_path / "files")
+    config["STORAGE_DIR"] = str(storage)
+    config["MAX_CONTENT_LENGTH"] = (config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
+    config["RATELIMIT_HEADERS_ENABLED"] = False
+
+    secure = str(config["SECURE_COOKIES"]).lower()
+    config["SECURE_COOKIES"] = env == "production" if secure == "auto" else secure in ("1", "true", "yes", "on")
+    config["SESSION_COOKIE_SECURE"] = config["SECURE_COOKIES"]
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_NAME"] = "ctportal_session"
+    config["REMEMBER_COOKIE_DURATION"] = 0
+    config["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
+    config["WTF_CSRF_SSL_STRICT"] = config["SECURE_COOKIES"]
+    config["TESTING"] = env == "testing"
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Development only: make a key once and keep it in instance/, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

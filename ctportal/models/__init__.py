@@ -1,0 +1,16 @@
+"""All models, one module per aggregate; importing this package registers every table."""
+from ctportal.models.base import db, utcnow  # noqa: F401
+from ctportal.models.plan import (  # noqa: F401
+    Action, ActorGroup, FollowUpProcess, Footnote, FootnoteRef, LeadIn, Objective, PlanVersion)
+from ctportal.models.accounts import (  # noqa: F401
+    AccountToken, LoginSession, Party, PartyKind, RecoveryCode, Role, TokenPurpose, User)
+from ctportal.models.rounds import DeadlineExtension, PriorityAction, Round, RoundState  # noqa: F401
+from ctportal.models.reports import (  # noqa: F401
+    Assessment, Entry, EntryKind, EntryReview, EntryStatus, LegalAct, Measure, Report, ReportEvent,
+    ReportState, Revision, Verdict)
+from ctportal.models.documents import Document, RevisionDocument, Sensitivity  # noqa: F401
+from ctportal.models.comments import (  # noqa: F401
+    Comment, Notification, OutgoingMail, ReminderSent, Visibility)
+from ctportal.models.audit import AuditEvent  # noqa: F401
+from ctportal.models.compiled import (  # noqa: F401
+    CompiledReport, CompiledReportRevision, CompileState, RenderedPart)

@@ -1,0 +1,172 @@
+"""Parties, users, sign-in sessions, one-time tokens and recovery codes."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy import orm as so
+
+from ctportal.models.base import db, enum_column, utcnow
+
+
+class PartyKind(enum.Enum):
+    wb_partner = "wb_partner"   # a Western Balkans partner
+    eu = "eu"                   # the Commission, Europol, Eurojust
+
+    @property
+    def title(self) -> str:
+        return {"wb_partner": "Western Balkans partner", "eu": "EU side"}[self.value]
+
+
+class Role(enum.Enum):
+    contributor = "contributor"
+    coordinator = "coordinator"
+    eu_reporter = "eu_reporter"
+    reviewer = "reviewer"
+    secretariat = "secretariat"
+    admin = "admin"
+
+    @property
+    def title(self) -> str:
+        return {
+            "contributor": "Partner contributor",
+            "coordinator": "Partner coordinator",
+            "eu_reporter": "EU reporter",
+            "reviewer": "Commission reviewer",
+            "secretariat": "Secretariat",
+            "admin": "Administrator",
+        }[self.value]
+
+    @property
+    def is_party_role(self) -> bool:
+        """Roles whose holder belongs to exactly one party and reports for it."""
+        return self in (Role.contributor, Role.coordinator, Role.eu_reporter)
+
+    @property
+    def is_commission(self) -> bool:
+        """Roles that act for the Commission over every party's reports."""
+        return self in (Role.reviewer, Role.secretariat, Role.admin)
+
+
+class Party(db.Model):
+    __tablename__ = "party"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(8), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(100))
+    # The name in the party's own language and script, shown beside the English one.
+    native_name: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    kind: so.Mapped[PartyKind] = enum_column(PartyKind)
+    # The actor group of the plan this party reports on (partner, eu, europol, eurojust).
+    actor_group: so.Mapped[str] = so.mapped_column(sa.String(16))
+    # A footnote that must accompany the name on first mention (Kosovo*).
+    name_footnote: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    sort_order: so.Mapped[int] = so.mapped_column(default=0)
+    require_2fa: so.Mapped[bool] = so.mapped_column(default=False)
+
+    users: so.Mapped[list["User"]] = so.relationship(back_populates="party")
+
+    def __str__(self) -> str:
+        return self.name + ("*" if self.name_footnote else "")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role IN ('contributor', 'coordinator', 'eu_reporter')) = (party_id IS NOT NULL)",
+            name="party_matches_role"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    password_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    role: so.Mapped[Role] = enum_column(Role)
+    party_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    totp_secret: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    totp_enabled: so.Mapped[bool] = so.mapped_column(default=False)
+    # The last TOTP time step accepted: a code of that step or earlier is refused (no replay).
+    totp_last_step: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    failed_logins: so.Mapped[int] = so.mapped_column(default=0)
+    locked_until: so.Mapped[Optional[dt.datetime]]
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    last_login_at: so.Mapped[Optional[dt.datetime]]
+    password_changed_at: so.Mapped[Optional[dt.datetime]]
+
+    party: so.Mapped[Optional[Party]] = so.relationship(back_populates="users")
+
+    # Set by the session loader for the request (not stored): the cookie carries the session
+    # token, never the user's id, so ending the session row ends the cookie.
+    session_token = None
+    second_factor_pending = False
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Reviewers, the secretariat and admins always; party users if their party requires it."""
+        if self.role.is_commission:
+            return True
+        return self.totp_enabled or bool(self.party and self.party.require_2fa)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role.value}>"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The cookie carries only its random id; ending the row ends the session."""
+
+    __tablename__ = "login_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    last_seen_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    ended_at: so.Mapped[Optional[dt.datetime]]
+    # A session stays "half signed in" until the second factor is given.
+    second_factor_done: so.Mapped[bool] = so.mapped_column(default=False)
+    ip: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class TokenPurpose(enum.Enum):
+    invite = "invite"
+    reset = "reset"
+
+
+class AccountToken(db.Model):
+    """A one-time link (invitation or password reset); only its hash is stored."""
+
+    __tablename__ = "account_token"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    purpose: so.Mapped[TokenPurpose] = enum_column(TokenPurpose)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[dt.datetime]
+    used_at: so.Mapped[Optional[dt.datetime]]
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class RecoveryCode(db.Model):
+    __tablename__ = "recovery_code"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(200))
+    used_at: so.Mapped[Optional[dt.datetime]]

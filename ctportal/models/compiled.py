@@ -1,0 +1,73 @@
+"""Editions of the consolidated PDF, and the cache of parts rendered from approved revisions."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from ctportal.models.base import db, enum_column, utcnow
+
+
+class CompileState(enum.Enum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+    @property
+    def title(self) -> str:
+        return self.value.capitalize()
+
+
+class CompiledReport(db.Model):
+    __tablename__ = "compiled_report"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reporting_round.id"), index=True)
+    state: so.Mapped[CompileState] = enum_column(CompileState, default=CompileState.queued)
+    progress: so.Mapped[int] = so.mapped_column(default=0)  # percent
+    stage: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    requested_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    started_at: so.Mapped[Optional[dt.datetime]]
+    finished_at: so.Mapped[Optional[dt.datetime]]
+    stored_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(100), unique=True)
+    sha256: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    size: so.Mapped[Optional[int]] = so.mapped_column(sa.BigInteger)
+    page_count: so.Mapped[Optional[int]]
+    error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    superseded_at: so.Mapped[Optional[dt.datetime]]
+    superseded_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    revisions: so.Mapped[list["Revision"]] = so.relationship(  # noqa: F821
+        secondary="compiled_report_revision", order_by="Revision.report_id")
+
+
+class CompiledReportRevision(db.Model):
+    """The exact revisions an edition contains."""
+
+    __tablename__ = "compiled_report_revision"
+
+    compiled_report_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("compiled_report.id"), primary_key=True)
+    revision_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("revision.id"), primary_key=True)
+
+
+class RenderedPart(db.Model):
+    """A PDF part rendered from immutable input (an approved revision), reused across compiles."""
+
+    __tablename__ = "rendered_part"
+    __table_args__ = (sa.UniqueConstraint("cache_key"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # Hash of everything the part depends on: revision snapshot, template version, party.
+    cache_key: so.Mapped[str] = so.mapped_column(sa.String(64))
+    revision_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("revision.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    stored_name: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    page_count: so.Mapped[int]
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)

@@ -1,0 +1,231 @@
+"""Reports, their editable entries, frozen revisions and the reviewer's side of an entry."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.plan import Action
+from ctportal.models.rounds import PriorityAction, Round
+
+
+class ReportState(enum.Enum):
+    draft = "draft"
+    submitted = "submitted"
+    changes_requested = "changes_requested"
+    approved = "approved"
+
+    @property
+    def title(self) -> str:
+        return {"draft": "Draft", "submitted": "Submitted", "changes_requested": "Changes requested",
+                "approved": "Approved"}[self.value]
+
+    @property
+    def css_class(self) -> str:
+        return {"draft": "secondary", "submitted": "primary", "changes_requested": "warning",
+                "approved": "success"}[self.value]
+
+
+class EntryStatus(enum.Enum):
+    not_started = "not_started"
+    planned = "planned"
+    in_progress = "in_progress"
+    partially_achieved = "partially_achieved"
+    achieved = "achieved"
+    not_applicable = "not_applicable"
+
+    @property
+    def title(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def symbol(self) -> str:
+        """A letter that reads without colour (maps, print)."""
+        return {"not_started": "N", "planned": "P", "in_progress": "I", "partially_achieved": "H",
+                "achieved": "A", "not_applicable": "–"}[self.value]
+
+
+class Verdict(enum.Enum):
+    accepted = "accepted"
+    needs_revision = "needs_revision"
+
+    @property
+    def title(self) -> str:
+        return {"accepted": "Accepted", "needs_revision": "Needs revision"}[self.value]
+
+
+class Assessment(enum.Enum):
+    """The Commission's assessment, on the scale of the EU enlargement reports."""
+
+    no_progress = "no_progress"
+    limited_progress = "limited_progress"
+    some_progress = "some_progress"
+    good_progress = "good_progress"
+    very_good_progress = "very_good_progress"
+
+    @property
+    def title(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class EntryKind(enum.Enum):
+    action = "action"        # an action of the plan addressed to this party
+    joint = "joint"          # this partner's contribution to a joint action
+    priority = "priority"    # a partner-specific priority action
+
+
+class Report(db.Model):
+    __tablename__ = "report"
+    __table_args__ = (sa.UniqueConstraint("round_id", "party_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reporting_round.id"), index=True)
+    party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
+    state: so.Mapped[ReportState] = enum_column(ReportState, default=ReportState.draft)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    submitted_at: so.Mapped[Optional[dt.datetime]]
+    assigned_reviewer_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    approved_revision_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("revision.id", use_alter=True))
+    approved_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    approved_at: so.Mapped[Optional[dt.datetime]]
+    # The revision of an earlier round this draft was started from, if any.
+    copied_from_revision_id: so.Mapped[Optional[int]] = so.mapped_column(
+        sa.ForeignKey("revision.id", use_alter=True))
+    # Bumped by every state change, so an action taken on a stale page is refused.
+    state_version: so.Mapped[int] = so.mapped_column(default=1)
+
+    round: so.Mapped[Round] = so.relationship()
+    party: so.Mapped["Party"] = so.relationship()  # noqa: F821
+    entries: so.Mapped[list["Entry"]] = so.relationship(
+        back_populates="report", order_by="Entry.position", cascade="all, delete-orphan")
+    revisions: so.Mapped[list["Revision"]] = so.relationship(
+        back_populates="report", order_by="Revision.number",
+        foreign_keys="Revision.report_id", cascade="all, delete-orphan")
+    approved_revision: so.Mapped[Optional["Revision"]] = so.relationship(
+        foreign_keys=[approved_revision_id], post_update=True)
+
+
+class Entry(db.Model):
+    """One action as a party reports on it, in the editable draft."""
+
+    __tablename__ = "entry"
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "key"),
+        sa.CheckConstraint("(priority_action_id IS NULL) = (kind <> 'priority')", name="priority_link"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    action_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("action.id"), index=True)
+    priority_action_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("priority_action.id"))
+    kind: so.Mapped[EntryKind] = enum_column(EntryKind)
+    # Stable across revisions and rounds: the action code, or "PA<id>" for a priority action.
+    key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    position: so.Mapped[int]
+    status: so.Mapped[Optional[EntryStatus]] = enum_column(EntryStatus, nullable=True)
+    na_justification: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    narrative: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    challenges: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    eu_support_needed: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    next_steps: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    next_steps_timeline: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    responsible_institutions: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Set when the entry was copied from the last approved revision and nobody has edited it since.
+    copied_from_previous: so.Mapped[bool] = so.mapped_column(default=False)
+    updated_at: so.Mapped[Optional[dt.datetime]]
+    updated_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    # Optimistic locking: a save made from an older version is a conflict, never an overwrite.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    report: so.Mapped[Report] = so.relationship(back_populates="entries")
+    action: so.Mapped[Action] = so.relationship()
+    priority_action: so.Mapped[Optional[PriorityAction]] = so.relationship()
+    updated_by: so.Mapped[Optional["User"]] = so.relationship()  # noqa: F821
+    measures: so.Mapped[list["Measure"]] = so.relationship(
+        order_by="Measure.position", cascade="all, delete-orphan")
+    legal_acts: so.Mapped[list["LegalAct"]] = so.relationship(
+        order_by="LegalAct.position", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Measure(db.Model):
+    __tablename__ = "measure"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
+    position: so.Mapped[int]
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    taken_on: so.Mapped[Optional[dt.date]]
+
+
+class LegalAct(db.Model):
+    __tablename__ = "legal_act"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
+    position: so.Mapped[int]
+    title: so.Mapped[str] = so.mapped_column(sa.Text)
+    adopted_on: so.Mapped[Optional[dt.date]]
+    gazette_reference: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+
+
+class Revision(db.Model):
+    """A submission frozen whole: reviews, approvals, diffs and PDFs refer to these, never to drafts."""
+
+    __tablename__ = "revision"
+    __table_args__ = (sa.UniqueConstraint("report_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    number: so.Mapped[int]
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    submitted_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    # The whole report as submitted: entries, measures, legal acts, document references.
+    snapshot: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    snapshot_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    report: so.Mapped[Report] = so.relationship(back_populates="revisions", foreign_keys=[report_id])
+    submitted_by: so.Mapped["User"] = so.relationship()  # noqa: F821
+
+
+class EntryReview(db.Model):
+    """The reviewer's side of an entry, on one revision; kept apart from what the party wrote."""
+
+    __tablename__ = "entry_review"
+    __table_args__ = (sa.UniqueConstraint("revision_id", "entry_key"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    revision_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("revision.id"), index=True)
+    entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
+    entry_key: so.Mapped[str] = so.mapped_column(sa.String(40))
+    verdict: so.Mapped[Optional[Verdict]] = enum_column(Verdict, nullable=True)
+    assessment: so.Mapped[Optional[Assessment]] = enum_column(Assessment, nullable=True)
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    reviewer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+
+class ReportEvent(db.Model):
+    """One state transition of a report: who, when, from, to and why."""
+
+    __tablename__ = "report_event"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
+    action: so.Mapped[str] = so.mapped_column(sa.String(32))
+    from_state: so.Mapped[ReportState] = enum_column(ReportState, check_name="from_state")
+    to_state: so.Mapped[ReportState] = enum_column(ReportState, check_name="to_state")
+    actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    revision_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("revision.id"))
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    actor: so.Mapped["User"] = so.relationship()  # noqa: F821

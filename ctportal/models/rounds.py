@@ -1,0 +1,78 @@
+"""Reporting rounds, per-party deadline extensions and partner priority actions."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.plan import Action, PlanVersion
+
+
+class RoundState(enum.Enum):
+    draft = "draft"     # being prepared by the secretariat; parties do not see it
+    open = "open"       # parties report
+    closed = "closed"   # read-only for everyone
+
+    @property
+    def title(self) -> str:
+        return self.value.capitalize()
+
+
+class Round(db.Model):
+    __tablename__ = "reporting_round"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    plan_version_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("plan_version.id"), index=True)
+    period_start: so.Mapped[dt.date]
+    period_end: so.Mapped[dt.date]
+    submission_deadline: so.Mapped[dt.date]
+    review_deadline: so.Mapped[dt.date]
+    meeting_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    meeting_place: so.Mapped[str] = so.mapped_column(sa.String(100))
+    meeting_date: so.Mapped[dt.date]
+    document_number: so.Mapped[str] = so.mapped_column(sa.String(50))
+    state: so.Mapped[RoundState] = enum_column(RoundState, default=RoundState.draft)
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    opened_at: so.Mapped[Optional[dt.datetime]]
+    closed_at: so.Mapped[Optional[dt.datetime]]
+
+    plan_version: so.Mapped[PlanVersion] = so.relationship()
+    extensions: so.Mapped[list["DeadlineExtension"]] = so.relationship(
+        back_populates="round", order_by="DeadlineExtension.granted_at")
+
+
+class DeadlineExtension(db.Model):
+    __tablename__ = "deadline_extension"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    round_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("reporting_round.id"), index=True)
+    party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
+    new_deadline: so.Mapped[dt.date]
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    granted_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    granted_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+
+    round: so.Mapped[Round] = so.relationship(back_populates="extensions")
+
+
+class PriorityAction(db.Model):
+    """A partner-specific priority attached by the Commission to an action of the plan."""
+
+    __tablename__ = "priority_action"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
+    action_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("action.id"), index=True)
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    target_date: so.Mapped[Optional[dt.date]]
+    created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[Optional[dt.datetime]]
+    retired_at: so.Mapped[Optional[dt.datetime]]
+
+    action: so.Mapped[Action] = so.relationship()

@@ -1,0 +1,190 @@
+"""Every access decision in one place.
+
+Views, templates and queries ask this module; nothing else decides who may see or do what.
+The rules (DESIGN.md, "Who may see what"):
+
+* Party users (contributors, coordinators, EU reporters) see only their own party's reports,
+  documents and shared comments, and only in rounds that are open or closed (not in preparation).
+  They never see internal comments.
+* Commission reviewers and the secretariat see every party's reports once submitted; a draft
+  only as a progress count. They see internal comments.
+* Admins manage accounts, parties and the catalogue; they see no report content.
+* An object the user may not see answers 404, exactly like one that does not exist.
+"""
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from ctportal.models import (Comment, Document, Report, ReportState, Role, Round, RoundState, User,
+                             Visibility, db)
+
+
+class Permission(enum.Flag):
+    NONE = 0
+    VIEW = enum.auto()
+    EDIT = enum.auto()
+    SUBMIT = enum.auto()
+    COMMENT = enum.auto()
+    SEE_INTERNAL = enum.auto()
+    REVIEW = enum.auto()
+    APPROVE = enum.auto()
+    REOPEN = enum.auto()
+    COMPILE = enum.auto()
+    DOWNLOAD = enum.auto()
+    ADMINISTER = enum.auto()
+    MANAGE_ROUNDS = enum.auto()
+    ASSESS = enum.auto()  # write the Commission's assessment and priority actions
+
+
+EDITABLE_STATES = (ReportState.draft, ReportState.changes_requested)
+
+
+def _user(user: Any) -> User | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "second_factor_pending", False):
+        return None
+    return user
+
+
+def is_party_user(user: Any) -> bool:
+    u = _user(user)
+    return u is not None and u.role.is_party_role
+
+
+def is_commission(user: Any) -> bool:
+    """Reviewers and the secretariat: the Commission side that reads every submitted report."""
+    u = _user(user)
+    return u is not None and u.role in (Role.reviewer, Role.secretariat)
+
+
+def report_permissions(user: Any, report: Report) -> Permission:
+    """What this user may do with this report (and its entries, documents and comments)."""
+    u = _user(user)
+    if u is None:
+        return Permission.NONE
+    rnd = report.round
+    if rnd.state == RoundState.draft and u.role != Role.secretariat:
+        return Permission.NONE
+    round_open = rnd.state == RoundState.open
+    perms = Permission.NONE
+    if u.role.is_party_role:
+        if u.party_id != report.party_id:
+            return Permission.NONE
+        perms |= Permission.VIEW | Permission.DOWNLOAD
+        if round_open:
+            perms |= Permission.COMMENT
+            if report.state in EDITABLE_STATES:
+                perms |= Permission.EDIT
+                if u.role in (Role.coordinator, Role.eu_reporter):
+                    perms |= Permission.SUBMIT
+        return perms
+    if u.role in (Role.reviewer, Role.secretariat):
+        if report.state == ReportState.draft and not report.revisions:
+            return Permission.NONE
+        perms |= Permission.VIEW | Permission.DOWNLOAD | Permission.SEE_INTERNAL
+        if u.role == Role.reviewer and round_open:
+            perms |= Permission.COMMENT | Permission.ASSESS
+            if report.state == ReportState.submitted:
+                perms |= Permission.REVIEW
+                if u.party_id is None or u.party_id != report.party_id:
+                    perms |= Permission.APPROVE
+            if report.state == ReportState.approved:
+                perms |= Permission.REOPEN
+        return perms
+    return Permission.NONE
+
+
+def can(user: Any, permission: Permission, obj: Any) -> bool:
+    """May `user` do `permission` to `obj`? Objects are checked through the report they belong to."""
+    if isinstance(obj, Report):
+        return permission in report_permissions(user, obj)
+    if isinstance(obj, Comment):
+        if obj.visibility == Visibility.internal and Permission.SEE_INTERNAL not in report_permissions(
+                user, _report_of(obj)):
+            return False
+        return permission in report_permissions(user, _report_of(obj))
+    if isinstance(obj, Document):
+        return permission in report_permissions(user, _report_of(obj))
+    if isinstance(obj, Round):
+        return permission in round_permissions(user, obj)
+    return False
+
+
+def round_permissions(user: Any, rnd: Round) -> Permission:
+    u = _user(user)
+    if u is None:
+        return Permission.NONE
+    if u.role == Role.secretariat:
+        perms = Permission.VIEW | Permission.MANAGE_ROUNDS | Permission.DOWNLOAD
+        if rnd.state != RoundState.draft:
+            perms |= Permission.COMPILE
+        return perms
+    if rnd.state == RoundState.draft:
+        return Permission.NONE
+    if u.role in (Role.reviewer,) or u.role.is_party_role:
+        return Permission.VIEW
+    return Permission.NONE
+
+
+def may_administer(user: Any) -> bool:
+    u = _user(user)
+    return u is not None and u.role == Role.admin
+
+
+def may_manage_rounds(user: Any) -> bool:
+    u = _user(user)
+    return u is not None and u.role == Role.secretariat
+
+
+def _report_of(obj: Any) -> Report:
+    return obj.report if getattr(obj, "report", None) is not None else db.session.get(Report, obj.report_id)
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+def visible_reports_clause(user: Any) -> sa.ColumnElement[bool]:
+    """A WHERE clause limiting reports to those the user may open (list pages, counts, searches)."""
+    u = _user(user)
+    if u is None:
+        return sa.false()
+    not_draft_round = Report.round_id.in_(sa.select(Round.id).where(Round.state != RoundState.draft))
+    if u.role.is_party_role:
+        return sa.and_(Report.party_id == u.party_id, not_draft_round)
+    if u.role in (Role.reviewer, Role.secretariat):
+        from ctportal.models import Revision
+        has_revision = sa.exists(sa.select(Revision.id).where(Revision.report_id == Report.id))
+        clause = sa.or_(Report.state != ReportState.draft, has_revision)
+        return clause if u.role == Role.secretariat else sa.and_(clause, not_draft_round)
+    return sa.false()
+
+
+def visible_comments_clause(user: Any) -> sa.ColumnElement[bool]:
+    """Comments of visible reports; internal ones only for the Commission side."""
+    clause = Comment.report_id.in_(sa.select(Report.id).where(visible_reports_clause(user)))
+    if not is_commission(user):
+        clause = sa.and_(clause, Comment.visibility == Visibility.shared)
+    return clause
+
+
+def get_report_or_404(report_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> Report:
+    """The report if the user has `permission` on it.
+
+    404 if the user may not even see it (exactly like a report that does not exist);
+    403 if they may see it but not do this.
+    """
+    user = current_user if user is None else user
+    report = db.session.get(Report, report_id)
+    if report is None:
+        abort(404)
+    perms = report_permissions(user, report)
+    if Permission.VIEW not in perms:
+        abort(404)
+    if permission not in perms:
+        abort(403)
+    return report

@@ -1,0 +1,126 @@
+"""Fixtures: a fresh database per test, on SQLite (default) or PostgreSQL.
+
+Set CTPORTAL_TEST_DATABASE_URL to a PostgreSQL URL to run the suite there (`.ci/run` does,
+against a database it creates for the run). The schema is built once per run by the
+migrations, exactly as in production; before each test every table is emptied and the
+parties and the 2018 plan are loaded again.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+os.environ.setdefault("CTPORTAL_ENV", "testing")
+
+from ctportal import create_app  # noqa: E402
+from ctportal.models import db  # noqa: E402
+
+from tests.helpers import AuthActions, make_users  # noqa: E402
+
+TEST_DATABASE_URL = os.environ.get("CTPORTAL_TEST_DATABASE_URL", "")
+
+
+def _config(tmp_root: Path, url: str) -> dict:
+    return {
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "DATABASE_URL": url,
+        "STORAGE_DIR": str(tmp_root / "files"),
+        "WTF_CSRF_ENABLED": False,
+        "JOBS_MODE": "immediate",
+        "MAIL_BACKEND": "console",
+        "RATELIMIT_ENABLED": True,
+        "SERVER_NAME": None,
+        "PDF_PARALLEL_PARTS": 1,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A database with the migrated schema, shared by the run; tests empty it before use."""
+    if TEST_DATABASE_URL:
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app(_config(tmp_path_factory.mktemp("migrate"), url))
+    with app.app_context():
+        from flask_migrate import upgrade
+        if TEST_DATABASE_URL:
+            # A run starts from nothing: leftovers of an earlier run would hide a broken migration.
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            for table in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+def _build_app(database_url: str, tmp_path: Path, extra: dict | None = None):
+    config = _config(tmp_path, database_url)
+    config.update(extra or {})
+    return create_app(config)
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change settings: `@pytest.fixture def app_config(): return {...}`."""
+    return {}
+
+
+@pytest.fixture
+def bare_app(database_url, tmp_path, app_config):
+    """An app with an empty schema and nothing loaded, inside an app context."""
+    app = _build_app(database_url, tmp_path, app_config)
+    with app.app_context():
+        _empty_all_tables()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(bare_app):
+    """An app with the parties and the 2018 plan loaded, inside an app context."""
+    from ctportal.catalogue import load_catalogue
+    from ctportal.services.parties import ensure_parties
+
+    ensure_parties()
+    load_catalogue()
+    db.session.commit()
+    return bare_app
+
+
+@pytest.fixture
+def runner(bare_app):
+    """Runs CLI commands (`runner.invoke(args=[...])`) against the test app."""
+    return bare_app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """One account per role and party (see tests/helpers.py); password helpers.PASSWORD."""
+    return make_users()
+
+
+@pytest.fixture
+def auth(client, users):
+    return AuthActions(client, users)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests are slow: run them last, so a quick failure elsewhere shows first.
+    items.sort(key=lambda item: bool(re.search(r"test_browser", item.nodeid)))

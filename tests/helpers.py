@@ -1,0 +1,81 @@
+"""Test helpers: accounts for every role and party, signing in through the real forms."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyotp
+import sqlalchemy as sa
+
+from ctportal.models import Party, Role, User, db
+from ctportal.services.auth import enable_totp
+from ctportal.services.users import create_user
+
+PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+# key -> (role, party code)
+ACCOUNTS = {
+    "admin": (Role.admin, None),
+    "secretariat": (Role.secretariat, None),
+    "reviewer": (Role.reviewer, None),
+    "reviewer2": (Role.reviewer, None),
+    "coordinator_al": (Role.coordinator, "AL"),
+    "contributor_al": (Role.contributor, "AL"),
+    "coordinator_rs": (Role.coordinator, "RS"),
+    "contributor_rs": (Role.contributor, "RS"),
+    "coordinator_xk": (Role.coordinator, "XK"),
+    "reporter_ec": (Role.eu_reporter, "EC"),
+    "reporter_europol": (Role.eu_reporter, "EUROPOL"),
+}
+
+
+@dataclass
+class Users:
+    by_key: dict[str, User]
+
+    def __getattr__(self, key: str) -> User:
+        try:
+            return self.__dict__["by_key"][key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __getitem__(self, key: str) -> User:
+        return self.by_key[key]
+
+
+def make_users() -> Users:
+    parties = {p.code: p for p in db.session.scalars(sa.select(Party))}
+    made = {}
+    for key, (role, code) in ACCOUNTS.items():
+        user = create_user(f"{key.replace('_', '.')}@example.eu", key.replace("_", " ").title(), role,
+                           parties[code] if code else None, PASSWORD)
+        if user.needs_second_factor:
+            enable_totp(user, TOTP_SECRET)
+        made[key] = user
+    db.session.commit()
+    return Users(made)
+
+
+def totp_now() -> str:
+    return pyotp.TOTP(TOTP_SECRET).now()
+
+
+class AuthActions:
+    """Sign in and out through the real pages, as a browser would."""
+
+    def __init__(self, client, users: Users) -> None:
+        self.client = client
+        self.users = users
+
+    def login(self, key_or_user, password: str = PASSWORD, *, second_factor: bool = True):
+        user = self.users[key_or_user] if isinstance(key_or_user, str) else key_or_user
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        if second_factor and user.totp_enabled:
+            # Each test signs in many times within one 30-second step; a real user cannot.
+            db.session.execute(sa.update(User).where(User.id == user.id).values(totp_last_step=0))
+            db.session.commit()
+            response = self.client.post("/login/second-factor", data={"code": totp_now()})
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
