@@ -10,9 +10,18 @@ from ctportal.models import Role, db
 
 
 def register(app: Flask) -> None:
+    import importlib
+    import pkgutil
+
+    from ctportal import commands
+
     for command in (init_db, load_catalogue_command, create_user_command, seed_demo, demo_code,
                     jobs_worker):
         app.cli.add_command(command)
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        for command in getattr(module, "commands", ()):
+            app.cli.add_command(command)
 
 
 @click.command("init-db")

@@ -19,6 +19,8 @@ class Defaults:
     SECRET_KEY = ""
     # Empty: SQLite at instance/ctportal.sqlite3.
     DATABASE_URL = ""
+    # How SQLite transactions begin: IMMEDIATE (take the write lock at once) or DEFERRED.
+    SQLITE_BEGIN = "IMMEDIATE"
     # Empty: no Redis. When set, rate limits and the job queue use it.
     REDIS_URL = ""
     # Where uploaded documents and compiled PDFs live; empty: instance/files.
@@ -109,6 +111,8 @@ def from_environment(defaults: type = Defaults, environ: dict[str, str] | None =
 def finish(config: dict[str, Any], instance_path: Path) -> None:
     """Derive the settings that depend on others, and refuse an unsafe production set-up."""
     env = config["ENV"]
+    if config["SQLITE_BEGIN"] not in ("IMMEDIATE", "DEFERRED"):
+        raise RuntimeError("CTPORTAL_SQLITE_BEGIN must be IMMEDIATE or DEFERRED.")
     if env not in ("production", "development", "testing"):
         raise RuntimeError(f"CTPORTAL_ENV must be production, development or testing, not {env!r}")
 

@@ -12,10 +12,10 @@ def init_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, app)
 
 
-def _configure_sqlite(engine: sa.Engine) -> None:
+def _configure_sqlite(engine: sa.Engine, app: Flask) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see "begin" below).
@@ -30,5 +30,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
         # IMMEDIATE takes the write lock at BEGIN: two writers queue on busy_timeout instead of
-        # one failing with "database is locked" when it upgrades a read lock mid-transaction.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # one failing with "database is locked" when it upgrades a read snapshot mid-transaction.
+        # (The test process itself uses DEFERRED, so that a test reading the database never
+        # holds the lock a live server it started is waiting for.)
+        connection.exec_driver_sql(f"BEGIN {app.config['SQLITE_BEGIN']}")

@@ -36,6 +36,7 @@ def _config(tmp_root: Path, url: str) -> dict:
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": None,
         "PDF_PARALLEL_PARTS": 1,
+        "SQLITE_BEGIN": "DEFERRED",
     }
 
 
@@ -119,6 +120,61 @@ def users(app):
 @pytest.fixture
 def auth(client, users):
     return AuthActions(client, users)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """argon2 with its production cost takes ~50 ms a hash; tests make hundreds of accounts."""
+    from argon2 import PasswordHasher
+
+    from ctportal.services import passwords
+
+    saved = passwords._hasher, passwords._DUMMY_HASH
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._DUMMY_HASH = passwords._hasher.hash("dummy")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = saved
+
+
+# --- browser tests ---------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: `make test` installs it (scripts/system-packages.sh test).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_url(app, live_server):
+    """The test app served on a loopback port, in a forked process sharing the test database."""
+    db.session.commit()
+    db.engine.dispose()  # the forked server must not share pooled connections with the test
+    app.config["SQLITE_BEGIN"] = "IMMEDIATE"  # the server behaves as in production...
+    live_server.start()
+    app.config["SQLITE_BEGIN"] = "DEFERRED"   # ...while this process only reads, never holding the lock
+    return live_server.url().rstrip("/")
+
+
+@pytest.fixture
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 def pytest_collection_modifyitems(config, items):

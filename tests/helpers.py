@@ -79,3 +79,17 @@ class AuthActions:
 
     def logout(self):
         return self.client.post("/logout")
+
+
+def browser_login(page, user, password: str = PASSWORD) -> None:
+    """Sign in through the login page in a Playwright page, with the second step if needed."""
+    page.goto("/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    if user.totp_enabled:
+        db.session.commit()  # end any read snapshot first, so the write below waits its turn
+        db.session.execute(sa.update(User).where(User.id == user.id).values(totp_last_step=0))
+        db.session.commit()
+        page.get_by_label("Code from your authenticator app, or a recovery code").fill(totp_now())
+        page.get_by_role("button", name="Continue").click()

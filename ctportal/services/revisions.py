@@ -1,0 +1,121 @@
+"""Freezing a report into a revision: the snapshot format every later step reads.
+
+A snapshot is plain JSON, complete on its own (no lookups into editable rows needed), so
+that what was submitted or approved can be shown, diffed and compiled exactly as it was:
+
+    {"format": 1,
+     "report": {"id", "round_id", "party_id", "party_code"},
+     "entries": [{"key", "kind", "action_id", "action_code", "objective", "actor_group",
+                  "priority": null | {"id", "text", "target_date"},
+                  "status", "na_justification", "narrative", "challenges", "eu_support_needed",
+                  "next_steps", "next_steps_timeline", "responsible_institutions",
+                  "measures": [{"description", "taken_on"}],
+                  "legal_acts": [{"title", "adopted_on", "gazette_reference"}],
+                  "documents": [DOC, ...]}],
+     "documents": [DOC, ...]}   # documents attached to the report as a whole
+    DOC = {"id", "original_name", "title", "sha256", "size", "content_type", "sensitivity",
+           "uploaded_at", "uploaded_by"}
+
+Dates are ISO strings. The action's own text is not copied: a plan version never changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from ctportal.models import Document, Entry, Report, Revision, RevisionDocument, User, db
+
+SNAPSHOT_FORMAT = 1
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def document_snapshot(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id, "original_name": doc.original_name, "title": doc.title, "sha256": doc.sha256,
+        "size": doc.size, "content_type": doc.content_type, "sensitivity": doc.sensitivity.value,
+        "uploaded_at": _iso(doc.uploaded_at), "uploaded_by": doc.uploaded_by.name if doc.uploaded_by else "",
+    }
+
+
+def current_documents(report: Report) -> list[Document]:
+    """The report's documents as they stand: neither replaced nor deleted."""
+    return list(db.session.scalars(
+        sa.select(Document).where(Document.report_id == report.id, Document.replaced_at.is_(None),
+                                  Document.deleted_at.is_(None)).order_by(Document.uploaded_at, Document.id)))
+
+
+def entry_snapshot(entry: Entry, documents: list[Document]) -> dict[str, Any]:
+    action = entry.action
+    priority = entry.priority_action
+    return {
+        "key": entry.key,
+        "kind": entry.kind.value,
+        "action_id": action.id,
+        "action_code": action.code,
+        "objective": action.objective.number,
+        "actor_group": action.actor_group.value,
+        "priority": None if priority is None else {
+            "id": priority.id, "text": priority.text, "target_date": _iso(priority.target_date)},
+        "status": entry.status.value if entry.status else None,
+        "na_justification": entry.na_justification,
+        "narrative": entry.narrative,
+        "challenges": entry.challenges,
+        "eu_support_needed": entry.eu_support_needed,
+        "next_steps": entry.next_steps,
+        "next_steps_timeline": entry.next_steps_timeline,
+        "responsible_institutions": entry.responsible_institutions,
+        "measures": [{"description": m.description, "taken_on": _iso(m.taken_on)} for m in entry.measures],
+        "legal_acts": [{"title": a.title, "adopted_on": _iso(a.adopted_on),
+                        "gazette_reference": a.gazette_reference} for a in entry.legal_acts],
+        "documents": [document_snapshot(d) for d in documents if d.entry_id == entry.id],
+    }
+
+
+def build_snapshot(report: Report) -> dict[str, Any]:
+    documents = current_documents(report)
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "report": {"id": report.id, "round_id": report.round_id, "party_id": report.party_id,
+                   "party_code": report.party.code},
+        "entries": [entry_snapshot(e, documents) for e in report.entries],
+        "documents": [document_snapshot(d) for d in documents if d.entry_id is None],
+    }
+
+
+def snapshot_hash(snapshot: dict[str, Any]) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def freeze(report: Report, submitted_by: User) -> Revision:
+    """A new immutable revision of the report as it stands, with its documents frozen too."""
+    snapshot = build_snapshot(report)
+    number = (db.session.scalar(sa.select(sa.func.max(Revision.number)).where(Revision.report_id == report.id))
+              or 0) + 1
+    revision = Revision(report=report, number=number, submitted_by=submitted_by, snapshot=snapshot,
+                        snapshot_sha256=snapshot_hash(snapshot))
+    db.session.add(revision)
+    db.session.flush()
+    doc_ids = {d["id"] for d in snapshot["documents"]} | {
+        d["id"] for e in snapshot["entries"] for d in e["documents"]}
+    for doc_id in sorted(doc_ids):
+        db.session.add(RevisionDocument(revision_id=revision.id, document_id=doc_id))
+    db.session.flush()
+    return revision
+
+
+def latest_revision(report: Report) -> Revision | None:
+    return db.session.scalar(
+        sa.select(Revision).where(Revision.report_id == report.id).order_by(Revision.number.desc()).limit(1))
+
+
+def entries_by_key(revision: Revision | None) -> dict[str, dict[str, Any]]:
+    if revision is None:
+        return {}
+    return {e["key"]: e for e in revision.snapshot["entries"]}
