@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 os.environ.setdefault("CTPORTAL_ENV", "testing")
 
@@ -70,10 +71,37 @@ def _empty_all_tables() -> None:
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The test's app context stays pushed (pytest-flask), so requests share it; without this,
+    `g` — and Flask-Login's cached user in it — would carry over from one request to the next.
+    The session is committed before each request and expired after it, so the request sees
+    what the test wrote and the test reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        _clear_g()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _clear_g()
+            db.session.expire_all()
+
+
+def _clear_g() -> None:
+    from flask import g
+    for key in list(g):
+        g.pop(key, None)
+
+
 def _build_app(database_url: str, tmp_path: Path, extra: dict | None = None):
     config = _config(tmp_path, database_url)
     config.update(extra or {})
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture

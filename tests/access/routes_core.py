@@ -1,0 +1,118 @@
+"""Sign-in, home and health routes."""
+from tests.access.spec import NONE, Route
+
+ROUTES = [
+    Route("main.index", "GET", "/", objects=NONE, expect="""
+        -
+        anonymous    302
+        contributor  302
+        coordinator  302
+        eu_reporter  302
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("main.home", "GET", "/home", objects=NONE, expect="""
+        -
+        anonymous    302
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     200
+        secretariat  200
+        admin        200
+    """),
+    Route("auth.login", "GET", "/login", objects=NONE, expect="""
+        -
+        anonymous    200
+        contributor  302
+        coordinator  302
+        eu_reporter  302
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("auth.login", "POST", "/login", objects=NONE, mutates=False,
+          data={"email": "nobody@example.eu", "password": "wrong password here"}, expect="""
+        -
+        anonymous    200
+        contributor  302
+        coordinator  302
+        eu_reporter  302
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("auth.second_factor", "GET", "/login/second-factor", objects=NONE, expect="""
+        -
+        anonymous    302
+        contributor  302
+        coordinator  302
+        eu_reporter  302
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("auth.second_factor", "POST", "/login/second-factor", objects=NONE, mutates=False,
+          data={"code": "000000"}, expect="""
+        -
+        anonymous    302
+        contributor  302
+        coordinator  302
+        eu_reporter  302
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("auth.enrol_totp", "GET", "/login/enrol-authenticator", objects=NONE, expect="""
+        -
+        anonymous    302
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("auth.enrol_totp", "POST", "/login/enrol-authenticator", objects=NONE, mutates=False,
+          data={"code": "000000"}, expect="""
+        -
+        anonymous    302
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("auth.logout", "POST", "/logout", objects=NONE, mutates=False, expect="""
+        -
+        anonymous    302
+        contributor  302
+        coordinator  302
+        eu_reporter  302
+        reviewer     302
+        secretariat  302
+        admin        302
+    """),
+    Route("health.healthz", "GET", "/healthz", objects=NONE, expect="""
+        -
+        anonymous    200
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     200
+        secretariat  200
+        admin        200
+    """),
+    Route("health.readyz", "GET", "/readyz", objects=NONE, expect="""
+        -
+        anonymous    200
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     200
+        secretariat  200
+        admin        200
+    """),
+]

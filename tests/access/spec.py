@@ -1,0 +1,78 @@
+"""How a route is described in the access matrix.
+
+Each area keeps its routes in `tests/access/routes_<area>.py`, as a list named ROUTES. Every
+endpoint the app registers must appear in some ROUTES (test_every_route_is_in_the_matrix),
+so a new page cannot ship without its row.
+
+A route's expectation is a small table: one line per role (the first word), one column per
+object the URL is built for (the header line). A cell is the HTTP status expected:
+
+    Route("reports.overview", "GET", "/reports/{report}", objects=REPORTS, expect='''
+                      own_draft own_submitted own_approved other_draft other_submitted other_approved
+        anonymous     302       302           302          302         302             302
+        contributor   200       200           200          404         404             404
+        ...
+    ''')
+
+Roles (the `world` fixture in test_access_matrix.py makes one account each):
+    anonymous, contributor, coordinator (both of Albania), eu_reporter (Europol),
+    reviewer, secretariat, admin.
+"Own" objects belong to Albania (the partner users' party); "other" objects to Serbia. The EU
+reporter (Europol) has neither: every report object is another party's for it.
+
+Objects the URL templates can use ({name} is replaced by the object's id):
+    report objects   own_draft, own_submitted, own_approved, other_draft, other_submitted,
+                     other_approved      -> {report}, and {entry} = the report's first entry
+    documents        own_document, other_document (on the submitted reports)  -> {report}, {document}
+    comments         own_shared_comment, own_internal_comment, other_shared_comment,
+                     other_internal_comment (on the submitted reports) -> {report}, {entry}, {comment}
+    rounds           round (the open round of the submitted reports) -> {round}
+    none             the route takes no object: use objects=NONE and a single column "-"
+
+For POST routes, `data` gives the form fields (a dict, or a function of the world and the
+object returning one). The matrix posts without a CSRF token (CSRF is tested on its own in
+test_security.py). Cells expecting 403/404 are also checked to change nothing in the database;
+cells expecting success are each run on a fresh world.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+ROLES = ("anonymous", "contributor", "coordinator", "eu_reporter", "reviewer", "secretariat", "admin")
+REPORTS = ("own_draft", "own_submitted", "own_approved", "other_draft", "other_submitted", "other_approved")
+DOCUMENTS = ("own_document", "other_document")
+COMMENTS = ("own_shared_comment", "own_internal_comment", "other_shared_comment", "other_internal_comment")
+ROUNDS = ("round",)
+NONE = ("-",)
+
+
+@dataclass
+class Route:
+    endpoint: str
+    method: str
+    url: str
+    expect: str
+    objects: tuple[str, ...] = NONE
+    data: dict[str, Any] | Callable[..., dict[str, Any]] = field(default_factory=dict)
+    # Set for POST routes whose success cannot be repeated on the shared world (most are).
+    mutates: bool = True
+
+    def table(self) -> dict[str, dict[str, int]]:
+        """The expectation as {role: {object: status}}, checked for completeness."""
+        lines = [line.split() for line in self.expect.strip().splitlines() if line.strip()]
+        header, rows = lines[0], lines[1:]
+        if tuple(header) != tuple(self.objects):
+            raise ValueError(f"{self.endpoint}: header {header} does not match objects {self.objects}")
+        table = {}
+        for row in rows:
+            role, cells = row[0], row[1:]
+            if role not in ROLES:
+                raise ValueError(f"{self.endpoint}: unknown role {role!r}")
+            if len(cells) != len(header):
+                raise ValueError(f"{self.endpoint}: role {role} has {len(cells)} cells for {len(header)} objects")
+            table[role] = {obj: int(cell) for obj, cell in zip(header, cells)}
+        missing = set(ROLES) - set(table)
+        if missing:
+            raise ValueError(f"{self.endpoint}: no row for {sorted(missing)}")
+        return table
