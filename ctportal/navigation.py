@@ -22,10 +22,10 @@ NAV = (
     ("priorities.index", "Priority actions", (Role.reviewer, Role.secretariat)),
     ("audit.index", "Audit trail", (Role.secretariat, Role.admin)),
     ("admin.users", "Accounts", (Role.admin,)),
-    ("admin.catalogue", "Plan catalogue", (Role.admin,)),
+    ("plans.index", "Plan catalogue", (Role.admin,)),
     ("notify.index", "Notifications", tuple(Role)),
     ("account.settings", "My account", tuple(Role)),
-    ("notify.outbox", "Outbox", (Role.admin,)),
+    ("mail.outbox", "Outbox", (Role.admin,)),
 )
 
 
