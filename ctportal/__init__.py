@@ -26,6 +26,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from ctportal import logs
     logs.init_logging(app)
 
+    from ctportal.services.storage import remove_orphaned_temporary_files
+    for path in remove_orphaned_temporary_files(app.config["STORAGE_DIR"]):
+        logs.logging.getLogger("ctportal.storage").warning("removed a partial file left by a crash: %s", path)
+
     from ctportal.database import init_database
     from ctportal.extensions import csrf, limiter, login_manager, migrate
     from ctportal.models.base import db

@@ -92,3 +92,18 @@ def test_verify_storage_names_missing_and_altered_files(app, users, runner):
     assert f"document {missing.id} (missing.pdf): file documents/{missing.stored_name} is missing" in result.output
     assert f"document {kept.id}" not in result.output
     assert "2 of 3 stored files have a problem" in result.output
+
+
+def test_a_partial_file_of_a_killed_writer_is_removed_at_start(app, tmp_path):
+    import subprocess
+    import sys
+
+    from ctportal.services.storage import TEMP_PREFIX, folder, remove_orphaned_temporary_files
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = folder("documents") / f"{TEMP_PREFIX}{dead.stdout.strip()}-abc"
+    orphan.write_bytes(b"half an upload")
+    alive = folder("documents") / f"{TEMP_PREFIX}{os.getpid()}-def"
+    alive.write_bytes(b"an upload in progress")
+    removed = remove_orphaned_temporary_files(app.config["STORAGE_DIR"])
+    assert removed == [orphan] and not orphan.exists() and alive.exists()

@@ -16,6 +16,7 @@ from typing import BinaryIO, Iterable
 from flask import current_app
 
 KINDS = ("documents", "compiled", "parts")
+TEMP_PREFIX = ".partial-"
 CHUNK = 1024 * 1024
 
 
@@ -48,7 +49,9 @@ def write_atomically(kind: str, chunks: Iterable[bytes], extension: str = "") ->
     name = new_name(extension)
     digest = hashlib.sha256()
     size = 0
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".upload-")
+    # The writer's PID is in the temporary name: if the process is killed mid-write, the next
+    # start of the portal knows the file is an orphan (see remove_orphaned_temporary_files).
+    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f"{TEMP_PREFIX}{os.getpid()}-")
     try:
         with os.fdopen(fd, "wb") as fh:
             for chunk in chunks:
@@ -89,3 +92,35 @@ def sha256_of(kind: str, stored_name: str) -> str:
         for chunk in read_chunks(fh):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def remove_orphaned_temporary_files(storage_dir: str | Path) -> list[Path]:
+    """Delete temporary files left by writers that died mid-write (their process is gone)."""
+    removed = []
+    for kind in KINDS:
+        directory = Path(storage_dir) / kind
+        if not directory.is_dir():
+            continue
+        for path in directory.glob(f"{TEMP_PREFIX}*"):
+            try:
+                pid = int(path.name[len(TEMP_PREFIX):].split("-", 1)[0])
+            except ValueError:
+                pid = 0
+            if pid and _process_alive(pid):
+                continue
+            try:
+                path.unlink()
+                removed.append(path)
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
