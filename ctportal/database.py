@@ -1,10 +1,14 @@
-"""Database engine set-up: SQLite pragmas for a safe single-file default."""
+"""Database engine set-up: SQLite pragmas and transaction modes for a safe single-file default."""
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request
 
 from ctportal.models.base import db
+
+F = TypeVar("F", bound=Callable)
 
 
 def init_database(app: Flask) -> None:
@@ -13,6 +17,30 @@ def init_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, app)
+
+
+def writes_on_get(view: F) -> F:
+    """Mark a GET view that writes (a download's audit event): its transaction takes the write lock."""
+    view.writes_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+def _begin_mode(app: Flask) -> str:
+    """How a SQLite transaction begins.
+
+    Requests that change state (POST…), CLI commands and jobs begin IMMEDIATE: they take the
+    write lock first, so concurrent writers queue on the busy timeout instead of one failing
+    with "database is locked" when it upgrades a read snapshot mid-transaction. GET requests
+    only read (WAL readers never wait), so they begin DEFERRED and never hold the lock — except
+    views marked @writes_on_get. The test process itself begins DEFERRED (SQLITE_BEGIN), so a
+    test reading the database never holds the lock a live server it started is waiting for.
+    """
+    mode = app.config["SQLITE_BEGIN"]
+    if mode == "IMMEDIATE" and has_request_context() and request.method in ("GET", "HEAD"):
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "writes_on_get", False):
+            return "DEFERRED"
+    return mode
 
 
 def _configure_sqlite(engine: sa.Engine, app: Flask) -> None:
@@ -29,8 +57,4 @@ def _configure_sqlite(engine: sa.Engine, app: Flask) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
-        # IMMEDIATE takes the write lock at BEGIN: two writers queue on busy_timeout instead of
-        # one failing with "database is locked" when it upgrades a read snapshot mid-transaction.
-        # (The test process itself uses DEFERRED, so that a test reading the database never
-        # holds the lock a live server it started is waiting for.)
-        connection.exec_driver_sql(f"BEGIN {app.config['SQLITE_BEGIN']}")
+        connection.exec_driver_sql(f"BEGIN {_begin_mode(app)}")
