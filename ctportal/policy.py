@@ -188,3 +188,91 @@ def get_report_or_404(report_id: int, user: Any = None, permission: Permission =
     if permission not in perms:
         abort(403)
     return report
+
+
+# --- review, comments and notifications (review area) ------------------------------------------
+
+def may_comment(user: Any, report: Report, visibility: Visibility) -> bool:
+    """May the user write a comment of this visibility on the report?
+
+    Anyone with COMMENT may write a shared comment; an internal one needs SEE_INTERNAL too,
+    so a party user can never write (and so never read back) an internal comment.
+    """
+    perms = report_permissions(user, report)
+    if Permission.COMMENT not in perms:
+        return False
+    return visibility == Visibility.shared or Permission.SEE_INTERNAL in perms
+
+
+def may_resolve_comment(user: Any, comment: Comment) -> bool:
+    """Reviewers resolve (and reopen) threads they may see, while they may comment on the report."""
+    report = _report_of(comment)
+    perms = report_permissions(user, report)
+    return (Permission.COMMENT in perms and Permission.SEE_INTERNAL in perms
+            and can(user, Permission.VIEW, comment))
+
+
+def may_assign_reviewer(user: Any, report: Report) -> bool:
+    """Reviewers and the secretariat assign a reviewer to a report they see, while its round is open."""
+    u = _user(user)
+    return (u is not None and u.role in (Role.reviewer, Role.secretariat)
+            and Permission.VIEW in report_permissions(u, report) and report.round.state == RoundState.open)
+
+
+def may_see_assessment(user: Any, report: Report) -> bool:
+    """The Commission's assessment and its note are the Commission's own: parties see only verdicts."""
+    return Permission.SEE_INTERNAL in report_permissions(user, report)
+
+
+def may_see_comment(user: Any, comment: Comment) -> bool:
+    """Used before any comment text leaves the portal (notifications, mail)."""
+    return can(user, Permission.VIEW, comment)
+
+
+# --- the secretariat's desk (rounds, map, exports, priority actions, plan, audit) ---------------------
+
+def get_round_or_404(round_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> Round:
+    """The round if the user has `permission` on it: 404 if they may not see it, 403 if only see it."""
+    user = current_user if user is None else user
+    rnd = db.session.get(Round, round_id)
+    if rnd is None:
+        abort(404)
+    perms = round_permissions(user, rnd)
+    if Permission.VIEW not in perms:
+        abort(404)
+    if permission not in perms:
+        abort(403)
+    return rnd
+
+
+def may_manage_priorities(user: Any) -> bool:
+    """Commission reviewers and the secretariat add, edit and retire partners' priority actions."""
+    return is_commission(user)
+
+
+def may_see_audit(user: Any) -> bool:
+    """The secretariat and admins search and export the audit trail."""
+    u = _user(user)
+    return u is not None and u.role in (Role.secretariat, Role.admin)
+
+
+def may_export_round(user: Any, rnd: Round) -> bool:
+    """Anyone who sees the round on the map may export what they see of it (party users: their own)."""
+    return Permission.VIEW in round_permissions(user, rnd) and (is_commission(user) or is_party_user(user))
+
+
+def compiled_permissions(user: Any, rnd: Round) -> Permission:
+    """The consolidated PDF of a round (issue 6).
+
+    Its editions hold every party's approved report, so only the Commission side sees them:
+    reviewers read and download editions of open and closed rounds; the secretariat also
+    compiles (COMPILE from round_permissions). Party users and admins see nothing (404).
+    """
+    u = _user(user)
+    if u is None:
+        return Permission.NONE
+    if u.role == Role.secretariat:
+        return Permission.VIEW | Permission.DOWNLOAD | (round_permissions(u, rnd) & Permission.COMPILE)
+    if u.role == Role.reviewer and rnd.state != RoundState.draft:
+        return Permission.VIEW | Permission.DOWNLOAD
+    return Permission.NONE

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_login import current_user
 
 from ctportal import parties, policy
@@ -54,7 +54,8 @@ def init_templating(app: Flask) -> None:
         return {
             "endpoints": app.view_functions,
             "site_name": app.config["SITE_NAME"],
-            "action_form": ActionForm(),
+            # Email bodies render outside a request: they have no forms.
+            "action_form": ActionForm() if has_request_context() else None,
             "current_user": current_user,
             "render_markdown": markdown.render,
         }

@@ -27,6 +27,11 @@ Objects the URL templates can use ({name} is replaced by the object's id):
     comments         own_shared_comment, own_internal_comment, other_shared_comment,
                      other_internal_comment (on the submitted reports) -> {report}, {entry}, {comment}
     rounds           round (the open round of the submitted reports) -> {round}
+    accounts         own_account (Albania's contributor), other_account (Serbia's coordinator) -> {user}
+    parties          own_party (Albania), other_party (Serbia) -> {party}
+    one-time links   invite_link (an invited Albanian contributor's), reset_link (Serbia's contributor's)
+                     -> {token}; a "missing" object is a token that was never issued
+    priority actions own_priority (Albania's, in no report) -> {priority}, {party}
     none             the route takes no object: use objects=NONE and a single column "-"
 
 For POST routes, `data` gives the form fields (a dict, or a function of the world and the
@@ -44,6 +49,8 @@ REPORTS = ("own_draft", "own_submitted", "own_approved", "other_draft", "other_s
 DOCUMENTS = ("own_document", "other_document")
 COMMENTS = ("own_shared_comment", "own_internal_comment", "other_shared_comment", "other_internal_comment")
 ROUNDS = ("round",)
+ACCOUNTS = ("own_account", "other_account")
+PARTIES = ("own_party", "other_party")
 NONE = ("-",)
 
 
@@ -57,6 +64,9 @@ class Route:
     data: dict[str, Any] | Callable[..., dict[str, Any]] = field(default_factory=dict)
     # Set for POST routes whose success cannot be repeated on the shared world (most are).
     mutates: bool = True
+    # Set for routes anonymous visitors may really use (one-time links). Otherwise an anonymous 302
+    # is the way to the sign-in page, and the matrix checks that it is and that nothing changed.
+    public: bool = False
 
     def table(self) -> dict[str, dict[str, int]]:
         """The expectation as {role: {object: status}}, checked for completeness."""

@@ -29,9 +29,9 @@ ROLE_ACCOUNTS = {
 @dataclass
 class World:
     users: object
-    ids: dict[str, dict[str, int]] = field(default_factory=dict)
+    ids: dict[str, dict[str, int | str]] = field(default_factory=dict)
 
-    def params(self, obj: str) -> dict[str, int]:
+    def params(self, obj: str) -> dict[str, int | str]:
         return self.ids.get(obj, {})
 
 
@@ -81,6 +81,49 @@ def build_world() -> World:
                     world.ids[f"{side}_{visibility.value}_comment"] = {
                         "report": report.id, "entry": report.entries[0].id, "comment": comment.id,
                         "round": rnd.id}
+    _account_objects(world, users, parties)
+    _add_priority_action(world, users, parties)
+    _add_compiled_edition(world, users)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
+
+
+def _account_objects(world: World, users, parties) -> None:
+    """Accounts, parties and one-time links for the account and administration routes."""
+    from ctportal.models import TokenPurpose
+    from ctportal.services import tokens
+    from ctportal.services.users import create_user
+
+    world.ids["own_account"] = {"user": users.contributor_al.id}
+    world.ids["other_account"] = {"user": users.coordinator_rs.id}
+    world.ids["own_party"] = {"party": parties["AL"].id}
+    world.ids["other_party"] = {"party": parties["RS"].id}
+    invited = create_user("invited.person@example.eu", "Invited Person", Role.contributor, parties["AL"])
+    world.ids["invite_link"] = {"token": tokens.issue(invited, TokenPurpose.invite)}
+    world.ids["reset_link"] = {"token": tokens.issue(users.contributor_rs, TokenPurpose.reset)}
+
+
+def _add_priority_action(world: World, users, parties) -> None:
+    """A priority action of Albania, made after the reports so that no report contains it (routes_desk)."""
+    from ctportal.models import Action, PriorityAction
+
+    action = db.session.scalar(sa.select(Action).where(Action.code == "1.P1"))
+    priority = PriorityAction(party_id=parties["AL"].id, action_id=action.id, text="Adopt the CT strategy.",
+                              created_by_id=users.reviewer.id)
+    db.session.add(priority)
+    db.session.flush()
+    world.ids["own_priority"] = {"priority": priority.id, "party": parties["AL"].id}
+
+
+def _add_compiled_edition(world: World, users) -> None:
+    """A finished edition of the consolidated PDF in the open round, as {edition} (routes_compile)."""
+    from ctportal.models import CompiledReport, CompileState, utcnow
+
+    name, sha, size = storage.write_atomically("compiled", [MINIMAL_PDF], "pdf")
+    edition = CompiledReport(round_id=world.ids["round"]["round"], state=CompileState.done, progress=100,
+                             requested_by_id=users.secretariat.id, stored_name=name, sha256=sha, size=size,
+                             page_count=1, finished_at=utcnow())
+    db.session.add(edition)
+    db.session.flush()
+    world.ids["round"]["edition"] = edition.id

@@ -1,0 +1,58 @@
+"""The audit trail: search by user, party, object and time; export as CSV."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.forms.audit import AuditSearchForm
+from ctportal.models import Party, db
+from ctportal.parties import display_name
+from ctportal.services import audit, audit_search
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PER_PAGE = 50
+
+
+def _form() -> tuple[AuditSearchForm, audit_search.AuditQuery | None]:
+    if not policy.may_see_audit(current_user):
+        abort(403)
+    form = AuditSearchForm(request.args)
+    parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
+    form.party.choices = [("", "Any party")] + [(str(p.id), display_name(p)) for p in parties]
+    form.object_type.choices = [("", "Any type")] + [(t, t) for t in audit_search.object_types()]
+    if request.args and not form.validate():
+        return form, None
+    return form, audit_search.AuditQuery(
+        user=form.user.data or "", party_id=int(form.party.data) if form.party.data else None,
+        object_type=form.object_type.data or "", object_id=form.object_id.data,
+        action=form.action.data or "", since=form.since.data, until=form.until.data)
+
+
+@bp.get("/")
+@login_required
+def index():
+    form, query = _form()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    events, total = audit_search.search(query, page=page, per_page=PER_PAGE) if query else ([], 0)
+    parties = {p.id: p for p in db.session.scalars(sa.select(Party))}
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("audit/index.html", form=form, events=events, total=total, page=page,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), parties=parties, args=args,
+                           valid=query is not None)
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    form, query = _form()
+    if query is None:
+        abort(400)
+    body = audit_search.to_csv(query)
+    audit.record("audit.exported", None, filters={k: v for k, v in request.args.items()})
+    db.session.commit()
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

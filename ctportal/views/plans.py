@@ -1,0 +1,55 @@
+"""The plan catalogue: versions loaded, and loading a revised catalogue."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.catalogue import CatalogueError
+from ctportal.forms.plans import CatalogueUploadForm
+from ctportal.models import db
+from ctportal.services import plan_versions
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+MAX_CATALOGUE_BYTES = 2 * 1024 * 1024
+
+
+def _require() -> None:
+    if not policy.may_administer(current_user):
+        abort(403)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    _require()
+    form = CatalogueUploadForm()
+    if form.validate_on_submit():
+        upload = form.catalogue.data
+        raw = upload.read(MAX_CATALOGUE_BYTES + 1)
+        if len(raw) > MAX_CATALOGUE_BYTES:
+            form.catalogue.errors.append("The file is larger than 2 MB; a catalogue is far smaller.")
+        else:
+            name = Path(upload.filename or "catalogue.yaml").name
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "catalogue.yaml"
+                path.write_bytes(raw)
+                try:
+                    version = plan_versions.load_uploaded(path, name, current_user)
+                except CatalogueError as exc:
+                    db.session.rollback()
+                    where = f"line {exc.line}: " if exc.line else ""
+                    form.catalogue.errors.append(f"{name}, {where}{exc.problem}")
+                except plan_versions.PlanUploadError as exc:
+                    db.session.rollback()
+                    form.catalogue.errors.append(f"{name}, {exc}")
+                else:
+                    db.session.commit()
+                    flash(f"Plan version “{version.code}” is loaded. Rounds already opened keep their version; "
+                          "new rounds can use this one.", "success")
+                    return redirect(url_for("plans.index"))
+    return render_template("plans/index.html", form=form, versions=plan_versions.versions())

@@ -1,0 +1,121 @@
+"""Partners' priority actions, kept by the Commission."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.forms.priorities import PriorityForm
+from ctportal.models import Action, Party, PartyKind, PriorityAction, db
+from ctportal.parties import display_name
+from ctportal.services import priorities as service
+from ctportal.services.plan_versions import latest_version
+
+bp = Blueprint("priorities", __name__, url_prefix="/priorities")
+
+
+def _require() -> None:
+    if not policy.may_manage_priorities(current_user):
+        abort(403)
+
+
+def _partner(party_id: int) -> Party:
+    _require()
+    party = db.session.get(Party, party_id)
+    if party is None or party.kind != PartyKind.wb_partner:
+        abort(404)
+    return party
+
+
+def _priority(priority_id: int) -> PriorityAction:
+    _require()
+    priority = db.session.get(PriorityAction, priority_id)
+    if priority is None:
+        abort(404)
+    return priority
+
+
+def _action_choices(form: PriorityForm, current: PriorityAction | None = None) -> None:
+    version = latest_version()
+    actions = service.linkable_actions(version.id) if version else []
+    if current is not None and current.action not in actions:
+        actions.insert(0, current.action)
+    form.action_id.choices = [(a.id, f"{a.code} — {a.text[:100]}{'…' if len(a.text) > 100 else ''}")
+                              for a in actions]
+
+
+def _chosen_action(form: PriorityForm) -> Action | None:
+    action = db.session.get(Action, form.action_id.data)
+    if action is None:
+        form.action_id.errors.append("Choose one of the plan's actions.")
+    return action
+
+
+@bp.get("/")
+@login_required
+def index():
+    _require()
+    counts = dict(db.session.execute(
+        sa.select(PriorityAction.party_id, sa.func.count(PriorityAction.id))
+        .where(PriorityAction.retired_at.is_(None)).group_by(PriorityAction.party_id)).all())
+    return render_template("priorities/index.html", partners=service.partners(), counts=counts)
+
+
+@bp.route("/party/<int:party_id>", methods=["GET", "POST"])
+@login_required
+def party(party_id: int):
+    partner = _partner(party_id)
+    form = PriorityForm()
+    _action_choices(form)
+    if form.validate_on_submit():
+        action = _chosen_action(form)
+        if action is not None:
+            try:
+                service.add(partner, action, form.text.data, form.target_date.data, current_user)
+            except service.PriorityError as exc:
+                form.action_id.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(f"The priority action for {display_name(partner)} is added. It appears in the partner's next report.",
+                      "success")
+                return redirect(url_for("priorities.party", party_id=partner.id))
+    return render_template("priorities/party.html", partner=partner, form=form,
+                           items=service.for_party(partner))
+
+
+@bp.route("/<int:priority_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(priority_id: int):
+    priority = _priority(priority_id)
+    partner = db.session.get(Party, priority.party_id)
+    if priority.retired_at is not None:
+        abort(403)
+    form = PriorityForm(obj=priority)
+    _action_choices(form, priority)
+    if form.validate_on_submit():
+        action = _chosen_action(form)
+        if action is not None:
+            try:
+                service.edit(priority, action, form.text.data, form.target_date.data, current_user)
+            except service.PriorityError as exc:
+                form.action_id.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash("The priority action is saved. The change appears in the partner's next report.", "success")
+                return redirect(url_for("priorities.party", party_id=partner.id))
+    return render_template("priorities/edit.html", partner=partner, form=form, priority=priority)
+
+
+@bp.post("/<int:priority_id>/retire")
+@login_required
+def retire(priority_id: int):
+    priority = _priority(priority_id)
+    try:
+        service.retire(priority, current_user)
+    except service.PriorityError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("The priority action is retired: the partner's next report no longer contains it.", "success")
+    return redirect(url_for("priorities.party", party_id=priority.party_id))

@@ -1,0 +1,71 @@
+"""The progress map: parties × actions of a round, and how each party moved across rounds."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.models import EntryStatus
+from ctportal.services import progress_map
+
+bp = Blueprint("progress", __name__, url_prefix="/progress")
+
+
+def _require_map() -> None:
+    if not progress_map.may_see_map(current_user):
+        abort(403)
+
+
+def _round(round_id: int):
+    rnd = policy.get_round_or_404(round_id)
+    if not progress_map.may_see_map(current_user):
+        abort(403)
+    return rnd
+
+
+def entry_url(cell) -> str | None:
+    """Where a click on a cell leads: the entry if that page exists, else the report's overview."""
+    report = cell.party_data.report
+    if not cell.applies or not policy.can(current_user, policy.Permission.VIEW, report):
+        return None
+    views = current_app.view_functions
+    if "reports.entry" in views:
+        entry = next((e for e in report.entries if e.key == cell.entry_key), None)
+        if entry is not None:
+            return url_for("reports.entry", report_id=report.id, entry_id=entry.id)
+    if "reports.overview" in views:
+        return url_for("reports.overview", report_id=report.id)
+    return None
+
+
+@bp.get("/")
+@login_required
+def map():
+    """The newest round the user may see."""
+    _require_map()
+    rounds = progress_map.visible_rounds(current_user)
+    if not rounds:
+        return render_template("progress/none.html")
+    return redirect(url_for("progress.round_map", round_id=rounds[0].id))
+
+
+@bp.get("/rounds/<int:round_id>")
+@login_required
+def round_map(round_id: int):
+    rnd = _round(round_id)
+    pmap = progress_map.build_map(rnd, current_user)
+    return render_template("progress/map.html", pmap=pmap, rnd=rnd, entry_url=entry_url,
+                           rounds=progress_map.visible_rounds(current_user), **_status_names())
+
+
+@bp.get("/rounds/<int:round_id>/across")
+@login_required
+def across(round_id: int):
+    rnd = _round(round_id)
+    view = progress_map.across_rounds(rnd, current_user)
+    return render_template("progress/across.html", view=view, rnd=rnd,
+                           rounds=progress_map.visible_rounds(current_user), **_status_names())
+
+
+def _status_names() -> dict:
+    return {"statuses": list(EntryStatus), "statuses_by_value": {s.value: s for s in EntryStatus}}

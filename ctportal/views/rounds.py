@@ -1,0 +1,173 @@
+"""The secretariat's rounds: prepare, open, change, close; extend a deadline; who is late."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.forms.rounds import ExtensionForm, RoundForm
+from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
+from ctportal.parties import display_name
+from ctportal.policy import Permission
+from ctportal.services import rounds as rounds_service
+from ctportal.services.plan_versions import latest_version
+
+bp = Blueprint("rounds", __name__, url_prefix="/rounds")
+
+
+def _require_desk() -> None:
+    if not policy.may_manage_rounds(current_user):
+        abort(403)
+
+
+def _round_for_desk(round_id: int) -> Round:
+    return policy.get_round_or_404(round_id, permission=Permission.MANAGE_ROUNDS)
+
+
+def _version_choices(form: RoundForm) -> None:
+    form.plan_version_id.choices = [
+        (v.id, f"{v.code} — {v.title}") for v in db.session.scalars(
+            sa.select(PlanVersion).order_by(PlanVersion.loaded_at.desc(), PlanVersion.id.desc()))]
+
+
+def _values(form: RoundForm) -> dict:
+    return {name: (getattr(form, name).data.strip() if isinstance(getattr(form, name).data, str)
+                   else getattr(form, name).data) for name in rounds_service.ROUND_FIELDS}
+
+
+@bp.get("/")
+@login_required
+def index():
+    _require_desk()
+    all_rounds = db.session.scalars(sa.select(Round).order_by(Round.created_at.desc(), Round.id.desc())).all()
+    return render_template("rounds/index.html", rounds=all_rounds)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _require_desk()
+    form = RoundForm()
+    _version_choices(form)
+    if not form.is_submitted():
+        latest = latest_version()
+        form.plan_version_id.data = latest.id if latest else None
+    if form.validate_on_submit():
+        rnd = rounds_service.create_round(current_user, plan_version_id=form.plan_version_id.data, **_values(form))
+        db.session.commit()
+        flash(f"The round “{rnd.title}” is prepared. Parties see it once you open it.", "success")
+        return redirect(url_for("rounds.status", round_id=rnd.id))
+    return render_template("rounds/form.html", form=form, rnd=None)
+
+
+@bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(round_id: int):
+    rnd = _round_for_desk(round_id)
+    if rnd.state == RoundState.closed:
+        abort(403)
+    form = RoundForm(obj=rnd)
+    _version_choices(form)
+    if rnd.state != RoundState.draft:
+        # Reports exist on the round's version: offer only that one.
+        form.plan_version_id.choices = [(rnd.plan_version_id, f"{rnd.plan_version.code} — {rnd.plan_version.title}")]
+    if form.validate_on_submit():
+        try:
+            changed = rounds_service.update_round(rnd, current_user, plan_version_id=form.plan_version_id.data,
+                                                  **_values(form))
+        except rounds_service.RoundError as exc:
+            form.plan_version_id.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("The round is saved." if changed else "Nothing was changed.", "success")
+            return redirect(url_for("rounds.status", round_id=rnd.id))
+    return render_template("rounds/form.html", form=form, rnd=rnd)
+
+
+@bp.post("/<int:round_id>/open")
+@login_required
+def open_(round_id: int):
+    rnd = _round_for_desk(round_id)
+    try:
+        reports = rounds_service.open_round(rnd, current_user)
+    except ValueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("rounds.status", round_id=rnd.id))
+    db.session.commit()
+    flash(f"The round is open: {len(reports)} reports were created for the parties.", "success")
+    return redirect(url_for("rounds.status", round_id=rnd.id))
+
+
+@bp.post("/<int:round_id>/close")
+@login_required
+def close(round_id: int):
+    rnd = _round_for_desk(round_id)
+    try:
+        rounds_service.close_round(rnd, current_user)
+    except rounds_service.RoundError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("rounds.status", round_id=rnd.id))
+    db.session.commit()
+    flash("The round is closed. It is now read-only for everyone.", "success")
+    return redirect(url_for("rounds.status", round_id=rnd.id))
+
+
+def _parties_by_id() -> dict[int, Party]:
+    return {p.id: p for p in db.session.scalars(sa.select(Party))}
+
+
+def _party_choices(rnd: Round) -> list[tuple[int, str]]:
+    parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order)).all()
+    return [(p.id, f"{display_name(p)} (now due {rounds_service.deadline_for(rnd, p.id).isoformat()})")
+            for p in parties]
+
+
+@bp.route("/<int:round_id>/extend", methods=["GET", "POST"])
+@login_required
+def extend(round_id: int):
+    rnd = _round_for_desk(round_id)
+    if rnd.state == RoundState.closed:
+        abort(403)
+    form = ExtensionForm()
+    form.party_id.choices = _party_choices(rnd)
+    if form.validate_on_submit():
+        try:
+            ext = rounds_service.extend_deadline(rnd, form.party_id.data, form.new_deadline.data,
+                                                 form.reason.data, current_user)
+        except rounds_service.RoundError as exc:
+            field = form.reason if "reason" in str(exc) else form.new_deadline
+            field.errors.append(str(exc))
+        else:
+            db.session.commit()
+            party = db.session.get(Party, ext.party_id)
+            flash(f"The deadline of {display_name(party)} is now {ext.new_deadline:%d %B %Y}.", "success")
+            return redirect(url_for("rounds.status", round_id=rnd.id))
+    return render_template("rounds/extend.html", form=form, rnd=rnd, parties_by_id=_parties_by_id())
+
+
+@bp.get("/<int:round_id>")
+@login_required
+def status(round_id: int):
+    rnd = _round_for_desk(round_id)
+    lines = rounds_service.status_board(rnd)
+    return render_template("rounds/status.html", rnd=rnd, lines=lines, parties_by_id=_parties_by_id())
+
+
+@bp.post("/<int:round_id>/reports/<int:report_id>/remind")
+@login_required
+def remind(round_id: int, report_id: int):
+    rnd = _round_for_desk(round_id)
+    report = db.session.scalar(sa.select(Report).where(Report.id == report_id, Report.round_id == rnd.id))
+    if report is None:
+        abort(404)
+    try:
+        count = rounds_service.send_reminder(report, current_user)
+    except rounds_service.RoundError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("rounds.status", round_id=rnd.id))
+    db.session.commit()
+    flash(f"A reminder went to {count} reporter{'s' if count != 1 else ''} of {display_name(report.party)}."
+          if count else f"{display_name(report.party)} has no active reporter to remind.",
+          "success" if count else "warning")
+    return redirect(url_for("rounds.status", round_id=rnd.id))
