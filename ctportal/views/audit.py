@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from ctportal import policy
+from ctportal.database import writes_on_get
 from ctportal.forms.audit import AuditSearchForm
 from ctportal.models import Party, db
 from ctportal.parties import display_name
@@ -45,6 +46,7 @@ def index():
 
 @bp.get("/export.csv")
 @login_required
+@writes_on_get  # the export is an audit event
 def export_csv():
     form, query = _form()
     if query is None:

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from ctportal import policy
+from ctportal.database import writes_on_get
 from ctportal.models import Report
 from ctportal.services import audit, exports
 from ctportal.services.progress_map import round_data
@@ -60,18 +61,21 @@ def _export(rnd, fmt: str, report: Report | None = None) -> Response:
 
 @bp.get("/rounds/<int:round_id>.xlsx")
 @login_required
+@writes_on_get  # the export is an audit event
 def round_xlsx(round_id: int):
     return _export(_round(round_id), "xlsx")
 
 
 @bp.get("/rounds/<int:round_id>.csv")
 @login_required
+@writes_on_get  # the export is an audit event
 def round_csv(round_id: int):
     return _export(_round(round_id), "csv")
 
 
 @bp.get("/reports/<int:report_id>.xlsx")
 @login_required
+@writes_on_get  # the export is an audit event
 def report_xlsx(report_id: int):
     report = _report(report_id)
     return _export(report.round, "xlsx", report)
@@ -79,6 +83,7 @@ def report_xlsx(report_id: int):
 
 @bp.get("/reports/<int:report_id>.csv")
 @login_required
+@writes_on_get  # the export is an audit event
 def report_csv(report_id: int):
     report = _report(report_id)
     return _export(report.round, "csv", report)
