@@ -55,7 +55,7 @@ def init_templating(app: Flask) -> None:
             "endpoints": app.view_functions,
             "site_name": app.config["SITE_NAME"],
             # Email bodies render outside a request: they have no forms.
-            "action_form": ActionForm() if has_request_context() else None,
+            "action_form": ActionForm(formdata=None) if has_request_context() else None,
             "current_user": current_user,
             "render_markdown": markdown.render,
         }

@@ -93,3 +93,33 @@ def browser_login(page, user, password: str = PASSWORD) -> None:
         db.session.commit()
         page.get_by_label("Code from your authenticator app, or a recovery code").fill(totp_now())
         page.get_by_role("button", name="Continue").click()
+
+
+# --- accounts (issue 3) -----------------------------------------------------------------------------
+
+def audit_actions(obj=None) -> list[str]:
+    """The audit trail's actions, oldest first (only those about `obj` when given)."""
+    from ctportal.models import AuditEvent
+    query = sa.select(AuditEvent.action).order_by(AuditEvent.id)
+    if obj is not None:
+        query = query.where(AuditEvent.object_type == type(obj).__name__.lower(), AuditEvent.object_id == obj.id)
+    return list(db.session.scalars(query))
+
+
+def last_mail_link(recipient: str) -> str:
+    """The path of the one-time link in the newest email to `recipient` (from the outbox table)."""
+    import re
+    from urllib.parse import urlsplit
+
+    from ctportal.models import OutgoingMail
+    body = db.session.scalar(sa.select(OutgoingMail.body).where(OutgoingMail.recipient == recipient)
+                             .order_by(OutgoingMail.id.desc()).limit(1))
+    assert body, f"no email to {recipient}"
+    return urlsplit(re.search(r"https?://\S+", body).group(0)).path
+
+
+def csrf_token_from(html: bytes | str) -> str:
+    """The first CSRF token in a page (the forms render it as a hidden field)."""
+    import re
+    text = html.decode() if isinstance(html, bytes) else html
+    return re.search(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"', text).group(1)

@@ -1,0 +1,30 @@
+"""Uploading a document to a report or to one of its entries, and replacing one."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, ValidationError
+
+from ctportal.models import Sensitivity
+
+
+def _file_given(form, field):
+    if field.data is None or not getattr(field.data, "filename", ""):
+        raise ValidationError("choose a file to upload.")
+
+
+class UploadForm(FlaskForm):
+    file = FileField("File", validators=[_file_given])
+    title = StringField("Short description (optional)",
+                        validators=[Length(max=300, message="at most 300 characters.")])
+    sensitivity = SelectField("Sensitivity marking", default=Sensitivity.limite.value,
+                              choices=[SelectChoice(s.value, s.title) for s in Sensitivity])
+    upload = SubmitField("Upload")
+
+
+class ReplaceForm(FlaskForm):
+    file = FileField("New version of the file", validators=[_file_given])
+    sensitivity = SelectField("Sensitivity marking", choices=[SelectChoice(s.value, s.title) for s in Sensitivity])
+    upload = SubmitField("Upload the new version")

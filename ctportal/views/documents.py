@@ -1,0 +1,159 @@
+"""Documents of a report: upload (to the report or to an entry), download, replace, delete.
+
+Always loaded through the report, which the policy checks first: a document of another party's
+report answers 404, exactly like one that does not exist.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.database import writes_on_get
+from ctportal.forms.documents import ReplaceForm, UploadForm
+from ctportal.forms import ActionForm
+from ctportal.models import Document, Entry, Report, Sensitivity, db
+from ctportal.policy import Permission
+from ctportal.services import documents as service
+from ctportal.services import storage
+from ctportal.views.errors import error_page
+
+bp = Blueprint("documents", __name__)
+
+
+def _entry_of(report: Report, entry_id: int) -> Entry:
+    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _document_of(report: Report, document_id: int) -> Document:
+    doc = service.get_document(report, document_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def _back(report: Report, entry_id: int | None) -> str:
+    if entry_id is not None:
+        return url_for("reports.entry", report_id=report.id, entry_id=entry_id, _anchor="documents")
+    return url_for("reports.overview", report_id=report.id, _anchor="documents")
+
+
+def _upload(report: Report, entry: Entry | None):
+    form = UploadForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
+                                     entry=entry, title=form.title.data or "",
+                                     sensitivity=Sensitivity(form.sensitivity.data))
+            except service.RejectedFile as exc:
+                db.session.rollback()
+                form.file.errors = [str(exc)]
+                status = 422
+            else:
+                _commit_or_discard(doc)
+                flash(f"“{doc.original_name}” was uploaded.", "success")
+                return redirect(_back(report, entry.id if entry else None))
+        else:
+            status = 422
+    return render_template("documents/upload.html", form=form, report=report, entry=entry,
+                           limit_mb=current_app.config["MAX_UPLOAD_MB"],
+                           back=_back(report, entry.id if entry else None)), status
+
+
+def _commit_or_discard(doc: Document) -> None:
+    """Commit the new row; if that fails the file just written must not stay behind."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        service.discard_file(doc)
+        raise
+
+
+@bp.route("/reports/<int:report_id>/documents/upload", methods=["GET", "POST"])
+@login_required
+def upload(report_id: int):
+    report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
+    return _upload(report, None)
+
+
+@bp.route("/reports/<int:report_id>/entries/<int:entry_id>/documents/upload", methods=["GET", "POST"])
+@login_required
+def upload_to_entry(report_id: int, entry_id: int):
+    report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
+    return _upload(report, _entry_of(report, entry_id))
+
+
+@bp.get("/reports/<int:report_id>/documents/<int:document_id>")
+@login_required
+@writes_on_get  # every download is an audit event
+def download(report_id: int, document_id: int):
+    report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
+    doc = _document_of(report, document_id)
+    path = storage.path_for("documents", doc.stored_name)
+    if not path.exists():
+        abort(404)
+    service.record_download(doc, current_user)
+    db.session.commit()
+    response = send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.original_name,
+                         conditional=False, etag=False, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/reports/<int:report_id>/documents/<int:document_id>/replace", methods=["GET", "POST"])
+@login_required
+def replace(report_id: int, document_id: int):
+    report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
+    old = _document_of(report, document_id)
+    if not old.is_current:
+        abort(404)
+    form = ReplaceForm(sensitivity=old.sensitivity.value)
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            entry = db.session.get(Entry, old.entry_id) if old.entry_id else None
+            try:
+                doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
+                                     entry=entry, title=old.title, sensitivity=Sensitivity(form.sensitivity.data),
+                                     replaces=old)
+            except service.RejectedFile as exc:
+                db.session.rollback()
+                form.file.errors = [str(exc)]
+                status = 422
+            else:
+                _commit_or_discard(doc)
+                flash(f"A new version of “{old.original_name}” was uploaded; the earlier one is kept.", "success")
+                return redirect(_back(report, old.entry_id))
+        else:
+            status = 422
+    return render_template("documents/replace.html", form=form, report=report, document=old,
+                           limit_mb=current_app.config["MAX_UPLOAD_MB"], back=_back(report, old.entry_id)), status
+
+
+@bp.post("/reports/<int:report_id>/documents/<int:document_id>/delete")
+@login_required
+def delete(report_id: int, document_id: int):
+    report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
+    doc = _document_of(report, document_id)
+    if not doc.is_current:
+        abort(404)
+    if not ActionForm().validate():
+        abort(400)
+    entry_id = doc.entry_id
+    try:
+        service.delete(doc, current_user)
+    except service.DocumentLocked as exc:
+        db.session.rollback()
+        return error_page(409, str(exc))
+    db.session.commit()
+    flash(f"“{doc.original_name}” was deleted from the report.", "success")
+    return redirect(_back(report, entry_id))
