@@ -3,15 +3,19 @@
     draft ──submit──▶ submitted ──request_changes──▶ changes_requested ──submit──▶ submitted
                           └──approve──▶ approved ──reopen (reason)──▶ changes_requested
 
-Nothing else changes a report's state. `apply_transition` checks the table, the policy and
-the rules (reasons, completeness), then writes the revision, the event, the system comment and
-the audit event, and queues the notifications.
+Nothing else changes a report's state. `apply_transition` locks the report, checks the table,
+the page's state version, the policy and the rules (reasons; completeness on submit; on approval:
+not by whoever submitted, and no entry still marked "needs revision"), then writes the revision
+(carrying unchanged entries' reviews forward), the event, the system comment and the audit event,
+tells the compile hooks, and queues the notifications (docs/review.md).
 """
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
 from typing import Any
+
+import sqlalchemy as sa
 
 from ctportal import policy
 from ctportal.models import Comment, Report, ReportEvent, ReportState, Visibility, db, utcnow
@@ -84,6 +88,7 @@ def apply_transition(report: Report, action: Action, user: Any, *, reason: str =
     from ctportal.services import audit, notify, revisions
     from ctportal.services.completeness import missing_items
 
+    _lock(report)
     transition = find_transition(report.state, action)
     if transition is None:
         raise TransitionError(f"A report that is {report.state.title.lower()} cannot be "
@@ -101,6 +106,13 @@ def apply_transition(report: Report, action: Action, user: Any, *, reason: str =
         latest = revisions.latest_revision(report)
         if latest is not None and latest.submitted_by_id == user.id:
             raise TransitionError("Nobody approves a report they submitted themselves.")
+        from ctportal.services.review import needing_revision
+        pending = needing_revision(report)
+        if pending:
+            raise TransitionError(
+                f"{len(pending)} entr{'y is' if len(pending) == 1 else 'ies are'} marked as needing revision "
+                f"({', '.join(r.entry_key for r in pending)}): request changes, or accept "
+                f"{'it' if len(pending) == 1 else 'them'} first.")
 
     revision = None
     if transition.freezes_revision:
@@ -108,6 +120,9 @@ def apply_transition(report: Report, action: Action, user: Any, *, reason: str =
         if missing:
             raise IncompleteReport(missing)
         revision = revisions.freeze(report, user)
+        if revision.number > 1:
+            from ctportal.services.review import carry_forward
+            carry_forward(report, revision, user)
     else:
         revision = revisions.latest_revision(report)
 
@@ -146,6 +161,18 @@ def apply_transition(report: Report, action: Action, user: Any, *, reason: str =
         compile_hooks.revision_approved(revision)
     notify.report_transitioned(report, event)
     return event
+
+
+def _lock(report: Report) -> None:
+    """Serialise transitions of one report: two reviewers acting at once cannot both succeed.
+
+    On PostgreSQL the row is locked for the transaction and re-read; SQLite takes the database
+    write lock when the transaction begins (SQLITE_BEGIN), which serialises just the same.
+    """
+    if report.id is None or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(sa.select(Report.id).where(Report.id == report.id).with_for_update())
+    db.session.refresh(report, ["state", "state_version"])
 
 
 def _past(action: Action) -> str:

@@ -1,0 +1,91 @@
+"""Readable differences between two versions of an entry: words inserted and deleted.
+
+Everything is escaped first; only the <ins>/<del> marks are markup. Entries are compared as
+they were frozen in revisions (services/revisions.py snapshot format), matched by their key.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+# (snapshot field, label) in the order the entry form shows them.
+TEXT_FIELDS = (
+    ("status", "Implementation status"),
+    ("na_justification", "Why not applicable"),
+    ("narrative", "Progress"),
+    ("challenges", "Challenges"),
+    ("eu_support_needed", "EU support needed"),
+    ("next_steps", "Next steps"),
+    ("next_steps_timeline", "Timeline of next steps"),
+    ("responsible_institutions", "Responsible institutions"),
+    ("measures", "Measures taken"),
+    ("legal_acts", "Legal acts adopted"),
+    ("documents", "Documents"),
+)
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """`new` with the words added since `old` in <ins> and the words removed in <del>."""
+    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(str(escape("".join(a[i1:i2]))))
+            continue
+        if op in ("delete", "replace"):
+            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return Markup("".join(out))
+
+
+def field_text(entry: dict[str, Any] | None, name: str) -> str:
+    """One field of a snapshot entry as plain text (lists one item a line)."""
+    if not entry:
+        return ""
+    value = entry.get(name)
+    if name == "status":
+        return (value or "").replace("_", " ").capitalize()
+    if name == "measures":
+        return "\n".join(f"{m.get('taken_on') or 'no date'}: {m.get('description', '')}" for m in value or [])
+    if name == "legal_acts":
+        return "\n".join(
+            f"{a.get('title', '')} ({a.get('adopted_on') or 'no date'}"
+            f"{', ' + a['gazette_reference'] if a.get('gazette_reference') else ''})" for a in value or [])
+    if name == "documents":
+        return "\n".join(f"{d.get('title') or d.get('original_name', '')} [{d.get('sha256', '')[:12]}]"
+                         for d in value or [])
+    return value or ""
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    html: Markup
+
+
+def entry_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[FieldChange]:
+    """The fields that differ between two snapshot entries, each as a word diff."""
+    changes = []
+    for name, label in TEXT_FIELDS:
+        before, after = field_text(old, name), field_text(new, name)
+        if before != after:
+            changes.append(FieldChange(name, label, word_diff(before, after)))
+    return changes
+
+
+def entry_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+    return any(field_text(old, n) != field_text(new, n) for n, _ in TEXT_FIELDS)
+
+
+def changed_keys(old_entries: dict[str, dict], new_entries: dict[str, dict]) -> set[str]:
+    """Keys of the entries that differ (or are new) between two revisions' entries_by_key()."""
+    return {key for key, entry in new_entries.items() if entry_changed(old_entries.get(key), entry)}

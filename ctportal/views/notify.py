@@ -1,0 +1,59 @@
+"""The in-portal notifications list."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ctportal.models import Notification, db, utcnow
+
+bp = Blueprint("notify", __name__, url_prefix="/notifications")
+PAGE = 100
+
+
+@bp.get("/")
+@login_required
+def index():
+    items = list(db.session.scalars(sa.select(Notification).where(Notification.user_id == current_user.id)
+                                    .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(PAGE)))
+    unread = sum(1 for n in items if n.read_at is None)
+    return render_template("notify/index.html", items=items, unread=unread)
+
+
+def _own(notification_id: int) -> Notification:
+    item = db.session.scalar(sa.select(Notification).where(Notification.id == notification_id,
+                                                          Notification.user_id == current_user.id))
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.post("/<int:notification_id>/open")
+@login_required
+def open_(notification_id: int):
+    """Mark as read and go to what it is about (a POST: reading changes state)."""
+    item = _own(notification_id)
+    if item.read_at is None:
+        item.read_at = utcnow()
+        db.session.commit()
+    link = item.link if item.link.startswith("/") and not item.link.startswith("//") else url_for("notify.index")
+    return redirect(link)
+
+
+@bp.post("/<int:notification_id>/read")
+@login_required
+def mark_read(notification_id: int):
+    item = _own(notification_id)
+    if item.read_at is None:
+        item.read_at = utcnow()
+        db.session.commit()
+    return redirect(url_for("notify.index"))
+
+
+@bp.post("/read-all")
+@login_required
+def mark_all_read():
+    db.session.execute(sa.update(Notification).where(Notification.user_id == current_user.id,
+                                                     Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+    return redirect(url_for("notify.index"))

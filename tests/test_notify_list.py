@@ -1,0 +1,52 @@
+"""The in-portal notifications list: one's own only, read by a POST, the unread count in the menu."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ctportal.models import Notification, db
+from ctportal.services import notify
+from tests.factories import fill_report, make_round, report_of, submit
+
+
+def test_a_submission_appears_in_the_reviewers_list_and_opening_it_marks_it_read(app, users, client, auth):
+    report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    item = db.session.scalar(sa.select(Notification).where(Notification.user_id == users.reviewer.id))
+    assert item.kind == "submitted" and item.link == f"/review/reports/{report.id}"
+    assert notify.unread_count(users.reviewer) == 1
+    auth.login("reviewer")
+    page = client.get("/notifications/")
+    assert b"Submitted for review: Albania" in page.data
+    assert b'Notifications <span class="badge' in client.get("/home").data
+    response = client.post(f"/notifications/{item.id}/open")
+    assert response.status_code == 302 and response.headers["Location"] == f"/review/reports/{report.id}"
+    assert notify.unread_count(users.reviewer) == 0
+
+
+def test_nobody_reads_or_marks_someone_elses_notification(app, users, client, auth):
+    submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    theirs = db.session.scalar(sa.select(Notification).where(Notification.user_id == users.reviewer.id))
+    auth.login("reviewer2")
+    assert client.post(f"/notifications/{theirs.id}/read").status_code == 404
+    assert client.post(f"/notifications/{theirs.id}/open").status_code == 404
+    assert b"Submitted for review" in client.get("/notifications/").data  # reviewer2's own copy
+    client.post("/notifications/read-all")
+    db.session.refresh(theirs)
+    assert theirs.read_at is None
+    assert notify.unread_count(users.reviewer2) == 0
+
+
+def test_reading_the_list_changes_nothing(app, users, client, auth):
+    submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    auth.login("reviewer")
+    client.get("/notifications/")
+    assert notify.unread_count(users.reviewer) == 1
+
+
+def test_an_assigned_reviewer_is_told_unless_they_assigned_themselves(app, users):
+    from ctportal.services import review
+    report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    review.assign_reviewer(report, users.reviewer2, users.secretariat)
+    review.assign_reviewer(report, users.reviewer, users.reviewer)
+    db.session.commit()
+    kinds = {(n.user_id, n.kind) for n in db.session.scalars(sa.select(Notification))}
+    assert (users.reviewer2.id, "assigned") in kinds and (users.reviewer.id, "assigned") not in kinds
