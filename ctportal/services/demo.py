@@ -14,6 +14,7 @@ from ctportal.models import Party, Role, Round, RoundState, User, db, utcnow
 from ctportal.services import auth
 from ctportal.services.parties import ensure_parties
 from ctportal.services.reports import ensure_reports
+from ctportal.services.passwords import hash_password
 from ctportal.services.users import create_user
 
 DEMO_PASSWORD = "demo-portal-passphrase"
@@ -53,10 +54,14 @@ def seed() -> list[DemoLogin]:
     version = load_catalogue()
     parties = {p.code: p for p in db.session.scalars(sa.select(Party))}
     logins = []
+    shared_hash = None
     for email, name, role, code in DEMO_ACCOUNTS:
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if user is None:
-            user = create_user(email, name, role, parties.get(code) if code else None, DEMO_PASSWORD)
+            user = create_user(email, name, role, parties.get(code) if code else None)
+            # One argon2 hash for every demo account: hashing fifteen times would slow `make run`.
+            shared_hash = shared_hash or hash_password(DEMO_PASSWORD)
+            user.password_hash = shared_hash
             if user.needs_second_factor:
                 auth.enable_totp(user, pyotp.random_base32())
         logins.append(DemoLogin(email, role.title, display_name(parties[code]) if code else "",
@@ -73,8 +78,9 @@ def seed() -> list[DemoLogin]:
                     document_number="DEMO 1/26", state=RoundState.open, opened_at=utcnow())
         db.session.add(rnd)
         db.session.flush()
-        ensure_reports(rnd)
         from ctportal.services import demo_content
+        demo_content.before_reports(rnd)  # priority actions, so the reports carry their entries
+        ensure_reports(rnd)
         demo_content.fill(rnd)
     db.session.flush()
     return logins

@@ -34,6 +34,24 @@ from ctportal.workflow import IncompleteReport, TransitionError, apply_transitio
 
 bp = Blueprint("reports", __name__)
 
+# The pages that show the editable draft. The Commission side reads revisions, never the draft
+# a party is working on (DESIGN.md: a draft only as a progress count), so it is sent to the
+# review pages, which show the latest submitted revision.
+_DRAFT_PAGES = {"reports.overview": "review.report", "reports.section": "review.report",
+                "reports.entry": "review.entry"}
+
+
+@bp.before_request
+def _commission_reads_revisions():
+    target = _DRAFT_PAGES.get(request.endpoint or "")
+    if target and request.method == "GET" and policy.is_commission(current_user):
+        args = {k: v for k, v in (request.view_args or {}).items() if k in ("report_id", "entry_id")}
+        if target == "review.report":
+            args.pop("entry_id", None)
+        policy.get_report_or_404(args["report_id"])  # not visible: the same 404 as before
+        return redirect(url_for(target, **args))
+    return None
+
 
 # --- loading ---------------------------------------------------------------------------------------
 

@@ -17,6 +17,12 @@ VIEW = """
     admin        404       404           404          404         404             404
 """
 
+# The draft pages: the Commission side is redirected to the review pages of the same report.
+DRAFT_PAGE = VIEW.replace("reviewer     404       200           200          404         200             200",
+                          "reviewer     404       302           302          404         302             302") \
+                 .replace("secretariat  404       200           200          404         200             200",
+                          "secretariat  404       302           302          404         302             302")
+
 
 def _edit(success: int) -> str:
     """Who may change a report: its own party while it is a draft (the others may look, not touch)."""
@@ -94,9 +100,9 @@ ROUTES = [
         secretariat  200
         admin        200
     """),
-    Route("reports.overview", "GET", "/reports/{report}", objects=REPORTS, expect=VIEW),
-    Route("reports.section", "GET", "/reports/{report}/sections/1", objects=REPORTS, expect=VIEW),
-    Route("reports.entry", "GET", "/reports/{report}/entries/{entry}", objects=REPORTS, expect=VIEW),
+    Route("reports.overview", "GET", "/reports/{report}", objects=REPORTS, expect=DRAFT_PAGE),
+    Route("reports.section", "GET", "/reports/{report}/sections/1", objects=REPORTS, expect=DRAFT_PAGE),
+    Route("reports.entry", "GET", "/reports/{report}/entries/{entry}", objects=REPORTS, expect=DRAFT_PAGE),
     Route("reports.save_entry", "POST", "/reports/{report}/entries/{entry}", objects=REPORTS,
           data=_entry_data, expect=_edit(302)),
     Route("reports.preview", "POST", "/reports/{report}/preview", objects=REPORTS, mutates=False,
