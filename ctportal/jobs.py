@@ -44,7 +44,8 @@ def init_jobs(app: Flask) -> None:
             raise RuntimeError("CTPORTAL_JOBS_MODE=redis needs REDIS_URL.")
         huey.storage = RedisHuey("ctportal", url=app.config["REDIS_URL"]).storage
     elif mode == "embedded":
-        path = Path(app.instance_path) / "jobs.sqlite3"
+        # Beside the instance's files, so two instances in one tree never share a queue.
+        path = Path(app.config["STORAGE_DIR"]) / "jobs.sqlite3"
         huey.storage = SqliteHuey("ctportal", filename=str(path)).storage
         # The worker threads start with the first request the server answers, not in CLI commands.
         app.before_request(lambda: start_embedded_consumer(app))

@@ -45,6 +45,10 @@ def nav_items() -> list[NavItem]:
     for endpoint, label, roles in NAV:
         if current_user.role not in roles or endpoint not in current_app.view_functions:
             continue
+        if endpoint == "mail.outbox":
+            from ctportal.views.mail import outbox_available
+            if not outbox_available():  # production sends real mail: no outbox page there
+                continue
         badge = 0
         if endpoint == "notify.index":
             from ctportal.services import notify

@@ -38,6 +38,9 @@ def record(action: str, obj: Any = None, *, actor=None, party_id: Optional[int] 
     """Append one event. `actor` defaults to the signed-in user; `obj` gives type and id."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
+    # Flask-Login's proxy is not the user: record the real object (its type names the event's object).
+    actor = actor._get_current_object() if hasattr(actor, "_get_current_object") else actor
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
     if party_id is None:
         party_id = getattr(obj, "party_id", None) if obj is not None else None
         if party_id is None and actor is not None:

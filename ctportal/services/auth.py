@@ -51,6 +51,17 @@ def authenticate(email: str, password: str) -> Optional[User]:
     return user
 
 
+def is_locked(user: User) -> bool:
+    return bool(user.locked_until and user.locked_until > utcnow())
+
+
+def second_factor_failed(user: User) -> bool:
+    """Count a wrong second-factor code like a wrong password; True if the account is now locked."""
+    audit.record("login.second_factor_failed", user, actor=user)
+    _count_failure(user, utcnow())
+    return is_locked(user)
+
+
 def _count_failure(user: User, now: dt.datetime) -> None:
     # Counted in the database, so the lock holds across every worker process.
     db.session.execute(sa.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1))
@@ -129,7 +140,10 @@ def use_recovery_code(user: User, code: str) -> bool:
                RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow()))
     db.session.flush()
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    audit.record("login.recovery_code_used", user, actor=user)
+    return True
 
 
 def enable_totp(user: User, secret: str) -> list[str]:
@@ -137,3 +151,8 @@ def enable_totp(user: User, secret: str) -> list[str]:
     user.totp_enabled = True
     audit.record("account.totp_enabled", user)
     return new_recovery_codes(user)
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0

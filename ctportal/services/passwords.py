@@ -45,6 +45,29 @@ def needs_rehash(stored_hash: str) -> bool:
         return True
 
 
+_SEQUENCES = ("0123456789012345678901234567890", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn",
+              "abcdefghijklmnopqrstuvwxyz", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
+_DECORATION = "0123456789!@#$%^&*()-_=+.,;:?'\" "
+
+
+def _too_guessable(password: str) -> bool:
+    """A listed common password, one of them padded with digits or symbols ("iloveyou1234!"), a word
+    said twice ("passwordpassword"), a run along the keyboard or the alphabet, or too few characters."""
+    lowered = password.lower()
+    common = _common_passwords()
+    if lowered in common or len(set(lowered)) < 4:
+        return True
+    core = lowered.strip(_DECORATION)
+    if len(core) >= 4 and core in common:
+        return True
+    # A short unit repeated; a long passphrase said twice is left alone.
+    for size in range(1, min(len(lowered) // 2, MIN_LENGTH - 1) + 1):
+        if len(lowered) % size == 0 and lowered == lowered[:size] * (len(lowered) // size):
+            return True
+    runs = _SEQUENCES + tuple(s[::-1] for s in _SEQUENCES)
+    return any(lowered in run or (len(core) >= 6 and core in run) for run in runs)
+
+
 def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
     """What is wrong with a new password, in words a user can act on; empty if it is fine."""
     problems = []
@@ -52,10 +75,9 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
         problems.append(f"Use at least {MIN_LENGTH} characters (a passphrase of several words is best).")
     if len(password) > MAX_LENGTH:
         problems.append(f"Use at most {MAX_LENGTH} characters.")
-    lowered = password.lower()
-    if lowered in _common_passwords() or len(set(password)) < 4:
+    if _too_guessable(password):
         problems.append("This password is too common or too simple; choose one that others would not guess.")
     local_part = email.split("@")[0].lower()
-    if local_part and len(local_part) >= 4 and local_part in lowered:
+    if local_part and len(local_part) >= 4 and local_part in password.lower():
         problems.append("Do not use your email address in your password.")
     return problems

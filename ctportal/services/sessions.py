@@ -39,13 +39,17 @@ def find_live_session(token: str) -> Optional[LoginSession]:
     now = utcnow()
     idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = dt.timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
-    if now - row.last_seen_at > idle or now - row.created_at > absolute:
-        row.ended_at = now
+    expired = now - row.last_seen_at > idle or now - row.created_at > absolute
+    if expired or now - row.last_seen_at > _TOUCH_EVERY:
+        # End the read first: on SQLite a GET request reads without the write lock, and a
+        # transaction whose first statement is the write waits its turn instead of failing.
+        row_id = row.id
         db.session.commit()
-        return None
-    if now - row.last_seen_at > _TOUCH_EVERY:
-        row.last_seen_at = now
+        values = {"ended_at": now} if expired else {"last_seen_at": now}
+        db.session.execute(sa.update(LoginSession).where(LoginSession.id == row_id).values(**values))
         db.session.commit()
+        if expired:
+            return None
     return row
 
 
@@ -71,3 +75,21 @@ def mark_second_factor_done(token: str) -> None:
     if row is not None:
         row.second_factor_done = True
         db.session.flush()
+
+
+def live_sessions(user: User) -> list[LoginSession]:
+    """The user's sessions not ended (some may have timed out without anyone noticing yet)."""
+    return list(db.session.scalars(
+        sa.select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .order_by(LoginSession.last_seen_at.desc())))
+
+
+def is_current(row: LoginSession, token: str | None) -> bool:
+    return bool(token) and row.token_hash == _hash(token)
+
+
+def replace_session(old_token: str, user: User, *, ip: str = "", user_agent: str = "") -> str:
+    """Swap a half-signed-in session for a new, fully signed-in one (second factor given), so a cookie
+    taken between the two steps is worth nothing once the second step is done."""
+    end_session(old_token)
+    return start_session(user, second_factor_done=True, ip=ip, user_agent=user_agent)

@@ -64,12 +64,13 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
+    # Only for a half-signed-in session; a signed-in user goes to their account page (account.enable_totp).
     Route("auth.enrol_totp", "GET", "/login/enrol-authenticator", objects=NONE, expect="""
         -
         anonymous    302
-        contributor  200
-        coordinator  200
-        eu_reporter  200
+        contributor  302
+        coordinator  302
+        eu_reporter  302
         reviewer     302
         secretariat  302
         admin        302
@@ -78,9 +79,9 @@ ROUTES = [
           data={"code": "000000"}, expect="""
         -
         anonymous    302
-        contributor  200
-        coordinator  200
-        eu_reporter  200
+        contributor  302
+        coordinator  302
+        eu_reporter  302
         reviewer     302
         secretariat  302
         admin        302

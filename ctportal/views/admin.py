@@ -1,0 +1,168 @@
+"""Administration: accounts (invite, role, deactivate, unlock, reset two-step) and parties."""
+from __future__ import annotations
+
+import functools
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.forms import ActionForm
+from ctportal.forms.admin import EditUserForm, InviteUserForm, PartyTwoFactorForm, UserFilterForm
+from ctportal.models import Party, Role, User, db, utcnow
+from ctportal.services import users
+from ctportal.services.users import AccountError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_required(view):
+    """Signed in (else the sign-in page), then an administrator (else 403, before any object is loaded,
+    so a non-admin learns nothing about which accounts exist)."""
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not policy.may_administer(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@bp.get("/users", endpoint="users")
+@admin_required
+def users_list():
+    form = UserFilterForm(request.args)
+    valid = form.validate()
+    role = Role(form.role.data) if valid and form.role.data else None
+    party = (db.session.scalar(sa.select(Party).where(Party.code == form.party.data))
+             if valid and form.party.data else None)
+    found = users.search_users(form.q.data or "" if valid else "", role, party, form.status.data if valid else "")
+    return render_template("admin/users.html", form=form, users=found, now=utcnow(),
+                           filtered=any((form.q.data, form.role.data, form.party.data, form.status.data)))
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@admin_required
+def invite():
+    form = InviteUserForm()
+    if form.validate_on_submit():
+        try:
+            user, _token = users.invite_user(form.email.data, form.name.data, form.chosen_role(),
+                                             form.chosen_party(), actor=current_user)
+        except AccountError as exc:
+            db.session.rollback()
+            _attach_account_error(form, str(exc))
+        else:
+            db.session.commit()
+            flash(f"{user.name} is invited: an email with a link to set the password is on its way to {user.email}.",
+                  "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/invite.html", form=form)
+
+
+def _attach_account_error(form, message: str) -> None:
+    field = form.email if "email address" in message and "exists" in message else form.party
+    field.errors = list(field.errors) + [message]
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = EditUserForm(obj=None, data={"name": user.name, "role": user.role.value,
+                                        "party": user.party.code if user.party else ""}
+                        ) if request.method == "GET" else EditUserForm()
+    if form.validate_on_submit():
+        try:
+            changed = users.change_role(user, form.chosen_role(), form.chosen_party(), actor=current_user)
+            if form.name.data.strip() != user.name:
+                users.rename(user, form.name.data, actor=current_user)
+                changed = True
+        except AccountError as exc:
+            db.session.rollback()
+            _attach_account_error(form, str(exc))
+        else:
+            db.session.commit()
+            flash("The account is saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/edit_user.html", form=form, user=_user_or_404(user_id), now=utcnow())
+
+
+def _account_action(user_id: int, action, message: str):
+    user = _user_or_404(user_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        action(user, actor=current_user)
+    except AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(message.format(name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@admin_required
+def deactivate(user_id: int):
+    return _account_action(user_id, users.deactivate, "{name} is deactivated and signed out everywhere.")
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_required
+def reactivate(user_id: int):
+    return _account_action(user_id, users.reactivate, "{name} can sign in again.")
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock(user_id: int):
+    return _account_action(user_id, users.unlock, "{name} is unlocked.")
+
+
+@bp.post("/users/<int:user_id>/reset-two-step")
+@admin_required
+def reset_two_step(user_id: int):
+    return _account_action(user_id, users.reset_second_factor,
+                           "Two-step sign-in of {name} is reset; they set up their app again at the next sign-in.")
+
+
+@bp.post("/users/<int:user_id>/resend-invitation")
+@admin_required
+def resend_invitation(user_id: int):
+    return _account_action(user_id, users.resend_invitation, "A new invitation is on its way to {name}.")
+
+
+@bp.get("/parties")
+@admin_required
+def parties():
+    rows = db.session.execute(
+        sa.select(Party, sa.func.count(User.id)).outerjoin(User, User.party_id == Party.id)
+        .group_by(Party.id).order_by(Party.sort_order)).all()
+    return render_template("admin/parties.html", rows=rows)
+
+
+@bp.post("/parties/<int:party_id>/two-step")
+@admin_required
+def party_two_step(party_id: int):
+    party = db.get_or_404(Party, party_id)
+    form = PartyTwoFactorForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = users.set_party_requires_2fa(party, bool(form.require_2fa.data), actor=current_user)
+    db.session.commit()
+    from ctportal.parties import display_name
+    if party.require_2fa:
+        flash(f"Two-step sign-in is now mandatory for {display_name(party)}."
+              + (f" {ended} session{'s' if ended != 1 else ''} of users without an app ended." if ended else ""),
+              "success")
+    else:
+        flash(f"Two-step sign-in is optional again for {display_name(party)}.", "success")
+    return redirect(url_for("admin.parties"))
