@@ -1,0 +1,200 @@
+"""Editions: the job and its progress, failures and retries, superseding on reopen, downloads."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from ctportal.models import (AuditEvent, CompiledReport, CompiledReportRevision, CompileState, RenderedPart, db,
+                             utcnow)
+from ctportal.pdf import build
+from ctportal.services import compile as compile_service
+from ctportal.services import storage
+from ctportal.workflow import Action, apply_transition
+from tests.factories import approve, fill_report, make_round, report_of, submit
+
+
+def approved_round(users, codes=("AL",)):
+    rnd = make_round()
+    who = {"AL": users.coordinator_al, "RS": users.coordinator_rs, "XK": users.coordinator_xk}
+    for code in codes:
+        report = fill_report(report_of(rnd, code), "Napredak {key}: ë ç Ђ")
+        submit(report, who[code])
+        approve(report, users.reviewer)
+    return rnd
+
+
+def done_edition(rnd, users, revisions) -> CompiledReport:
+    name, sha, size = storage.write_atomically("compiled", [b"%PDF-1.4 earlier edition"], "pdf")
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100, requested_by_id=users.secretariat.id,
+                             stored_name=name, sha256=sha, size=size, page_count=1, finished_at=utcnow())
+    db.session.add(edition)
+    db.session.flush()
+    for revision in revisions:
+        db.session.add(CompiledReportRevision(compiled_report_id=edition.id, revision_id=revision.id))
+    db.session.commit()
+    return edition
+
+
+def test_reopening_a_report_supersedes_every_edition_containing_it(app, users):
+    rnd = approved_round(users, ("AL", "RS"))
+    al, rs = report_of(rnd, "AL"), report_of(rnd, "RS")
+    with_al = done_edition(rnd, users, [al.approved_revision, rs.approved_revision])
+    without_al = done_edition(rnd, users, [rs.approved_revision])
+    apply_transition(al, Action.reopen, users.reviewer, reason="Figures in 1.P2 are wrong")
+    db.session.commit()
+    db.session.expire_all()
+    assert with_al.superseded_at is not None
+    assert "Figures in 1.P2 are wrong" in with_al.superseded_reason and "Albania" in with_al.superseded_reason
+    assert without_al.superseded_at is None
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "compile.superseded",
+                                                         AuditEvent.object_id == with_al.id)) is not None
+
+
+def test_a_compile_with_nothing_approved_fails_and_says_why(app, users):
+    rnd = make_round()
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id)
+    db.session.expire_all()
+    assert edition.state == CompileState.failed
+    assert "No report of this round is approved" in edition.error
+
+
+def test_a_failed_compile_keeps_the_previous_edition_and_can_be_retried(app, users, monkeypatch):
+    rnd = approved_round(users)
+    earlier = done_edition(rnd, users, [report_of(rnd, "AL").approved_revision])
+
+    def broken(*args, **kwargs):
+        raise build.RenderError("the render took longer than its limit of 600 seconds")
+
+    monkeypatch.setattr(build, "build_edition", broken)
+    failed = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(failed.id)
+    db.session.expire_all()
+    assert failed.state == CompileState.failed
+    assert failed.error == "the render took longer than its limit of 600 seconds"
+    assert storage.path_for("compiled", earlier.stored_name).exists()
+    assert compile_service.latest_done(rnd).id == earlier.id
+    # Retrying queues a new edition (the failed one stays on record).
+    monkeypatch.undo()
+    retry = compile_service.start_compile(rnd, users.secretariat)
+    assert retry.id != failed.id and retry.state == CompileState.queued
+
+
+def test_progress_is_committed_while_the_job_runs(app, users, monkeypatch):
+    rnd = approved_round(users)
+    seen = []
+
+    def slow_build(data, pool, progress=None, **kwargs):
+        progress(40, "Rendering Annex I (Albania)")
+        with db.engine.connect() as other:  # another connection: sees only what is committed
+            seen.append(other.execute(sa.select(CompiledReport.state, CompiledReport.progress, CompiledReport.stage)
+                                      ).one())
+        raise build.RenderError("stop here")
+
+    monkeypatch.setattr(build, "build_edition", slow_build)
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id, pool=object())
+    assert seen == [(CompileState.running, 40, "Rendering Annex I (Albania)")]
+
+
+def test_only_one_compile_runs_per_round(app, users):
+    rnd = approved_round(users)
+    first = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    assert compile_service.start_compile(rnd, users.secretariat).id == first.id
+
+
+def test_approval_prerenders_the_annex_and_the_compile_reuses_it(app, users):
+    app.config["PDF_PRERENDER_ON_APPROVE"] = True
+    rnd = approved_round(users)
+    revision = report_of(rnd, "AL").approved_revision
+    parts = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.revision_id == revision.id)).all()
+    assert [p.kind for p in parts] == ["annex"]
+    annex = parts[0]
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id)
+    db.session.expire_all()
+    assert edition.state == CompileState.done, edition.error
+    again = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.revision_id == revision.id)).all()
+    assert [(p.id, p.stored_name) for p in again] == [(annex.id, annex.stored_name)]  # reused, not re-rendered
+    reader = PdfReader(storage.path_for("compiled", edition.stored_name))
+    assert edition.page_count == len(reader.pages)
+
+
+def test_the_secretariat_compiles_from_the_page_and_downloads_the_edition(app, users, auth, client):
+    rnd = approved_round(users)
+    auth.login("secretariat")
+    page = client.get(f"/compile/rounds/{rnd.id}")
+    assert page.status_code == 200 and b"Compile" in page.data
+    response = client.post(f"/compile/rounds/{rnd.id}/compile")
+    assert response.status_code == 302
+    edition = db.session.scalar(sa.select(CompiledReport).where(CompiledReport.round_id == rnd.id))
+    assert edition.state == CompileState.done, edition.error
+    status = client.get(f"/compile/rounds/{rnd.id}/status.json").get_json()
+    assert status["state"] == "done" and status["progress"] == 100
+    page = client.get(f"/compile/rounds/{rnd.id}")
+    assert "Refresh" not in page.headers
+    assert f"/editions/{edition.id}/download".encode() in page.data
+    download = client.get(f"/compile/rounds/{rnd.id}/editions/{edition.id}/download")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert download.headers["Content-Type"] == "application/pdf"
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "compile.download")).all()
+    assert [(e.object_id, e.actor_id) for e in events] == [(edition.id, users.secretariat.id)]
+
+
+def test_the_page_refreshes_itself_while_a_compile_runs(app, users, auth, client):
+    rnd = approved_round(users)
+    compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.get(f"/compile/rounds/{rnd.id}")
+    assert page.headers["Refresh"] == "3"
+    assert b'role="progressbar"' in page.data and b"Waiting to start" in page.data
+    assert b"Compile again" not in page.data and b'action="/compile/rounds/' not in page.data
+
+
+def test_an_edition_of_another_round_is_not_found(app, users, auth, client):
+    rnd = approved_round(users)
+    other = make_round("Other round", document_number="ST 2/26")
+    edition = done_edition(rnd, users, [])
+    auth.login("secretariat")
+    assert client.get(f"/compile/rounds/{other.id}/editions/{edition.id}/download").status_code == 404
+    assert client.get(f"/compile/rounds/{rnd.id}/editions/{edition.id}/download").status_code == 200
+
+
+def test_a_parallel_compile_numbers_every_page(app, users):
+    """Two worker processes: parts and the page furniture render side by side, numbering stays right."""
+    import re
+    import subprocess
+
+    app.config["PDF_PARALLEL_PARTS"] = 2
+    rnd = approved_round(users, ("AL", "RS"))
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id)
+    db.session.expire_all()
+    assert edition.state == CompileState.done, edition.error
+    path = storage.path_for("compiled", edition.stored_name)
+    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode().split("\f")[:-1]
+    assert len(pages) == edition.page_count == len(PdfReader(path).pages)
+    for n, text in enumerate(pages, start=1):
+        assert re.search(rf"\b{n}\s*/\s*{len(pages)}\b", text) and "LIMITE" in text, f"page {n}"
+    stamps = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.kind == "stamp")).all()
+    assert [s.page_count for s in stamps] == [edition.page_count]
+
+
+def test_a_compile_whose_worker_died_does_not_block_the_round(app, users):
+    import datetime as dt
+    rnd = approved_round(users)
+    dead = compile_service.start_compile(rnd, users.secretariat)
+    dead.state, dead.started_at = CompileState.running, utcnow() - dt.timedelta(hours=3)
+    db.session.commit()
+    assert compile_service.active_edition(rnd) is None
+    fresh = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    assert fresh.id != dead.id and fresh.state == CompileState.queued
+    assert dead.state == CompileState.failed and "stopped without finishing" in dead.error

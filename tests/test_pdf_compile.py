@@ -1,0 +1,178 @@
+"""The consolidated PDF, opened and read back: pages, contents, narratives, markings, safety."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from ctportal.models import (Comment, CompiledReport, CompileState, EntryReview, Assessment, RenderedPart,
+                             Visibility, db)
+from ctportal.services import compile as compile_service
+from ctportal.services import storage
+from tests.factories import approve, fill_report, make_round, report_of, submit
+
+ALBANIAN = "Policia e Shtetit përgatiti çështjen: ëndrra për çdo qytetar {key}"
+SERBIAN = "Министарство унутрашњих послова Србије усвојило је стратегију {key}"
+MACEDONIAN = "Министерството за внатрешни работи ѓ ќ ѕ љ њ џ донесе план {key}"
+KOSOVO = "Policia e Kosovës raportoi përparim {key}"
+INTERNAL = "INTERNAL-REVIEWER-ONLY-xyzzy"
+UNAPPROVED = "Montenegro draft text that must not appear {key}"
+
+
+def pdftext(path) -> list[str]:
+    """The text of each page, as pdftotext extracts it."""
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True).stdout
+    return out.decode("utf-8").split("\f")[:-1]
+
+
+_ONCE: dict = {}
+
+
+@pytest.fixture
+def compiled(app, users, tmp_path):
+    """One compile for the whole module (each takes seconds); the PDF is read back by every test."""
+    if "pdf" not in _ONCE:
+        rnd, edition, path = _compile(users)
+        _ONCE.update(pdf=path.read_bytes(), pages=edition.page_count, sha=edition.sha256,
+                     parties=sorted(r.report.party.code for r in edition.revisions))
+    path = tmp_path / "edition.pdf"
+    path.write_bytes(_ONCE["pdf"])
+    if os.environ.get("CTPORTAL_KEEP_TEST_PDF"):
+        Path(os.environ["CTPORTAL_KEEP_TEST_PDF"]).write_bytes(_ONCE["pdf"])
+    return _ONCE, path
+
+
+def _compile(users):
+    rnd = make_round()
+    plan = [("AL", ALBANIAN, users.coordinator_al), ("RS", SERBIAN, users.coordinator_rs),
+            ("XK", KOSOVO, users.coordinator_xk)]
+    for code, text, who in plan:
+        report = fill_report(report_of(rnd, code), text)
+        submit(report, who)
+        if code == "AL":
+            revision = report.revisions[-1]
+            db.session.add(EntryReview(report_id=report.id, revision_id=revision.id, entry_id=report.entries[0].id,
+                                       entry_key=report.entries[0].key, assessment=Assessment.good_progress,
+                                       note="reviewer note " + INTERNAL, reviewer_id=users.reviewer.id))
+            db.session.add(Comment(report_id=report.id, entry_id=report.entries[0].id, author_id=users.reviewer.id,
+                                   visibility=Visibility.internal, body=INTERNAL))
+            db.session.commit()
+        approve(report, users.reviewer)
+    from ctportal.models import Role
+    from ctportal.services.users import create_user
+    from tests.helpers import PASSWORD
+    # North Macedonia approved (Macedonian Cyrillic); Montenegro submitted but not approved.
+    mk = fill_report(report_of(rnd, "MK"), MACEDONIAN)
+    submit(mk, create_user("coordinator.mk@example.eu", "Coordinator MK", Role.coordinator, mk.party, PASSWORD))
+    approve(mk, users.reviewer)
+    me = fill_report(report_of(rnd, "ME"), UNAPPROVED)
+    submit(me, create_user("coordinator.me@example.eu", "Coordinator ME", Role.coordinator, me.party, PASSWORD))
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id)
+    db.session.expire_all()
+    edition = db.session.get(CompiledReport, edition.id)
+    assert edition.state == CompileState.done, edition.error
+    return rnd, edition, storage.path_for("compiled", edition.stored_name)
+
+
+def test_the_edition_records_what_it_contains(compiled):
+    edition, path = compiled
+    reader = PdfReader(path)
+    assert edition["pages"] == len(reader.pages) > 10
+    assert edition["sha"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert edition["parties"] == ["AL", "MK", "RS", "XK"]
+
+
+def test_every_page_has_limite_the_document_number_and_n_of_total(compiled):
+    edition, path = compiled
+    pages = pdftext(path)
+    assert len(pages) == edition["pages"]
+    for n, text in enumerate(pages, start=1):
+        assert "LIMITE" in text, f"page {n}"
+        assert "ST 1/26" in text, f"page {n}"
+        assert re.search(rf"\b{n} / {len(pages)}\b", text), f"page {n} lacks its number"
+        assert re.search(r"\bEN\b", text), f"page {n}"
+
+
+def test_contents_page_numbers_point_at_the_right_pages(compiled):
+    edition, path = compiled
+    pages = pdftext(path)
+    contents = next(i for i, t in enumerate(pages) if "Contents" in t and "Summary" in t)
+    entries = re.findall(r"^\s*((?:Part \d|Annex [IVX]+) — [^\n]*?)\s{2,}(\d+)\s*$", pages[contents], re.M)
+    assert len(entries) >= 5 + 3 + 1, pages[contents]
+    for label, number in entries:
+        target = pages[int(number) - 1]
+        heading = label.split(" — ")[0]
+        assert heading in target, f"{label!r} says page {number}, which starts: {target[:200]!r}"
+    # The bookmarks agree with the contents.
+    reader = PdfReader(path)
+    titles = {str(o.title): reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)}
+    annex_i = next(t for t in titles if t.startswith("Annex I —"))
+    assert "Annex I" in pages[titles[annex_i]]
+    assert int(dict((l.split(" — ")[0], n) for l, n in entries)["Annex I"]) == titles[annex_i] + 1
+
+
+def test_narratives_of_included_parties_are_there_and_others_are_not(compiled):
+    edition, path = compiled
+    text = "\n".join(pdftext(path))
+    flat = re.sub(r"\s+", " ", text)
+    for sample in ("Policia e Shtetit përgatiti çështjen", "ëndrra për çdo qytetar",
+                   "Министарство унутрашњих послова Србије",
+                   "Министерството за внатрешни работи ѓ ќ ѕ љ њ џ", "Policia e Kosovës raportoi përparim"):
+        assert sample in flat, sample
+    assert "Montenegro draft text" not in flat
+    assert "Good progress" in flat  # the Commission's assessment
+    assert INTERNAL not in flat     # neither internal comments nor reviewers' notes
+
+
+def test_kosovo_has_its_star_and_footnote_once(compiled):
+    edition, path = compiled
+    pages = pdftext(path)
+    flat = re.sub(r"\s+", " ", "\n".join(pages))
+    assert "Kosovo*" in flat
+    assert re.search(r"Kosovo(?!\*)\b(?! declaration)", flat.replace("Policia e Kosovës", "")) is None
+    footnote = "This designation is without prejudice to positions on status"
+    assert flat.count(footnote) == 1
+    assert footnote in re.sub(r"\s+", " ", pages[0])  # on the cover, where Kosovo* is first named
+
+
+def test_cover_names_included_and_missing_parties(compiled):
+    edition, path = compiled
+    cover = re.sub(r"\s+", " ", pdftext(path)[0])
+    assert "LIMITE" in cover and "(OR. en)" in cover and "NOTE" in cover
+    assert "Joint Action Plan on Counter-Terrorism for the Western Balkans" in cover
+    included, missing = cover.split("not yet approved")
+    assert "Albania" in included and "Serbia" in included
+    assert "North Macedonia" in included
+    assert "Montenegro" in missing and "Bosnia and Herzegovina" in missing
+
+
+def test_no_embedded_files_and_fonts_embedded(compiled):
+    edition, path = compiled
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert "/EmbeddedFiles" not in (root.get("/Names") or {})
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            assert annot.get_object().get("/Subtype") != "/FileAttachment"
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    assert "CT-Serif" in fonts and all(" yes yes yes " in line for line in fonts.splitlines()[2:])
+
+
+def test_a_warm_compile_reuses_every_part(app, users):
+    rnd, edition, path = _compile(users)
+    parts_before = db.session.scalar(sa.select(sa.func.count(RenderedPart.id)))
+    again = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(again.id)
+    db.session.expire_all()
+    assert db.session.get(CompiledReport, again.id).state == CompileState.done
+    assert db.session.scalar(sa.select(sa.func.count(RenderedPart.id))) == parts_before
+    assert db.session.get(CompiledReport, again.id).page_count == edition.page_count
