@@ -19,6 +19,8 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Callable, Iterable
 
+from ctportal.services.storage import TEMP_PREFIX
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -139,7 +141,8 @@ class WorkerPool:
         self._idle.put(fresh)
 
     def render_one(self, task: RenderTask) -> RenderResult:
-        fd, name = tempfile.mkstemp(dir=self.workdir, prefix=".render-", suffix=".pdf")
+        # The PID in the name lets the next start remove it if this process dies mid-render.
+        fd, name = tempfile.mkstemp(dir=self.workdir, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".pdf")
         os.close(fd)
         out = Path(name)
         worker = self._take()
@@ -170,8 +173,15 @@ class WorkerPool:
             except BaseException:
                 for f in futures:
                     f.cancel()
-                for r in results.values():
-                    r.path.unlink(missing_ok=True)
+                # Parts still rendering in the other workers finish: wait for them and remove
+                # their files too, so a failed compile leaves nothing behind.
+                for f in futures:
+                    if f.cancelled():
+                        continue
+                    try:
+                        f.result().path.unlink(missing_ok=True)
+                    except BaseException:  # noqa: BLE001 - the first failure is the one raised
+                        pass
                 raise
         return results
 
