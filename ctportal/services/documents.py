@@ -7,6 +7,8 @@ they would unpack to far more than they weigh (zip bombs).
 """
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import unicodedata
 import zipfile
@@ -39,9 +41,24 @@ ACCEPTED = (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG)
 ACCEPTED_LABELS = "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT) or spreadsheet (ODS), PNG or JPEG"
 MAX_ZIP_MEMBERS = 10_000
 
+log = logging.getLogger("ctportal.documents")
+
 
 class RejectedFile(ValueError):
     """The upload is refused; the message says why, in the user's words."""
+
+
+class StorageFailed(RuntimeError):
+    """The server could not store the file (disk full, storage failing); the message says so plainly."""
+
+
+def _storage_failed(exc: OSError) -> StorageFailed:
+    log.error("an upload could not be stored: %s", exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFailed("The file could not be stored: the server's disk is full. Nothing was uploaded; "
+                             "please try again later, and tell the portal administrators if it happens again.")
+    return StorageFailed("The file could not be stored because of a problem on the server. Nothing was uploaded; "
+                         "please try again later, and tell the portal administrators if it happens again.")
 
 
 class DocumentLocked(ValueError):
@@ -144,7 +161,8 @@ def clean_name(name: str, extension: str) -> str:
 def store_upload(stream: BinaryIO, filename: str) -> tuple[str, str, int, FileType]:
     """Write the upload atomically and check it; returns (stored_name, sha256, size, type).
 
-    Anything refused is removed from disk before RejectedFile is raised.
+    Anything refused is removed from disk before RejectedFile is raised; when the server cannot
+    store the file (OSError: disk full, ...) nothing is left on disk and StorageFailed is raised.
     """
     limit = max_upload_bytes()
 
@@ -157,13 +175,18 @@ def store_upload(stream: BinaryIO, filename: str) -> tuple[str, str, int, FileTy
                                    "the most the portal accepts. Nothing was uploaded.")
             yield chunk
 
-    stored, sha, size = storage.write_atomically("documents", limited())
+    try:
+        stored, sha, size = storage.write_atomically("documents", limited())
+    except OSError as exc:  # disk full, storage unavailable: write_atomically left nothing behind
+        raise _storage_failed(exc) from exc
     try:
         kind = sniff(str(storage.path_for("documents", stored)))
         final = f"{stored}.{kind.extension}"
         os.replace(storage.path_for("documents", stored), storage.path_for("documents", final))
-    except BaseException:
+    except BaseException as exc:
         storage.remove("documents", stored)
+        if isinstance(exc, OSError):
+            raise _storage_failed(exc) from exc
         raise
     return final, sha, size, kind
 

@@ -5,6 +5,8 @@ report answers 404, exactly like one that does not exist.
 """
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
@@ -21,6 +23,10 @@ from ctportal.services import storage
 from ctportal.views.errors import error_page
 
 bp = Blueprint("documents", __name__)
+log = logging.getLogger("ctportal.documents")
+
+NOT_SAVED = ("The document could not be saved because the database did not answer. Nothing was uploaded; "
+             "please try again, and tell the portal administrators if it happens again.")
 
 
 def _entry_of(report: Report, entry_id: int) -> Entry:
@@ -56,10 +62,16 @@ def _upload(report: Report, entry: Entry | None):
                 db.session.rollback()
                 form.file.errors = [str(exc)]
                 status = 422
+            except service.StorageFailed as exc:
+                db.session.rollback()
+                form.file.errors = [str(exc)]
+                status = 503
             else:
-                _commit_or_discard(doc)
-                flash(f"“{doc.original_name}” was uploaded.", "success")
-                return redirect(_back(report, entry.id if entry else None))
+                if _commit_or_discard(doc):
+                    flash(f"“{doc.original_name}” was uploaded.", "success")
+                    return redirect(_back(report, entry.id if entry else None))
+                form.file.errors = [NOT_SAVED]
+                status = 503
         else:
             status = 422
     return render_template("documents/upload.html", form=form, report=report, entry=entry,
@@ -67,14 +79,24 @@ def _upload(report: Report, entry: Entry | None):
                            back=_back(report, entry.id if entry else None)), status
 
 
-def _commit_or_discard(doc: Document) -> None:
-    """Commit the new row; if that fails the file just written must not stay behind."""
+def _commit_or_discard(doc: Document) -> bool:
+    """Commit the new row; if that fails the file just written must not stay behind.
+
+    A database error answers False (the caller tells the user); anything else is raised.
+    """
     try:
         db.session.commit()
+    except sa.exc.SQLAlchemyError:
+        stored_name = doc.stored_name
+        db.session.rollback()
+        storage.remove("documents", stored_name)
+        log.exception("the commit of an upload failed; its file %s was removed", stored_name)
+        return False
     except BaseException:
         db.session.rollback()
         service.discard_file(doc)
         raise
+    return True
 
 
 @bp.route("/reports/<int:report_id>/documents/upload", methods=["GET", "POST"])
@@ -129,10 +151,17 @@ def replace(report_id: int, document_id: int):
                 db.session.rollback()
                 form.file.errors = [str(exc)]
                 status = 422
+            except service.StorageFailed as exc:
+                db.session.rollback()
+                form.file.errors = [str(exc)]
+                status = 503
             else:
-                _commit_or_discard(doc)
-                flash(f"A new version of “{old.original_name}” was uploaded; the earlier one is kept.", "success")
-                return redirect(_back(report, old.entry_id))
+                name = old.original_name
+                if _commit_or_discard(doc):
+                    flash(f"A new version of “{name}” was uploaded; the earlier one is kept.", "success")
+                    return redirect(_back(report, old.entry_id))
+                form.file.errors = [NOT_SAVED]
+                status = 503
         else:
             status = 422
     return render_template("documents/replace.html", form=form, report=report, document=old,
