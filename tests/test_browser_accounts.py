@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pyotp
 import sqlalchemy as sa
+from playwright.sync_api import expect  # waits for the page, unlike is_visible()
 
 from ctportal.models import User, db
 from tests.helpers import browser_login, last_mail_link
@@ -19,26 +20,24 @@ def test_invite_accept_and_first_sign_in(page, users):
     page.get_by_label("Role").select_option(label="Partner coordinator")
     page.get_by_label("Party").select_option(label="Kosovo*")
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("Marko Example is invited").is_visible()
+    expect(page.get_by_text("Marko Example is invited")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     db.session.expire_all()
     page.goto(last_mail_link("marko@example.eu"))
-    assert page.get_by_role("heading", name="Welcome, Marko Example").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Marko Example")).to_be_visible()
     page.get_by_label("New password", exact=True).fill("password1234")
     page.get_by_label("Repeat the new password").fill("password1234")
     page.get_by_role("button", name="Set my password").click()
-    assert page.get_by_role("alert").get_by_text("too common").is_visible()
+    expect(page.get_by_role("alert").get_by_text("too common")).to_be_visible()
     page.get_by_label("New password", exact=True).fill(NEW)
     page.get_by_label("Repeat the new password").fill(NEW)
     page.get_by_role("button", name="Set my password").click()
-    assert page.get_by_text("Your password is set").is_visible()
+    expect(page.get_by_text("Your password is set")).to_be_visible()
     page.get_by_label("Email address").fill("marko@example.eu")
     page.get_by_label("Password").fill(NEW)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Welcome, Marko Example").is_visible()
-
-
+    expect(page.get_by_role("heading", name="Welcome, Marko Example")).to_be_visible()
 def test_a_forged_role_is_answered_with_a_form_error(page, users):
     browser_login(page, users.admin)
     page.goto("/admin/users/invite")
@@ -49,7 +48,7 @@ def test_a_forged_role_is_answered_with_a_form_error(page, users):
     page.get_by_label("Role").select_option(index=0)
     page.get_by_role("button", name="Send the invitation").click()
     summary = page.get_by_role("alert")
-    assert summary.get_by_text("Role: Choose one of the roles in the list.").is_visible()
+    expect(summary.get_by_text("Role: Choose one of the roles in the list.")).to_be_visible()
     db.session.expire_all()
     assert db.session.scalar(sa.select(User).where(User.email == "forged@example.eu")) is None
 
@@ -61,5 +60,5 @@ def test_a_party_user_turns_on_two_step_sign_in_from_the_account_page(page, user
     secret = page.locator("code.totp-secret").inner_text().strip()
     page.get_by_label("6-digit code shown by your app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Turn on two-step sign-in").click()
-    assert page.get_by_role("heading", name="Your recovery codes").is_visible()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     assert page.locator(".recovery-codes li").count() == 10

@@ -5,6 +5,7 @@ import datetime as dt
 
 import openpyxl
 import sqlalchemy as sa
+from playwright.sync_api import expect  # waits for the page, unlike is_visible()
 
 from ctportal.models import DeadlineExtension, Party, Round, RoundState, db
 from tests.helpers import browser_login
@@ -25,26 +26,23 @@ def test_the_secretariat_runs_a_round_from_the_desk(page, users, tmp_path):
     page.get_by_label("Meeting date").fill((today + dt.timedelta(days=90)).isoformat())
     page.get_by_label("Document number").fill("ST 11848/27")
     page.get_by_role("button", name="Prepare the round").click()
-    assert page.get_by_role("heading", name="Progress report 2027").is_visible()
-
+    expect(page.get_by_role("heading", name="Progress report 2027")).to_be_visible()
     page.get_by_role("button", name="Open the round").click()
-    assert page.get_by_text("9 reports were created").is_visible()
-
+    expect(page.get_by_text("9 reports were created")).to_be_visible()
     page.get_by_role("link", name="Extend a deadline").click()
     page.get_by_label("Party").select_option(label=f"Kosovo* (now due {(today + dt.timedelta(days=30)).isoformat()})")
     new_deadline = today + dt.timedelta(days=45)
     page.get_by_label("New submission deadline").fill(new_deadline.isoformat())
     page.get_by_label("Reason").fill("Government formation after the elections.")
     page.get_by_role("button", name="Extend the deadline").click()
-    assert page.get_by_text("The deadline of Kosovo* is now").is_visible()
+    expect(page.get_by_text("The deadline of Kosovo* is now")).to_be_visible()
     board_row = page.get_by_role("row", name="Kosovo*")
     assert "extended" in board_row.inner_text()
 
     page.get_by_role("link", name="Progress map").first.click()
-    assert page.get_by_role("heading", name="Progress map").is_visible()
-    assert page.get_by_role("heading", name="Legend").is_visible()
-    assert page.locator("caption", has_text="Objective 1:").is_visible()
-
+    expect(page.get_by_role("heading", name="Progress map")).to_be_visible()
+    expect(page.get_by_role("heading", name="Legend")).to_be_visible()
+    expect(page.locator("caption", has_text="Objective 1:")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download XLSX").click()
     download = download_info.value

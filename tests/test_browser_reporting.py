@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect  # waits for the page, unlike is_visible()
 
 from ctportal.models import Document, EntryKind, EntryStatus, Report, ReportState, Revision, db
 from tests.access.world import MINIMAL_PDF
@@ -37,8 +38,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     browser_login(page, users.coordinator_al)
     page.get_by_role("link", name="My reports").click()
     page.get_by_role("link", name=al.round.title).click()
-    assert page.get_by_role("heading", name="Still to answer before submitting (4)").is_visible()
-
+    expect(page.get_by_role("heading", name="Still to answer before submitting (4)")).to_be_visible()
     # Objective 1: answer the first open action, with a measure, and move on with "Save and go to the next".
     page.get_by_role("link", name=re.compile(r"^Objective 1:")).click()
     first = left[1][0]
@@ -47,8 +47,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     page.locator("#measures-0-description").fill("Draft law adopted by the government")
     page.locator("#measures-0-taken_on").fill("2026-02-10")
     page.get_by_role("button", name="Save and go to the next action").first.click()
-    assert page.get_by_text(f"Action {first.action.code} saved.").is_visible()
-
+    expect(page.get_by_text(f"Action {first.action.code} saved.")).to_be_visible()
     # Objective 2: one action answered, "Not applicable" with its justification.
     page.goto(f"/reports/{al.id}/sections/2")
     second = left[2][0]
@@ -56,8 +55,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     page.get_by_label("Implementation status").select_option("not_applicable")
     page.get_by_label("Why the action does not apply").fill("No such body exists in Albania.")
     page.get_by_role("button", name="Save", exact=True).first.click()
-    assert page.get_by_text(f"Action {second.action.code} saved.").is_visible()
-
+    expect(page.get_by_text(f"Action {second.action.code} saved.")).to_be_visible()
     # A document for the whole report.
     page.goto(f"/reports/{al.id}")
     pdf = tmp_path / "CT strategy 2026.pdf"
@@ -65,12 +63,11 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     page.get_by_label("File").set_input_files(str(pdf))
     page.get_by_label("Sensitivity marking").select_option("restricted")
     page.get_by_role("button", name="Upload", exact=True).click()
-    assert page.get_by_text("“CT strategy 2026.pdf” was uploaded.").is_visible()
-    assert page.get_by_role("link", name="CT strategy 2026.pdf", exact=True).is_visible()
-
+    expect(page.get_by_text("“CT strategy 2026.pdf” was uploaded.")).to_be_visible()
+    expect(page.get_by_role("link", name="CT strategy 2026.pdf", exact=True)).to_be_visible()
     # Submitting too early lists what is missing, each with a link.
     page.get_by_role("button", name="Submit the report for review").click()
-    assert page.get_by_role("heading", name="The report was not submitted").is_visible()
+    expect(page.get_by_role("heading", name="The report was not submitted")).to_be_visible()
     missing = page.locator(".missing-list a")
     assert missing.count() == 2
     for _ in range(2):
@@ -78,10 +75,9 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
         _answer(page, "planned", "Planned for next year.")
         page.get_by_role("button", name="Save", exact=True).first.click()
         page.goto(f"/reports/{al.id}")
-    assert page.get_by_role("heading", name="Ready to submit").is_visible()
+    expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
     page.get_by_role("button", name="Submit the report for review").click()
-    assert page.get_by_text("The report was submitted for review.").is_visible()
-
+    expect(page.get_by_text("The report was submitted for review.")).to_be_visible()
     db.session.commit()  # end this process's read snapshot: the server wrote since
     report = db.session.get(Report, al.id)
     assert report.state == ReportState.submitted
@@ -116,7 +112,7 @@ def test_with_javascript_another_measure_row_is_added_in_place(page, users, prep
     page.locator("#measures-1-description").fill("Second measure")
     page.locator("#measures-0-description").fill("First measure")
     page.get_by_role("button", name="Save", exact=True).first.click()
-    assert page.get_by_text(f"Action {left[1][0].action.code} saved.").is_visible()
+    expect(page.get_by_text(f"Action {left[1][0].action.code} saved.")).to_be_visible()
     db.session.commit()
     from ctportal.models import Entry
     assert [m.description for m in db.session.get(Entry, left[1][0].id).measures] == ["First measure", "Second measure"]
