@@ -101,6 +101,30 @@ def test_every_page_has_limite_the_document_number_and_n_of_total(compiled):
         assert re.search(r"\bEN\b", text), f"page {n}"
 
 
+def _words(path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, xMin, yMin, xMax, yMax) of each word on a page, as pdftotext -bbox places it."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"], check=True,
+                         capture_output=True, text=True).stdout
+    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+def test_the_page_number_sits_centred_on_the_furniture_line(compiled):
+    """The number is drawn at assembly (ctportal/pdf/numbers.py), the rest of the furniture by
+    WeasyPrint: they must share a baseline, and "n / N" must be centred on the content box."""
+    edition, path = compiled
+    mm = 72 / 25.4
+    for page in (1, edition["pages"]):
+        words = _words(path, page)
+        en = next(w for w in words if w[0] == "EN")
+        total = str(edition["pages"])
+        number = [w for w in words if abs(w[2] - en[2]) < 0.5 and w[0] in (str(page), "/", total)]
+        assert [w[0] for w in number] == [str(page), "/", total], (page, words[-6:])
+        assert all(abs(w[4] - en[4]) < 0.5 for w in number)  # same line as "EN"
+        middle = (number[0][1] + number[-1][3]) / 2
+        assert abs(middle - (22 * mm + (210 - 22 - 20) * mm / 2)) < 0.5
+
+
 def test_contents_page_numbers_point_at_the_right_pages(compiled):
     edition, path = compiled
     pages = pdftext(path)

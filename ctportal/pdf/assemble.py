@@ -1,10 +1,11 @@
 """Joining rendered parts into one PDF with pypdf: global page furniture and bookmarks.
 
 Parts are rendered without page furniture, so a cached part fits anywhere in any edition. After
-the parts are joined, a "stamp" PDF of exactly N pages (rendered once by WeasyPrint, with the
-running header — document number, LIMITE — and the footer "n / N", "EN") is laid over every page
-as a Form XObject. That costs no parsing of the parts' content streams, so assembly stays fast.
-Bookmarks come from each part's own outline, shifted by the part's first page.
+the parts are joined, every page gets the furniture page (document number, LIMITE, EN — rendered
+once by WeasyPrint, laid over each page as one shared Form XObject) and its number "n / N"
+(drawn as text, ctportal/pdf/numbers.py). That costs no parsing of the parts' content streams,
+so assembly stays fast. Bookmarks come from each part's own outline, shifted by the part's first
+page.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, RectangleObject)
+
+from ctportal.pdf import numbers
 
 
 @dataclass
@@ -45,8 +48,9 @@ def _stream(writer: PdfWriter, data: bytes):
     return writer._add_object(stream)
 
 
-def assemble(parts: list[Path], stamp: Path, out: Path, *, title: str) -> int:
-    """Join `parts` in order, lay `stamp` page i over page i, write `out`; returns the page count."""
+def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str) -> int:
+    """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
+    returns the page count."""
     writer = PdfWriter()
     outlines: list[tuple[int, list[Bookmark]]] = []
     for path in parts:
@@ -55,32 +59,33 @@ def assemble(parts: list[Path], stamp: Path, out: Path, *, title: str) -> int:
         writer.append(reader, import_outline=False)
         outlines.append((first, outline_of(reader)))
     total = len(writer.pages)
-    stamp_reader = PdfReader(stamp)
-    if len(stamp_reader.pages) != total:
-        raise ValueError(f"the page furniture has {len(stamp_reader.pages)} pages for {total}")
+    furniture_page = PdfReader(furniture).pages[0]
+    form = DecodedStreamObject()
+    form.set_data(furniture_page.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): RectangleObject(furniture_page.mediabox),
+        NameObject("/Resources"): furniture_page["/Resources"].clone(writer),
+    })
+    form_ref = writer._add_object(form)
+    font_ref = numbers.add_font(writer)
     push = _stream(writer, b"q\n")
-    for i, page in enumerate(writer.pages):
-        sp = stamp_reader.pages[i]
-        form = DecodedStreamObject()
-        form.set_data(sp.get_contents().get_data())
-        form.update({
-            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): RectangleObject(sp.mediabox),
-            NameObject("/Resources"): sp["/Resources"].clone(writer),
-        })
-        form_ref = writer._add_object(form)
+    for n, page in enumerate(writer.pages, start=1):
         # WeasyPrint pages share one resource dictionary: each page gets its own shallow copy.
         resources = page.get("/Resources")
         resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
-        xobjects = resources.get("/XObject")
-        xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
-        xobjects[NameObject("/CtpStamp")] = form_ref
-        resources[NameObject("/XObject")] = xobjects
+        for kind, name, ref in (("/XObject", "/CtpStamp", form_ref), ("/Font", "/CtpNum", font_ref)):
+            entries = resources.get(kind)
+            entries = DictionaryObject(entries.get_object()) if entries is not None else DictionaryObject()
+            entries[NameObject(name)] = ref
+            resources[NameObject(kind)] = entries
         page[NameObject("/Resources")] = resources
         contents = page.get("/Contents")
         contents = contents.get_object() if contents is not None else ArrayObject()
         existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
-        pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n")
+        # The part's own content runs inside q … Q, so whatever state it leaves does not move ours.
+        pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n"
+                      + numbers.operators(n, total, float(page.mediabox.width)))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     for first, bookmarks in outlines:
         _add_outline(writer, bookmarks, first, None)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,8 +50,12 @@ def css_string_body(text: str) -> str:
     return "".join(ch if ch.isalnum() and ch.isascii() or ch in " .,-/:" else f"\\{ord(ch):06x}" for ch in text)
 
 
-def stamp_html(document_number: str, pages: int) -> str:
-    return environment().get_template("stamp.html").render(docno_css=css_string_body(document_number), pages=pages)
+def furniture_part(document_number: str) -> Part:
+    """The page furniture every page carries (document number, LIMITE, EN): one page, laid over
+    every page at assembly. It depends on nothing but the document number, so it renders with the
+    body and is reused by every edition of the round; the page numbers are drawn at assembly."""
+    ctx = {"docno_css": css_string_body(document_number)}
+    return Part("furniture", content.cache_key("furniture", ctx), "furniture.html", ctx, "page furniture")
 
 
 def pool_from_config() -> WorkerPool:
@@ -115,6 +118,7 @@ def ensure_parts(parts: list[Part], pool: WorkerPool, progress: Progress | None 
             todo.append(part)
     if not todo:
         return
+    pool.start(len(todo))  # the workers warm up while the HTML is made
     by_key = {p.key: p for p in todo}
     done = 0
 
@@ -191,47 +195,45 @@ def _short(text: str, words: int = 14) -> str:
     return " ".join(w[:words]) + (" …" if len(w) > words else "")
 
 
-def front_part(data: content.RoundData, parts: list[Part], issued_on: dt.date, pool: WorkerPool,
-               progress: Progress | None = None) -> Part:
-    def make(front_pages: int) -> Part:
-        ctx = content.front_context(data, issued_on=issued_on, toc=_toc(data, parts, front_pages))
-        ctx["front_pages"] = front_pages
-        return Part("front", content.cache_key("front", ctx), "front.html", ctx, "cover, contents and summary")
+def _front(data: content.RoundData, parts: list[Part], issued_on: dt.date, front_pages: int) -> Part:
+    ctx = content.front_context(data, issued_on=issued_on, toc=_toc(data, parts, front_pages))
+    ctx["front_pages"] = front_pages
+    return Part("front", content.cache_key("front", ctx), "front.html", ctx, "cover, contents and summary")
 
-    # Cached already? Its key names the length it was rendered for.
-    candidates = {make(f).key: f for f in range(1, MAX_FRONT_PAGES + 1)}
+
+def cached_front(data: content.RoundData, parts: list[Part], issued_on: dt.date) -> Part | None:
+    """The front matter rendered earlier for exactly these parts; its key names the length it was
+    rendered for, and only a render that came out at that length counts."""
+    candidates = {}
+    for f in range(1, MAX_FRONT_PAGES + 1):
+        candidates[_front(data, parts, issued_on, f).key] = f
     rows = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.cache_key.in_(list(candidates))))
     for row in rows:
         if row.page_count == candidates[row.cache_key] and storage.path_for("parts", row.stored_name).exists():
-            part = make(row.page_count)
+            part = _front(data, parts, issued_on, row.page_count)
             part.path, part.pages = storage.path_for("parts", row.stored_name), row.page_count
             return part
+    return None
+
+
+def front_part(data: content.RoundData, parts: list[Part], issued_on: dt.date, pool: WorkerPool,
+               progress: Progress | None = None) -> Part:
+    """The front matter, whose contents page needs the body's page numbers.
+
+    Its own length F is a fixed point: render it for a guess of F; if it came out at another
+    length, render again for that length.
+    """
+    front = cached_front(data, parts, issued_on)
+    if front is not None:
+        return front
     guess = FRONT_GUESS
     for _ in range(4):
-        part = make(guess)
-        if progress is not None:
-            progress(-1, "Rendering the cover, contents and summary")
-        result = pool.render_one(RenderTask(part.key, html(part.template, part.context), part.label))
-        if result.pages == guess:
-            part.pages = result.pages
-            row = _store(part, result.path)
-            part.path = storage.path_for("parts", row.stored_name)
-            return part
-        result.path.unlink(missing_ok=True)
-        guess = result.pages
+        front = _front(data, parts, issued_on, guess)
+        ensure_parts([front], pool, progress, (82, 92))
+        if front.pages == guess:
+            return front
+        guess = front.pages
     raise RenderError("the contents pages did not settle on a page count")
-
-
-def stamp_part(document_number: str, pages: int, pool: WorkerPool) -> Part:
-    ctx = {"document_number": document_number, "pages": pages}
-    part = Part("stamp", content.cache_key("stamp", ctx), "stamp.html", ctx, "page numbers")
-    row = cached(part.key)
-    if row is None:
-        result = pool.render_one(RenderTask(part.key, stamp_html(document_number, pages), part.label))
-        part.pages = result.pages
-        row = _store(part, result.path)
-    part.path, part.pages = storage.path_for("parts", row.stored_name), row.page_count
-    return part
 
 
 @dataclass
@@ -243,10 +245,10 @@ class Built:
     revisions: list[Revision]
 
 
-def _finish(parts: list[Part], stamp: Part, title: str) -> Built:
+def _finish(parts: list[Part], furniture: Part, title: str) -> Built:
     with tempfile.TemporaryDirectory(dir=storage.folder("compiled")) as tmp:
         out = Path(tmp) / "out.pdf"
-        pages = assemble([p.path for p in parts], stamp.path, out, title=title)
+        pages = assemble([p.path for p in parts], furniture.path, out, title=title)
         with out.open("rb") as fh:
             name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")
     return Built(name, sha, size, pages, [])
@@ -259,32 +261,14 @@ def build_edition(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.da
     say = progress or (lambda pct, stage: None)
     say(5, "Collecting the approved reports")
     parts = body_parts(data)
-    ensure_parts(parts, pool, progress, (10, 80))
+    furniture = furniture_part(data.round.document_number)
+    ensure_parts([*parts, furniture], pool, progress, (10, 80))
     db.session.commit()  # cached parts stay cached even if a later step fails
-    body_pages = sum(p.pages for p in parts)
-    # The page furniture for the likely total renders in the second worker while the front renders.
-    docno = data.round.document_number
-    early = None
-    guess_key = content.cache_key("stamp", {"document_number": docno, "pages": FRONT_GUESS + body_pages})
-    if pool.parallel > 1 and cached(guess_key) is None:
-        executor = ThreadPoolExecutor(max_workers=1)
-        early = executor.submit(pool.render_one, RenderTask(guess_key, stamp_html(docno, FRONT_GUESS + body_pages),
-                                                            "page numbers"))
-        executor.shutdown(wait=False)
-    front = front_part(data, parts, issued_on, pool, lambda pct, stage: say(82, stage))
+    say(82, "Rendering the cover, contents and summary")
+    front = front_part(data, parts, issued_on, pool, progress)
     db.session.commit()
-    total = front.pages + body_pages
-    say(88, f"Numbering {total} pages")
-    if early is not None:
-        result = early.result()
-        if front.pages == FRONT_GUESS:
-            _store(Part("stamp", guess_key, "stamp.html", {}, "page numbers", pages=result.pages), result.path)
-        else:
-            result.path.unlink(missing_ok=True)
-    stamp = stamp_part(docno, total, pool)
-    db.session.commit()
-    say(93, "Assembling the parts")
-    built = _finish([front, *parts], stamp, f"{data.round.document_number} — {data.round.title}")
+    say(93, f"Assembling {front.pages + sum(p.pages for p in parts)} pages")
+    built = _finish([front, *parts], furniture, f"{data.round.document_number} — {data.round.title}")
     built.revisions = data.revisions
     return built
 
@@ -309,12 +293,12 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
     row = cached(whole_key)
     if row is not None:
         return storage.path_for("parts", row.stored_name)
-    ensure_parts([cover, annex], pool)
-    stamp = stamp_part(rnd.document_number, cover.pages + annex.pages, pool)
+    furniture = furniture_part(rnd.document_number)
+    ensure_parts([cover, annex, furniture], pool)
     whole = Part("party-pdf", whole_key, "", {}, "party PDF", revision.id, pages=cover.pages + annex.pages)
     with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
         out = Path(tmp) / "out.pdf"
-        assemble([cover.path, annex.path], stamp.path, out, title=f"{rnd.document_number} — {cover_ctx['party']}")
+        assemble([cover.path, annex.path], furniture.path, out, title=f"{rnd.document_number} — {cover_ctx['party']}")
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)
 

@@ -122,6 +122,15 @@ class WorkerPool:
             worker.close()
         self._all.clear()
 
+    def start(self, count: int | None = None) -> None:
+        """Start up to `count` (default: `parallel`) workers now, so they load WeasyPrint, the
+        stylesheet and the fonts while the caller is still preparing the HTML."""
+        with self._lock:
+            while len(self._all) < min(self.parallel, count or self.parallel):
+                worker = _Worker(self.memory_mb)
+                self._all.append(worker)
+                self._idle.put(worker)
+
     def _take(self) -> _Worker:
         with self._lock:
             if self._idle.empty() and len(self._all) < self.parallel:
@@ -157,8 +166,12 @@ class WorkerPool:
 
     def render_all(self, tasks: Iterable[RenderTask],
                    on_done: Callable[[RenderTask, RenderResult], None] | None = None) -> dict[str, RenderResult]:
-        """Render every task, `parallel` at a time; the first failure cancels the rest and is raised."""
-        tasks = list(tasks)
+        """Render every task, `parallel` at a time; the first failure cancels the rest and is raised.
+
+        The longest HTML goes first: when the last renders start, only short ones are left, so
+        no worker sits idle long while another finishes a big part (longest-processing-time first).
+        """
+        tasks = sorted(tasks, key=lambda t: len(t.html), reverse=True)
         results: dict[str, RenderResult] = {}
         if not tasks:
             return results

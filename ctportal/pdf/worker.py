@@ -53,7 +53,10 @@ def main() -> None:
         set_limits(memory_mb)
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but answers on the answer channel
-    renderer = None
+    try:  # load WeasyPrint, the stylesheet and the fonts before the first request arrives
+        renderer = Renderer()
+    except Exception:  # noqa: BLE001 - tried again (and reported) with the first request
+        renderer = None
     for line in sys.stdin:
         try:
             request = json.loads(line)
