@@ -143,6 +143,26 @@ def test_contents_page_numbers_point_at_the_right_pages(compiled):
     assert int(dict((l.split(" — ")[0], n) for l, n in entries)["Annex I"]) == titles[annex_i] + 1
 
 
+def test_contents_entries_are_links_to_their_pages(compiled):
+    """Each entry (label and page number) links to the page it names, across the joined parts."""
+    edition, path = compiled
+    pages = pdftext(path)
+    contents = next(i for i, t in enumerate(pages) if "Contents" in t and "Summary" in t)
+    printed = {int(n) for n in re.findall(r"^\s*(?:Part \d|Annex [IVX]+) — [^\n]*?\s{2,}(\d+)\s*$",
+                                           pages[contents], re.M)}
+    reader = PdfReader(path)
+    targets, uris = [], []
+    for annot in reader.pages[contents].get("/Annots") or []:
+        annot = annot.get_object()
+        if "/Dest" in annot and not isinstance(annot["/Dest"], str):
+            targets.append(reader.get_page_number(annot["/Dest"][0].get_object()) + 1)
+        elif "/A" in annot:
+            uris.append(str(annot["/A"].get("/URI")))
+    assert printed and set(targets) >= printed
+    assert all(t in printed for t in targets if t > 4), targets  # no link to a page the contents do not name
+    assert not [u for u in uris if u.startswith("ctportal-page:")]  # every one was resolved
+
+
 def test_narratives_of_included_parties_are_there_and_others_are_not(compiled):
     edition, path = compiled
     text = "\n".join(pdftext(path))

@@ -5,7 +5,9 @@ the parts are joined, every page gets the furniture page (document number, LIMIT
 once by WeasyPrint, laid over each page as one shared Form XObject) and its number "n / N"
 (drawn as text, ctportal/pdf/numbers.py). That costs no parsing of the parts' content streams,
 so assembly stays fast. Bookmarks come from each part's own outline, shifted by the part's first
-page.
+page. Links between parts (the contents page's entries) are written by the templates as
+`ctportal-page:N` (page_link) — WeasyPrint cannot know the page of a part it does not render —
+and turned into links to page N here.
 """
 from __future__ import annotations
 
@@ -13,9 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, RectangleObject)
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
+                           NullObject, NumberObject, RectangleObject)
 
 from ctportal.pdf import numbers
+
+
+PAGE_LINK = "ctportal-page:"
+
+
+def page_link(page: int) -> str:
+    """What a template writes as the href of a link to page `page` (1-based) of the whole edition."""
+    return f"{PAGE_LINK}{int(page)}"
 
 
 @dataclass
@@ -87,6 +98,7 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str) -> in
         pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n"
                       + numbers.operators(n, total, float(page.mediabox.width)))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
+    _resolve_page_links(writer)
     for first, bookmarks in outlines:
         _add_outline(writer, bookmarks, first, None)
     writer.add_metadata({"/Title": title, "/Producer": "ctportal (WeasyPrint, pypdf)"})
@@ -94,6 +106,27 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str) -> in
     with out.open("wb") as fh:
         writer.write(fh)
     return total
+
+
+def _resolve_page_links(writer: PdfWriter) -> None:
+    """Every link annotation to `ctportal-page:N` becomes a link to the top of page N."""
+    pages = writer.pages
+    for page in pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            action = action.get_object() if action is not None else None
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            if not uri.startswith(PAGE_LINK):
+                continue
+            del annot[NameObject("/A")]
+            try:
+                target = pages[int(uri[len(PAGE_LINK):]) - 1]
+            except (ValueError, IndexError):
+                continue  # a page that is not there: the link is dropped, the text stays
+            annot[NameObject("/Dest")] = ArrayObject([
+                target.indirect_reference, NameObject("/XYZ"), NumberObject(0),
+                FloatObject(float(target.mediabox.top)), NullObject()])
 
 
 def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from ctportal import parties
 from ctportal.models import RenderedPart, Report, Revision, db
 from ctportal.pdf import content
-from ctportal.pdf.assemble import assemble
+from ctportal.pdf.assemble import assemble, page_link
 from ctportal.pdf.renderer import RenderError, RenderTask, WorkerPool
 from ctportal.services import storage
 
@@ -187,6 +187,9 @@ def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[d
         if part.kind == "documents":
             toc.append({"label": f"{part.context['label']} — Supporting documents", "page": start[part.key],
                         "sub": False})
+    for entry in toc:
+        if entry.get("page"):
+            entry["link"] = page_link(entry["page"])
     return toc
 
 
