@@ -59,9 +59,9 @@ def _stream(writer: PdfWriter, data: bytes):
     return writer._add_object(stream)
 
 
-def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str) -> int:
+def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
-    returns the page count."""
+    returns the page count. `font_cache`: where the page numbers' font subset may be kept."""
     writer = PdfWriter()
     outlines: list[tuple[int, list[Bookmark]]] = []
     for path in parts:
@@ -79,7 +79,8 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str) -> in
         NameObject("/Resources"): furniture_page["/Resources"].clone(writer),
     })
     form_ref = writer._add_object(form)
-    font_ref = numbers.add_font(writer)
+    font = numbers.metrics(font_cache)
+    font_ref = numbers.add_font(writer, font)
     push = _stream(writer, b"q\n")
     for n, page in enumerate(writer.pages, start=1):
         # WeasyPrint pages share one resource dictionary: each page gets its own shallow copy.
@@ -96,7 +97,7 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str) -> in
         existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
         # The part's own content runs inside q … Q, so whatever state it leaves does not move ours.
         pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n"
-                      + numbers.operators(n, total, float(page.mediabox.width)))
+                      + numbers.operators(n, total, float(page.mediabox.width), font))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     _resolve_page_links(writer)
     for first, bookmarks in outlines:

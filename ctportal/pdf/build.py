@@ -198,22 +198,31 @@ def _short(text: str, words: int = 14) -> str:
     return " ".join(w[:words]) + (" …" if len(w) > words else "")
 
 
-def _front(data: content.RoundData, parts: list[Part], issued_on: dt.date, front_pages: int) -> Part:
-    ctx = content.front_context(data, issued_on=issued_on, toc=_toc(data, parts, front_pages))
-    ctx["front_pages"] = front_pages
-    return Part("front", content.cache_key("front", ctx), "front.html", ctx, "cover, contents and summary")
+def front_maker(data: content.RoundData, parts: list[Part], issued_on: dt.date) -> Callable[[int], Part]:
+    """A function giving the front matter Part as rendered for a length of F pages.
+
+    Only the contents differ between lengths, so the rest (the summary above all) is built and
+    hashed once: finding a cached front means trying every F up to MAX_FRONT_PAGES.
+    """
+    base = content.front_context(data, issued_on=issued_on, toc=[])
+    base_key = content.cache_key("front-base", base)
+
+    def make(front_pages: int) -> Part:
+        toc = _toc(data, parts, front_pages)
+        key = content.cache_key("front", {"base": base_key, "toc": toc, "front_pages": front_pages})
+        return Part("front", key, "front.html", {**base, "toc": toc, "front_pages": front_pages},
+                    "cover, contents and summary")
+    return make
 
 
-def cached_front(data: content.RoundData, parts: list[Part], issued_on: dt.date) -> Part | None:
+def cached_front(make: Callable[[int], Part]) -> Part | None:
     """The front matter rendered earlier for exactly these parts; its key names the length it was
     rendered for, and only a render that came out at that length counts."""
-    candidates = {}
-    for f in range(1, MAX_FRONT_PAGES + 1):
-        candidates[_front(data, parts, issued_on, f).key] = f
+    candidates = {make(f).key: f for f in range(1, MAX_FRONT_PAGES + 1)}
     rows = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.cache_key.in_(list(candidates))))
     for row in rows:
         if row.page_count == candidates[row.cache_key] and storage.path_for("parts", row.stored_name).exists():
-            part = _front(data, parts, issued_on, row.page_count)
+            part = make(row.page_count)
             part.path, part.pages = storage.path_for("parts", row.stored_name), row.page_count
             return part
     return None
@@ -226,12 +235,13 @@ def front_part(data: content.RoundData, parts: list[Part], issued_on: dt.date, p
     Its own length F is a fixed point: render it for a guess of F; if it came out at another
     length, render again for that length.
     """
-    front = cached_front(data, parts, issued_on)
+    make = front_maker(data, parts, issued_on)
+    front = cached_front(make)
     if front is not None:
         return front
     guess = FRONT_GUESS
     for _ in range(4):
-        front = _front(data, parts, issued_on, guess)
+        front = make(guess)
         ensure_parts([front], pool, progress, (82, 92))
         if front.pages == guess:
             return front
@@ -251,7 +261,8 @@ class Built:
 def _finish(parts: list[Part], furniture: Part, title: str) -> Built:
     with tempfile.TemporaryDirectory(dir=storage.folder("compiled")) as tmp:
         out = Path(tmp) / "out.pdf"
-        pages = assemble([p.path for p in parts], furniture.path, out, title=title)
+        pages = assemble([p.path for p in parts], furniture.path, out, title=title,
+                         font_cache=storage.folder("parts"))
         with out.open("rb") as fh:
             name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")
     return Built(name, sha, size, pages, [])
@@ -301,7 +312,8 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
     whole = Part("party-pdf", whole_key, "", {}, "party PDF", revision.id, pages=cover.pages + annex.pages)
     with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
         out = Path(tmp) / "out.pdf"
-        assemble([cover.path, annex.path], furniture.path, out, title=f"{rnd.document_number} — {cover_ctx['party']}")
+        assemble([cover.path, annex.path], furniture.path, out, title=f"{rnd.document_number} — {cover_ctx['party']}",
+                 font_cache=storage.folder("parts"))
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)
 
