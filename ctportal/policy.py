@@ -178,16 +178,22 @@ def get_report_or_404(report_id: int, user: Any = None, permission: Permission =
     404 if the user may not even see it (exactly like a report that does not exist);
     403 if they may see it but not do this.
     """
+    return _load_or_404(Report, report_id, report_permissions, user, permission)
+
+
+def _load_or_404(model, object_id: int, permissions_of, user: Any, permission: Permission):
+    """The object if the user has `permission` on it: 404 if it does not exist or the user may
+    not see it (the two answers are the same), 403 if they may see it but not do this."""
     user = current_user if user is None else user
-    report = db.session.get(Report, report_id)
-    if report is None:
+    obj = db.session.get(model, object_id)
+    if obj is None:
         abort(404)
-    perms = report_permissions(user, report)
+    perms = permissions_of(user, obj)
     if Permission.VIEW not in perms:
         abort(404)
     if permission not in perms:
         abort(403)
-    return report
+    return obj
 
 
 # --- review, comments and notifications (review area) ------------------------------------------
@@ -233,16 +239,7 @@ def may_see_comment(user: Any, comment: Comment) -> bool:
 
 def get_round_or_404(round_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> Round:
     """The round if the user has `permission` on it: 404 if they may not see it, 403 if only see it."""
-    user = current_user if user is None else user
-    rnd = db.session.get(Round, round_id)
-    if rnd is None:
-        abort(404)
-    perms = round_permissions(user, rnd)
-    if Permission.VIEW not in perms:
-        abort(404)
-    if permission not in perms:
-        abort(403)
-    return rnd
+    return _load_or_404(Round, round_id, round_permissions, user, permission)
 
 
 def may_manage_priorities(user: Any) -> bool:
