@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from ctportal.forms import options
 from ctportal.models import Party, Role, db
 from ctportal.parties import display_name
 
@@ -26,8 +27,8 @@ class RolePartyMixin:
     """Role and party chosen from lists; a value not in the list is refused with a clear message."""
 
     def _fill_choices(self) -> None:
-        self.role.choices = _role_choices()
-        self.party.choices = _party_choices()
+        self.role.choices = options(_role_choices())
+        self.party.choices = options(_party_choices())
 
     def chosen_role(self) -> Role:
         return Role(self.role.data)
@@ -68,7 +69,7 @@ def _pre_validate(field, message):
     from wtforms.validators import ValidationError
 
     def check(form):
-        if field.data not in {value for value, _ in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)
     return check
 
@@ -86,10 +87,10 @@ class UserFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", "Any role")] + _role_choices()
-        self.party.choices = [("", "Any party")] + _party_choices()[1:]
-        self.status.choices = [("", "Any"), ("active", "Active"), ("inactive", "Deactivated"), ("locked", "Locked"),
-                               ("invited", "Invited, password not set")]
+        self.role.choices = options([("", "Any role")] + _role_choices())
+        self.party.choices = options([("", "Any party")] + _party_choices()[1:])
+        self.status.choices = options([("", "Any"), ("active", "Active"), ("inactive", "Deactivated"),
+                                       ("locked", "Locked"), ("invited", "Invited, password not set")])
 
 
 class PartyTwoFactorForm(FlaskForm):

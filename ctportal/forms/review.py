@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ctportal.forms import options
 from ctportal.models import Assessment, Verdict, Visibility
 
 
@@ -12,17 +13,17 @@ class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired("Write a comment before sending it."),
                                                 Length(max=10000, message="Keep a comment under 10,000 characters.")])
     # Offered to the Commission only; the service refuses an internal comment from anyone else.
-    visibility = RadioField("Who sees it", choices=[(v.value, v.title) for v in Visibility],
+    visibility = RadioField("Who sees it", choices=options((v.value, v.title) for v in Visibility),
                             default=Visibility.shared.value, validators=[InputRequired("Choose who sees it.")])
     parent_id = IntegerField("In reply to", validators=[Optional()])
     next = HiddenField()
 
 
 class EntryReviewForm(FlaskForm):
-    verdict = RadioField("Verdict", choices=[("", "Not decided yet")] + [(v.value, v.title) for v in Verdict],
+    verdict = RadioField("Verdict", choices=options([("", "Not decided yet")] + [(v.value, v.title) for v in Verdict]),
                          default="", validators=[Optional()])
     assessment = SelectField("Commission's assessment",
-                             choices=[("", "Not assessed")] + [(a.value, a.title) for a in Assessment],
+                             choices=options([("", "Not assessed")] + [(a.value, a.title) for a in Assessment]),
                              default="", validators=[Optional()])
     note = TextAreaField("Note on the assessment",
                          validators=[Length(max=2000, message="Keep the note under 2,000 characters.")])
@@ -54,7 +55,8 @@ class QueueFilterForm(FlaskForm):
 
     round = SelectField("Round", coerce=int, validators=[Optional()])
     party = SelectField("Party", coerce=int, validators=[Optional()])
-    state = SelectField("State", choices=[("submitted", "Awaiting review"), ("changes_requested", "Changes requested"),
-                                          ("approved", "Approved"), ("all", "All states")],
+    state = SelectField("State", choices=options([("submitted", "Awaiting review"),
+                                                  ("changes_requested", "Changes requested"),
+                                                  ("approved", "Approved"), ("all", "All states")]),
                         default="submitted", validators=[Optional()])
     mine = BooleanField("Assigned to me")

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.database import writes_on_get
+from ctportal.forms import options
 from ctportal.forms.audit import AuditSearchForm
 from ctportal.models import Party, db
 from ctportal.parties import display_name
@@ -21,8 +22,8 @@ def _form() -> tuple[AuditSearchForm, audit_search.AuditQuery | None]:
         abort(403)
     form = AuditSearchForm(request.args)
     parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
-    form.party.choices = [("", "Any party")] + [(str(p.id), display_name(p)) for p in parties]
-    form.object_type.choices = [("", "Any type")] + [(t, t) for t in audit_search.object_types()]
+    form.party.choices = options([("", "Any party")] + [(str(p.id), display_name(p)) for p in parties])
+    form.object_type.choices = options([("", "Any type")] + [(t, t) for t in audit_search.object_types()])
     if request.args and not form.validate():
         return form, None
     return form, audit_search.AuditQuery(

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ctportal import policy
+from ctportal.forms import options
 from ctportal.forms.priorities import PriorityForm
 from ctportal.models import Action, Party, PartyKind, PriorityAction, db
 from ctportal.parties import display_name
@@ -41,8 +42,8 @@ def _action_choices(form: PriorityForm, current: PriorityAction | None = None) -
     actions = service.linkable_actions(version.id) if version else []
     if current is not None and current.action not in actions:
         actions.insert(0, current.action)
-    form.action_id.choices = [(a.id, f"{a.code} — {a.text[:100]}{'…' if len(a.text) > 100 else ''}")
-                              for a in actions]
+    form.action_id.choices = options((a.id, f"{a.code} — {a.text[:100]}{'…' if len(a.text) > 100 else ''}")
+                                     for a in actions)
 
 
 def _chosen_action(form: PriorityForm) -> Action | None:

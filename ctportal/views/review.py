@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ctportal import policy, workflow
+from ctportal.forms import options
 from ctportal.forms.review import (AcceptAllForm, ApproveForm, AssignForm, CommentForm, EntryReviewForm,
                                    QueueFilterForm, ReasonForm)
 from ctportal.models import Assessment, Entry, Party, Report, ReportState, Round, RoundState, User, Verdict, db
@@ -45,14 +46,14 @@ def queue():
     form = QueueFilterForm(request.args)
     rounds = list(db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)
                                      .order_by(Round.submission_deadline.desc())))
-    form.round.choices = [(0, "All rounds")] + [(r.id, r.title) for r in rounds]
+    form.round.choices = options([(0, "All rounds")] + [(r.id, r.title) for r in rounds])
     parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
     from ctportal.parties import display_name
-    form.party.choices = [(0, "All parties")] + [(p.id, display_name(p)) for p in parties]
+    form.party.choices = options([(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
     if not form.validate():
         form = QueueFilterForm(formdata=None)
-        form.round.choices, form.party.choices = [(0, "All rounds")] + [(r.id, r.title) for r in rounds], \
-            [(0, "All parties")] + [(p.id, display_name(p)) for p in parties]
+        form.round.choices = options([(0, "All rounds")] + [(r.id, r.title) for r in rounds])
+        form.party.choices = options([(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
     state = form.state.data or "submitted"
     rows = review.queue(current_user, round_id=form.round.data or None, party_id=form.party.data or None,
                         state=state, mine=bool(form.mine.data))
@@ -95,8 +96,8 @@ def report(report_id: int):
         for thread in thread_list:
             open_threads[thread.root.entry_id] = open_threads.get(thread.root.entry_id, 0) + 1
     assign = AssignForm(reviewer_id=report.assigned_reviewer_id or 0)
-    assign.reviewer_id.choices = [(0, "Nobody (all reviewers are told)")] + [
-        (u.id, u.name) for u in review.reviewer_choices()]
+    assign.reviewer_id.choices = options([(0, "Nobody (all reviewers are told)")] + [
+        (u.id, u.name) for u in review.reviewer_choices()])
     return render_template(
         "review/report.html", show=show, shown_keys=keys, open_threads=open_threads, assign_form=assign,
         approve_form=ApproveForm(state_version=report.state_version),
@@ -257,7 +258,7 @@ def assign(report_id: int):
     if not policy.may_assign_reviewer(current_user, report):
         abort(403)
     form = AssignForm()
-    form.reviewer_id.choices = [(0, "Nobody")] + [(u.id, u.name) for u in review.reviewer_choices()]
+    form.reviewer_id.choices = options([(0, "Nobody")] + [(u.id, u.name) for u in review.reviewer_choices()])
     if not form.validate_on_submit():
         flash("Choose a reviewer from the list.", "error")
         return redirect(url_for("review.report", report_id=report.id))

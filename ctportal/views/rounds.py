@@ -4,8 +4,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ctportal import policy
+from ctportal.forms import options
 from ctportal.forms.rounds import ExtensionForm, RoundForm
 from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
 from ctportal.parties import display_name
@@ -26,9 +28,9 @@ def _round_for_desk(round_id: int) -> Round:
 
 
 def _version_choices(form: RoundForm) -> None:
-    form.plan_version_id.choices = [
+    form.plan_version_id.choices = options(
         (v.id, f"{v.code} — {v.title}") for v in db.session.scalars(
-            sa.select(PlanVersion).order_by(PlanVersion.loaded_at.desc(), PlanVersion.id.desc()))]
+            sa.select(PlanVersion).order_by(PlanVersion.loaded_at.desc(), PlanVersion.id.desc())))
 
 
 def _values(form: RoundForm) -> dict:
@@ -71,7 +73,8 @@ def edit(round_id: int):
     _version_choices(form)
     if rnd.state != RoundState.draft:
         # Reports exist on the round's version: offer only that one.
-        form.plan_version_id.choices = [(rnd.plan_version_id, f"{rnd.plan_version.code} — {rnd.plan_version.title}")]
+        form.plan_version_id.choices = options([(rnd.plan_version_id,
+                                                 f"{rnd.plan_version.code} — {rnd.plan_version.title}")])
     if form.validate_on_submit():
         try:
             changed = rounds_service.update_round(rnd, current_user, plan_version_id=form.plan_version_id.data,
@@ -117,10 +120,10 @@ def _parties_by_id() -> dict[int, Party]:
     return {p.id: p for p in db.session.scalars(sa.select(Party))}
 
 
-def _party_choices(rnd: Round) -> list[tuple[int, str]]:
+def _party_choices(rnd: Round) -> list[SelectChoice]:
     parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order)).all()
-    return [(p.id, f"{display_name(p)} (now due {rounds_service.deadline_for(rnd, p.id).isoformat()})")
-            for p in parties]
+    return options((p.id, f"{display_name(p)} (now due {rounds_service.deadline_for(rnd, p.id).isoformat()})")
+                   for p in parties)
 
 
 @bp.route("/<int:round_id>/extend", methods=["GET", "POST"])
