@@ -1,6 +1,8 @@
 """The in-portal notifications list: one's own only, read by a POST, the unread count in the menu."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from ctportal.models import Notification, db
@@ -50,3 +52,31 @@ def test_an_assigned_reviewer_is_told_unless_they_assigned_themselves(app, users
     db.session.commit()
     kinds = {(n.user_id, n.kind) for n in db.session.scalars(sa.select(Notification))}
     assert (users.reviewer2.id, "assigned") in kinds and (users.reviewer.id, "assigned") not in kinds
+
+
+def test_a_long_list_is_paged_newest_first_and_nothing_is_lost(app, users, client, auth):
+    import datetime as dt
+    start = dt.datetime(2026, 1, 1, 9, 0)
+    db.session.add_all([Notification(user_id=users.reviewer.id, kind="submitted", subject=f"Notice number {i:03d}",
+                                     created_at=start + dt.timedelta(minutes=i)) for i in range(120)])
+    db.session.commit()
+    auth.login("reviewer")
+    first = client.get("/notifications/").get_data(as_text=True)
+    assert "120 unread · 120 in all, newest first · page 1 of 3." in first
+    assert "Notice number 119" in first and "Notice number 070" in first and "Notice number 069" not in first
+    assert 'href="/notifications/?page=2">Older' in first and ">Newer<" not in first
+    last = client.get("/notifications/?page=3").get_data(as_text=True)
+    assert "Notice number 019" in last and "Notice number 000" in last and "Notice number 020" not in last
+    assert 'href="/notifications/?page=2">Newer' in last and ">Older<" not in last
+    seen = set()
+    for page in (1, 2, 3):
+        seen |= set(re.findall(r"Notice number (\d{3})", client.get(f"/notifications/?page={page}").get_data(as_text=True)))
+    assert len(seen) == 120
+    # Beyond the last page shows the last page; nonsense shows the first.
+    assert "page 3 of 3" in client.get("/notifications/?page=99").get_data(as_text=True)
+    assert "page 1 of 3" in client.get("/notifications/?page=abc").get_data(as_text=True)
+    # Marking one as read on page 3 comes back to page 3.
+    oldest = db.session.scalar(sa.select(Notification).where(Notification.subject == "Notice number 000"))
+    response = client.post(f"/notifications/{oldest.id}/read?page=3")
+    assert response.status_code == 302 and response.headers["Location"] == "/notifications/?page=3"
+    assert notify.unread_count(users.reviewer) == 119

@@ -2,22 +2,38 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ctportal.models import Notification, db, utcnow
+from ctportal.services import notify
 
 bp = Blueprint("notify", __name__, url_prefix="/notifications")
-PAGE = 100
+PER_PAGE = 50
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _back():
+    """To the list, on the page the user was reading."""
+    page = _page()
+    return redirect(url_for("notify.index", page=page) if page > 1 else url_for("notify.index"))
 
 
 @bp.get("/")
 @login_required
 def index():
-    items = list(db.session.scalars(sa.select(Notification).where(Notification.user_id == current_user.id)
-                                    .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(PAGE)))
-    unread = sum(1 for n in items if n.read_at is None)
-    return render_template("notify/index.html", items=items, unread=unread)
+    own = Notification.user_id == current_user.id
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(own))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    page = min(_page(), pages)
+    items = list(db.session.scalars(sa.select(Notification).where(own)
+                                    .order_by(Notification.created_at.desc(), Notification.id.desc())
+                                    .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    return render_template("notify/index.html", items=items, unread=notify.unread_count(current_user),
+                           total=total, page=page, pages=pages)
 
 
 def _own(notification_id: int) -> Notification:
@@ -47,7 +63,7 @@ def mark_read(notification_id: int):
     if item.read_at is None:
         item.read_at = utcnow()
         db.session.commit()
-    return redirect(url_for("notify.index"))
+    return _back()
 
 
 @bp.post("/read-all")
@@ -56,4 +72,4 @@ def mark_all_read():
     db.session.execute(sa.update(Notification).where(Notification.user_id == current_user.id,
                                                      Notification.read_at.is_(None)).values(read_at=utcnow()))
     db.session.commit()
-    return redirect(url_for("notify.index"))
+    return _back()
