@@ -11,7 +11,25 @@ max_requests = 2000          # recycle workers now and then (memory hygiene)
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-access_log_format = '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": %(B)s, "ms": %(M)s}'
+# Every line gunicorn writes is JSON, like the portal's own (CTPORTAL_LOG_FORMAT=json): its start-up
+# and error lines on stderr, one access line per request on stdout (ctportal/logs.py).
+logconfig_dict = {
+    "root": {"level": "WARNING", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False,
+                           "qualname": "gunicorn.error"},
+        "gunicorn.access": {"level": "INFO", "handlers": ["access_console"], "propagate": False,
+                            "qualname": "gunicorn.access"},
+    },
+    "handlers": {
+        "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "access_console": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
+    },
+    "formatters": {
+        "json": {"()": "ctportal.logs.JsonFormatter"},
+        "access": {"()": "ctportal.logs.AccessJsonFormatter"},
+    },
+}
 # The reverse proxy in front terminates TLS and sets X-Forwarded-*; the app trusts it
 # through CTPORTAL_PROXY_COUNT (werkzeug ProxyFix), so gunicorn itself trusts only loopback.
 forwarded_allow_ips = "127.0.0.1"
