@@ -1,10 +1,11 @@
 """Database engine set-up: SQLite pragmas and transaction modes for a safe single-file default."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Callable, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 
 from ctportal.models.base import db
 
@@ -17,6 +18,17 @@ def init_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, app)
+        if app.config.get("CHECK_WRITES_ON_GET", app.testing):
+            _refuse_unmarked_writes_on_get(engine)
+
+            # Only while a request is being served: a test's own request context may write.
+            @app.before_request
+            def _serving() -> None:
+                g.ctportal_serving = True
+
+            @app.teardown_request
+            def _served(_exc=None) -> None:  # noqa: ANN001
+                g.pop("ctportal_serving", None)
 
 
 def writes_on_get(view: F) -> F:
@@ -41,6 +53,40 @@ def _begin_mode(app: Flask) -> str:
         if not getattr(view, "writes_on_get", False):
             return "DEFERRED"
     return mode
+
+
+@contextmanager
+def write_allowed_on_get():
+    """A write a GET request makes on purpose, in its own short transaction begun by the write
+    itself (so on SQLite it waits for the lock instead of failing): the session's "last seen"."""
+    previous = g.get("ctportal_write_allowed") if has_request_context() else None
+    if has_request_context():
+        g.ctportal_write_allowed = True
+    try:
+        yield
+    finally:
+        if has_request_context():
+            g.ctportal_write_allowed = previous
+
+
+class UnmarkedWriteOnGet(RuntimeError):
+    """A GET view wrote without @writes_on_get (raised in tests, so the suite finds them all)."""
+
+
+def _refuse_unmarked_writes_on_get(engine: sa.Engine) -> None:
+    """In tests: a GET view that writes must say so, or SQLite would run it in a read transaction
+    that fails with "database is locked" when it turns into a write under load."""
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _check(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if not has_request_context() or request.method not in ("GET", "HEAD") \
+                or not g.get("ctportal_serving") or g.get("ctportal_write_allowed"):
+            return
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if verb not in ("INSERT", "UPDATE", "DELETE"):
+            return
+        view = current_app.view_functions.get(request.endpoint or "")
+        if view is not None and not getattr(view, "writes_on_get", False):
+            raise UnmarkedWriteOnGet(f"GET {request.endpoint} writes ({verb}) but is not marked @writes_on_get")
 
 
 def _configure_sqlite(engine: sa.Engine, app: Flask) -> None:

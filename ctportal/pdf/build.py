@@ -118,6 +118,9 @@ def ensure_parts(parts: list[Part], pool: WorkerPool, progress: Progress | None 
             todo.append(part)
     if not todo:
         return
+    # End the transaction before rendering: on SQLite a job's (or a download's) transaction holds
+    # the write lock, and nobody should wait seconds for a render to let them save.
+    db.session.commit()
     pool.start(len(todo))  # the workers warm up while the HTML is made
     by_key = {p.key: p for p in todo}
     done = 0

@@ -9,6 +9,7 @@ from typing import Optional
 import sqlalchemy as sa
 from flask import current_app
 
+from ctportal.database import write_allowed_on_get
 from ctportal.models import LoginSession, User, db, utcnow
 
 # Writing last_seen on every request would be a write per page view; once a minute is enough
@@ -46,8 +47,9 @@ def find_live_session(token: str) -> Optional[LoginSession]:
         row_id = row.id
         db.session.commit()
         values = {"ended_at": now} if expired else {"last_seen_at": now}
-        db.session.execute(sa.update(LoginSession).where(LoginSession.id == row_id).values(**values))
-        db.session.commit()
+        with write_allowed_on_get():
+            db.session.execute(sa.update(LoginSession).where(LoginSession.id == row_id).values(**values))
+            db.session.commit()
         if expired:
             return None
     return row

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, jsonify, make_response, redirect, ren
 from flask_login import current_user, login_required
 
 from ctportal import policy
+from ctportal.database import writes_on_get
 from ctportal.models import CompileState, Round, RoundState, db
 from ctportal.policy import Permission
 from ctportal.services import audit, storage
@@ -86,6 +87,7 @@ def start(round_id: int):
 
 @bp.get("/rounds/<int:round_id>/editions/<int:edition_id>/download")
 @login_required
+@writes_on_get  # every download is an audit event
 def download(round_id: int, edition_id: int):
     rnd = _round_or_404(round_id, Permission.DOWNLOAD)
     edition = compile_service.get_edition(rnd, edition_id)
@@ -102,6 +104,7 @@ def download(round_id: int, edition_id: int):
 
 @bp.get("/reports/<int:report_id>/pdf")
 @login_required
+@writes_on_get  # an audit event, and the rendered PDF is cached (rendering itself holds no lock)
 def report_pdf(report_id: int):
     """A party's own report as a PDF: its approved revision, or the latest one it submitted."""
     from ctportal.pdf import build
