@@ -71,3 +71,5 @@ class RenderedPart(db.Model):
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     page_count: so.Mapped[int]
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    # Last looked up by a compile or a download; `flask prune-parts` removes long-unused parts.
+    used_at: so.Mapped[Optional[dt.datetime]] = so.mapped_column(default=utcnow)

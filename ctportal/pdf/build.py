@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.exc import IntegrityError
 
 from ctportal import parties
-from ctportal.models import RenderedPart, Report, Revision, db
+from ctportal.models import RenderedPart, Report, Revision, db, utcnow
 from ctportal.pdf import content
 from ctportal.pdf.assemble import assemble, page_link
 from ctportal.pdf.renderer import RenderError, RenderTask, WorkerPool
@@ -84,7 +84,16 @@ def cached(key: str) -> RenderedPart | None:
     part = db.session.scalar(sa.select(RenderedPart).where(RenderedPart.cache_key == key))
     if part is not None and not storage.path_for("parts", part.stored_name).exists():
         return None  # the file went missing: render again (the row is replaced in _store)
+    if part is not None:
+        _used(part)
     return part
+
+
+def _used(part: RenderedPart) -> None:
+    """Note the use (to the hour is enough), so `flask prune-parts` keeps what is still used."""
+    now = utcnow()
+    if part.used_at is None or now - part.used_at > dt.timedelta(hours=1):
+        part.used_at = now
 
 
 def _store(part: Part, rendered_path: Path) -> RenderedPart:
@@ -225,6 +234,7 @@ def cached_front(make: Callable[[int], Part]) -> Part | None:
     rows = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.cache_key.in_(list(candidates))))
     for row in rows:
         if row.page_count == candidates[row.cache_key] and storage.path_for("parts", row.stored_name).exists():
+            _used(row)
             part = make(row.page_count)
             part.path, part.pages = storage.path_for("parts", row.stored_name), row.page_count
             return part
