@@ -25,11 +25,15 @@ def register(app: Flask) -> None:
 
 
 @click.command("init-db")
-def init_db() -> None:
+@click.option("--grant-to", "grant_to", envvar="CTPORTAL_DB_APP_ROLE", default=None, metavar="ROLE",
+              help="PostgreSQL: grant this role (the one the web and job processes connect as) row "
+                   "access to every table, and no more. Env: CTPORTAL_DB_APP_ROLE.")
+def init_db(grant_to: str | None) -> None:
     """Create or upgrade the database schema, then load the parties and the plan catalogue."""
     from flask_migrate import upgrade
 
     from ctportal.catalogue import load_catalogue
+    from ctportal.services.db_roles import RoleError, grant_app_role
     from ctportal.services.parties import ensure_parties
 
     upgrade()
@@ -37,6 +41,13 @@ def init_db() -> None:
     version = load_catalogue()
     message = (f"Database ready: {parties} parties, plan '{version.code}' with "
                f"{sum(len(o.actions) for o in version.objectives)} actions.")
+    if grant_to:
+        try:
+            grant_app_role(grant_to)
+        except RoleError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from None
+        message += f" Role {grant_to!r} may read and write rows (audit trail: read and insert only)."
     db.session.commit()
     click.echo(message)
 

@@ -24,7 +24,17 @@ dbname="${DATABASE_URL##*/}"
 if [[ "$DATABASE_URL" == postgresql://*@127.0.0.1* ]] && ! psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$dbname'" | grep -q 1; then
   psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$dbname\""
 fi
-.venv/bin/flask --app app init-db
+if [[ "$DATABASE_URL" == postgresql://postgres@127.0.0.1* ]]; then
+  # As in production: migrations run as the owner (postgres here), the portal as a role that
+  # may only read and write rows (docs/deployment.md, "Database roles").
+  app_role="${CTPORTAL_DB_APP_ROLE:-ctportal_app}"
+  psql "$DATABASE_URL" -tAc "SELECT 1 FROM pg_roles WHERE rolname='$app_role'" | grep -q 1 \
+    || psql "$DATABASE_URL" -qc "CREATE ROLE \"$app_role\" LOGIN"
+  .venv/bin/flask --app app init-db --grant-to "$app_role"
+  export DATABASE_URL="postgresql://$app_role@${DATABASE_URL#postgresql://postgres@}"
+else
+  .venv/bin/flask --app app init-db
+fi
 .venv/bin/flask --app app jobs-worker --workers 2 &
 worker=$!
 trap 'kill $worker 2>/dev/null' EXIT
