@@ -74,6 +74,8 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
         page.locator(".missing-list a").first.click()
         _answer(page, "planned", "Planned for next year.")
         page.get_by_role("button", name="Save", exact=True).first.click()
+        # Wait for the answer to the save: navigating at once would cancel the POST.
+        expect(page.get_by_text(re.compile(r" saved\.$"))).to_be_visible()
         page.goto(f"/reports/{al.id}")
     expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
     page.get_by_role("button", name="Submit the report for review").click()

@@ -65,6 +65,7 @@ def test_the_review_round_in_a_browser(app, users, page):
     page.get_by_role("link", name=f"Edit entry {first_key}").click()
     page.locator("textarea[name=narrative]").fill("Two trainings were held on 10 and 24 January 2026.")
     page.locator("form.entry-form [name=save]").first.click()
+    expect(page.get_by_text(re.compile(r" saved\.$"))).to_be_visible()  # before leaving the page
     page.goto(f"/reports/{report_id}")
     page.get_by_role("button", name="Submit the report for review").click()
     expect(page.get_by_role("status")).to_contain_text("submitted")
