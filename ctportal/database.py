@@ -59,14 +59,15 @@ def _begin_mode(app: Flask) -> str:
 def write_allowed_on_get():
     """A write a GET request makes on purpose, in its own short transaction begun by the write
     itself (so on SQLite it waits for the lock instead of failing): the session's "last seen"."""
-    previous = g.get("ctportal_write_allowed") if has_request_context() else None
-    if has_request_context():
-        g.ctportal_write_allowed = True
+    if not has_request_context():
+        yield
+        return
+    previous = g.get("ctportal_write_allowed")
+    g.ctportal_write_allowed = True
     try:
         yield
     finally:
-        if has_request_context():
-            g.ctportal_write_allowed = previous
+        g.ctportal_write_allowed = previous
 
 
 class UnmarkedWriteOnGet(RuntimeError):

@@ -12,12 +12,7 @@ from flask import Flask, has_request_context, request
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        data = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
+        data = {**_basics(self, record), "message": record.getMessage()}
         if has_request_context():
             data["method"] = request.method
             data["path"] = request.path
@@ -25,6 +20,11 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, ensure_ascii=False)
+
+
+def _basics(formatter: logging.Formatter, record: logging.LogRecord) -> dict:
+    return {"time": formatter.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+            "logger": record.name}
 
 
 # Single-use links carry their secret in the path; an access log must not keep it.
@@ -43,10 +43,9 @@ class AccessJsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         atoms = record.args if isinstance(record.args, Mapping) else {}
-        data: dict = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
-                      "logger": record.name}
+        data = _basics(self, record)
         for key, atom in self.ATOMS:
-            value = dict.get(atoms, atom, None) if isinstance(atoms, dict) else atoms.get(atom)
+            value = atoms.get(atom)
             if isinstance(value, str):
                 value = value.replace('\\"', '"')  # gunicorn's SafeAtoms escaped the quotes
             if key == "path" and isinstance(value, str):
