@@ -269,11 +269,11 @@ import sys, datetime as dt
 import sqlalchemy as sa
 from ctportal import create_app
 from ctportal.models import *
-from ctportal.services.parties import party_by_code
-from ctportal.services.users import create_user
-from ctportal.services.auth import enable_totp
-from ctportal.services.reports import ensure_reports
-from ctportal.workflow import Action as A, apply_transition
+from ctportal.services.operations.setup import party_by_code
+from ctportal.services.accounts.users import create_user
+from ctportal.services.accounts.signin import enable_totp
+from ctportal.services.reporting.reports import ensure_reports
+from ctportal.services.review.workflow import Step as A, apply_transition
 PASSWORD, SECRET, PARTIES, N, R = sys.argv[1], sys.argv[2], sys.argv[3].split(","), int(sys.argv[4]), int(sys.argv[5])
 app = create_app()
 with app.app_context():

@@ -79,14 +79,14 @@ def setup(workdir: Path) -> None:
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from ctportal.catalogue import load_catalogue
+    from ctportal.domain.catalogue import load_catalogue
     from ctportal.models import (Document, EntryStatus, LegalAct, Measure, Party, PlanVersion, Report, Role,
                                  Round, RoundState, Sensitivity, db)
-    from ctportal.services import storage
-    from ctportal.services.parties import ensure_parties
-    from ctportal.services.reports import ensure_reports
-    from ctportal.services.users import create_user
-    from ctportal.workflow import Action, apply_transition
+    from ctportal.infra import storage
+    from ctportal.services.operations.setup import ensure_parties
+    from ctportal.services.reporting.reports import ensure_reports
+    from ctportal.services.accounts.users import create_user
+    from ctportal.services.review.workflow import Step, apply_transition
 
     app = _app(workdir)
     with app.app_context():
@@ -141,9 +141,9 @@ def setup(workdir: Path) -> None:
                                             stored_name=name, content_type="application/pdf", size=size, sha256=sha,
                                             sensitivity=Sensitivity.limite, uploaded_by_id=coordinator.id))
             db.session.commit()
-            apply_transition(report, Action.submit, coordinator)
+            apply_transition(report, Step.submit, coordinator)
             db.session.commit()
-            apply_transition(report, Action.approve, reviewer)
+            apply_transition(report, Step.approve, reviewer)
             db.session.commit()
         (workdir / "ids.json").write_text(json.dumps({"round": rnd.id, "secretariat": secretariat.id}))
         _write_whole_html(workdir, rnd)
@@ -153,16 +153,18 @@ def _write_whole_html(workdir: Path, rnd) -> None:
     """The same document as one HTML file: every part's body, in order (for the single-pass runs)."""
     import datetime as dt
 
-    from ctportal.pdf import build, content
+    from ctportal.pdf.html import html
+    from ctportal.services.editions import parts as edition_parts
+    from ctportal.services.editions import content
     from ctportal.pdf.fetcher import CSS_FILE
 
     data = content.load_round(rnd)
-    parts = build.body_parts(data)
+    parts = edition_parts.body_parts(data)
     for p in parts:
         p.pages = 8  # only the contents page's numbers depend on this
-    toc = build._toc(data, parts, 6)
+    toc = edition_parts._toc(data, parts, 6)
     front = content.front_context(data, issued_on=dt.date.today(), toc=toc)
-    bodies = [build.html("front.html", front)] + [build.html(p.template, p.context) for p in parts]
+    bodies = [html("front.html", front)] + [html(p.template, p.context) for p in parts]
     inner = "\n".join(re.search(r"<body>(.*)</body>", b, re.S).group(1) for b in bodies)
     doc = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>whole</title>'
            f'<link rel="stylesheet" href="{CSS_FILE.as_uri()}"></head><body>{inner}</body></html>')
@@ -210,8 +212,8 @@ def step_compile(workdir: Path, cold: bool) -> dict:
     import sqlalchemy as sa
 
     from ctportal.models import CompiledReport, RenderedPart, Round, User, db
-    from ctportal.services import compile as compile_service
-    from ctportal.services import storage
+    from ctportal.services.editions import editions as compile_service
+    from ctportal.infra import storage
 
     ids = json.loads((workdir / "ids.json").read_text())
     app = _app(workdir)

@@ -23,15 +23,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
 
-    from ctportal import logs
+    from ctportal.infra import logs
     logs.init_logging(app)
 
-    from ctportal.services.storage import remove_orphaned_temporary_files
+    from ctportal.infra.storage import remove_orphaned_temporary_files
     for path in remove_orphaned_temporary_files(app.config["STORAGE_DIR"]):
         logs.logging.getLogger("ctportal.storage").warning("removed a partial file left by a crash: %s", path)
 
-    from ctportal.database import init_database
-    from ctportal.extensions import csrf, limiter, login_manager, migrate
+    from ctportal.infra.database import init_database
+    from ctportal.web.extensions import csrf, limiter, login_manager, migrate
     from ctportal.models.base import db
 
     init_database(app)
@@ -39,13 +39,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from ctportal import auth_session
+    from ctportal.web import auth_session
     auth_session.init_login(app, login_manager)
 
-    from ctportal.security import init_security_headers
+    from ctportal.infra.security_headers import init_security_headers
     init_security_headers(app)
 
-    from ctportal import templating
+    from ctportal.web import templating
     templating.init_templating(app)
 
     from ctportal.views import register_blueprints
@@ -57,7 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from ctportal import cli
     cli.register(app)
 
-    from ctportal import jobs
+    from ctportal.infra import jobs
     jobs.init_jobs(app)
 
     if app.config["PROXY_COUNT"]:

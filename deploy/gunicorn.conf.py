@@ -12,7 +12,7 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 # Every line gunicorn writes is JSON, like the portal's own (CTPORTAL_LOG_FORMAT=json): its start-up
-# and error lines on stderr, one access line per request on stdout (ctportal/logs.py).
+# and error lines on stderr, one access line per request on stdout (ctportal/infra/logs.py).
 logconfig_dict = {
     "root": {"level": "WARNING", "handlers": ["error_console"]},
     "loggers": {
@@ -26,8 +26,8 @@ logconfig_dict = {
         "access_console": {"class": "logging.StreamHandler", "formatter": "access", "stream": "ext://sys.stdout"},
     },
     "formatters": {
-        "json": {"()": "ctportal.logs.JsonFormatter"},
-        "access": {"()": "ctportal.logs.AccessJsonFormatter"},
+        "json": {"()": "ctportal.infra.logs.JsonFormatter"},
+        "access": {"()": "ctportal.infra.logs.AccessJsonFormatter"},
     },
 }
 # The reverse proxy in front terminates TLS and sets X-Forwarded-*; the app trusts it

@@ -148,8 +148,8 @@ def bare_app(database_url, tmp_path, app_config):
 @pytest.fixture
 def app(bare_app):
     """An app with the parties and the 2018 plan loaded, inside an app context."""
-    from ctportal.catalogue import load_catalogue
-    from ctportal.services.parties import ensure_parties
+    from ctportal.domain.catalogue import load_catalogue
+    from ctportal.services.operations.setup import ensure_parties
 
     ensure_parties()
     load_catalogue()
@@ -179,7 +179,7 @@ def cheap_password_hashing():
     """argon2 with its production cost takes ~50 ms a hash; tests make hundreds of accounts."""
     from argon2 import PasswordHasher
 
-    from ctportal.services import passwords
+    from ctportal.services.accounts import passwords
 
     saved = passwords._hasher, passwords._DUMMY_HASH
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

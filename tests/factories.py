@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from ctportal.models import EntryStatus, Party, PlanVersion, Report, Round, RoundState, db
-from ctportal.workflow import Action, apply_transition
+from ctportal.services.review.workflow import Step, apply_transition
 
 
 def make_round(title: str = "Progress report 2026", *, state: RoundState = RoundState.open,
@@ -23,7 +23,7 @@ def make_round(title: str = "Progress report 2026", *, state: RoundState = Round
     db.session.add(rnd)
     db.session.flush()
     if state != RoundState.draft:
-        from ctportal.services.reports import ensure_reports
+        from ctportal.services.reporting.reports import ensure_reports
         ensure_reports(rnd)
         rnd.state = state
     db.session.commit()
@@ -45,18 +45,18 @@ def fill_report(report: Report, narrative: str = "Progress was made: {key}.", *,
 
 
 def submit(report: Report, user) -> Report:
-    apply_transition(report, Action.submit, user)
+    apply_transition(report, Step.submit, user)
     db.session.commit()
     return report
 
 
 def approve(report: Report, user) -> Report:
-    apply_transition(report, Action.approve, user)
+    apply_transition(report, Step.approve, user)
     db.session.commit()
     return report
 
 
 def request_changes(report: Report, user, reason: str = "Please complete objective 1.") -> Report:
-    apply_transition(report, Action.request_changes, user, reason=reason)
+    apply_transition(report, Step.request_changes, user, reason=reason)
     db.session.commit()
     return report

@@ -7,8 +7,8 @@ import pyotp
 import sqlalchemy as sa
 
 from ctportal.models import Party, Role, User, db
-from ctportal.services.auth import enable_totp
-from ctportal.services.users import create_user
+from ctportal.services.accounts.signin import enable_totp
+from ctportal.services.accounts.users import create_user
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -144,8 +144,8 @@ def test_access(route: Route, app):
 
 
 def _reset() -> None:
-    from ctportal.catalogue import load_catalogue
-    from ctportal.services.parties import ensure_parties
+    from ctportal.domain.catalogue import load_catalogue
+    from ctportal.services.operations.setup import ensure_parties
     from tests.conftest import _empty_all_tables
 
     db.session.remove()

@@ -77,7 +77,7 @@ def test_a_new_invitation_replaces_the_old_link(app, admin):
 
 def test_the_link_is_built_on_the_configured_base_url_not_the_request_host(app, users):
     from ctportal.models import OutgoingMail
-    from ctportal.services.users import invite_user
+    from ctportal.services.accounts.users import invite_user
     app.config["BASE_URL"] = "https://portal.example.eu"
     with app.test_request_context("/admin/users/invite", base_url="http://evil.example"):
         invite_user("ana@example.eu", "Ana", Role.reviewer, None, actor=users.admin)

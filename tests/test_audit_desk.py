@@ -99,7 +99,7 @@ def test_verify_audit_finds_a_deleted_event(app, users):
 
 
 def test_the_trail_is_searched_by_user_party_object_and_time(auth, client, users):
-    from ctportal.services.audit_search import AuditQuery, search
+    from ctportal.services.desk.audit_search import AuditQuery, search
     _events(4, users)
     al = db.session.scalar(sa.select(Party).where(Party.code == "AL"))
     assert search(AuditQuery(party_id=al.id, action="test."))[1] == 2

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from ctportal.models import AuditEvent, LoginSession, db, utcnow
-from ctportal.services import passwords
-from ctportal.services.auth import authenticate
+from ctportal.services.accounts import passwords
+from ctportal.services.accounts.signin import authenticate
 from tests.helpers import PASSWORD, audit_actions
 
 

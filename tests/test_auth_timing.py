@@ -8,8 +8,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from ctportal.models import db
-from ctportal.services import passwords
-from ctportal.services.auth import authenticate
+from ctportal.services.accounts import passwords
+from ctportal.services.accounts.signin import authenticate
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import LoginSession, Party, RecoveryCode, Role, User, db
-from ctportal.services.users import create_user
+from ctportal.services.accounts.users import create_user
 from tests.helpers import PASSWORD, TOTP_SECRET, audit_actions, totp_now
 
 
@@ -69,7 +69,7 @@ def test_an_older_code_is_refused_after_a_newer_one(app, users):
 
 
 def test_a_recovery_code_works_once(app, users):
-    from ctportal.services.auth import new_recovery_codes
+    from ctportal.services.accounts.signin import new_recovery_codes
     codes = new_recovery_codes(users.reviewer)
     db.session.commit()
     client = app.test_client()
@@ -169,7 +169,7 @@ def test_two_step_cannot_be_turned_off_where_it_is_mandatory(client, users):
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, users):
-    from ctportal.services.auth import new_recovery_codes
+    from ctportal.services.accounts.signin import new_recovery_codes
     from tests.helpers import AuthActions
     old = new_recovery_codes(users.reviewer)
     db.session.commit()

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ctportal import create_app
 from ctportal.models import Document, Sensitivity, User, db
-from ctportal.services import storage
+from ctportal.infra import storage
 from tests.conftest import TEST_DATABASE_URL, _config
 from tests.factories import make_round, report_of
 
@@ -98,7 +98,7 @@ def test_a_partial_file_of_a_killed_writer_is_removed_at_start(app, tmp_path):
     import subprocess
     import sys
 
-    from ctportal.services.storage import TEMP_PREFIX, folder, remove_orphaned_temporary_files
+    from ctportal.infra.storage import TEMP_PREFIX, folder, remove_orphaned_temporary_files
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     orphan = folder("documents") / f"{TEMP_PREFIX}{dead.stdout.strip()}-abc"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ctportal.catalogue import (
+from ctportal.domain.catalogue import (
     DEFAULT_CATALOGUE, Catalogue, CatalogueError, FootnoteCall, list_catalogue_files, load_catalogue,
     parse_catalogue)
 from ctportal.models.base import db

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import Comment, Visibility, db
-from ctportal.services import comments
+from ctportal.services.review import comments
 from tests.factories import fill_report, make_round, report_of, request_changes, submit
 
 SECRET = "Internal: the ministry's figures do not add up."
@@ -135,7 +135,7 @@ def test_an_offsite_next_is_ignored(report, users, client, auth):
 def test_the_feedback_page_shows_the_commission_exactly_what_the_party_sees(report, users, client, auth):
     entry, _, _ = _thread_with_secret(report, users)
     comments.post_comment(report, users.reviewer, "Report-level, internal: " + SECRET, visibility=Visibility.internal)
-    from ctportal.services import review
+    from ctportal.services.review import reviews as review
     review.save_entry_review(report, entry, users.reviewer, verdict=review.Verdict.needs_revision,
                              assessment=None, note="")
     request_changes(report, users.reviewer)

@@ -6,10 +6,11 @@ from pypdf import PdfReader
 
 from ctportal.models import (AuditEvent, CompiledReport, CompiledReportRevision, CompileState, RenderedPart, db,
                              utcnow)
-from ctportal.pdf import build
-from ctportal.services import compile as compile_service
-from ctportal.services import storage
-from ctportal.workflow import Action, apply_transition
+from ctportal.pdf.renderer import RenderError
+from ctportal.services.editions import edition as edition_builder
+from ctportal.services.editions import editions as compile_service
+from ctportal.infra import storage
+from ctportal.services.review.workflow import Step, apply_transition
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
 
@@ -40,7 +41,7 @@ def test_reopening_a_report_supersedes_every_edition_containing_it(app, users):
     al, rs = report_of(rnd, "AL"), report_of(rnd, "RS")
     with_al = done_edition(rnd, users, [al.approved_revision, rs.approved_revision])
     without_al = done_edition(rnd, users, [rs.approved_revision])
-    apply_transition(al, Action.reopen, users.reviewer, reason="Figures in 1.P2 are wrong")
+    apply_transition(al, Step.reopen, users.reviewer, reason="Figures in 1.P2 are wrong")
     db.session.commit()
     db.session.expire_all()
     assert with_al.superseded_at is not None
@@ -65,9 +66,9 @@ def test_a_failed_compile_keeps_the_previous_edition_and_can_be_retried(app, use
     earlier = done_edition(rnd, users, [report_of(rnd, "AL").approved_revision])
 
     def broken(*args, **kwargs):
-        raise build.RenderError("the render took longer than its limit of 600 seconds")
+        raise RenderError("the render took longer than its limit of 600 seconds")
 
-    monkeypatch.setattr(build, "build_edition", broken)
+    monkeypatch.setattr(edition_builder, "build_edition", broken)
     failed = compile_service.start_compile(rnd, users.secretariat)
     db.session.commit()
     compile_service.run_compile(failed.id)
@@ -91,9 +92,9 @@ def test_progress_is_committed_while_the_job_runs(app, users, monkeypatch):
         with db.engine.connect() as other:  # another connection: sees only what is committed
             seen.append(other.execute(sa.select(CompiledReport.state, CompiledReport.progress, CompiledReport.stage)
                                       ).one())
-        raise build.RenderError("stop here")
+        raise RenderError("stop here")
 
-    monkeypatch.setattr(build, "build_edition", slow_build)
+    monkeypatch.setattr(edition_builder, "build_edition", slow_build)
     edition = compile_service.start_compile(rnd, users.secretariat)
     db.session.commit()
     compile_service.run_compile(edition.id, pool=object())
@@ -142,7 +143,7 @@ def test_the_secretariat_compiles_from_the_page_and_downloads_the_edition(app, u
     download = client.get(f"/compile/rounds/{rnd.id}/editions/{edition.id}/download")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     assert download.headers["Content-Type"] == "application/pdf"
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "compile.download")).all()
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "editions.download")).all()
     assert [(e.object_id, e.actor_id) for e in events] == [(edition.id, users.secretariat.id)]
 
 

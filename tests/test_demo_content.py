@@ -13,10 +13,10 @@ from pypdf import PdfReader
 from ctportal.models import (Assessment, Comment, Document, Entry, EntryKind, EntryReview, EntryStatus, Party,
                              PriorityAction, Report, ReportState, Revision, RevisionDocument, Role, User,
                              Verdict, Visibility, db)
-from ctportal.services import storage
-from ctportal.services.completeness import missing_items
-from ctportal.services.demo_content import demo_pdf
-from ctportal.services.progress import report_progress
+from ctportal.infra import storage
+from ctportal.services.reporting.completeness import missing_items
+from ctportal.demo.content import demo_pdf
+from ctportal.services.reporting.progress import report_progress
 
 EXPECTED_STATES = {
     "AL": ReportState.submitted, "BA": ReportState.draft, "XK": ReportState.draft,
@@ -82,7 +82,7 @@ def test_every_filled_entry_is_complete_and_substantial(demo):
 
 
 def test_entries_pass_the_same_validation_as_the_entry_form(demo):
-    from ctportal.services.entries import EntryData, validate
+    from ctportal.services.reporting.entries import EntryData, validate
     for r in reports().values():
         for e in r.entries:
             assert validate(EntryData.of(e)) == [], (r.party.code, e.key)
@@ -240,7 +240,7 @@ def test_every_role_has_something_on_its_home_page(demo, client):
 def test_writing_the_demo_content_stays_fast(runner, app, monkeypatch):
     # seed-demo runs at every `make run`. Most of its time is hashing fifteen passwords (not timed
     # here: it depends on the argon2 cost); the content and the workflow steps must stay quick.
-    from ctportal.services import demo_content
+    from ctportal.demo import content as demo_content
 
     took = []
     fill = demo_content.fill

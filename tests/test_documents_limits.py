@@ -47,7 +47,7 @@ def test_a_request_far_over_the_limit_is_answered_413_with_the_limit(app, client
 def test_office_files_unpacking_beyond_the_configured_total_are_refused(app):
     import os
     # Random bytes do not compress: the ratio is fine, only the total unpacked size is over the limit.
-    from ctportal.services import documents as service
+    from ctportal.services.reporting import documents as service
     small = office_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>",
                         **{f"word/media/i{i}.bin": os.urandom(100 * 1024) for i in range(3)}})
     app.config["MAX_UNZIPPED_MB"] = 0  # 300 KB unpacked is over a limit of 0 MB

@@ -248,7 +248,7 @@ def test_uploads_to_a_report_under_review_are_refused(client, auth, al, users):
 
 
 def test_the_written_file_is_removed_when_the_database_commit_fails(app, al, users, monkeypatch):
-    from ctportal.services import documents as service
+    from ctportal.services.reporting import documents as service
     from ctportal.views.documents import _commit_or_discard
     doc = service.upload(al, io.BytesIO(MINIMAL_PDF), "a.pdf", users.contributor_al)
     assert len(stored_files(app)) == 1
@@ -264,7 +264,7 @@ def test_the_written_file_is_removed_when_the_database_commit_fails(app, al, use
 
 
 def test_original_names_are_cleaned_for_display(app):
-    from ctportal.services.documents import clean_name
+    from ctportal.services.reporting.documents import clean_name
     assert clean_name("C:\\Users\\me\\plan.pdf", "pdf") == "plan.pdf"
     assert clean_name("../../etc/passwd", "pdf") == "passwd"
     assert clean_name("bad\x00name\n.pdf", "pdf") == "badname.pdf"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (Assessment, AuditEvent, Comment, EntryReview, EntryStatus, Verdict, Visibility,
                              db)
-from ctportal.services.revisions import latest_revision
+from ctportal.services.reporting.revisions import latest_revision
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
 

@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from ctportal import create_app
 from ctportal.models import CompiledReport, CompiledReportRevision, CompileState, Document, db
 from ctportal.pdf import renderer
-from ctportal.services import compile as compile_service
-from ctportal.services import storage
-from ctportal.services.backup import verify_storage
+from ctportal.services.editions import editions as compile_service
+from ctportal.infra import storage
+from ctportal.services.operations.backup import verify_storage
 from tests.access.world import MINIMAL_PDF
 from tests.factories import approve, fill_report, make_round, report_of, submit
 

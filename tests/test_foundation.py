@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ctportal import config as config_module
 from ctportal import create_app
 from ctportal.models import Party, Report, Role, Round, User, db
-from ctportal.parties import KOSOVO_FOOTNOTE, FootnoteTracker, display_name
+from ctportal.domain.parties import KOSOVO_FOOTNOTE, FootnoteTracker, display_name
 
 
 # --- configuration -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from ctportal.models import OutgoingMail, db
-from ctportal.services.mail import deliver_pending, send_mail
+from ctportal.services.messaging.mail import deliver_pending, send_mail
 
 
 class Inbox:

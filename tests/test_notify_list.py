@@ -6,7 +6,7 @@ import re
 import sqlalchemy as sa
 
 from ctportal.models import Notification, db
-from ctportal.services import notify
+from ctportal.services.messaging import notify
 from tests.factories import fill_report, make_round, report_of, submit
 
 
@@ -45,7 +45,7 @@ def test_reading_the_list_changes_nothing(app, users, client, auth):
 
 
 def test_an_assigned_reviewer_is_told_unless_they_assigned_themselves(app, users):
-    from ctportal.services import review
+    from ctportal.services.review import reviews as review
     report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
     review.assign_reviewer(report, users.reviewer2, users.secretariat)
     review.assign_reviewer(report, users.reviewer, users.reviewer)

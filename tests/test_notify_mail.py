@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from ctportal.models import Notification, User, Visibility, db
-from ctportal.services import comments, review
-from ctportal.workflow import Action, apply_transition
+from ctportal.services.review import comments
+from ctportal.services.review import reviews as review
+from ctportal.services.review.workflow import Step, apply_transition
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 SECRET = "Between us: the figures in this entry look inflated."
@@ -114,7 +115,7 @@ def test_the_review_round_by_mail(inbox, users):
     sent = inbox.take()
     assert _to(sent) == albania and all(s.startswith("Approved: Albania") for _, s, _ in sent)
 
-    apply_transition(report, Action.reopen, users.reviewer2, reason="A figure in the annex was wrong.")
+    apply_transition(report, Step.reopen, users.reviewer2, reason="A figure in the annex was wrong.")
     db.session.commit()
     sent = inbox.take()
     assert _to(sent) == albania | {users.reviewer.email}

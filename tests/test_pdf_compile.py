@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from ctportal.models import (Comment, CompiledReport, CompileState, EntryReview, Assessment, RenderedPart,
                              Visibility, db)
-from ctportal.services import compile as compile_service
-from ctportal.services import storage
+from ctportal.services.editions import editions as compile_service
+from ctportal.infra import storage
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
 ALBANIAN = "Policia e Shtetit përgatiti çështjen: ëndrra për çdo qytetar {key}"
@@ -65,7 +65,7 @@ def _compile(users):
             db.session.commit()
         approve(report, users.reviewer)
     from ctportal.models import Role
-    from ctportal.services.users import create_user
+    from ctportal.services.accounts.users import create_user
     from tests.helpers import PASSWORD
     # North Macedonia approved (Macedonian Cyrillic); Montenegro submitted but not approved.
     mk = fill_report(report_of(rnd, "MK"), MACEDONIAN)

@@ -6,8 +6,8 @@ import datetime as dt
 import sqlalchemy as sa
 
 from ctportal.models import CompiledReport, CompileState, RenderedPart, db, utcnow
-from ctportal.services import compile as compile_service
-from ctportal.services import storage
+from ctportal.services.editions import editions as compile_service
+from ctportal.infra import storage
 from tests.test_compile_workflow import approved_round
 
 

@@ -131,7 +131,8 @@ def test_a_render_over_its_memory_limit_fails_cleanly(tmp_path):
 
 
 def test_the_document_number_cannot_break_out_of_the_page_furniture_css():
-    from ctportal.pdf.build import furniture_part, html as part_html
+    from ctportal.pdf.html import html as part_html
+    from ctportal.services.editions.parts import furniture_part
     part = furniture_part('ST 1/26"; } </style><img src="file:///etc/passwd"> ü')
     html = part_html(part.template, part.context)
     style = html.split("<style>")[1].split("</style>")[0]

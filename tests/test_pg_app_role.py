@@ -1,5 +1,5 @@
 """PostgreSQL: the portal's own database role reads and writes rows and can do nothing else —
-in particular it cannot empty, alter or unprotect the audit trail (ctportal/services/db_roles.py)."""
+in particular it cannot empty, alter or unprotect the audit trail (ctportal/services/operations/db_roles.py)."""
 from __future__ import annotations
 
 import os

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from ctportal.catalogue import DEFAULT_CATALOGUE
+from ctportal.domain.catalogue import DEFAULT_CATALOGUE
 from ctportal.models import AuditEvent, PlanVersion, RoundState, db
-from ctportal.services.plan_versions import match_actions
+from ctportal.services.desk.plan_versions import match_actions
 from tests.factories import make_round
 
 P2_OLD = "adequate sentencing of terrorist offences"
@@ -87,7 +87,7 @@ def _reports(rnd):
 
 
 def test_actions_match_by_code_and_say_what_changed(app):
-    from ctportal.catalogue import load_catalogue
+    from ctportal.domain.catalogue import load_catalogue
     old = db.session.scalar(sa.select(PlanVersion).where(PlanVersion.code == "jap-2018"))
     new = load_catalogue(revised_catalogue_file(app))
     matches = {m.code: m for m in match_actions(old, new)}
@@ -109,7 +109,7 @@ def test_only_an_admin_loads_a_catalogue(auth, client):
 
 
 def test_the_map_across_rounds_marks_actions_that_changed_between_versions(app, auth, client, users):
-    from ctportal.catalogue import load_catalogue
+    from ctportal.domain.catalogue import load_catalogue
     from ctportal.models import Round, utcnow
     from tests.factories import approve, fill_report, report_of, submit
     import datetime as dt
@@ -124,7 +124,7 @@ def test_the_map_across_rounds_marks_actions_that_changed_between_versions(app, 
     second = make_round("Round 2026", state=RoundState.draft, document_number="ST 1/26")
     second.plan_version_id = new.id
     db.session.commit()
-    from ctportal.services.rounds import open_round
+    from ctportal.services.desk.rounds import open_round
     open_round(second, users.secretariat)
     db.session.commit()
     assert db.session.get(Round, first.id).plan_version.code == "jap-2018"

@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 
 from ctportal.models import EntryStatus, PriorityAction, RoundState, db, utcnow
-from ctportal.services import progress_map
+from ctportal.services.desk import progress_map
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
 
@@ -59,7 +59,7 @@ def test_a_party_user_sees_only_their_own_party_including_the_draft(auth, client
         assert other not in page
     auth.logout()
     from ctportal.models import Role, User
-    from ctportal.services.users import create_user
+    from ctportal.services.accounts.users import create_user
     from tests.helpers import PASSWORD
     me_user = create_user("coordinator.me@example.eu", "Coordinator Me", Role.coordinator,
                           report_of(rnd2, "ME").party, PASSWORD)
@@ -96,7 +96,7 @@ def test_a_cell_links_to_the_entry(auth, client, users):
 
 def test_priority_actions_are_marked(auth, client, users):
     from ctportal.models import Action
-    from ctportal.services.reports import create_report
+    from ctportal.services.reporting.reports import create_report
     from ctportal.models import Party
     action = db.session.scalar(sa.select(Action).where(Action.code == "2.P1"))
     al = db.session.scalar(sa.select(Party).where(Party.code == "AL"))

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import DeadlineExtension, Notification, OutgoingMail, ReminderSent, db
-from ctportal.services.reminders import due_kind, send_reminders
+from ctportal.services.desk.reminders import due_kind, send_reminders
 from tests.factories import fill_report, make_round, report_of, submit
 
 

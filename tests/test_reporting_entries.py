@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import AuditEvent, Entry, EntryStatus, Measure, db
-from ctportal.services import entries as entry_service
+from ctportal.services.reporting import entries as entry_service
 from tests.factories import make_round, report_of
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, EntryStatus, PlanVersion, PriorityAction,
                              Report, ReportState, Revision, RoundState, db)
-from ctportal.services import reports as report_service
+from ctportal.services.reporting import reports as report_service
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from ctportal.models import RoundState, Verdict, db
-from ctportal.services import diff, review
+from ctportal.services.review import diff
+from ctportal.services.review import reviews as review
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (AuditEvent, DeadlineExtension, OutgoingMail, Party, PlanVersion, Report,
                              ReportState, Round, RoundState, db)
-from ctportal.services import rounds as rounds_service
+from ctportal.services.desk import rounds as rounds_service
 from tests.factories import fill_report, make_round, report_of, submit
 
 TODAY = dt.date.today()
@@ -103,7 +103,7 @@ def test_an_open_round_keeps_its_plan_version_but_its_dates_can_change(auth, cli
 
 
 def _load_revised_plan(app):
-    from ctportal.catalogue import load_catalogue
+    from ctportal.domain.catalogue import load_catalogue
     from tests.test_plan_versions_desk import revised_catalogue_file
     version = load_catalogue(revised_catalogue_file(app))
     db.session.commit()

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from ctportal.models import Visibility, db
-from ctportal.services import audit, comments, review, timeline
-from ctportal.workflow import Action, apply_transition
+from ctportal.services import audit
+from ctportal.services.review import comments
+from ctportal.services.review import reviews as review
+from ctportal.services.review import timeline
+from ctportal.services.review.workflow import Step, apply_transition
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 
@@ -22,7 +25,7 @@ def test_the_whole_history_newest_first(app, users):
     approve(report, users.reviewer)
     audit.record("document.downloaded", report, actor=users.coordinator_al, name="evidence.pdf")
     audit.record("report.pdf_downloaded", report, actor=users.reviewer, name="report.pdf")
-    apply_transition(report, Action.reopen, users.reviewer2, reason="Wrong figure.")
+    apply_transition(report, Step.reopen, users.reviewer2, reason="Wrong figure.")
     db.session.commit()
 
     commission = timeline.history(users.reviewer, report)

@@ -8,8 +8,8 @@ from ctportal import policy
 from ctportal.models import (Assessment, AuditEvent, Comment, CompiledReport, CompiledReportRevision,
                              EntryReview, ReportState, Verdict, Visibility, db)
 from ctportal.policy import Permission
-from ctportal.services import review
-from ctportal.workflow import Action, TransitionError, apply_transition
+from ctportal.services.review import reviews as review
+from ctportal.services.review.workflow import Step, TransitionError, apply_transition
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 
@@ -21,10 +21,10 @@ def submitted(app, users):
 @pytest.mark.parametrize("reason", ["", "   ", "\n\t"])
 def test_request_changes_and_reopen_need_a_reason(submitted, users, reason):
     with pytest.raises(TransitionError, match="reason"):
-        apply_transition(submitted, Action.request_changes, users.reviewer, reason=reason)
+        apply_transition(submitted, Step.request_changes, users.reviewer, reason=reason)
     approve(submitted, users.reviewer)
     with pytest.raises(TransitionError, match="reason"):
-        apply_transition(submitted, Action.reopen, users.reviewer2, reason=reason)
+        apply_transition(submitted, Step.reopen, users.reviewer2, reason=reason)
     assert submitted.state == ReportState.approved
 
 
@@ -45,23 +45,23 @@ def test_approval_is_refused_while_an_entry_needs_revision(submitted, users):
     review.save_entry_review(submitted, entry, users.reviewer, verdict=Verdict.needs_revision,
                              assessment=None, note="")
     with pytest.raises(TransitionError, match=entry.key):
-        apply_transition(submitted, Action.approve, users.reviewer)
+        apply_transition(submitted, Step.approve, users.reviewer)
     review.save_entry_review(submitted, entry, users.reviewer, verdict=Verdict.accepted, assessment=None, note="")
-    apply_transition(submitted, Action.approve, users.reviewer)
+    apply_transition(submitted, Step.approve, users.reviewer)
     assert submitted.state == ReportState.approved
 
 
 def test_nobody_approves_a_revision_they_submitted(submitted, users):
     submitted.revisions[-1].submitted_by_id = users.reviewer.id
     with pytest.raises(TransitionError, match="submitted themselves"):
-        apply_transition(submitted, Action.approve, users.reviewer)
-    apply_transition(submitted, Action.approve, users.reviewer2)
+        apply_transition(submitted, Step.approve, users.reviewer)
+    apply_transition(submitted, Step.approve, users.reviewer2)
 
 
 def test_a_party_user_never_approves_even_its_own_partys_report(submitted, users):
     for key in ("coordinator_al", "contributor_al"):
         with pytest.raises(TransitionError, match="own party"):
-            apply_transition(submitted, Action.approve, users[key])
+            apply_transition(submitted, Step.approve, users[key])
 
 
 def test_an_action_taken_on_a_stale_page_is_refused(submitted, users):
@@ -69,7 +69,7 @@ def test_an_action_taken_on_a_stale_page_is_refused(submitted, users):
     request_changes(submitted, users.reviewer)
     submit(submitted, users.coordinator_al)
     with pytest.raises(TransitionError, match="changed since"):
-        apply_transition(submitted, Action.approve, users.reviewer, expected_state_version=stale)
+        apply_transition(submitted, Step.approve, users.reviewer, expected_state_version=stale)
 
 
 def test_approval_locks_the_report_and_records_revision_approver_and_time(submitted, users):
@@ -93,7 +93,7 @@ def test_reopening_supersedes_every_compiled_pdf_with_the_revision_and_no_other(
         CompiledReportRevision(compiled_report_id=with_it.id, revision_id=other.approved_revision_id),
         CompiledReportRevision(compiled_report_id=without_it.id, revision_id=other.approved_revision_id)])
     db.session.commit()
-    apply_transition(submitted, Action.reopen, users.reviewer2, reason="A figure in 1.P3 was wrong.")
+    apply_transition(submitted, Step.reopen, users.reviewer2, reason="A figure in 1.P3 was wrong.")
     db.session.commit()
     assert with_it.superseded_at is not None and "1.P3 was wrong" in with_it.superseded_reason
     assert without_it.superseded_at is None

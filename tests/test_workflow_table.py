@@ -9,18 +9,18 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import AuditEvent, Comment, ReportEvent, ReportState, Revision, db
-from ctportal.workflow import Action, TransitionError, allowed_actions, apply_transition
+from ctportal.services.review.workflow import Step, TransitionError, allowed_actions, apply_transition
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 ROLES = ("contributor_al", "coordinator_al", "coordinator_rs", "reporter_ec", "reviewer", "secretariat", "admin")
 
 # (state, action) -> (roles that may, resulting state). Anything not listed is refused for everyone.
 ALLOWED = {
-    (ReportState.draft, Action.submit): ({"coordinator_al"}, ReportState.submitted),
-    (ReportState.changes_requested, Action.submit): ({"coordinator_al"}, ReportState.submitted),
-    (ReportState.submitted, Action.request_changes): ({"reviewer"}, ReportState.changes_requested),
-    (ReportState.submitted, Action.approve): ({"reviewer"}, ReportState.approved),
-    (ReportState.approved, Action.reopen): ({"reviewer"}, ReportState.changes_requested),
+    (ReportState.draft, Step.submit): ({"coordinator_al"}, ReportState.submitted),
+    (ReportState.changes_requested, Step.submit): ({"coordinator_al"}, ReportState.submitted),
+    (ReportState.submitted, Step.request_changes): ({"reviewer"}, ReportState.changes_requested),
+    (ReportState.submitted, Step.approve): ({"reviewer"}, ReportState.approved),
+    (ReportState.approved, Step.reopen): ({"reviewer"}, ReportState.changes_requested),
 }
 
 
@@ -49,10 +49,10 @@ def _counts(report_id: int) -> tuple[int, int, int, int]:
 def test_every_action_in_every_state_for_every_role(app, users, state, role):
     report = _albania_report_in(state, users)
     user = users[role]
-    expected_allowed = {action for action in Action
+    expected_allowed = {action for action in Step
                         if role in ALLOWED.get((state, action), (set(), None))[0]}
     assert set(allowed_actions(user, report)) == expected_allowed
-    for action in Action:
+    for action in Step:
         may, target = ALLOWED.get((state, action), (set(), None))
         before = _counts(report.id)
         savepoint = db.session.begin_nested()
@@ -65,7 +65,7 @@ def test_every_action_in_every_state_for_every_role(app, users, state, role):
             assert event.reason == reason and event.created_at is not None
             events, revisions_, comments, audit = _counts(report.id)
             assert events == before[0] + 1 and comments == before[2] + 1 and audit > before[3]
-            assert revisions_ == before[1] + (1 if action == Action.submit else 0)
+            assert revisions_ == before[1] + (1 if action == Step.submit else 0)
         else:
             with pytest.raises(TransitionError):
                 apply_transition(report, action, user, reason=reason)
@@ -77,7 +77,7 @@ def test_every_action_in_every_state_for_every_role(app, users, state, role):
 
 
 def test_the_table_has_no_other_transitions():
-    from ctportal.workflow import TRANSITIONS
+    from ctportal.services.review.workflow import TRANSITIONS
     assert {(t.source, t.action): t.target for t in TRANSITIONS} == {k: v[1] for k, v in ALLOWED.items()}
     reasons = {(t.source, t.action) for t in TRANSITIONS if t.reason_required}
-    assert reasons == {(ReportState.submitted, Action.request_changes), (ReportState.approved, Action.reopen)}
+    assert reasons == {(ReportState.submitted, Step.request_changes), (ReportState.approved, Step.reopen)}

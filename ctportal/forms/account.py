@@ -6,7 +6,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ctportal.forms.auth import ChangePasswordForm  # noqa: F401  (the change-password form lives with its rules)
-from ctportal.services.passwords import MAX_LENGTH
+from ctportal.services.accounts.passwords import MAX_LENGTH
 
 
 class ConfirmPasswordForm(FlaskForm):

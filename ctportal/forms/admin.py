@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ctportal.forms import options
 from ctportal.models import Party, Role, db
-from ctportal.parties import display_name
+from ctportal.domain.parties import display_name
 
 NOT_A_ROLE = "Choose one of the roles in the list."
 NOT_A_PARTY = "Choose one of the parties in the list, or none."

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp, ValidationError
 
-from ctportal.services.passwords import MAX_LENGTH, password_problems
+from ctportal.services.accounts.passwords import MAX_LENGTH, password_problems
 
 
 class LoginForm(FlaskForm):

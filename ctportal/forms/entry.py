@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from ctportal.models import Entry, EntryStatus
-from ctportal.services import entries as svc
+from ctportal.services.reporting import entries as svc
 
 EMPTY_ROWS = 1  # blank rows offered below the filled ones, without JavaScript
 

@@ -9,8 +9,8 @@ from ctportal.models.reports import (  # noqa: F401
     Assessment, Entry, EntryKind, EntryReview, EntryStatus, LegalAct, Measure, Report, ReportEvent,
     ReportState, Revision, Verdict)
 from ctportal.models.documents import Document, RevisionDocument, Sensitivity  # noqa: F401
-from ctportal.models.comments import (  # noqa: F401
-    Comment, Notification, OutgoingMail, ReminderSent, Visibility)
+from ctportal.models.comments import Comment, Visibility  # noqa: F401
+from ctportal.models.messages import Notification, OutgoingMail, ReminderSent  # noqa: F401
 from ctportal.models.audit import AuditEvent  # noqa: F401
 from ctportal.models.compiled import (  # noqa: F401
     CompiledReport, CompiledReportRevision, CompileState, RenderedPart)

@@ -1,28 +1,12 @@
-"""Declarative base, the constraint naming convention and shared column helpers."""
+"""Shared column helpers of the models; the declarative base and `db` live in infra/database.py."""
 from __future__ import annotations
 
 import datetime as dt
 
 import sqlalchemy as sa
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import orm as so
 
-# Named constraints let Alembic alter them later, on SQLite (batch mode) as on PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(so.DeclarativeBase):
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-db = SQLAlchemy(model_class=Base)
-
+from ctportal.infra.database import Base, db  # noqa: F401 - the models' one `db`
 
 def utcnow() -> dt.datetime:
     """Timestamps are stored as naive UTC, the same on SQLite and PostgreSQL."""

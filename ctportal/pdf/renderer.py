@@ -19,7 +19,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Callable, Iterable
 
-from ctportal.services.storage import TEMP_PREFIX
+from ctportal.infra.storage import TEMP_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 from flask import (Blueprint, current_app, flash, redirect, render_template, session, url_for)
 from flask_login import current_user, login_required, logout_user
 
-from ctportal.extensions import limiter
+from ctportal.web.extensions import limiter
 from ctportal.forms.account import ChangePasswordForm, ConfirmPasswordForm, EnableTotpForm
 from ctportal.models import db
-from ctportal.services import audit, auth, sessions, users
-from ctportal.services.passwords import verify_password
+from ctportal.services import audit
+from ctportal.services.accounts import signin as auth
+from ctportal.services.accounts import sessions
+from ctportal.services.accounts import users
+from ctportal.services.accounts.passwords import verify_password
 from ctportal.views.auth import _me, _qr_data_uri
 
 bp = Blueprint("account", __name__, url_prefix="/account")

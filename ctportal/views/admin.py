@@ -11,8 +11,8 @@ from ctportal import policy
 from ctportal.forms import ActionForm
 from ctportal.forms.admin import EditUserForm, InviteUserForm, PartyTwoFactorForm, UserFilterForm
 from ctportal.models import Party, Role, User, db, utcnow
-from ctportal.services import users
-from ctportal.services.users import AccountError
+from ctportal.services.accounts import users
+from ctportal.services.accounts.users import AccountError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -158,7 +158,7 @@ def party_two_step(party_id: int):
         abort(400)
     ended = users.set_party_requires_2fa(party, bool(form.require_2fa.data), actor=current_user)
     db.session.commit()
-    from ctportal.parties import display_name
+    from ctportal.domain.parties import display_name
     if party.require_2fa:
         flash(f"Two-step sign-in is now mandatory for {display_name(party)}."
               + (f" {ended} session{'s' if ended != 1 else ''} of users without an app ended." if ended else ""),

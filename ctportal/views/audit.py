@@ -6,12 +6,13 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.database import writes_on_get
+from ctportal.infra.database import writes_on_get
 from ctportal.forms import options
 from ctportal.forms.audit import AuditSearchForm
 from ctportal.models import Party, db
-from ctportal.parties import display_name
-from ctportal.services import audit, audit_search
+from ctportal.domain.parties import display_name
+from ctportal.services import audit
+from ctportal.services.desk import audit_search
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PER_PAGE = 50

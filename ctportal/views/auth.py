@@ -7,10 +7,14 @@ from flask import (Blueprint, current_app, flash, g, redirect, render_template, 
                    session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ctportal.extensions import limiter
+from ctportal.web.extensions import limiter
 from ctportal.forms.auth import EnrolTotpForm, ForgotPasswordForm, LoginForm, SecondFactorForm, SetPasswordForm
 from ctportal.models import TokenPurpose, db
-from ctportal.services import audit, auth, sessions, tokens, users
+from ctportal.services import audit
+from ctportal.services.accounts import signin as auth
+from ctportal.services.accounts import sessions
+from ctportal.services.accounts import tokens
+from ctportal.services.accounts import users
 
 bp = Blueprint("auth", __name__)
 

@@ -15,8 +15,9 @@ from ctportal import policy
 from ctportal.forms.review import CommentForm
 from ctportal.models import Entry, Report, ReportState, Visibility, db
 from ctportal.policy import Permission
-from ctportal.services import comments as comment_service
-from ctportal.services import review, revisions
+from ctportal.services.review import comments as comment_service
+from ctportal.services.review import reviews as review
+from ctportal.services.reporting import revisions
 
 bp = Blueprint("comments", __name__)
 

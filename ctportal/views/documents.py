@@ -13,13 +13,13 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.database import writes_on_get
+from ctportal.infra.database import writes_on_get
 from ctportal.forms.documents import ReplaceForm, UploadForm
 from ctportal.forms import ActionForm
 from ctportal.models import Document, Entry, Report, Sensitivity, db
 from ctportal.policy import Permission
-from ctportal.services import documents as service
-from ctportal.services import storage
+from ctportal.services.reporting import documents as service
+from ctportal.infra import storage
 from ctportal.views.errors import error_page
 
 bp = Blueprint("documents", __name__)

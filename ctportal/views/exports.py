@@ -7,10 +7,11 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.database import writes_on_get
+from ctportal.infra.database import writes_on_get
 from ctportal.models import Report
-from ctportal.services import audit, exports
-from ctportal.services.progress_map import round_data
+from ctportal.services import audit
+from ctportal.services.desk import exports
+from ctportal.services.desk.progress_map import round_data
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 

@@ -37,7 +37,7 @@ def readyz():
     except OSError as exc:
         checks["storage"] = f"error: {exc.strerror}"
     try:
-        from ctportal.jobs import huey
+        from ctportal.infra.jobs import huey
         huey.pending_count()
         checks["queue"] = "ok"
     except Exception as exc:  # noqa: BLE001

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ctportal.services import dashboard
+from ctportal.pages import home as dashboard
 
 bp = Blueprint("main", __name__)
 

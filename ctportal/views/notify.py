@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ctportal.models import Notification, db, utcnow
-from ctportal.services import notify
+from ctportal.services.messaging import notify
 
 bp = Blueprint("notify", __name__, url_prefix="/notifications")
 PER_PAGE = 50

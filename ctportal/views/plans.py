@@ -8,10 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.catalogue import CatalogueError
+from ctportal.domain.catalogue import CatalogueError
 from ctportal.forms.plans import CatalogueUploadForm
 from ctportal.models import db
-from ctportal.services import plan_versions
+from ctportal.services.desk import plan_versions
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 

@@ -9,9 +9,9 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.priorities import PriorityForm
 from ctportal.models import Action, Party, PartyKind, PriorityAction, db
-from ctportal.parties import display_name
-from ctportal.services import priorities as service
-from ctportal.services.plan_versions import latest_version
+from ctportal.domain.parties import display_name
+from ctportal.services.desk import priorities as service
+from ctportal.services.desk.plan_versions import latest_version
 
 bp = Blueprint("priorities", __name__, url_prefix="/priorities")
 

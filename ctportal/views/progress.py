@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.models import EntryStatus
-from ctportal.services import progress_map
+from ctportal.services.desk import progress_map
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 

@@ -15,22 +15,23 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy.orm.exc import StaleDataError
 
-from ctportal import markdown, policy
+from ctportal import policy
+from ctportal.infra import markdown
 from ctportal.forms import ActionForm
 from ctportal.forms.documents import UploadForm
 from ctportal.forms.entry import (PreviewForm, SubmitReportForm, build_entry_form, error_list,
                                   expected_version, form_to_data)
 from ctportal.models import Action, Entry, EntryKind, Report, Round, RoundState, db
-from ctportal.parties import display_name
+from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
-from ctportal.services import documents as document_service
-from ctportal.services import entries as entry_service
-from ctportal.services import reports as report_service
-from ctportal.services.completeness import missing_items
-from ctportal.services.progress import entry_is_answered
-from ctportal.services.rounds import deadline_for
-from ctportal.workflow import Action as WorkflowAction
-from ctportal.workflow import IncompleteReport, TransitionError, apply_transition
+from ctportal.services.reporting import documents as document_service
+from ctportal.services.reporting import entries as entry_service
+from ctportal.services.reporting import reports as report_service
+from ctportal.services.reporting.completeness import missing_items
+from ctportal.services.reporting.progress import entry_is_answered
+from ctportal.services.desk.rounds import deadline_for
+from ctportal.services.review.workflow import Step
+from ctportal.services.review.workflow import IncompleteReport, TransitionError, apply_transition
 
 bp = Blueprint("reports", __name__)
 
@@ -356,7 +357,7 @@ def submit(report_id: int):
     except (TypeError, ValueError):
         expected = None
     try:
-        apply_transition(report, WorkflowAction.submit, current_user, expected_state_version=expected)
+        apply_transition(report, Step.submit, current_user, expected_state_version=expected)
     except IncompleteReport as exc:
         db.session.rollback()
         report = policy.get_report_or_404(report_id)

@@ -9,15 +9,18 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ctportal import policy, workflow
+from ctportal import policy
+from ctportal.services.review import workflow
 from ctportal.forms import options
 from ctportal.forms.review import (AcceptAllForm, ApproveForm, AssignForm, CommentForm, EntryReviewForm,
                                    QueueFilterForm, ReasonForm)
 from ctportal.models import Assessment, Entry, Party, Report, ReportState, Round, RoundState, User, Verdict, db
 from ctportal.policy import Permission
-from ctportal.services import comments as comment_service
-from ctportal.services import diff, review, revisions
-from ctportal.workflow import Action, TransitionError
+from ctportal.services.review import comments as comment_service
+from ctportal.services.review import diff
+from ctportal.services.review import reviews as review
+from ctportal.services.reporting import revisions
+from ctportal.services.review.workflow import Step, TransitionError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -48,7 +51,7 @@ def queue():
                                      .order_by(Round.submission_deadline.desc())))
     form.round.choices = options([(0, "All rounds")] + [(r.id, r.title) for r in rounds])
     parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
-    from ctportal.parties import display_name
+    from ctportal.domain.parties import display_name
     form.party.choices = options([(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
     if not form.validate():
         form = QueueFilterForm(formdata=None)
@@ -196,7 +199,7 @@ def accept_all(report_id: int):
                            remaining=[snapshot[k] for k in remaining], reviews=review.reviews_for(latest))
 
 
-def _transition_page(report: Report, action: Action, template: str):
+def _transition_page(report: Report, action: Step, template: str):
     form = ReasonForm(state_version=report.state_version)
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -207,8 +210,8 @@ def _transition_page(report: Report, action: Action, template: str):
             form.reason.errors = list(form.reason.errors) + [str(exc)]
         else:
             db.session.commit()
-            flash({Action.request_changes: "Changes requested: the party has been told.",
-                   Action.reopen: "The report is reopened: the party has been told."}[action], "success")
+            flash({Step.request_changes: "Changes requested: the party has been told.",
+                   Step.reopen: "The report is reopened: the party has been told."}[action], "success")
             return redirect(url_for("review.report", report_id=report.id))
     needing = review.needing_revision(report)
     threads_by_entry = comment_service.open_threads_by_entry(current_user, report)
@@ -221,14 +224,14 @@ def _transition_page(report: Report, action: Action, template: str):
 @login_required
 def request_changes(report_id: int):
     report = _report(report_id, Permission.REVIEW)
-    return _transition_page(report, Action.request_changes, "review/request_changes.html")
+    return _transition_page(report, Step.request_changes, "review/request_changes.html")
 
 
 @bp.route("/reports/<int:report_id>/reopen", methods=["GET", "POST"])
 @login_required
 def reopen(report_id: int):
     report = _report(report_id, Permission.REOPEN)
-    return _transition_page(report, Action.reopen, "review/reopen.html")
+    return _transition_page(report, Step.reopen, "review/reopen.html")
 
 
 @bp.post("/reports/<int:report_id>/approve")
@@ -240,7 +243,7 @@ def approve(report_id: int):
         flash("The form had expired. Approve again.", "error")
         return redirect(url_for("review.report", report_id=report.id))
     try:
-        workflow.apply_transition(report, Action.approve, current_user,
+        workflow.apply_transition(report, Step.approve, current_user,
                                   expected_state_version=form.state_version.data)
     except TransitionError as exc:
         db.session.rollback()

@@ -10,10 +10,10 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.rounds import ExtensionForm, RoundForm
 from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
-from ctportal.parties import display_name
+from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
-from ctportal.services import rounds as rounds_service
-from ctportal.services.plan_versions import latest_version
+from ctportal.services.desk import rounds as rounds_service
+from ctportal.services.desk.plan_versions import latest_version
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.services import timeline
+from ctportal.services.review import timeline
 
 bp = Blueprint("timeline", __name__)
 

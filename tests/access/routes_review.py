@@ -25,7 +25,7 @@ def _verdict(world, obj):
 
 def _accept_all(world, obj):
     from ctportal.models import Report, db
-    from ctportal.services.review import remaining_keys
+    from ctportal.services.review.reviews import remaining_keys
     report_id = world.params(obj)["report"]
     return {"keys": ",".join(remaining_keys(db.session.get(Report, report_id))),
             "revision_id": _latest_revision_id(report_id)}

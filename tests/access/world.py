@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from ctportal.models import (Comment, Document, Party, Report, Role, RoundState, Sensitivity, Visibility,
                              db)
-from ctportal.services import storage
-from ctportal.services.reports import create_report
+from ctportal.infra import storage
+from ctportal.services.reporting.reports import create_report
 from tests.factories import approve, fill_report, make_round, submit
 from tests.helpers import make_users
 
@@ -92,8 +92,8 @@ def build_world() -> World:
 def _account_objects(world: World, users, parties) -> None:
     """Accounts, parties and one-time links for the account and administration routes."""
     from ctportal.models import TokenPurpose
-    from ctportal.services import tokens
-    from ctportal.services.users import create_user
+    from ctportal.services.accounts import tokens
+    from ctportal.services.accounts.users import create_user
 
     world.ids["own_account"] = {"user": users.contributor_al.id}
     world.ids["other_account"] = {"user": users.coordinator_rs.id}
@@ -117,7 +117,7 @@ def _add_priority_action(world: World, users, parties) -> None:
 
 
 def _add_compiled_edition(world: World, users) -> None:
-    """A finished edition of the consolidated PDF in the open round, as {edition} (routes_compile)."""
+    """A finished edition of the consolidated PDF in the open round, as {edition} (routes_editions)."""
     from ctportal.models import CompiledReport, CompileState, utcnow
 
     name, sha, size = storage.write_atomically("compiled", [MINIMAL_PDF], "pdf")

@@ -1,1 +1,0 @@
-"""CLI commands by area. Every module here with a `commands` list is registered by ctportal.cli."""

@@ -1,0 +1,205 @@
+"""Exports of a round (or one party's report) as XLSX and CSV.
+
+The rows are exactly what the user may see on screen (services/progress_map.round_data): a
+party user its own party; the Commission approved data, and submitted data marked "not yet
+approved"; review notes and internal comments only for the Commission. Every export is
+recorded in the audit trail by the caller (the view), with what it contained.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from ctportal import policy
+from ctportal.models import (Assessment, Comment, EntryReview, EntryStatus, Objective, Round, Verdict,
+                             Visibility, db)
+from ctportal.domain.parties import FootnoteTracker
+from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, round_data
+
+BASE_COLUMNS = [
+    ("party", "Party"), ("party_code", "Party code"), ("data", "Data shown"), ("revision", "Revision"),
+    ("objective", "Objective"), ("action_code", "Action code"), ("entry_kind", "Entry kind"),
+    ("priority_text", "Priority action"), ("priority_target", "Priority target date"),
+    ("status", "Status"), ("na_justification", "Not applicable: justification"),
+    ("narrative", "Progress narrative"), ("measures", "Measures taken"), ("legal_acts", "Legal acts adopted"),
+    ("challenges", "Challenges"), ("eu_support_needed", "EU support needed"), ("next_steps", "Next steps"),
+    ("next_steps_timeline", "Timeline"), ("responsible_institutions", "Responsible institutions"),
+    ("documents", "Documents"), ("verdict", "Review verdict"),
+    ("shared_comments", "Comments (shared with the party)"),
+]
+# The Commission's own: its assessment, its review notes and internal comments (policy.may_see_assessment).
+COMMISSION_COLUMNS = [("assessment", "Commission assessment"), ("review_note", "Review note (internal)"),
+                      ("internal_comments", "Internal comments")]
+
+
+def columns_for(user: Any) -> list[tuple[str, str]]:
+    return BASE_COLUMNS + (COMMISSION_COLUMNS if policy.is_commission(user) else [])
+
+
+def _reviews(data: PartyData) -> dict[str, EntryReview]:
+    if data.revision is None:
+        return {}
+    return {r.entry_key: r for r in db.session.scalars(
+        sa.select(EntryReview).where(EntryReview.revision_id == data.revision.id))}
+
+
+def _comments(data: PartyData, commission: bool) -> dict[tuple[int | None, str], list[str]]:
+    """Comment bodies per (entry id, visibility); internal ones only ever fetched for the Commission."""
+    query = sa.select(Comment).where(Comment.report_id == data.report.id, Comment.is_system.is_(False),
+                                     Comment.entry_id.is_not(None)).order_by(Comment.created_at, Comment.id)
+    if not commission:
+        query = query.where(Comment.visibility == Visibility.shared)
+    found: dict[tuple[int | None, str], list[str]] = {}
+    for c in db.session.scalars(query):
+        author = c.author.name if c.author else ""
+        found.setdefault((c.entry_id, c.visibility.value), []).append(
+            f"{author} ({c.created_at:%Y-%m-%d}): {c.body}" + (" [resolved]" if c.resolved_at else ""))
+    return found
+
+
+def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -> list[dict[str, Any]]:
+    commission = policy.is_commission(user)
+    tracker = FootnoteTracker()
+    rows = []
+    for data in party_data if party_data is not None else round_data(rnd, user):
+        if data.source == COUNT_ONLY:
+            continue
+        internal = commission and policy.may_see_assessment(user, data.report)
+        reviews = _reviews(data)
+        comments = _comments(data, internal)
+        entry_ids = {e.key: e.id for e in data.report.entries}
+        for key, entry in data.entries.items():
+            review = reviews.get(key)
+            entry_id = entry_ids.get(key)
+            priority = entry.get("priority") or {}
+            row = {
+                "party": tracker.mention(data.party), "party_code": data.party.code,
+                "data": data.source_title, "revision": data.revision.number if data.revision else "",
+                "objective": entry["objective"], "action_code": entry["action_code"],
+                "entry_kind": entry["kind"], "priority_text": priority.get("text", ""),
+                "priority_target": priority.get("target_date") or "",
+                "status": EntryStatus(entry["status"]).title if entry.get("status") else "",
+                "na_justification": entry.get("na_justification", ""),
+                "narrative": entry.get("narrative", ""),
+                "measures": "\n".join(f"{m.get('taken_on') or ''} {m['description']}".strip()
+                                      for m in entry.get("measures", [])),
+                "legal_acts": "\n".join(
+                    "; ".join(x for x in (a["title"], a.get("adopted_on") or "", a.get("gazette_reference", "")) if x)
+                    for a in entry.get("legal_acts", [])),
+                "challenges": entry.get("challenges", ""),
+                "eu_support_needed": entry.get("eu_support_needed", ""),
+                "next_steps": entry.get("next_steps", ""),
+                "next_steps_timeline": entry.get("next_steps_timeline", ""),
+                "responsible_institutions": entry.get("responsible_institutions", ""),
+                "documents": "\n".join(d.get("original_name", "") for d in entry.get("documents", [])),
+                "verdict": Verdict(review.verdict.value).title if review and review.verdict else "",
+                "shared_comments": "\n".join(comments.get((entry_id, "shared"), [])),
+            }
+            if internal:
+                row["assessment"] = Assessment(review.assessment.value).title if review and review.assessment else ""
+                row["review_note"] = review.note if review else ""
+                row["internal_comments"] = "\n".join(comments.get((entry_id, "internal"), []))
+            rows.append(row)
+    return rows
+
+
+def export_rows(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -> tuple[list[dict], list[str], list[PartyData]]:
+    data = party_data if party_data is not None else round_data(rnd, user)
+    rows = rows_for(rnd, user, data)
+    footnotes = sorted({p.party.name_footnote for p in data if p.party.name_footnote})
+    return rows, footnotes, data
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: Any) -> Any:
+    # A cell starting like a formula would run in a spreadsheet: make it plain text.
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([title for _, title in columns])
+    for row in rows:
+        writer.writerow([_csv_safe(row.get(name, "")) for name, _ in columns])
+    # A byte-order mark lets spreadsheet programs read the UTF-8 (Cyrillic, Albanian) correctly.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _write_sheet(ws, columns, rows) -> None:
+    ws.append([title for _, title in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([row.get(name, "") for name, _ in columns])
+    for row_cells in ws.iter_rows(min_row=2):
+        for cell in row_cells:
+            # openpyxl makes any text starting with "=" a formula; exported text is never one.
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    for i, (name, _) in enumerate(columns, 1):
+        wide = name in ("narrative", "priority_text", "challenges", "next_steps", "shared_comments",
+                        "internal_comments", "measures", "legal_acts", "na_justification", "eu_support_needed")
+        ws.column_dimensions[get_column_letter(i)].width = 60 if wide else 18
+
+
+def to_xlsx(rnd: Round, user: Any, rows: list[dict], columns: list[tuple[str, str]],
+            data: list[PartyData], footnotes: list[str]) -> bytes:
+    from ctportal.models import utcnow
+    from ctportal.domain.parties import display_name
+    from ctportal.services.desk.progress_map import build_map
+
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append([rnd.title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(["Document", rnd.document_number])
+    summary.append(["Reporting period", f"{rnd.period_start.isoformat()} – {rnd.period_end.isoformat()}"])
+    summary.append(["Meeting", f"{rnd.meeting_name}, {rnd.meeting_place}, {rnd.meeting_date.isoformat()}"])
+    summary.append(["Exported", f"{utcnow():%Y-%m-%d %H:%M} UTC by {user.email}"])
+    summary.append(["Marking", "LIMITE"])
+    summary.append([])
+    objectives = list(db.session.scalars(sa.select(Objective).where(
+        Objective.plan_version_id == rnd.plan_version_id).order_by(Objective.number)))
+    header = ["Party", "Data shown", "Report state", "Entries answered", "Entries in the export"]
+    for o in objectives:
+        header += [f"Obj. {o.number} achieved", f"Obj. {o.number} in progress", f"Obj. {o.number} not started"]
+    summary.append(header)
+    for cell in summary[summary.max_row]:
+        cell.font = Font(bold=True)
+    pmap = build_map(rnd, user)
+    shares = pmap.shares
+    for p in data:
+        line = [display_name(p.party), p.source_title, p.report.state.title, f"{p.answered} / {p.total}",
+                0 if p.source == COUNT_ONLY else len(p.entries)]
+        for o in objectives:
+            s = shares.get(p.party.id, {}).get(o.number)
+            line += [s.achieved, s.in_progress, s.not_started] if s and p.has_statuses else ["", "", ""]
+        summary.append(line)
+    summary.append([])
+    for note in footnotes:
+        summary.append([note])
+    summary.column_dimensions["A"].width = 28
+    summary.column_dimensions["B"].width = 30
+
+    entries = wb.create_sheet("All entries")
+    _write_sheet(entries, columns, rows)
+    for o in objectives:
+        ws = wb.create_sheet(f"Objective {o.number}")
+        _write_sheet(ws, columns, [r for r in rows if r["objective"] == o.number])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

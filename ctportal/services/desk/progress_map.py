@@ -1,0 +1,318 @@
+"""The progress map: parties × actions of a round, each cell the status a user may see.
+
+Which data a user sees (DESIGN.md, "Who may see what"):
+* a party user: the own party's report only, as it stands (the draft included);
+* the Commission (reviewers, secretariat): every party's approved revision; where there is none
+  yet, the latest submitted revision, marked "not yet approved"; a draft never submitted only
+  as a count of answered entries — no statuses.
+The same selection feeds the exports (services/exports.py), so screen and file never differ.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+from ctportal import policy
+from ctportal.models import (Action, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
+                             RoundState, db)
+from ctportal.services.reporting import revisions
+from ctportal.services.reporting.progress import progress_counts
+
+# Where a party's data on the map comes from.
+APPROVED = "approved"
+SUBMITTED = "submitted"      # the latest submitted revision, not yet approved
+DRAFT = "draft"              # the party's own editable draft (party users only)
+COUNT_ONLY = "count_only"    # a draft never submitted: the Commission sees only how far it is
+
+SOURCE_TITLES = {
+    APPROVED: "Approved",
+    SUBMITTED: "Submitted, not yet approved",
+    DRAFT: "Draft (not submitted)",
+    COUNT_ONLY: "Not yet submitted",
+}
+
+# Achieved / in progress / not started, as the plan's "map timely progress" asks.
+SHARE_OF = {
+    EntryStatus.achieved: "achieved",
+    EntryStatus.partially_achieved: "in_progress",
+    EntryStatus.in_progress: "in_progress",
+    EntryStatus.planned: "in_progress",
+    EntryStatus.not_started: "not_started",
+}
+# The order in which a status counts as further along (for "moved since the previous round").
+RANK = {EntryStatus.not_started: 0, EntryStatus.planned: 1, EntryStatus.in_progress: 2,
+        EntryStatus.partially_achieved: 3, EntryStatus.achieved: 4}
+
+
+@dataclass
+class PartyData:
+    """One party's report in a round, as this user may see it."""
+
+    report: Report
+    party: Party
+    source: str
+    revision: Optional[Revision] = None
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # entry key -> snapshot dict
+    answered: int = 0
+    total: int = 0
+
+    @property
+    def source_title(self) -> str:
+        return SOURCE_TITLES[self.source]
+
+    @property
+    def has_statuses(self) -> bool:
+        return self.source != COUNT_ONLY
+
+
+def visible_rounds(user: Any) -> list[Round]:
+    """Rounds the user may see on the map, newest first (never one still in preparation)."""
+    rounds = db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)
+                                .order_by(Round.opened_at.desc().nulls_last(), Round.id.desc()))
+    return [r for r in rounds if policy.Permission.VIEW in policy.round_permissions(user, r)]
+
+
+def may_see_map(user: Any) -> bool:
+    return policy.is_party_user(user) or policy.is_commission(user)
+
+
+def round_data(rnd: Round, user: Any) -> list[PartyData]:
+    """Every report of the round the user may see, with the entries the user may see in it."""
+    if policy.is_party_user(user):
+        reports = db.session.scalars(sa.select(Report).where(
+            Report.round_id == rnd.id, Report.party_id == user.party_id)).all()
+    elif policy.is_commission(user):
+        reports = db.session.scalars(sa.select(Report).join(Party).where(Report.round_id == rnd.id)
+                                     .order_by(Party.sort_order)).all()
+    else:
+        return []
+    counts = progress_counts([r.id for r in reports])
+    result = []
+    for report in reports:
+        answered, total = counts.get(report.id, (0, 0))
+        if policy.is_party_user(user):
+            data = PartyData(report, report.party, DRAFT if report.state in policy.EDITABLE_STATES else SUBMITTED)
+            if report.state == ReportState.approved and report.approved_revision is not None:
+                data.source, data.revision = APPROVED, report.approved_revision
+                data.entries = revisions.entries_by_key(report.approved_revision)
+            elif report.state == ReportState.submitted:
+                data.revision = revisions.latest_revision(report)
+                data.entries = revisions.entries_by_key(data.revision)
+            else:
+                data.entries = {e.key: revisions.entry_snapshot(e, []) for e in report.entries}
+        elif report.approved_revision is not None:
+            data = PartyData(report, report.party, APPROVED, report.approved_revision,
+                             revisions.entries_by_key(report.approved_revision))
+        else:
+            latest = revisions.latest_revision(report)
+            if latest is None:
+                data = PartyData(report, report.party, COUNT_ONLY)
+            else:
+                data = PartyData(report, report.party, SUBMITTED, latest, revisions.entries_by_key(latest))
+        data.answered, data.total = answered, total
+        result.append(data)
+    return result
+
+
+@dataclass
+class Cell:
+    party_data: PartyData
+    applies: bool                      # does this party report on this action at all?
+    status: Optional[EntryStatus] = None
+    entry_key: str = ""
+    priority: list[dict[str, Any]] = field(default_factory=list)   # priority entries on this action
+
+    @property
+    def css(self) -> str:
+        if not self.applies:
+            return "status-na-party"
+        return f"status-{self.status.value}" if self.status else "status-none"
+
+    @property
+    def symbol(self) -> str:
+        if not self.applies:
+            return ""
+        if not self.party_data.has_statuses:
+            return "·"
+        return self.status.symbol if self.status else "?"
+
+    @property
+    def label(self) -> str:
+        """What a screen reader says for the cell."""
+        if not self.applies:
+            return "does not report on this action"
+        if not self.party_data.has_statuses:
+            return "not yet submitted"
+        text = self.status.title if self.status else "no status given"
+        if self.party_data.source == SUBMITTED:
+            text += " (not yet approved)"
+        if self.priority:
+            text += ", priority action"
+        return text
+
+
+@dataclass
+class ObjectiveShare:
+    objective: int
+    achieved: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    not_applicable: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.achieved + self.in_progress + self.not_started
+
+    def pct(self, name: str) -> int:
+        return round(100 * getattr(self, name) / self.counted) if self.counted else 0
+
+
+@dataclass
+class ProgressMap:
+    round: Round
+    parties: list[PartyData]
+    objectives: list[Objective]
+    rows: list[tuple[Action, list[Cell]]]
+    shares: dict[int, dict[int, ObjectiveShare]]     # party id -> objective number -> share
+    priorities: list[tuple[PartyData, dict[str, Any]]]
+
+    def rows_of(self, objective: Objective) -> list[tuple[Action, list[Cell]]]:
+        return [(a, cells) for a, cells in self.rows if a.objective_id == objective.id]
+
+
+def _applies(party: Party, action: Action) -> bool:
+    if party.kind.value == "wb_partner":
+        return action.actor_group.value in ("partner", "joint")
+    return action.actor_group.value == party.actor_group
+
+
+def _status(entry: dict[str, Any] | None) -> Optional[EntryStatus]:
+    if not entry or not entry.get("status"):
+        return None
+    return EntryStatus(entry["status"])
+
+
+def build_map(rnd: Round, user: Any) -> ProgressMap:
+    parties = round_data(rnd, user)
+    objectives = list(db.session.scalars(sa.select(Objective).where(
+        Objective.plan_version_id == rnd.plan_version_id).order_by(Objective.number)))
+    actions = list(db.session.scalars(sa.select(Action).join(Objective).where(
+        Action.plan_version_id == rnd.plan_version_id).order_by(Objective.number, Action.position)))
+    # Show only actions that at least one of the visible parties reports on.
+    actions = [a for a in actions if any(_applies(p.party, a) for p in parties)]
+    priorities_by = {}
+    priority_list = []
+    for data in parties:
+        for entry in data.entries.values():
+            if entry.get("kind") == "priority":
+                priorities_by.setdefault((data.party.id, entry["action_code"]), []).append(entry)
+                priority_list.append((data, entry))
+    rows = []
+    shares: dict[int, dict[int, ObjectiveShare]] = {
+        p.party.id: {o.number: ObjectiveShare(o.number) for o in objectives} for p in parties}
+    for action in actions:
+        cells = []
+        for data in parties:
+            applies = _applies(data.party, action)
+            entry = data.entries.get(action.code)
+            cell = Cell(data, applies, _status(entry) if data.has_statuses else None, action.code,
+                        priorities_by.get((data.party.id, action.code), []))
+            cells.append(cell)
+            if applies and data.has_statuses:
+                _count(shares[data.party.id][action.objective.number], cell.status)
+        rows.append((action, cells))
+    for data, entry in priority_list:
+        _count(shares[data.party.id][entry["objective"]], _status(entry))
+    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list)
+
+
+def _count(share: ObjectiveShare, status: Optional[EntryStatus]) -> None:
+    if status == EntryStatus.not_applicable:
+        share.not_applicable += 1
+    else:
+        # An entry without a status counts as not started.
+        setattr(share, SHARE_OF.get(status, "not_started"), getattr(share, SHARE_OF.get(status, "not_started")) + 1)
+
+
+# --- across rounds ----------------------------------------------------------------------------------
+
+@dataclass
+class Movement:
+    code: str
+    action_text: str
+    previous: Optional[EntryStatus]
+    current: Optional[EntryStatus]
+    changed_action: bool       # the action's wording or place differs between the two plan versions
+
+    @property
+    def direction(self) -> str:
+        if self.previous is None or self.current is None or \
+                EntryStatus.not_applicable in (self.previous, self.current):
+            return "new" if self.previous is None and self.current is not None else "n/a"
+        delta = RANK[self.current] - RANK[self.previous]
+        return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+
+@dataclass
+class PartyMovement:
+    party: Party
+    current: Optional[PartyData]
+    previous: Optional[PartyData]
+    movements: list[Movement]
+
+    def count(self, direction: str) -> int:
+        return sum(1 for m in self.movements if m.direction == direction)
+
+
+@dataclass
+class AcrossRounds:
+    rounds: list[Round]                                        # oldest first
+    shares: dict[int, dict[int, dict[int, ObjectiveShare]]]    # round id -> party id -> objective -> share
+    parties: list[Party]
+    current: Round
+    previous: Optional[Round]
+    movements: list[PartyMovement]
+    only_in_one: list[str]                                      # action codes not in both versions
+
+
+def across_rounds(current: Round, user: Any) -> AcrossRounds:
+    """How each party moved: the shares of every visible round, and action by action since the previous one."""
+    from ctportal.services.desk.plan_versions import match_actions
+
+    rounds = [r for r in visible_rounds(user) if (r.opened_at or dt.datetime.min) <= (current.opened_at or dt.datetime.max)]
+    rounds = sorted(rounds, key=lambda r: (r.opened_at or dt.datetime.min, r.id))
+    if current not in rounds:
+        rounds.append(current)
+    maps = {r.id: build_map(r, user) for r in rounds}
+    parties_seen: dict[int, Party] = {}
+    for m in maps.values():
+        for p in m.parties:
+            parties_seen.setdefault(p.party.id, p.party)
+    parties = sorted(parties_seen.values(), key=lambda p: p.sort_order)
+    index = rounds.index(current)
+    previous = rounds[index - 1] if index > 0 else None
+    movements = []
+    only_in_one = []
+    if previous is not None:
+        matches = match_actions(previous.plan_version, current.plan_version)
+        only_in_one = [m.code for m in matches if m.old is None or m.new is None]
+        cur = {p.party.id: p for p in maps[current.id].parties}
+        prev = {p.party.id: p for p in maps[previous.id].parties}
+        for party in parties:
+            c, p = cur.get(party.id), prev.get(party.id)
+            moves = []
+            for match in matches:
+                action = match.new or match.old
+                if not _applies(party, action):
+                    continue
+                moves.append(Movement(
+                    match.code, action.text,
+                    _status(p.entries.get(match.code)) if p and p.has_statuses else None,
+                    _status(c.entries.get(match.code)) if c and c.has_statuses else None,
+                    match.changed))
+            movements.append(PartyMovement(party, c, p, moves))
+    return AcrossRounds(rounds, {r.id: maps[r.id].shares for r in rounds}, parties, current, previous,
+                        movements, only_in_one)

@@ -1,0 +1,109 @@
+"""Deadline reminders, meant to run once a day (`flask send-reminders`).
+
+Parties whose report is not submitted hear 14, 7 and 1 days before their deadline (their own,
+extended one if granted) and once it has passed; reviewers hear about a report that still waits
+for review after the round's review deadline. Each reminder goes out once: ReminderSent records
+it under a key that includes the deadline (an extension earns new reminders) — and for review
+reminders the revision (a resubmission earns a new one).
+
+A run that was missed catches up with the nearest threshold only: a report 5 days from its
+deadline gets the 7-day reminder, not the 14-day one as well.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ctportal.models import ReminderSent, Report, ReportState, Round, RoundState, db
+from ctportal.services.messaging import notify
+from ctportal.services.reporting import revisions
+from ctportal.services.reporting.progress import progress_counts
+from ctportal.services.desk.rounds import deadline_for
+
+THRESHOLDS = (14, 7, 1)
+NOT_SUBMITTED = (ReportState.draft, ReportState.changes_requested)
+
+
+@dataclass
+class RunResult:
+    sent: list[tuple[int, str]] = field(default_factory=list)   # (report id, kind)
+    skipped: int = 0
+
+
+def due_kind(days_left: int) -> str | None:
+    """Which submission reminder is due with this many days left, or None."""
+    if days_left < 0:
+        return "overdue"
+    for threshold in reversed(THRESHOLDS):  # 1, 7, 14: the nearest threshold reached
+        if days_left <= threshold:
+            return f"due-{threshold}"
+    return None
+
+
+def _claim(report: Report, kind: str) -> bool:
+    """Record the reminder; False if it was already sent (by this or a concurrent run)."""
+    if db.session.scalar(sa.select(ReminderSent.id).where(ReminderSent.report_id == report.id,
+                                                          ReminderSent.kind == kind)):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(ReminderSent(report_id=report.id, kind=kind))
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_reminders(today: dt.date | None = None) -> RunResult:
+    """Send every reminder due today that has not gone out yet. Flushes; the caller commits."""
+    today = today or dt.date.today()
+    result = RunResult()
+    reports = list(db.session.scalars(
+        sa.select(Report).join(Round).where(Round.state == RoundState.open).order_by(Report.id)))
+    counts = progress_counts([r.id for r in reports])
+    for report in reports:
+        if report.state in NOT_SUBMITTED:
+            deadline = deadline_for(report.round, report.party_id)
+            days = (deadline - today).days
+            kind = due_kind(days)
+            if kind is None:
+                continue
+            key = f"{kind}:{deadline.isoformat()}"
+            if not _claim(report, key):
+                result.skipped += 1
+                continue
+            subject = (f"Overdue: {notify.report_label(report)}" if days < 0
+                       else f"Reminder: {notify.report_label(report)} is due {_when(days)}")
+            notify.send(notify.party_users(report), "reminder", subject, "review_reminder_due.txt",
+                        link=_report_link(report), days=days, deadline=deadline,
+                        label=notify.report_label(report), progress=counts.get(report.id))
+            result.sent.append((report.id, key))
+        elif report.state == ReportState.submitted and today > report.round.review_deadline:
+            latest = revisions.latest_revision(report)
+            key = f"review-overdue:{report.round.review_deadline.isoformat()}:r{latest.number if latest else 0}"
+            if not _claim(report, key):
+                result.skipped += 1
+                continue
+            notify.send(notify.reviewers_for(report), "review_reminder",
+                        f"Review overdue: {notify.report_label(report)}", "review_reminder_review.txt",
+                        link=notify.path_for("review.report", report_id=report.id), report=report,
+                        deadline=report.round.review_deadline, label=notify.report_label(report))
+            result.sent.append((report.id, key))
+    return result
+
+
+def _when(days: int) -> str:
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+
+
+def _report_link(report: Report) -> str:
+    from flask import current_app
+    from werkzeug.routing import BuildError
+    if "reports.overview" in current_app.view_functions:
+        try:
+            return notify.path_for("reports.overview", report_id=report.id)
+        except BuildError:  # another area's endpoint, with other arguments than expected
+            pass
+    return notify.path_for("comments.feedback", report_id=report.id)

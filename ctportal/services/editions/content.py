@@ -1,0 +1,296 @@
+"""What goes into the consolidated PDF, as plain data: one context dict per part.
+
+Everything is read from approved revisions' snapshots (never from drafts) plus the Commission's
+assessment (EntryReview) and the plan catalogue. Each part's context is plain JSON; its cache key
+is the hash of that JSON and of the templates, CSS and fonts — so a part is re-rendered exactly
+when something it shows has changed, and a part made from an approved revision is rendered once.
+Internal comments and reviewers' notes are never read here, so they cannot reach the PDF.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ctportal.infra import markdown
+from ctportal.domain import parties
+from ctportal.pdf.html import template_version
+from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
+                             Revision, Round, RoundState, db)
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+KEY_PROGRESS_WORDS = 60
+STATUS_ORDER = [s.value for s in EntryStatus]
+
+
+def cache_key(kind: str, context: dict[str, Any]) -> str:
+    payload = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{template_version()}|{kind}|{payload}".encode()).hexdigest()
+
+
+def day(value: dt.date) -> str:
+    """"1 July 2025": the date as Council documents print it."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return day(dt.date.fromisoformat(value[:10]))
+    except ValueError:
+        return value
+
+
+def _status(value: str | None) -> dict[str, str]:
+    if not value:
+        return {"value": "missing", "title": "Not reported", "symbol": "·"}
+    status = EntryStatus(value)
+    return {"value": status.value, "title": status.title, "symbol": status.symbol}
+
+
+def _key_progress(text: str) -> str:
+    words = (text or "").split()
+    if len(words) > KEY_PROGRESS_WORDS:
+        text = " ".join(words[:KEY_PROGRESS_WORDS]) + " …"
+    return str(markdown.render(text))
+
+
+def annex_label(party: Party) -> str:
+    """Stable per party (not per set of included parties), so a party's annex renders once."""
+    codes = [p.code for p in parties.PARTIES]
+    return f"Annex {ROMAN[codes.index(party.code)]}" if party.code in codes else f"Annex {party.code}"
+
+
+# --- what the round holds ------------------------------------------------------------------------
+
+@dataclass
+class Included:
+    party: Party
+    report: Report | None
+    revision: Revision | None
+    assessments: dict[str, str] = field(default_factory=dict)   # entry key -> assessment title
+
+    @property
+    def entries(self) -> dict[str, dict[str, Any]]:
+        return {e["key"]: e for e in self.revision.snapshot["entries"]} if self.revision else {}
+
+
+@dataclass
+class RoundData:
+    round: Round
+    parties: list[Included]
+    previous_round: Round | None
+    previous: dict[int, Revision]  # party id -> approved revision of the previous round
+    objectives: list[Objective]
+    actions: list[Action]
+
+    @property
+    def included(self) -> list[Included]:
+        return [p for p in self.parties if p.revision is not None]
+
+    @property
+    def missing(self) -> list[Included]:
+        return [p for p in self.parties if p.revision is None]
+
+    @property
+    def revisions(self) -> list[Revision]:
+        return [p.revision for p in self.included]
+
+
+def assessments_of(revision: Revision) -> dict[str, str]:
+    rows = db.session.scalars(sa.select(EntryReview).where(EntryReview.revision_id == revision.id))
+    return {r.entry_key: r.assessment.title for r in rows if r.assessment is not None}
+
+
+def load_round(rnd: Round) -> RoundData:
+    all_parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order, Party.id)))
+    reports = {r.party_id: r for r in db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id))}
+    included = []
+    for party in all_parties:
+        report = reports.get(party.id)
+        revision = report.approved_revision if report is not None else None
+        included.append(Included(party, report, revision, assessments_of(revision) if revision else {}))
+    previous_round = db.session.scalar(
+        sa.select(Round).where(Round.id != rnd.id, Round.plan_version_id.is_not(None),
+                               Round.state != RoundState.draft, Round.period_end < rnd.period_end)
+        .order_by(Round.period_end.desc(), Round.id.desc()).limit(1))
+    previous = {}
+    if previous_round is not None:
+        for report in db.session.scalars(sa.select(Report).where(Report.round_id == previous_round.id)):
+            if report.approved_revision is not None:
+                previous[report.party_id] = report.approved_revision
+    objectives = list(db.session.scalars(
+        sa.select(Objective).where(Objective.plan_version_id == rnd.plan_version_id).order_by(Objective.number)))
+    actions = list(db.session.scalars(
+        sa.select(Action).join(Objective).where(Action.plan_version_id == rnd.plan_version_id)
+        .order_by(Objective.number, Action.position)))
+    group_order = {g: i for i, g in enumerate(ActorGroup)}
+    actions.sort(key=lambda a: (a.objective.number, group_order[a.actor_group], a.position))
+    return RoundData(rnd, included, previous_round, previous, objectives, actions)
+
+
+# --- the parts -----------------------------------------------------------------------------------
+
+def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"name": d["original_name"], "title": d.get("title") or "", "date": _date(d.get("uploaded_at")),
+             "sha": (d.get("sha256") or "")[:16], "size": d.get("size") or 0,
+             "sensitivity": (d.get("sensitivity") or "").replace("_", " ").upper()} for d in docs]
+
+
+def annex_context(party: Party, revision: Revision, assessments: dict[str, str], *, approved: bool) -> dict[str, Any]:
+    """A party's full report as one revision froze it: every entry, measure, legal act and document."""
+    snapshot = revision.snapshot
+    actions = {a.id: a for a in db.session.scalars(
+        sa.select(Action).where(Action.id.in_({e["action_id"] for e in snapshot["entries"]})))}
+    objectives = {o.number: o.title for o in db.session.scalars(
+        sa.select(Objective).where(Objective.id.in_({a.objective_id for a in actions.values()})))}
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for e in snapshot["entries"]:
+        action = actions.get(e["action_id"])
+        groups.setdefault(e["objective"], []).append({
+            "key": e["key"], "code": e["action_code"], "kind": e["kind"],
+            "action_text": action.text if action else "",
+            "priority": None if not e.get("priority") else {
+                "text": e["priority"]["text"], "target": _date(e["priority"].get("target_date"))},
+            "status": _status(e.get("status")),
+            "na_justification": e.get("na_justification") or "",
+            "narrative_html": str(markdown.render(e.get("narrative"))),
+            "challenges_html": str(markdown.render(e.get("challenges"))),
+            "eu_support_html": str(markdown.render(e.get("eu_support_needed"))),
+            "next_steps_html": str(markdown.render(e.get("next_steps"))),
+            "timeline": e.get("next_steps_timeline") or "",
+            "responsible": e.get("responsible_institutions") or "",
+            "measures": [{"description": m["description"], "date": _date(m.get("taken_on"))} for m in e["measures"]],
+            "legal_acts": [{"title": a["title"], "date": _date(a.get("adopted_on")),
+                            "gazette": a.get("gazette_reference") or ""} for a in e["legal_acts"]],
+            "documents": _documents(e.get("documents") or []),
+            "assessment": assessments.get(e["key"], ""),
+        })
+    return {
+        "label": annex_label(party),
+        "party": parties.display_name(party), "party_code": party.code,
+        "native_name": party.native_name,
+        "revision": revision.number, "submitted": _date(revision.created_at.isoformat()),
+        "approved": approved, "snapshot_sha": revision.snapshot_sha256[:16],
+        "objectives": [{"number": n, "title": objectives.get(n, ""), "entries": groups[n]} for n in sorted(groups)],
+        "documents": _documents(snapshot.get("documents") or []),
+    }
+
+
+def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
+    """Every action of one objective, with each party's status, assessment and key progress."""
+    partners = [p for p in data.included if p.party.kind == PartyKind.wb_partner]
+    by_group = {p.party.actor_group: p for p in data.included if p.party.kind != PartyKind.wb_partner}
+    actions = []
+    for action in (a for a in data.actions if a.objective_id == objective.id):
+        group = action.actor_group
+        reporters = partners if group in (ActorGroup.partner, ActorGroup.joint) else (
+            [by_group[group.value]] if group.value in by_group else [])
+        rows = []
+        for inc in reporters:
+            entry = inc.entries.get(action.code)
+            if entry is not None:
+                rows.append({"party": parties.display_name(inc.party), "priority": None,
+                             "status": _status(entry.get("status")),
+                             "assessment": inc.assessments.get(entry["key"], ""),
+                             "progress_html": _key_progress(entry.get("narrative"))})
+            for pe in (e for e in inc.entries.values() if e["kind"] == "priority" and e["action_code"] == action.code):
+                rows.append({"party": parties.display_name(inc.party),
+                             "priority": {"text": pe["priority"]["text"] if pe.get("priority") else "",
+                                          "target": _date((pe.get("priority") or {}).get("target_date"))},
+                             "status": _status(pe.get("status")), "assessment": inc.assessments.get(pe["key"], ""),
+                             "progress_html": _key_progress(pe.get("narrative"))})
+        actions.append({"code": action.code, "text": action.text, "group": group.value,
+                        "group_title": "Contribution of each partner" if group == ActorGroup.joint
+                        else group.title, "rows": rows})
+    return {"number": objective.number, "title": objective.title, "actions": actions,
+            "missing": [parties.display_name(p.party) for p in data.missing]}
+
+
+def documents_context(data: RoundData) -> dict[str, Any]:
+    rows = []
+    for inc in data.included:
+        snap = inc.revision.snapshot
+        for d in _documents(snap.get("documents") or []):
+            rows.append({"party": parties.display_name(inc.party), "entry": "whole report", **d})
+        for e in snap["entries"]:
+            for d in _documents(e.get("documents") or []):
+                rows.append({"party": parties.display_name(inc.party), "entry": e["action_code"], **d})
+    return {"label": f"Annex {ROMAN[len(parties.PARTIES)]}", "documents": rows}
+
+
+def _changes(data: RoundData) -> list[dict[str, Any]]:
+    """Status moves per party since its approved report of the previous round."""
+    out = []
+    for inc in data.included:
+        before = data.previous.get(inc.party.id)
+        if before is None:
+            out.append({"party": parties.display_name(inc.party), "compared": False, "moves": []})
+            continue
+        old = {e["key"]: e for e in before.snapshot["entries"]}
+        moves = []
+        for key, e in inc.entries.items():
+            o = old.get(key)
+            if o is not None and o.get("status") != e.get("status"):
+                moves.append({"code": e["action_code"] + (" (priority)" if e["kind"] == "priority" else ""),
+                              "from": _status(o.get("status"))["title"], "to": _status(e.get("status"))["title"]})
+        out.append({"party": parties.display_name(inc.party), "compared": True, "moves": moves})
+    return out
+
+
+def summary_context(data: RoundData) -> dict[str, Any]:
+    partners = [p for p in data.parties if p.party.kind == PartyKind.wb_partner]
+    heat_actions = [a for a in data.actions if a.actor_group in (ActorGroup.partner, ActorGroup.joint)]
+    heatmap = []
+    for action in heat_actions:
+        cells = []
+        for inc in partners:
+            entry = inc.entries.get(action.code) if inc.revision else None
+            cells.append(_status(entry.get("status")) if entry else
+                         {"value": "missing", "title": "No approved report" if not inc.revision else "Not reported",
+                          "symbol": "·"})
+        heatmap.append({"code": action.code, "objective": action.objective.number, "cells": cells})
+    counts = []
+    for objective in data.objectives:
+        row = {"objective": objective.number, "cells": []}
+        codes = {a.code for a in data.actions if a.objective_id == objective.id}
+        for inc in data.parties:
+            if inc.revision is None:
+                row["cells"].append(None)
+                continue
+            tally = {s: 0 for s in STATUS_ORDER}
+            for e in inc.entries.values():
+                if e["action_code"] in codes and e.get("status"):
+                    tally[e["status"]] += 1
+            row["cells"].append({"total": sum(tally.values()), "achieved": tally["achieved"],
+                                 "tally": [{"symbol": EntryStatus(s).symbol, "n": n} for s, n in tally.items() if n]})
+        counts.append(row)
+    return {
+        "partners": [{"name": parties.display_name(p.party), "code": p.party.code} for p in partners],
+        "parties": [{"name": parties.display_name(p.party), "code": p.party.code} for p in data.parties],
+        "heatmap": heatmap, "counts": counts,
+        "legend": [{"value": s.value, "title": s.title, "symbol": s.symbol} for s in EntryStatus],
+        "previous_round": data.previous_round.title if data.previous_round else "",
+        "changes": _changes(data),
+    }
+
+
+def front_context(data: RoundData, *, issued_on: dt.date, toc: list[dict[str, Any]]) -> dict[str, Any]:
+    rnd = data.round
+    tracker = parties.FootnoteTracker()
+    included = [tracker.mention(p.party) for p in data.included]
+    missing = [tracker.mention(p.party) for p in data.missing]
+    return {
+        "document_number": rnd.document_number, "issued_on": day(issued_on),
+        "title": rnd.title, "meeting_name": rnd.meeting_name, "meeting_place": rnd.meeting_place,
+        "meeting_date": day(rnd.meeting_date),
+        "period": f"{day(rnd.period_start)} – {day(rnd.period_end)}",
+        "included": included, "missing": missing, "footnotes": tracker.footnotes,
+        "toc": toc, "summary": summary_context(data),
+    }

@@ -1,0 +1,189 @@
+"""Compiling the consolidated PDF: editions, the background job, progress, superseding, retries.
+
+An edition (CompiledReport) is made in the request ("queued"), then built by a job on the queue
+(ctportal.infra.jobs): never inside a web request. The job commits its progress in short transactions
+so the page polling it sees each step and SQLite is never locked for long. A failed edition keeps
+its error; earlier editions stay downloadable; "Compile" again is the retry. An edition is
+immutable once done: its file, SHA-256, page count and the exact revisions it contains.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ctportal.infra import jobs
+from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, db,
+                             utcnow)
+from ctportal.services import audit
+from ctportal.infra import storage
+
+log = logging.getLogger("ctportal.compile")
+ACTIVE = (CompileState.queued, CompileState.running)
+
+
+class CompileError(Exception):
+    """A compile that may not start; the message says why."""
+
+
+def editions(rnd: Round) -> list[CompiledReport]:
+    return list(db.session.scalars(sa.select(CompiledReport).where(CompiledReport.round_id == rnd.id)
+                                   .order_by(CompiledReport.requested_at.desc(), CompiledReport.id.desc())))
+
+
+def is_stale(edition: CompiledReport) -> bool:
+    """A queued or running edition nobody can still be working on (the worker died, the server restarted)."""
+    if edition.state not in ACTIVE:
+        return False
+    limit = dt.timedelta(seconds=2 * float(current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS", 600)) + 300)
+    since = edition.started_at or edition.requested_at
+    return since is not None and utcnow() - since > limit
+
+
+def active_edition(rnd: Round) -> CompiledReport | None:
+    """The edition being compiled for this round now, if any (a stale one does not count)."""
+    edition = db.session.scalar(sa.select(CompiledReport).where(
+        CompiledReport.round_id == rnd.id, CompiledReport.state.in_(ACTIVE)).order_by(CompiledReport.id.desc()))
+    return None if edition is None or is_stale(edition) else edition
+
+
+def latest_done(rnd: Round) -> CompiledReport | None:
+    return db.session.scalar(sa.select(CompiledReport).where(
+        CompiledReport.round_id == rnd.id, CompiledReport.state == CompileState.done)
+        .order_by(CompiledReport.id.desc()).limit(1))
+
+
+def get_edition(rnd: Round, edition_id: int) -> CompiledReport | None:
+    """An edition loaded through its round (never by bare id)."""
+    return db.session.scalar(sa.select(CompiledReport).where(
+        CompiledReport.id == edition_id, CompiledReport.round_id == rnd.id))
+
+
+def start_compile(rnd: Round, user) -> CompiledReport:
+    """Queue a new edition, or return the one already queued or running for this round.
+
+    The caller commits, then calls `enqueue(edition)`: the job must see the committed row.
+    """
+    current = active_edition(rnd)
+    if current is not None:
+        return current
+    for stale in db.session.scalars(sa.select(CompiledReport).where(
+            CompiledReport.round_id == rnd.id, CompiledReport.state.in_(ACTIVE))):
+        stale.state, stale.finished_at, stale.stage = CompileState.failed, utcnow(), "Failed"
+        stale.error = "The compile stopped without finishing (the worker was stopped or the server restarted)."
+        audit.record("compile.failed", stale, actor=user, error=stale.error)
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.queued, progress=0, stage="Waiting to start",
+                             requested_by_id=user.id, requested_at=utcnow())
+    db.session.add(edition)
+    db.session.flush()
+    audit.record("compile.requested", edition, actor=user, round=rnd.id)
+    return edition
+
+
+def enqueue(edition_id: int) -> None:
+    """Hand the (committed) edition to the job queue."""
+    compile_job(edition_id)
+
+
+@jobs.task()
+def compile_job(edition_id: int) -> None:
+    run_compile(edition_id)
+
+
+def _set(edition_id: int, **values) -> None:
+    """One short transaction: progress is visible at once and holds no lock for long."""
+    db.session.execute(sa.update(CompiledReport).where(CompiledReport.id == edition_id).values(**values))
+    db.session.commit()
+
+
+def run_compile(edition_id: int, pool=None) -> None:
+    """The job: build the edition from the round's approved revisions, recording progress and errors."""
+    from ctportal.services.editions.cache import pool_from_config
+    from ctportal.services.editions.edition import build_edition
+    from ctportal.services.editions import content
+
+    # Claim the edition: of two workers handed the same job, only one moves it out of "queued".
+    claimed = db.session.execute(
+        sa.update(CompiledReport).where(CompiledReport.id == edition_id, CompiledReport.state == CompileState.queued)
+        .values(state=CompileState.running, started_at=utcnow(), progress=1, stage="Starting"))
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return
+    edition = db.session.get(CompiledReport, edition_id)
+    last = {"pct": 1}
+
+    def progress(pct: int, stage: str) -> None:
+        pct = max(last["pct"], min(99, pct))
+        last["pct"] = pct
+        _set(edition_id, progress=pct, stage=stage[:200])
+
+    built = None
+    try:
+        rnd = db.session.get(Round, edition.round_id)
+        data = content.load_round(rnd)
+        if not data.included:
+            raise CompileError("No report of this round is approved yet: there is nothing to compile.")
+        own_pool = pool is None
+        pool = pool or pool_from_config()
+        try:
+            built = build_edition(data, pool, progress=progress)
+        finally:
+            if own_pool:
+                pool.close()
+        edition = db.session.get(CompiledReport, edition_id)
+        edition.stored_name, edition.sha256, edition.size = built.stored_name, built.sha256, built.size
+        edition.page_count = built.page_count
+        for revision in built.revisions:
+            db.session.add(CompiledReportRevision(compiled_report_id=edition_id, revision_id=revision.id))
+        edition.state, edition.progress, edition.finished_at = CompileState.done, 100, utcnow()
+        edition.stage = f"Done: {built.page_count} pages"
+        # A report reopened while we were building: this edition is already out of date.
+        reopened = [r for r in built.revisions if r.report.approved_revision_id != r.id]
+        if reopened:
+            edition.superseded_at = utcnow()
+            edition.superseded_reason = "A report it contains was reopened while it was being compiled."
+        db.session.flush()
+        audit.record("compile.done", edition, actor=edition_requester(edition), sha256=built.sha256,
+                     pages=built.page_count, revisions=[r.id for r in built.revisions])
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the edition, said plainly
+        db.session.rollback()
+        if built is not None:
+            storage.remove("compiled", built.stored_name)
+        log.exception("compile %s failed", edition_id)
+        reason = str(exc) if isinstance(exc, CompileError) or exc.__class__.__name__ == "RenderError" else (
+            f"{type(exc).__name__}: {exc}")
+        edition = db.session.get(CompiledReport, edition_id)
+        edition.state, edition.finished_at = CompileState.failed, utcnow()
+        edition.error = reason[:2000] or "The compile failed."
+        edition.stage = "Failed"
+        db.session.flush()
+        audit.record("compile.failed", edition, actor=edition_requester(edition), error=edition.error[:300])
+        db.session.commit()
+
+
+def edition_requester(edition: CompiledReport):
+    from ctportal.models import User
+    return db.session.get(User, edition.requested_by_id)
+
+
+def supersede_containing(revision: Revision, reason: str, user) -> list[CompiledReport]:
+    """Mark every edition containing this revision superseded (the report was reopened)."""
+    found = list(db.session.scalars(
+        sa.select(CompiledReport).join(CompiledReportRevision,
+                                       CompiledReportRevision.compiled_report_id == CompiledReport.id)
+        .where(CompiledReportRevision.revision_id == revision.id, CompiledReport.superseded_at.is_(None))))
+    now = utcnow()
+    party = revision.report.party.name if revision.report is not None else "a party"
+    for edition in found:
+        edition.superseded_at = now
+        edition.superseded_reason = f"The report of {party} (revision {revision.number}) was reopened: {reason}"[:2000]
+        audit.record("compile.superseded", edition, actor=user, revision=revision.id)
+    db.session.flush()
+    return found
+
+
+def record_download(edition: CompiledReport, user) -> None:
+    audit.record("editions.download", edition, actor=user, sha256=edition.sha256)

@@ -1,0 +1,137 @@
+"""The parts of an edition: page furniture, one part per objective, one annex per party, the
+documents annex, and the front matter (cover, contents, summary) whose contents need the body's
+page numbers."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+import sqlalchemy as sa
+
+from ctportal.domain import parties
+from ctportal.infra import storage
+from ctportal.models import RenderedPart, db
+from ctportal.pdf.assemble import page_link
+from ctportal.pdf.html import css_string_body
+from ctportal.pdf.renderer import RenderError, WorkerPool
+from ctportal.services.editions import content
+from ctportal.services.editions.cache import Part, Progress, _used, ensure_parts
+
+MAX_FRONT_PAGES = 60
+FRONT_GUESS = 4  # cover, contents, two pages of summary: right for a full round
+
+
+def furniture_part(document_number: str) -> Part:
+    """The page furniture every page carries (document number, LIMITE, EN): one page, laid over
+    every page at assembly. It depends on nothing but the document number, so it renders with the
+    body and is reused by every edition of the round; the page numbers are drawn at assembly."""
+    ctx = {"docno_css": css_string_body(document_number)}
+    return Part("furniture", content.cache_key("furniture", ctx), "furniture.html", ctx, "page furniture")
+
+
+def annex_part(included: content.Included, *, approved: bool = True) -> Part:
+    ctx = content.annex_context(included.party, included.revision, included.assessments, approved=approved)
+    return Part("annex", content.cache_key("annex", ctx), "annex.html", ctx,
+                f"{ctx['label']} ({parties.display_name(included.party)})", included.revision.id)
+
+
+def body_parts(data: content.RoundData) -> list[Part]:
+    parts = []
+    for objective in data.objectives:
+        ctx = content.objective_context(data, objective)
+        parts.append(Part("objective", content.cache_key("objective", ctx), "objective.html", ctx,
+                          f"Part {objective.number} (objective {objective.number})"))
+    for inc in data.included:
+        parts.append(annex_part(inc))
+    ctx = content.documents_context(data)
+    parts.append(Part("documents", content.cache_key("documents", ctx), "documents.html", ctx,
+                      f"{ctx['label']} (supporting documents)"))
+    return parts
+
+
+def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[dict[str, Any]]:
+    toc = [{"label": "Summary", "href": "summary", "sub": False},
+           {"label": "Status of the actions by partner", "href": "summary-heatmap", "sub": True},
+           {"label": "Actions per objective and party", "href": "summary-counts", "sub": True},
+           {"label": "Changes since the previous round", "href": "summary-changes", "sub": True}]
+    start = {}
+    page = front_pages + 1
+    for part in parts:
+        start[part.key] = page
+        page += part.pages
+    annexes = {p.revision_id: p for p in parts if p.kind == "annex"}
+    for part in parts:
+        if part.kind == "objective":
+            toc.append({"label": f"Part {part.context['number']} — Objective {part.context['number']}: "
+                                 f"{_short(part.context['title'])}", "page": start[part.key], "sub": False})
+    for inc in data.parties:
+        label = f"{content.annex_label(inc.party)} — {parties.display_name(inc.party)}"
+        if inc.revision is not None and inc.revision.id in annexes:
+            toc.append({"label": label, "page": start[annexes[inc.revision.id].key], "sub": False})
+        else:
+            toc.append({"label": label + " (no approved report)", "page": None, "sub": False})
+    for part in parts:
+        if part.kind == "documents":
+            toc.append({"label": f"{part.context['label']} — Supporting documents", "page": start[part.key],
+                        "sub": False})
+    for entry in toc:
+        if entry.get("page"):
+            entry["link"] = page_link(entry["page"])
+    return toc
+
+
+def _short(text: str, words: int = 14) -> str:
+    w = text.split()
+    return " ".join(w[:words]) + (" …" if len(w) > words else "")
+
+
+def front_maker(data: content.RoundData, parts: list[Part], issued_on: dt.date) -> Callable[[int], Part]:
+    """A function giving the front matter Part as rendered for a length of F pages.
+
+    Only the contents differ between lengths, so the rest (the summary above all) is built and
+    hashed once: finding a cached front means trying every F up to MAX_FRONT_PAGES.
+    """
+    base = content.front_context(data, issued_on=issued_on, toc=[])
+    base_key = content.cache_key("front-base", base)
+
+    def make(front_pages: int) -> Part:
+        toc = _toc(data, parts, front_pages)
+        key = content.cache_key("front", {"base": base_key, "toc": toc, "front_pages": front_pages})
+        return Part("front", key, "front.html", {**base, "toc": toc, "front_pages": front_pages},
+                    "cover, contents and summary")
+    return make
+
+
+def cached_front(make: Callable[[int], Part]) -> Part | None:
+    """The front matter rendered earlier for exactly these parts; its key names the length it was
+    rendered for, and only a render that came out at that length counts."""
+    candidates = {make(f).key: f for f in range(1, MAX_FRONT_PAGES + 1)}
+    rows = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.cache_key.in_(list(candidates))))
+    for row in rows:
+        if row.page_count == candidates[row.cache_key] and storage.path_for("parts", row.stored_name).exists():
+            _used(row)
+            part = make(row.page_count)
+            part.path, part.pages = storage.path_for("parts", row.stored_name), row.page_count
+            return part
+    return None
+
+
+def front_part(data: content.RoundData, parts: list[Part], issued_on: dt.date, pool: WorkerPool,
+               progress: Progress | None = None) -> Part:
+    """The front matter, whose contents page needs the body's page numbers.
+
+    Its own length F is a fixed point: render it for a guess of F; if it came out at another
+    length, render again for that length.
+    """
+    make = front_maker(data, parts, issued_on)
+    front = cached_front(make)
+    if front is not None:
+        return front
+    guess = FRONT_GUESS
+    for _ in range(4):
+        front = make(guess)
+        ensure_parts([front], pool, progress, (82, 92))
+        if front.pages == guess:
+            return front
+        guess = front.pages
+    raise RenderError("the contents pages did not settle on a page count")

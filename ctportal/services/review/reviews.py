@@ -1,0 +1,262 @@
+"""The reviewer's side: the queue, verdicts and assessments per entry, accepting what remains.
+
+Reviews belong to a revision (EntryReview is unique per revision and entry key). When a report
+is resubmitted, the reviews of entries that did not change are carried forward to the new
+revision, so the reviewer only has to look at what changed; a changed entry keeps its
+assessment and note but needs a new verdict.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ctportal import policy
+from ctportal.models import (Assessment, Entry, EntryReview, Party, Report, ReportEvent, ReportState,
+                             Revision, Round, RoundState, User, Verdict, db, utcnow)
+from ctportal.policy import Permission
+from ctportal.services.review import diff
+from ctportal.services.reporting import revisions
+from ctportal.services.reporting.progress import progress_counts
+
+
+class ReviewError(Exception):
+    """A review step that may not happen now; the message says why."""
+
+
+# --- the queue ------------------------------------------------------------------------------------
+
+QUEUE_STATES = ("submitted", "changes_requested", "approved", "all")
+
+
+@dataclass
+class QueueRow:
+    report: Report
+    revision: Revision | None
+    waiting_since: dt.datetime | None
+    reviewed: int
+    total: int
+    needs_revision: int
+    assigned: User | None
+
+    @property
+    def waiting_days(self) -> int | None:
+        if self.waiting_since is None:
+            return None
+        return (utcnow() - self.waiting_since).days
+
+
+@dataclass
+class DraftCount:
+    report: Report
+    answered: int
+    total: int
+
+
+def queue(user: Any, *, round_id: int | None = None, party_id: int | None = None, state: str = "submitted",
+          mine: bool = False) -> list[QueueRow]:
+    """Reports past the draft stage that the user may see, longest waiting first."""
+    query = (sa.select(Report).join(Round).join(Party)
+             .where(policy.visible_reports_clause(user), Report.state != ReportState.draft))
+    if round_id:
+        query = query.where(Report.round_id == round_id)
+    if party_id:
+        query = query.where(Report.party_id == party_id)
+    if state in ReportState.__members__ and state != "draft":
+        query = query.where(Report.state == ReportState(state))
+    if mine:
+        query = query.where(Report.assigned_reviewer_id == user.id)
+    rows = []
+    for report in db.session.scalars(query.order_by(Round.id, Party.sort_order)):
+        latest = revisions.latest_revision(report)
+        reviews = reviews_for(latest)
+        total = len(latest.snapshot["entries"]) if latest else 0
+        since = report.submitted_at if report.state == ReportState.submitted else last_event_at(report)
+        rows.append(QueueRow(
+            report, latest, since,
+            reviewed=sum(1 for r in reviews.values() if r.verdict is not None), total=total,
+            needs_revision=sum(1 for r in reviews.values() if r.verdict == Verdict.needs_revision),
+            assigned=db.session.get(User, report.assigned_reviewer_id) if report.assigned_reviewer_id else None))
+    rows.sort(key=lambda r: (r.report.state != ReportState.submitted, r.waiting_since or utcnow()))
+    return rows
+
+
+def draft_counts(user: Any, *, round_id: int | None = None, party_id: int | None = None) -> list[DraftCount]:
+    """Drafts in open rounds, as progress counts only: reviewers do not read drafts."""
+    if not policy.is_commission(user):
+        return []
+    query = (sa.select(Report).join(Round).join(Party)
+             .where(Report.state == ReportState.draft, Round.state == RoundState.open))
+    if round_id:
+        query = query.where(Report.round_id == round_id)
+    if party_id:
+        query = query.where(Report.party_id == party_id)
+    reports = list(db.session.scalars(query.order_by(Round.id, Party.sort_order)))
+    counts = progress_counts([r.id for r in reports])
+    return [DraftCount(r, *counts.get(r.id, (0, 0))) for r in reports]
+
+
+def last_event_at(report: Report) -> dt.datetime | None:
+    return db.session.scalar(sa.select(sa.func.max(ReportEvent.created_at)).where(ReportEvent.report_id == report.id))
+
+
+def assign_reviewer(report: Report, reviewer: User | None, actor: User) -> None:
+    from ctportal.services import audit
+
+    if not policy.may_assign_reviewer(actor, report):
+        raise ReviewError("Your account may not assign a reviewer to this report.")
+    if reviewer is not None and (reviewer.role.value != "reviewer" or not reviewer.active):
+        raise ReviewError("Choose an active Commission reviewer.")
+    previous = report.assigned_reviewer_id
+    report.assigned_reviewer_id = reviewer.id if reviewer else None
+    db.session.flush()
+    audit.record("report.reviewer_assigned", report, actor=actor,
+                 reviewer=reviewer.email if reviewer else None)
+    if reviewer is not None and reviewer.id != previous:
+        from ctportal.services.messaging import notify
+        notify.send([reviewer], "assigned", f"Assigned to you: {notify.report_label(report)}",
+                    "review_assigned.txt", link=notify.path_for("review.report", report_id=report.id),
+                    exclude=actor, actor=actor, report=report, label=notify.report_label(report))
+
+
+def reviewer_choices() -> list[User]:
+    from ctportal.models import Role
+    return list(db.session.scalars(sa.select(User).where(User.role == Role.reviewer, User.active.is_(True))
+                                   .order_by(User.name)))
+
+
+# --- reviews of a revision ------------------------------------------------------------------------
+
+def reviews_for(revision: Revision | None) -> dict[str, EntryReview]:
+    if revision is None:
+        return {}
+    return {r.entry_key: r for r in db.session.scalars(
+        sa.select(EntryReview).where(EntryReview.revision_id == revision.id))}
+
+
+def previous_revision(revision: Revision) -> Revision | None:
+    return db.session.scalar(
+        sa.select(Revision).where(Revision.report_id == revision.report_id, Revision.number < revision.number)
+        .order_by(Revision.number.desc()).limit(1))
+
+
+def previous_round_revision(report: Report) -> Revision | None:
+    """The party's last approved revision of an earlier round (what "since the previous round" compares to)."""
+    rnd = report.round
+    return db.session.scalar(
+        sa.select(Revision).join(Report, Report.approved_revision_id == Revision.id).join(Round, Report.round_id == Round.id)
+        .where(Report.party_id == report.party_id, Report.id != report.id, Round.period_end <= rnd.period_end,
+               Round.id != rnd.id)
+        .order_by(Round.period_end.desc(), Round.id.desc()).limit(1))
+
+
+def changed_since_previous(revision: Revision) -> set[str]:
+    """Keys of the entries that changed since the revision before (all of them for the first)."""
+    before = previous_revision(revision)
+    if before is None:
+        return set(revisions.entries_by_key(revision))
+    return diff.changed_keys(revisions.entries_by_key(before), revisions.entries_by_key(revision))
+
+
+def carry_forward(report: Report, revision: Revision, actor: User) -> int:
+    """Copy the previous revision's reviews onto a new one; a changed entry loses only its verdict."""
+    before = previous_revision(revision)
+    if before is None:
+        return 0
+    changed = diff.changed_keys(revisions.entries_by_key(before), revisions.entries_by_key(revision))
+    entries = {e.key: e for e in report.entries}
+    copied = 0
+    for key, old in reviews_for(before).items():
+        if key not in entries or key not in revisions.entries_by_key(revision):
+            continue
+        db.session.add(EntryReview(
+            report_id=report.id, revision_id=revision.id, entry_id=entries[key].id, entry_key=key,
+            verdict=None if key in changed else old.verdict, assessment=old.assessment, note=old.note,
+            reviewer_id=old.reviewer_id, updated_at=old.updated_at))
+        copied += 1
+    db.session.flush()
+    return copied
+
+
+def _require_review(report: Report, user: Any) -> Revision:
+    if Permission.REVIEW not in policy.report_permissions(user, report):
+        raise ReviewError("Only a submitted report can be reviewed, by a Commission reviewer.")
+    latest = revisions.latest_revision(report)
+    if latest is None:
+        raise ReviewError("The report has no submitted revision.")
+    return latest
+
+
+def save_entry_review(report: Report, entry: Entry, user: User, *, verdict: Verdict | None,
+                      assessment: Assessment | None, note: str,
+                      expected_revision_id: int | None = None) -> EntryReview:
+    """Record the reviewer's verdict, assessment and note on the entry, for the current revision."""
+    from ctportal.services import audit
+
+    latest = _require_review(report, user)
+    if expected_revision_id is not None and expected_revision_id != latest.id:
+        raise ReviewError("The report was resubmitted since you opened this page. Reload it and review again.")
+    if entry.report_id != report.id or entry.key not in revisions.entries_by_key(latest):
+        raise ReviewError("That entry is not part of the submitted revision.")
+    review = reviews_for(latest).get(entry.key)
+    if review is None:
+        review = EntryReview(report_id=report.id, revision_id=latest.id, entry_id=entry.id, entry_key=entry.key,
+                             reviewer_id=user.id)
+        db.session.add(review)
+    before = (review.verdict, review.assessment)
+    review.verdict, review.assessment, review.note = verdict, assessment, (note or "").strip()
+    review.reviewer_id, review.updated_at = user.id, utcnow()
+    db.session.flush()
+    audit.record("entry.reviewed", report, actor=user, entry=entry.key, revision=latest.number,
+                 verdict=verdict.value if verdict else None,
+                 assessment=assessment.value if assessment else None,
+                 previous_verdict=before[0].value if before[0] else None)
+    return review
+
+
+def remaining_keys(report: Report) -> list[str]:
+    """Entries of the current revision without a verdict yet, in the report's order."""
+    latest = revisions.latest_revision(report)
+    if latest is None:
+        return []
+    reviews = reviews_for(latest)
+    return [e["key"] for e in latest.snapshot["entries"]
+            if reviews.get(e["key"]) is None or reviews[e["key"]].verdict is None]
+
+
+def accept_remaining(report: Report, user: User, keys: list[str], *, expected_revision_id: int) -> list[str]:
+    """Accept exactly the previewed entries that are still without a verdict; returns those accepted."""
+    from ctportal.services import audit
+
+    latest = _require_review(report, user)
+    if expected_revision_id != latest.id:
+        raise ReviewError("The report was resubmitted since the preview. Look at the new preview.")
+    remaining = set(remaining_keys(report))
+    if set(keys) != remaining:
+        raise ReviewError("Verdicts changed since the preview. Look at the new preview and confirm again.")
+    entries = {e.key: e for e in report.entries}
+    reviews = reviews_for(latest)
+    accepted = []
+    for key in [k for k in revisions.entries_by_key(latest) if k in remaining]:
+        review = reviews.get(key)
+        if review is None:
+            review = EntryReview(report_id=report.id, revision_id=latest.id, entry_id=entries[key].id,
+                                 entry_key=key, reviewer_id=user.id)
+            db.session.add(review)
+        review.verdict, review.reviewer_id, review.updated_at = Verdict.accepted, user.id, utcnow()
+        accepted.append(key)
+    db.session.flush()
+    audit.record("entry.accepted_all", report, actor=user, revision=latest.number, entries=accepted)
+    return accepted
+
+
+def needing_revision(report: Report) -> list[EntryReview]:
+    """Entries marked "needs revision" on the latest revision, in the report's order."""
+    latest = revisions.latest_revision(report)
+    if latest is None:
+        return []
+    order = {e["key"]: i for i, e in enumerate(latest.snapshot["entries"])}
+    rows = [r for r in reviews_for(latest).values() if r.verdict == Verdict.needs_revision]
+    return sorted(rows, key=lambda r: order.get(r.entry_key, 0))

@@ -1,0 +1,195 @@
+"""The review round: one table of allowed transitions and the one function that applies them.
+
+    draft ──submit──▶ submitted ──request_changes──▶ changes_requested ──submit──▶ submitted
+                          └──approve──▶ approved ──reopen (reason)──▶ changes_requested
+
+Nothing else changes a report's state. `apply_transition` locks the report, checks the table,
+the page's state version, the policy and the rules (reasons; completeness on submit; on approval:
+not by whoever submitted, and no entry still marked "needs revision"), then writes the revision
+(carrying unchanged entries' reviews forward), the event, the system comment and the audit event,
+tells the compile hooks, and queues the notifications (docs/review.md).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ctportal import policy
+from ctportal.models import Comment, Report, ReportEvent, ReportState, Visibility, db, utcnow
+from ctportal.policy import Permission
+
+
+class Step(enum.Enum):
+    """The steps a report can take through the review round (the table's rows name one each)."""
+
+    submit = "submit"
+    request_changes = "request_changes"
+    approve = "approve"
+    reopen = "reopen"
+
+    @property
+    def title(self) -> str:
+        return {"submit": "Submit", "request_changes": "Request changes", "approve": "Approve",
+                "reopen": "Reopen"}[self.value]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Step
+    source: ReportState
+    target: ReportState
+    permission: Permission
+    reason_required: bool = False
+    freezes_revision: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Step.submit, ReportState.draft, ReportState.submitted, Permission.SUBMIT,
+               freezes_revision=True),
+    Transition(Step.submit, ReportState.changes_requested, ReportState.submitted, Permission.SUBMIT,
+               freezes_revision=True),
+    Transition(Step.request_changes, ReportState.submitted, ReportState.changes_requested,
+               Permission.REVIEW, reason_required=True),
+    Transition(Step.approve, ReportState.submitted, ReportState.approved, Permission.APPROVE),
+    Transition(Step.reopen, ReportState.approved, ReportState.changes_requested, Permission.REOPEN,
+               reason_required=True),
+)
+
+
+class TransitionError(Exception):
+    """A transition that may not happen now; the message says why, in the user's words."""
+
+
+class IncompleteReport(TransitionError):
+    """Submission refused: `missing` lists what still needs filling in."""
+
+    def __init__(self, missing: list[Any]) -> None:
+        super().__init__(f"The report is not complete: {len(missing)} item(s) still need an answer.")
+        self.missing = missing
+
+
+def find_transition(state: ReportState, action: Step) -> Transition | None:
+    for t in TRANSITIONS:
+        if t.source == state and t.action == action:
+            return t
+    return None
+
+
+def allowed_actions(user: Any, report: Report) -> list[Step]:
+    """The actions this user may take on this report now (for buttons)."""
+    perms = policy.report_permissions(user, report)
+    return [t.action for t in TRANSITIONS if t.source == report.state and t.permission in perms]
+
+
+def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "",
+                     expected_state_version: int | None = None) -> ReportEvent:
+    """Move the report through one transition of the table, with every record it needs."""
+    from ctportal.services import audit
+    from ctportal.services.messaging import notify
+    from ctportal.services.reporting import revisions
+    from ctportal.services.reporting.completeness import missing_items
+
+    _lock(report)
+    transition = find_transition(report.state, action)
+    if transition is None:
+        raise TransitionError(f"A report that is {report.state.title.lower()} cannot be "
+                              f"{_past(action)}.")
+    if expected_state_version is not None and expected_state_version != report.state_version:
+        raise TransitionError("The report changed since you opened this page. Reload it and try again.")
+    if transition.permission not in policy.report_permissions(user, report):
+        if action == Step.approve and policy.is_party_user(user):
+            raise TransitionError("Nobody approves a report of their own party.")
+        raise TransitionError(f"Your account may not {action.title.lower()} this report.")
+    reason = (reason or "").strip()
+    if transition.reason_required and not reason:
+        raise TransitionError(f"Give a reason to {action.title.lower()}.")
+    if action == Step.approve:
+        latest = revisions.latest_revision(report)
+        if latest is not None and latest.submitted_by_id == user.id:
+            raise TransitionError("Nobody approves a report they submitted themselves.")
+        from ctportal.services.review.reviews import needing_revision
+        pending = needing_revision(report)
+        if pending:
+            raise TransitionError(
+                f"{len(pending)} entr{'y is' if len(pending) == 1 else 'ies are'} marked as needing revision "
+                f"({', '.join(r.entry_key for r in pending)}): request changes, or accept "
+                f"{'it' if len(pending) == 1 else 'them'} first.")
+
+    revision = None
+    if transition.freezes_revision:
+        missing = missing_items(report)
+        if missing:
+            raise IncompleteReport(missing)
+        revision = revisions.freeze(report, user)
+        if revision.number > 1:
+            from ctportal.services.review.reviews import carry_forward
+            carry_forward(report, revision, user)
+    else:
+        revision = revisions.latest_revision(report)
+
+    source = report.state
+    now = utcnow()
+    report.state = transition.target
+    report.state_version += 1
+    report.updated_at = now
+    if action == Step.submit:
+        report.submitted_at = now
+    elif action == Step.approve:
+        report.approved_revision_id = revision.id if revision else None
+        report.approved_by_id = user.id
+        report.approved_at = now
+    elif action == Step.reopen:
+        report.approved_revision_id = None
+        report.approved_by_id = None
+        report.approved_at = None
+
+    event = ReportEvent(report_id=report.id, action=action.value, from_state=source,
+                        to_state=transition.target, actor_id=user.id, reason=reason,
+                        revision_id=revision.id if revision else None, created_at=now)
+    db.session.add(event)
+    db.session.add(Comment(report_id=report.id, revision_id=event.revision_id, author_id=user.id,
+                           visibility=Visibility.shared, is_system=True,
+                           body=_system_comment(action, user, revision, reason), created_at=now))
+    db.session.flush()
+    audit.record(f"report.{action.value}", report, actor=user, from_state=source.value,
+                 to_state=transition.target.value, reason=reason or None,
+                 revision=revision.number if revision else None)
+    if action == Step.reopen and revision is not None:
+        from ctportal.services.editions import hooks as compile_hooks
+        compile_hooks.revision_reopened(revision, reason, user)
+    if action == Step.approve and revision is not None:
+        from ctportal.services.editions import hooks as compile_hooks
+        compile_hooks.revision_approved(revision)
+    notify.report_transitioned(report, event)
+    return event
+
+
+def _lock(report: Report) -> None:
+    """Serialise transitions of one report: two reviewers acting at once cannot both succeed.
+
+    On PostgreSQL the row is locked for the transaction and re-read; SQLite takes the database
+    write lock when the transaction begins (SQLITE_BEGIN), which serialises just the same.
+    """
+    if report.id is None or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(sa.select(Report.id).where(Report.id == report.id).with_for_update())
+    db.session.refresh(report, ["state", "state_version"])
+
+
+def _past(action: Step) -> str:
+    return {"submit": "submitted", "request_changes": "sent back for changes", "approve": "approved",
+            "reopen": "reopened"}[action.value]
+
+
+def _system_comment(action: Step, user: Any, revision: Any, reason: str) -> str:
+    number = f" (revision {revision.number})" if revision is not None else ""
+    text = {
+        Step.submit: f"{user.name} submitted the report{number}.",
+        Step.request_changes: f"{user.name} requested changes{number}.",
+        Step.approve: f"{user.name} approved the report{number}.",
+        Step.reopen: f"{user.name} reopened the approved report{number}.",
+    }[action]
+    return f"{text} Reason: {reason}" if reason else text

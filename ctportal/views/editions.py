@@ -1,0 +1,130 @@
+"""The consolidated PDF: editions of a round, the Compile button with progress, downloads, party PDFs."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from ctportal import policy
+from ctportal.infra.database import writes_on_get
+from ctportal.models import CompileState, Round, RoundState, db
+from ctportal.policy import Permission
+from ctportal.services import audit
+from ctportal.infra import storage
+from ctportal.services.editions import editions as compile_service
+
+bp = Blueprint("editions", __name__, url_prefix="/compile")
+REFRESH_SECONDS = 3
+
+
+def _round_or_404(round_id: int, permission: Permission = Permission.VIEW) -> Round:
+    rnd = db.session.get(Round, round_id)
+    if rnd is None:
+        abort(404)
+    perms = policy.compiled_permissions(current_user, rnd)
+    if Permission.VIEW not in perms:
+        abort(404)
+    if permission not in perms:
+        abort(403)
+    return rnd
+
+
+@bp.get("/")
+@login_required
+def index():
+    rounds = [r for r in db.session.scalars(sa.select(Round).order_by(Round.period_end.desc(), Round.id.desc()))
+              if Permission.VIEW in policy.compiled_permissions(current_user, r)]
+    if not rounds and not policy.is_commission(current_user):
+        abort(404)
+    latest = {r.id: compile_service.latest_done(r) for r in rounds}
+    return render_template("editions/index.html", rounds=rounds, latest=latest)
+
+
+@bp.get("/rounds/<int:round_id>")
+@login_required
+def round_page(round_id: int):
+    rnd = _round_or_404(round_id)
+    editions = compile_service.editions(rnd)
+    active = compile_service.active_edition(rnd)
+    perms = policy.compiled_permissions(current_user, rnd)
+    from ctportal.models import User
+    ids = {e.requested_by_id for e in editions}
+    requesters = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    response = make_response(render_template(
+        "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
+        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState))
+    if active is not None:
+        # Without JavaScript the page reloads itself while the job runs (static/js/compile.js
+        # updates it in place instead when scripts run).
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/status.json")
+@login_required
+def status(round_id: int):
+    rnd = _round_or_404(round_id)
+    editions = compile_service.editions(rnd)
+    last = editions[0] if editions else None
+    if last is None:
+        return jsonify({"state": None})
+    return jsonify({"id": last.id, "state": last.state.value, "progress": last.progress, "stage": last.stage,
+                    "error": last.error if last.state == CompileState.failed else ""})
+
+
+@bp.post("/rounds/<int:round_id>/compile")
+@login_required
+def start(round_id: int):
+    rnd = _round_or_404(round_id, Permission.COMPILE)
+    edition = compile_service.start_compile(rnd, current_user)
+    edition_id, queued = edition.id, edition.state == CompileState.queued
+    round_id = rnd.id
+    db.session.commit()
+    if queued:  # handing the same edition over twice is harmless: the job claims it once
+        compile_service.enqueue(edition_id)
+    flash("Compiling the consolidated report. You can leave this page and come back.", "info")
+    return redirect(url_for("editions.round_page", round_id=round_id))
+
+
+@bp.get("/rounds/<int:round_id>/editions/<int:edition_id>/download")
+@login_required
+@writes_on_get  # every download is an audit event
+def download(round_id: int, edition_id: int):
+    rnd = _round_or_404(round_id, Permission.DOWNLOAD)
+    edition = compile_service.get_edition(rnd, edition_id)
+    if edition is None or edition.state != CompileState.done or not edition.stored_name:
+        abort(404)
+    path = storage.path_for("compiled", edition.stored_name)
+    if not path.exists():
+        abort(404)
+    compile_service.record_download(edition, current_user)
+    db.session.commit()
+    name = f"{rnd.document_number}-edition-{edition.id}".replace("/", "-").replace(" ", "_") + ".pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.get("/reports/<int:report_id>/pdf")
+@login_required
+@writes_on_get  # an audit event, and the rendered PDF is cached (rendering itself holds no lock)
+def report_pdf(report_id: int):
+    """A party's own report as a PDF: its approved revision, or the latest one it submitted."""
+    from ctportal.services.editions.cache import pool_from_config
+    from ctportal.services.editions.party import build_party_pdf
+    from ctportal.pdf.renderer import RenderError
+    from ctportal.services.reporting.revisions import latest_revision
+
+    report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
+    revision = report.approved_revision or latest_revision(report)
+    if revision is None:
+        abort(404)
+    try:
+        with pool_from_config() as pool:
+            path = build_party_pdf(report, revision, pool)
+    except RenderError as exc:
+        db.session.rollback()
+        abort(make_response(render_template("errors/error.html", code=503, title="The PDF could not be made",
+                                            message=str(exc)), 503))
+    audit.record("report.pdf_download", report, actor=current_user, revision=revision.number)
+    db.session.commit()
+    name = f"{report.party.code}-report-revision-{revision.number}.pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)

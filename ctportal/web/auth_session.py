@@ -1,0 +1,47 @@
+"""Flask-Login wired to database sessions, and the gate for the second factor."""
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from ctportal.models import User
+from ctportal.services.accounts import sessions
+
+# Reachable before sign-in is complete (second factor pending, or anonymous).
+OPEN_ENDPOINTS = {
+    "static", "auth.login", "auth.logout", "auth.second_factor", "auth.enrol_totp",
+    "auth.accept_invite", "auth.forgot_password", "auth.reset_password", "health.healthz", "health.readyz",
+}
+
+
+def init_login(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    # Our own session rows give stronger protection than Flask-Login's fingerprint check.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def _load(token: str):
+        row = sessions.find_live_session(token)
+        if row is None:
+            return None
+        user: User = row.user
+        user.session_token = token
+        user.second_factor_pending = not row.second_factor_done
+        return user
+
+    @app.before_request
+    def _second_factor_gate():
+        if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+            return None
+        if current_user.is_authenticated and current_user.second_factor_pending:
+            if current_user.totp_enabled:
+                return redirect(url_for("auth.second_factor"))
+            return redirect(url_for("auth.enrol_totp"))
+        return None
+
+    @app.context_processor
+    def _session_info():
+        return {"session_idle_minutes": app.config["SESSION_IDLE_MINUTES"]}

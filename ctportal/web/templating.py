@@ -1,0 +1,64 @@
+"""Jinja filters and globals shared by screens and PDFs."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, has_request_context
+from flask_login import current_user
+
+from ctportal import policy
+from ctportal.domain import parties
+from ctportal.forms import ActionForm, choice_label
+
+
+def format_date(value: dt.date | dt.datetime | None, fmt: str = "%d %B %Y") -> str:
+    if value is None:
+        return ""
+    return value.strftime(fmt).lstrip("0")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
+
+
+def days_until(value: dt.date | None, today: dt.date | None = None) -> str:
+    if value is None:
+        return ""
+    today = today or dt.date.today()
+    delta = (value - today).days
+    if delta == 0:
+        return "due today"
+    if delta > 0:
+        return f"in {delta} day{'s' if delta != 1 else ''}"
+    return f"{-delta} day{'s' if delta != -1 else ''} overdue"
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["party_name"] = parties.display_name
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["days_until"] = days_until
+    app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["choice_label"] = choice_label
+    app.jinja_env.globals["Permission"] = policy.Permission
+    app.jinja_env.globals["KOSOVO_FOOTNOTE"] = parties.KOSOVO_FOOTNOTE
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from ctportal.web.navigation import nav_items
+    app.jinja_env.globals["nav_items"] = nav_items
+
+    @app.context_processor
+    def _globals():
+        from ctportal.infra import markdown
+        return {
+            "endpoints": app.view_functions,
+            "site_name": app.config["SITE_NAME"],
+            # Email bodies render outside a request: they have no forms.
+            "action_form": ActionForm(formdata=None) if has_request_context() else None,
+            "current_user": current_user,
+            "render_markdown": markdown.render,
+        }
+
