@@ -1,0 +1,1 @@
+"""Demo data for development and demonstration instances (`flask seed-demo`); never in production."""

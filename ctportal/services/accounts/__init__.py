@@ -1,0 +1,1 @@
+"""Accounts: signing in, passwords, sessions, one-time links, creating and changing users."""

@@ -1,0 +1,1 @@
+"""Telling people: in-portal notifications and mail, queued with the change that caused them."""

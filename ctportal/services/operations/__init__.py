@@ -1,0 +1,1 @@
+"""Running an instance: set-up, backups and restores, database roles."""

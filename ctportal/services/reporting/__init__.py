@@ -1,0 +1,1 @@
+"""A party's reporting: reports and entries, documents, completeness, progress, revisions (snapshots)."""

@@ -1,0 +1,1 @@
+"""The review round: the workflow (transition table), verdicts and assessments, comments, diffs, timelines."""
