@@ -19,9 +19,10 @@ from ctportal import policy
 from ctportal.infra import markdown
 from ctportal.forms import ActionForm
 from ctportal.forms.documents import UploadForm
-from ctportal.forms.entry import (PreviewForm, SubmitReportForm, build_entry_form, error_list,
+from ctportal.forms.entry import (PreviewForm, SubmitReportForm, added_row, build_entry_form, error_list,
                                   expected_version, form_to_data)
 from ctportal.models import Action, Entry, EntryKind, Report, Round, RoundState, db
+from ctportal.domain import entry_fields
 from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
 from ctportal.services.reporting import documents as document_service
@@ -229,28 +230,11 @@ def _neighbours(report: Report, entry: Entry) -> tuple[Entry | None, Entry | Non
             ordered[index + 1] if index + 1 < len(ordered) else None)
 
 
-FIELD_LABELS = {"status": "Implementation status", "measures": "Measures taken",
-                "legal_acts": "Legal acts adopted", **entry_service.TEXT_LABELS}
-
-
-def _as_text(data: entry_service.EntryData, name: str) -> str:
-    """One field of an entry as plain text, for the side-by-side conflict page."""
-    if name == "status":
-        return data.status.title if data.status else "(not chosen)"
-    if name == "measures":
-        return "\n".join(f"- {m.description}" + (f" ({m.taken_on.isoformat()})" if m.taken_on else "")
-                         for m in data.measures if not m.is_empty)
-    if name == "legal_acts":
-        return "\n".join(f"- {a.title}" + (f", {a.adopted_on.isoformat()}" if a.adopted_on else "")
-                         + (f", {a.gazette_reference}" if a.gazette_reference else "")
-                         for a in data.legal_acts if not a.is_empty)
-    return getattr(data, name) or ""
-
-
 def conflict_rows(conflict: entry_service.Conflict) -> list[tuple[str, str, str, str]]:
     """(field name, label, saved text, this user's text) for every field where the two differ."""
-    return [(name, FIELD_LABELS[name], _as_text(conflict.theirs, name), _as_text(conflict.mine, name))
-            for name in conflict.changed_fields]
+    theirs, mine = conflict.theirs.values(), conflict.mine.values()
+    return [(name, entry_fields.LABELS[name], entry_fields.field_text(theirs, name) or "(empty)",
+             entry_fields.field_text(mine, name) or "(empty)") for name in conflict.changed_fields]
 
 
 def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, problems=(), conflict=None,
@@ -264,8 +248,7 @@ def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, prob
         conflict_rows=conflict_rows(conflict) if conflict else [],
         section=section_of_entry(report, entry), previous=previous, following=following,
         documents=document_service.current_documents(report, entry),
-        earlier_versions=document_service.earlier_versions, upload_form=UploadForm(),
-        entry_fields=entry_service.TEXT_FIELDS, **ctx), status
+        earlier_versions=document_service.earlier_versions, upload_form=UploadForm(), **ctx), status
 
 
 @bp.get("/reports/<int:report_id>/entries/<int:entry_id>")
@@ -284,14 +267,16 @@ def save_entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
     entry = _entry_of(report, entry_id)
     form = build_entry_form(entry, formdata=request.form)
-    if form.add_measure.data or form.add_legal_act.data:
+    rows = added_row(form)
+    if rows is not None:
         # No JavaScript: one more blank row, and everything typed so far stays in the form.
-        (form.measures if form.add_measure.data else form.legal_acts).append_entry()
+        rows.append_entry()
         return _render_entry(report, entry, form)
     valid = form.validate()
     if form.preview.data:
-        error = entry_service.check_text("narrative", form.narrative.data or "")
-        html = markdown.render(form.narrative.data) if not error else None
+        text = form[entry_fields.PREVIEWED.name].data or ""
+        error = entry_service.check_text(entry_fields.PREVIEWED.name, text)
+        html = markdown.render(text) if not error else None
         return _render_entry(report, entry, form, preview=html or Markup(""),
                              status=200 if valid else 422)
     if not valid:
@@ -339,9 +324,9 @@ def preview(report_id: int):
     if not form.validate():
         abort(400)
     text = (form.text.data or "").replace("\r\n", "\n")
-    error = entry_service.check_text("narrative", text)
+    error = entry_service.check_text(entry_fields.PREVIEWED.name, text)
     if error:
-        return render_template("reports/_preview.html", error=f"Progress narrative: {error}", html=None)
+        return render_template("reports/_preview.html", error=f"{entry_fields.PREVIEWED.label}: {error}", html=None)
     return render_template("reports/_preview.html", error=None, html=markdown.render(text))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import parties
+from ctportal.domain import entry_fields, parties
 from ctportal.pdf.html import template_version
 from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
                              Revision, Round, RoundState, db)
@@ -143,6 +143,30 @@ def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "sensitivity": (d.get("sensitivity") or "").replace("_", " ").upper()} for d in docs]
 
 
+def _cell(column: entry_fields.Column, value: Any) -> str:
+    if column.date:
+        return day(value) if value else ""
+    return value
+
+
+def _fields(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entry's filled fields (domain/entry_fields), in order: Markdown as HTML, rows as table cells."""
+    out: list[dict[str, Any]] = []
+    for shown in entry_fields.shown(entry):
+        f = shown.field
+        if not shown.value:
+            continue
+        if isinstance(f, entry_fields.TextField):
+            out.append({"label": f.label, "kind": "markdown" if f.markdown else "plain",
+                        "html": str(markdown.render(shown.value)) if f.markdown else "",
+                        "text": "" if f.markdown else shown.value})
+        elif isinstance(f, entry_fields.RowsField):
+            out.append({"label": f.label, "kind": "rows", "columns": [c.label for c in f.columns],
+                        "rows": [[{"text": _cell(c, row[c.name]), "date": c.date} for c in f.columns]
+                                 for row in shown.value]})
+    return out
+
+
 def annex_context(party: Party, revision: Revision, assessments: dict[str, str], *, approved: bool) -> dict[str, Any]:
     """A party's full report as one revision froze it: every entry, measure, legal act and document."""
     snapshot = revision.snapshot
@@ -159,16 +183,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
             "priority": None if not e.get("priority") else {
                 "text": e["priority"]["text"], "target": _date(e["priority"].get("target_date"))},
             "status": _status(e.get("status")),
-            "na_justification": e.get("na_justification") or "",
-            "narrative_html": str(markdown.render(e.get("narrative"))),
-            "challenges_html": str(markdown.render(e.get("challenges"))),
-            "eu_support_html": str(markdown.render(e.get("eu_support_needed"))),
-            "next_steps_html": str(markdown.render(e.get("next_steps"))),
-            "timeline": e.get("next_steps_timeline") or "",
-            "responsible": e.get("responsible_institutions") or "",
-            "measures": [{"description": m["description"], "date": _date(m.get("taken_on"))} for m in e["measures"]],
-            "legal_acts": [{"title": a["title"], "date": _date(a.get("adopted_on")),
-                            "gazette": a.get("gazette_reference") or ""} for a in e["legal_acts"]],
+            "fields": _fields(e),
             "documents": _documents(e.get("documents") or []),
             "assessment": assessments.get(e["key"], ""),
         })

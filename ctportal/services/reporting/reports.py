@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, db)
+from ctportal.services.reporting import entries
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
@@ -88,9 +89,6 @@ def copy_from_last_approved(report: Report, user) -> int:
     copied entry is marked `copied_from_previous` until it is edited. Entries are matched by key
     (the action code, or "PA<id>" for a priority action), so actions new in this round stay empty.
     """
-    import datetime as dt
-
-    from ctportal.models import EntryStatus, LegalAct, Measure
     from ctportal.services import audit
 
     revision = last_approved_revision(report)
@@ -100,28 +98,12 @@ def copy_from_last_approved(report: Report, user) -> int:
         raise ValueError("This report can no longer be started from the last round.")
     previous = {e["key"]: e for e in revision.snapshot.get("entries", [])}
 
-    def day(value):
-        return dt.date.fromisoformat(value) if value else None
-
     copied = 0
     for entry in report.entries:
         old = previous.get(entry.key)
         if old is None or entry.updated_at is not None:
             continue
-        try:
-            entry.status = EntryStatus(old["status"]) if old.get("status") else None
-        except ValueError:
-            entry.status = None
-        for name in ("narrative", "na_justification", "challenges", "eu_support_needed", "next_steps",
-                     "next_steps_timeline", "responsible_institutions"):
-            setattr(entry, name, old.get(name) or "")
-        entry.measures.clear()
-        for i, m in enumerate(old.get("measures", [])):
-            entry.measures.append(Measure(position=i + 1, description=m["description"], taken_on=day(m["taken_on"])))
-        entry.legal_acts.clear()
-        for i, a in enumerate(old.get("legal_acts", [])):
-            entry.legal_acts.append(LegalAct(position=i + 1, title=a["title"], adopted_on=day(a["adopted_on"]),
-                                             gazette_reference=a.get("gazette_reference") or ""))
+        entries.write_fields(entry, entries.EntryData.from_values(old))
         entry.copied_from_previous = True
         copied += 1
     report.copied_from_revision_id = revision.id
