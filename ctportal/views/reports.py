@@ -27,6 +27,7 @@ from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
 from ctportal.services.reporting import documents as document_service
 from ctportal.services.reporting import entries as entry_service
+from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting.completeness import missing_items
 from ctportal.services.reporting.progress import entry_is_answered
@@ -190,7 +191,7 @@ def _render_overview(report: Report, *, submit_form=None, missing=None, attempte
     ctx = _context(report)
     sections = sections_of(report)
     can_copy = (ctx["can_edit"] and report_service.can_copy_from_last_round(report)
-                and report_service.last_approved_revision(report) is not None)
+                and previous_round_revision(report) is not None)
     docs = document_service.current_documents(report)
     entries_by_id = {e.id: e for e in report.entries}
     return render_template(
@@ -200,7 +201,7 @@ def _render_overview(report: Report, *, submit_form=None, missing=None, attempte
         upload_form=UploadForm(), documents=docs, entries_by_id=entries_by_id,
         earlier_versions=document_service.earlier_versions,
         can_copy=can_copy, copied_count=sum(1 for e in report.entries if e.copied_from_previous),
-        previous=report_service.last_approved_revision(report) if can_copy else None,
+        previous=previous_round_revision(report) if can_copy else None,
         **ctx), status
 
 

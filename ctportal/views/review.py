@@ -20,6 +20,7 @@ from ctportal.services.review import comments as comment_service
 from ctportal.services.review import diff
 from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
+from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.review.workflow import Step, TransitionError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -148,7 +149,7 @@ def entry(report_id: int, entry_id: int):
                 return redirect(url_for("review.report", report_id=report.id))
     previous = review.previous_revision(latest)
     before = revisions.entries_by_key(previous).get(entry.key) if previous else None
-    prev_round = review.previous_round_revision(report)
+    prev_round = previous_round_revision(report)
     round_before = revisions.entries_by_key(prev_round).get(entry.key) if prev_round else None
     keys = [e["key"] for e in latest.snapshot["entries"]]
     index = keys.index(entry.key)

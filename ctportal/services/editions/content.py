@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from ctportal.infra import markdown
 from ctportal.domain import entry_fields, parties
 from ctportal.pdf.html import template_version
+from ctportal.services.reporting import previous
 from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
-                             Revision, Round, RoundState, db)
+                             Revision, Round, db)
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 KEY_PROGRESS_WORDS = 60
@@ -116,15 +117,8 @@ def load_round(rnd: Round) -> RoundData:
         report = reports.get(party.id)
         revision = report.approved_revision if report is not None else None
         included.append(Included(party, report, revision, assessments_of(revision) if revision else {}))
-    previous_round = db.session.scalar(
-        sa.select(Round).where(Round.id != rnd.id, Round.plan_version_id.is_not(None),
-                               Round.state != RoundState.draft, Round.period_end < rnd.period_end)
-        .order_by(Round.period_end.desc(), Round.id.desc()).limit(1))
-    previous = {}
-    if previous_round is not None:
-        for report in db.session.scalars(sa.select(Report).where(Report.round_id == previous_round.id)):
-            if report.approved_revision is not None:
-                previous[report.party_id] = report.approved_revision
+    previous_round = previous.previous_round(rnd)
+    before = previous.approved_revisions(previous_round)
     objectives = list(db.session.scalars(
         sa.select(Objective).where(Objective.plan_version_id == rnd.plan_version_id).order_by(Objective.number)))
     actions = list(db.session.scalars(
@@ -132,7 +126,7 @@ def load_round(rnd: Round) -> RoundData:
         .order_by(Objective.number, Action.position)))
     group_order = {g: i for i, g in enumerate(ActorGroup)}
     actions.sort(key=lambda a: (a.objective.number, group_order[a.actor_group], a.position))
-    return RoundData(rnd, included, previous_round, previous, objectives, actions)
+    return RoundData(rnd, included, previous_round, before, objectives, actions)
 
 
 # --- the parts -----------------------------------------------------------------------------------

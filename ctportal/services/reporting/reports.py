@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, db)
-from ctportal.services.reporting import entries
+from ctportal.services.reporting import entries, previous
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
@@ -66,15 +66,6 @@ def ensure_reports(rnd: Round) -> list[Report]:
 
 # --- starting from the last round ------------------------------------------------------------------
 
-def last_approved_revision(report: Report):
-    """The party's most recently approved revision in another round, or None."""
-    from ctportal.models import Revision
-    return db.session.scalar(
-        sa.select(Revision).join(Report, Report.approved_revision_id == Revision.id)
-        .where(Report.party_id == report.party_id, Report.round_id != report.round_id)
-        .order_by(Report.approved_at.desc(), Revision.id.desc()).limit(1))
-
-
 def can_copy_from_last_round(report: Report) -> bool:
     """Only a fresh draft is started from the last round: never one already submitted or started from it."""
     from ctportal.models import ReportState
@@ -83,7 +74,8 @@ def can_copy_from_last_round(report: Report) -> bool:
 
 
 def copy_from_last_approved(report: Report, user) -> int:
-    """Start the draft from the party's last approved revision; returns how many entries were copied.
+    """Start the draft from the party's approved revision of the previous round (services/reporting/previous.py);
+    returns how many entries were copied.
 
     Only entries nobody has touched yet are filled (what someone typed is never overwritten); each
     copied entry is marked `copied_from_previous` until it is edited. Entries are matched by key
@@ -91,16 +83,16 @@ def copy_from_last_approved(report: Report, user) -> int:
     """
     from ctportal.services import audit
 
-    revision = last_approved_revision(report)
+    revision = previous.previous_round_revision(report)
     if revision is None:
-        raise ValueError("There is no approved report of an earlier round to start from.")
+        raise ValueError("There is no approved report of the previous round to start from.")
     if not can_copy_from_last_round(report):
         raise ValueError("This report can no longer be started from the last round.")
-    previous = {e["key"]: e for e in revision.snapshot.get("entries", [])}
+    before = {e["key"]: e for e in revision.snapshot.get("entries", [])}
 
     copied = 0
     for entry in report.entries:
-        old = previous.get(entry.key)
+        old = before.get(entry.key)
         if old is None or entry.updated_at is not None:
             continue
         entries.write_fields(entry, entries.EntryData.from_values(old))
