@@ -195,7 +195,8 @@ def test_a_concurrent_save_that_slips_past_the_form_check_is_caught_by_the_datab
     db.session.execute(sa.update(Entry.__table__).where(Entry.__table__.c.id == entry.id)
                        .values(narrative="theirs", version=entry.version + 1))
     with pytest.raises(StaleDataError):
-        entry_service.save_entry(entry, entry_service.EntryData(texts={"narrative": "mine"}), entry.version, users.contributor_al)
+        entry_service.save_entry(entry, entry_service.EntryData(texts={"narrative": "mine"}), entry.version,
+                                 users.contributor_al)
     db.session.rollback()
     assert reload(entry).narrative == ""  # the rollback undid both: nothing half-written
 
