@@ -104,14 +104,16 @@ LABELS: dict[str, str] = {f.name: f.label for f in FIELDS}
 _BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
-def field(name: str) -> Field:
-    """The described field called `name` (KeyError for any other)."""
-    return _BY_NAME[name]
-
-
 def text_field(name: str) -> TextField:
     found = _BY_NAME[name]
     if not isinstance(found, TextField):
+        raise KeyError(name)
+    return found
+
+
+def rows_field(name: str) -> RowsField:
+    found = _BY_NAME[name]
+    if not isinstance(found, RowsField):
         raise KeyError(name)
     return found
 

@@ -39,8 +39,8 @@ def queue_page(user: User, *, round_id: Optional[int], party_id: Optional[int], 
             "state": state, "today": dt.date.today()}
 
 
-def _open_thread_counts(user: User, report: Report) -> dict[int, int]:
-    counts: dict[int, int] = {}
+def _open_thread_counts(user: User, report: Report) -> dict[int | None, int]:
+    counts: dict[int | None, int] = {}
     for thread_list in comment_service.open_threads_by_entry(user, report).values():
         for thread in thread_list:
             counts[thread.root.entry_id] = counts.get(thread.root.entry_id, 0) + 1

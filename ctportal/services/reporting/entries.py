@@ -143,7 +143,7 @@ class EntryData:
         return self.texts.get(name) or ""
 
     def kept_rows(self, name: str) -> list[dict[str, Any]]:
-        rows = entry_fields.field(name)
+        rows = entry_fields.rows_field(name)
         return [r for r in self.rows.get(name, []) if not entry_fields.row_is_empty(rows, r)]
 
     def values(self) -> dict[str, Any]:
