@@ -157,7 +157,7 @@ def test_markdown_inside_code_is_not_mistaken_for_html(app):
 
 
 def test_a_measure_with_a_date_but_no_description_is_refused_by_the_service(app):
-    data = entry_service.EntryData(measures=[entry_service.MeasureRow("", dt.date(2025, 1, 1))])
+    data = entry_service.EntryData(rows={"measures": [{"description": "", "taken_on": dt.date(2025, 1, 1)}]})
     problems = entry_service.validate(data)
     assert [p.message for p in problems] == ["Measures taken, row 1, description: describe the measure."]
 
@@ -195,7 +195,8 @@ def test_a_concurrent_save_that_slips_past_the_form_check_is_caught_by_the_datab
     db.session.execute(sa.update(Entry.__table__).where(Entry.__table__.c.id == entry.id)
                        .values(narrative="theirs", version=entry.version + 1))
     with pytest.raises(StaleDataError):
-        entry_service.save_entry(entry, entry_service.EntryData(narrative="mine"), entry.version, users.contributor_al)
+        entry_service.save_entry(entry, entry_service.EntryData(texts={"narrative": "mine"}), entry.version,
+                                 users.contributor_al)
     db.session.rollback()
     assert reload(entry).narrative == ""  # the rollback undid both: nothing half-written
 
@@ -260,7 +261,7 @@ def test_an_entry_saved_after_copying_loses_its_copied_mark(client, auth, al):
 
 def test_form_classes_are_built_per_call_and_never_shared(app):
     from ctportal.forms.entry import entry_form_class
-    a, b = entry_form_class(1, 1), entry_form_class(5, 2)
+    a, b = entry_form_class({"measures": 1, "legal_acts": 1}), entry_form_class({"measures": 5, "legal_acts": 2})
     assert a is not b
     assert a.measures.kwargs["min_entries"] == 1 and b.measures.kwargs["min_entries"] == 5
 

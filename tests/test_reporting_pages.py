@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, EntryStatus, PlanVersion, PriorityAction,
                              Report, ReportState, Revision, RoundState, db)
-from ctportal.services.reporting import reports as report_service
+from ctportal.services.reporting.previous import previous_round_revision
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
 
@@ -157,8 +157,8 @@ def test_without_an_approved_report_there_is_nothing_to_copy(client, auth, rnd):
     auth.login("contributor_al")
     assert b"Copy the last approved report" not in client.get(f"/reports/{al.id}").data
     response = client.post(f"/reports/{al.id}/copy-previous", follow_redirects=True)
-    assert b"There is no approved report of an earlier round" in response.data
-    assert report_service.last_approved_revision(al) is None
+    assert b"There is no approved report of the previous round" in response.data
+    assert previous_round_revision(al) is None
 
 
 def test_a_submitted_round_s_report_cannot_be_copied_into(client, auth, users, app):

@@ -6,6 +6,7 @@ import pytest
 from ctportal.models import RoundState, Verdict, db
 from ctportal.services.review import diff
 from ctportal.services.review import reviews as review
+from ctportal.services.reporting.previous import previous_round_revision
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 
@@ -36,7 +37,7 @@ def test_the_reviewer_sees_what_changed_since_the_previous_revision_and_round(ap
     report = fill_report(report_of(new_round, "AL"), "This year: {key}.")
     submit(report, users.coordinator_al)
     entry = report.entries[0]
-    assert review.previous_round_revision(report).id == previous.approved_revision_id
+    assert previous_round_revision(report).id == previous.approved_revision_id
     auth.login("reviewer")
     page = client.get(f"/review/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
     assert "<del>Last</del><ins>This</ins>" in page

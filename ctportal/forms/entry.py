@@ -14,6 +14,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from ctportal.domain import entry_fields
 from ctportal.models import Entry, EntryStatus
 from ctportal.services.reporting import entries as svc
 
@@ -59,77 +60,80 @@ class _DateField(DateField):
             raise ValueError("enter a date as YYYY-MM-DD (for example 2026-03-31).") from None
 
 
-def _measure_row_class() -> type[Form]:
-    return type("MeasureRowForm", (Form,), {
-        "description": TextAreaField("Measure taken", render_kw={"rows": 2}),
-        "taken_on": _DateField("Date", validators=[_date_check], format="%Y-%m-%d", render_kw={"type": "date"}),
-        "remove": BooleanField("Remove this row"),
-    })
+def _row_class(rows: entry_fields.RowsField) -> type[Form]:
+    attrs: dict[str, Any] = {}
+    for c in rows.columns:
+        if c.date:
+            attrs[c.name] = _DateField(c.label, validators=[_date_check], format="%Y-%m-%d",
+                                       render_kw={"type": "date"})
+        elif c.lines > 1:
+            attrs[c.name] = TextAreaField(c.label, render_kw={"rows": c.lines})
+        else:
+            attrs[c.name] = StringField(c.label)
+    attrs["remove"] = BooleanField("Remove this row")
+    return type(f"{rows.item.replace(' ', '')}RowForm", (Form,), attrs)
 
 
-def _legal_act_row_class() -> type[Form]:
-    return type("LegalActRowForm", (Form,), {
-        "title": StringField("Title of the act"),
-        "adopted_on": _DateField("Date of adoption", validators=[_date_check], format="%Y-%m-%d",
-                                 render_kw={"type": "date"}),
-        "gazette_reference": StringField("Official gazette reference"),
-        "remove": BooleanField("Remove this row"),
-    })
+def _text_field(text: entry_fields.TextField):
+    if text.lines == 1:
+        return StringField(text.label, validators=[_text_check(text.name)])
+    render_kw: dict[str, Any] = {"rows": text.lines}
+    if text.preview:
+        render_kw["data-markdown"] = "1"   # reports.js previews this one
+    return TextAreaField(text.label, validators=[_text_check(text.name)], render_kw=render_kw)
 
 
-def entry_form_class(measure_rows: int, legal_act_rows: int) -> type[FlaskForm]:
-    """A new form class with at least this many rows of measures and of legal acts."""
-    labels = svc.TEXT_LABELS
+def add_button_name(rows: entry_fields.RowsField) -> str:
+    return "add_" + rows.item.lower().replace(" ", "_")   # add_measure, add_legal_act
+
+
+def entry_form_class(row_counts: dict[str, int]) -> type[FlaskForm]:
+    """A new form class with, for each rows field, at least this many rows."""
     attrs: dict[str, Any] = {
         "version": HiddenField(),
         "status": SelectField(
-            "Implementation status", validate_choice=False, validators=[_status_check],
+            entry_fields.STATUS.label, validate_choice=False, validators=[_status_check],
             choices=[SelectChoice("", "— not chosen yet —")] + [SelectChoice(s.value, s.title) for s in EntryStatus]),
-        "narrative": TextAreaField(labels["narrative"], validators=[_text_check("narrative")],
-                                   render_kw={"rows": 8, "data-markdown": "1"}),
-        "na_justification": TextAreaField(labels["na_justification"], validators=[_text_check("na_justification")],
-                                          render_kw={"rows": 3}),
-        "challenges": TextAreaField(labels["challenges"], validators=[_text_check("challenges")],
-                                    render_kw={"rows": 4}),
-        "eu_support_needed": TextAreaField(labels["eu_support_needed"],
-                                           validators=[_text_check("eu_support_needed")], render_kw={"rows": 3}),
-        "next_steps": TextAreaField(labels["next_steps"], validators=[_text_check("next_steps")],
-                                    render_kw={"rows": 4}),
-        "next_steps_timeline": StringField(labels["next_steps_timeline"],
-                                           validators=[_text_check("next_steps_timeline")]),
-        "responsible_institutions": TextAreaField(labels["responsible_institutions"],
-                                                  validators=[_text_check("responsible_institutions")],
-                                                  render_kw={"rows": 2}),
-        "measures": FieldList(FormField(_measure_row_class()), label="Measures taken",
-                              min_entries=measure_rows, max_entries=svc.MAX_ROWS + 10),
-        "legal_acts": FieldList(FormField(_legal_act_row_class()), label="Legal acts adopted",
-                                min_entries=legal_act_rows, max_entries=svc.MAX_ROWS + 10),
+        **{text.name: _text_field(text) for text in entry_fields.TEXT_FIELDS},
+        **{rows.name: FieldList(FormField(_row_class(rows)), label=rows.label,
+                                min_entries=row_counts.get(rows.name, 0), max_entries=svc.MAX_ROWS + 10)
+           for rows in entry_fields.ROWS_FIELDS},
         "save": SubmitField("Save"),
         "save_next": SubmitField("Save and go to the next action"),
-        "preview": SubmitField("Preview the narrative"),
-        "add_measure": SubmitField("Add another measure"),
-        "add_legal_act": SubmitField("Add another legal act"),
+        "preview": SubmitField(f"Preview the {entry_fields.PREVIEWED.label.lower()}"),
+        **{add_button_name(rows): SubmitField(f"Add another {rows.item.lower()}") for rows in entry_fields.ROWS_FIELDS},
+        "add_buttons": {rows.name: add_button_name(rows) for rows in entry_fields.ROWS_FIELDS},
     }
     return type("EntryForm", (FlaskForm,), attrs)
+
+
+def added_row(form: FlaskForm) -> Optional[FieldList]:
+    """The rows field whose "Add another" button was pressed, if any."""
+    for rows in entry_fields.ROWS_FIELDS:
+        if getattr(form, add_button_name(rows)).data:
+            return getattr(form, rows.name)
+    return None
 
 
 def build_entry_form(entry: Entry, *, formdata: Any = None, data: Optional[svc.EntryData] = None,
                      version: Optional[int] = None) -> FlaskForm:
     """The form for `entry`: from the request (formdata), or filled from `data` / the entry itself."""
     data = data or svc.EntryData.of(entry)
-    cls = entry_form_class(len(data.measures) + EMPTY_ROWS, len(data.legal_acts) + EMPTY_ROWS)
+    cls = entry_form_class({rows.name: len(data.rows.get(rows.name, [])) + EMPTY_ROWS
+                            for rows in entry_fields.ROWS_FIELDS})
     if formdata is not None:
-        form = cls(formdata=formdata)
-    else:
-        form = cls(formdata=None, data={
-            "version": str(entry.version if version is None else version),
-            "status": data.status.value if data.status else "",
-            **data.texts(),
-            "measures": [{"description": m.description, "taken_on": m.taken_on} for m in data.measures],
-            "legal_acts": [{"title": a.title, "adopted_on": a.adopted_on, "gazette_reference": a.gazette_reference}
-                           for a in data.legal_acts],
-        })
-    return form
+        return cls(formdata=formdata)
+    return cls(formdata=None, data={
+        "version": str(entry.version if version is None else version),
+        "status": data.status.value if data.status else "",
+        **data.texts,
+        **{rows.name: [{c.name: row.get(c.name) for c in rows.columns} for row in data.rows.get(rows.name, [])]
+           for rows in entry_fields.ROWS_FIELDS},
+    })
+
+
+def _typed(value: Any) -> Any:
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def form_to_data(form: FlaskForm) -> svc.EntryData:
@@ -140,12 +144,11 @@ def form_to_data(form: FlaskForm) -> svc.EntryData:
         status = None
     return svc.EntryData(
         status=status,
-        **{name: (getattr(form, name).data or "").replace("\r\n", "\n") for name, *_ in svc.TEXT_FIELDS},
-        measures=[svc.MeasureRow((row.form.description.data or "").replace("\r\n", "\n"), row.form.taken_on.data)
-                  for row in form.measures if not row.form.remove.data],
-        legal_acts=[svc.LegalActRow(row.form.title.data or "", row.form.adopted_on.data,
-                                    row.form.gazette_reference.data or "")
-                    for row in form.legal_acts if not row.form.remove.data],
+        texts={text.name: _typed(getattr(form, text.name).data or "") for text in entry_fields.TEXT_FIELDS},
+        rows={rows.name: [{c.name: _typed(getattr(row.form, c.name).data) if c.date
+                           else _typed(getattr(row.form, c.name).data or "") for c in rows.columns}
+                          for row in getattr(form, rows.name) if not row.form.remove.data]
+              for rows in entry_fields.ROWS_FIELDS},
     )
 
 

@@ -3,23 +3,20 @@ approve, reopen, assign a reviewer. Party users may not open these pages (403 on
 report, 404 on another party's — as for any object they may not see)."""
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.services.review import workflow
 from ctportal.forms import options
 from ctportal.forms.review import (AcceptAllForm, ApproveForm, AssignForm, CommentForm, EntryReviewForm,
                                    QueueFilterForm, ReasonForm)
-from ctportal.models import Assessment, Entry, Party, Report, ReportState, Round, RoundState, User, Verdict, db
+from ctportal.models import Assessment, Entry, Report, User, Verdict, db
+from ctportal.pages import review as pages
 from ctportal.policy import Permission
-from ctportal.services.review import comments as comment_service
-from ctportal.services.review import diff
-from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
+from ctportal.services.review import reviews as review
+from ctportal.services.review import workflow
 from ctportal.services.review.workflow import Step, TransitionError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -46,67 +43,28 @@ def _entry(report: Report, entry_id: int) -> Entry:
 def queue():
     if not policy.is_commission(current_user):
         abort(403)
+    rounds, parties = pages.queue_choices()
     form = QueueFilterForm(request.args)
-    rounds = list(db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)
-                                     .order_by(Round.submission_deadline.desc())))
-    form.round.choices = options([(0, "All rounds")] + [(r.id, r.title) for r in rounds])
-    parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
-    from ctportal.domain.parties import display_name
-    form.party.choices = options([(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
+    form.round.choices, form.party.choices = options(rounds), options(parties)
     if not form.validate():
         form = QueueFilterForm(formdata=None)
-        form.round.choices = options([(0, "All rounds")] + [(r.id, r.title) for r in rounds])
-        form.party.choices = options([(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
-    state = form.state.data or "submitted"
-    rows = review.queue(current_user, round_id=form.round.data or None, party_id=form.party.data or None,
-                        state=state, mine=bool(form.mine.data))
-    drafts = review.draft_counts(current_user, round_id=form.round.data or None, party_id=form.party.data or None)
-    return render_template("review/queue.html", form=form, rows=rows, drafts=drafts, state=state,
-                           today=dt.date.today())
-
-
-def _report_context(report: Report) -> dict:
-    latest = revisions.latest_revision(report)
-    reviews = review.reviews_for(latest)
-    changed = review.changed_since_previous(latest) if latest else set()
-    previous = review.previous_revision(latest) if latest else None
-    return dict(report=report, latest=latest, reviews=reviews, changed=changed, previous=previous,
-                entries={e.key: e for e in report.entries},
-                snapshot_entries=latest.snapshot["entries"] if latest else [],
-                actions=workflow.allowed_actions(current_user, report),
-                remaining=review.remaining_keys(report) if latest else [],
-                needing=review.needing_revision(report))
+        form.round.choices, form.party.choices = options(rounds), options(parties)
+    return render_template("review/queue.html", form=form, **pages.queue_page(
+        current_user, round_id=form.round.data or None, party_id=form.party.data or None,
+        state=form.state.data or "submitted", mine=bool(form.mine.data)))
 
 
 @bp.get("/reports/<int:report_id>")
 @login_required
 def report(report_id: int):
     report = _report(report_id)
-    context = _report_context(report)
-    default = "changed" if context["previous"] is not None and report.state == ReportState.submitted else "all"
-    show = request.args.get("show", default)
-    if show not in ("changed", "all", "remaining", "needs_revision"):
-        show = default
-    keys = [e["key"] for e in context["snapshot_entries"]]
-    if show == "changed":
-        keys = [k for k in keys if k in context["changed"]]
-    elif show == "remaining":
-        keys = [k for k in keys if k in context["remaining"]]
-    elif show == "needs_revision":
-        keys = [r.entry_key for r in context["needing"]]
-    open_threads = {}
-    for thread_list in comment_service.open_threads_by_entry(current_user, report).values():
-        for thread in thread_list:
-            open_threads[thread.root.entry_id] = open_threads.get(thread.root.entry_id, 0) + 1
     assign = AssignForm(reviewer_id=report.assigned_reviewer_id or 0)
     assign.reviewer_id.choices = options([(0, "Nobody (all reviewers are told)")] + [
         (u.id, u.name) for u in review.reviewer_choices()])
     return render_template(
-        "review/report.html", show=show, shown_keys=keys, open_threads=open_threads, assign_form=assign,
-        approve_form=ApproveForm(state_version=report.state_version),
-        threads=comment_service.threads(current_user, report), comment_form=CommentForm(),
-        may_assign=policy.may_assign_reviewer(current_user, report),
-        approver=db.session.get(User, report.approved_by_id) if report.approved_by_id else None, **context)
+        "review/report.html", assign_form=assign, approve_form=ApproveForm(state_version=report.state_version),
+        comment_form=CommentForm(), may_assign=policy.may_assign_reviewer(current_user, report),
+        **pages.report_page(report, current_user, request.args.get("show")))
 
 
 @bp.route("/reports/<int:report_id>/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -142,38 +100,12 @@ def entry(report_id: int, entry_id: int):
             else:
                 db.session.commit()
                 flash(f"Your review of {entry.key} is saved.", "success")
-                following = _next_key(latest, entry.key, request.form.get("go") == "next")
+                following = pages.next_entry(latest, entry.key) if request.form.get("go") == "next" else None
                 if following is not None:
                     return redirect(url_for("review.entry", report_id=report.id, entry_id=following.id))
                 return redirect(url_for("review.report", report_id=report.id))
-    previous = review.previous_revision(latest)
-    before = revisions.entries_by_key(previous).get(entry.key) if previous else None
-    prev_round = review.previous_round_revision(report)
-    round_before = revisions.entries_by_key(prev_round).get(entry.key) if prev_round else None
-    keys = [e["key"] for e in latest.snapshot["entries"]]
-    index = keys.index(entry.key)
-    neighbours = {e.key: e for e in report.entries}
-    return render_template(
-        "review/entry.html", report=report, entry=entry, latest=latest, snapshot=snapshot, form=form,
-        may_review=may_review, previous=previous,
-        changes=diff.entry_changes(before, snapshot) if previous else None,
-        prev_round=prev_round, round_changes=diff.entry_changes(round_before, snapshot) if prev_round else None,
-        round_before=round_before,
-        threads=comment_service.threads(current_user, report, entry), comment_form=CommentForm(),
-        prev_entry=neighbours.get(keys[index - 1]) if index > 0 else None,
-        next_entry=neighbours.get(keys[index + 1]) if index + 1 < len(keys) else None,
-        position=index + 1, count=len(keys))
-
-
-def _next_key(latest, key: str, wanted: bool):
-    if not wanted:
-        return None
-    keys = [e["key"] for e in latest.snapshot["entries"]]
-    index = keys.index(key)
-    if index + 1 >= len(keys):
-        return None
-    return db.session.scalar(sa.select(Entry).where(Entry.report_id == latest.report_id,
-                                                    Entry.key == keys[index + 1]))
+    return render_template("review/entry.html", form=form, may_review=may_review, comment_form=CommentForm(),
+                           **pages.entry_page(report, entry, latest, snapshot, current_user))
 
 
 @bp.route("/reports/<int:report_id>/accept-all", methods=["GET", "POST"])
@@ -194,9 +126,7 @@ def accept_all(report_id: int):
         db.session.commit()
         flash(f"{len(accepted)} entries accepted.", "success")
         return redirect(url_for("review.report", report_id=report.id))
-    snapshot = revisions.entries_by_key(latest)
-    return render_template("review/accept_all.html", report=report, latest=latest, form=form,
-                           remaining=[snapshot[k] for k in remaining], reviews=review.reviews_for(latest))
+    return render_template("review/accept_all.html", form=form, **pages.accept_all_page(report, latest, remaining))
 
 
 def _transition_page(report: Report, action: Step, template: str):
@@ -213,11 +143,8 @@ def _transition_page(report: Report, action: Step, template: str):
             flash({Step.request_changes: "Changes requested: the party has been told.",
                    Step.reopen: "The report is reopened: the party has been told."}[action], "success")
             return redirect(url_for("review.report", report_id=report.id))
-    needing = review.needing_revision(report)
-    threads_by_entry = comment_service.open_threads_by_entry(current_user, report)
-    entries = {e.key: e for e in report.entries}
-    return render_template(template, report=report, form=form, needing=needing, entries=entries,
-                           threads_by_entry=threads_by_entry), (200 if not form.errors else 422)
+    return render_template(template, form=form, **pages.transition_page(report, current_user)), (
+        200 if not form.errors else 422)
 
 
 @bp.route("/reports/<int:report_id>/request-changes", methods=["GET", "POST"])

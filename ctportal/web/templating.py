@@ -7,7 +7,7 @@ from flask import Flask, has_request_context
 from flask_login import current_user
 
 from ctportal import policy
-from ctportal.domain import parties
+from ctportal.domain import entry_fields, parties
 from ctportal.forms import ActionForm, choice_label
 
 
@@ -41,6 +41,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["days_until"] = days_until
     app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["entry_fields"] = entry_fields
     app.jinja_env.globals["choice_label"] = choice_label
     app.jinja_env.globals["Permission"] = policy.Permission
     app.jinja_env.globals["KOSOVO_FOOTNOTE"] = parties.KOSOVO_FOOTNOTE

@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ctportal import policy
-from ctportal.models import (Assessment, Comment, EntryReview, EntryStatus, Objective, Round, Verdict,
+from ctportal.models import (Assessment, Comment, EntryReview, Objective, Round, Verdict,
                              Visibility, db)
+from ctportal.domain import entry_fields
 from ctportal.domain.parties import FootnoteTracker
 from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, round_data
 
@@ -26,13 +27,14 @@ BASE_COLUMNS = [
     ("party", "Party"), ("party_code", "Party code"), ("data", "Data shown"), ("revision", "Revision"),
     ("objective", "Objective"), ("action_code", "Action code"), ("entry_kind", "Entry kind"),
     ("priority_text", "Priority action"), ("priority_target", "Priority target date"),
-    ("status", "Status"), ("na_justification", "Not applicable: justification"),
-    ("narrative", "Progress narrative"), ("measures", "Measures taken"), ("legal_acts", "Legal acts adopted"),
-    ("challenges", "Challenges"), ("eu_support_needed", "EU support needed"), ("next_steps", "Next steps"),
-    ("next_steps_timeline", "Timeline"), ("responsible_institutions", "Responsible institutions"),
+    *((f.name, f.label) for f in entry_fields.FIELDS),
     ("documents", "Documents"), ("verdict", "Review verdict"),
     ("shared_comments", "Comments (shared with the party)"),
 ]
+# Columns of long text: Markdown fields, rows, priorities and comments.
+WIDE_COLUMNS = frozenset(
+    [f.name for f in entry_fields.TEXT_FIELDS if f.markdown] + [f.name for f in entry_fields.ROWS_FIELDS]
+    + ["priority_text", "shared_comments", "internal_comments"])
 # The Commission's own: its assessment, its review notes and internal comments (policy.may_see_assessment).
 COMMISSION_COLUMNS = [("assessment", "Commission assessment"), ("review_note", "Review note (internal)"),
                       ("internal_comments", "Internal comments")]
@@ -84,19 +86,7 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
                 "objective": entry["objective"], "action_code": entry["action_code"],
                 "entry_kind": entry["kind"], "priority_text": priority.get("text", ""),
                 "priority_target": priority.get("target_date") or "",
-                "status": EntryStatus(entry["status"]).title if entry.get("status") else "",
-                "na_justification": entry.get("na_justification", ""),
-                "narrative": entry.get("narrative", ""),
-                "measures": "\n".join(f"{m.get('taken_on') or ''} {m['description']}".strip()
-                                      for m in entry.get("measures", [])),
-                "legal_acts": "\n".join(
-                    "; ".join(x for x in (a["title"], a.get("adopted_on") or "", a.get("gazette_reference", "")) if x)
-                    for a in entry.get("legal_acts", [])),
-                "challenges": entry.get("challenges", ""),
-                "eu_support_needed": entry.get("eu_support_needed", ""),
-                "next_steps": entry.get("next_steps", ""),
-                "next_steps_timeline": entry.get("next_steps_timeline", ""),
-                "responsible_institutions": entry.get("responsible_institutions", ""),
+                **{f.name: entry_fields.field_text(entry, f.name) for f in entry_fields.FIELDS},
                 "documents": "\n".join(d.get("original_name", "") for d in entry.get("documents", [])),
                 "verdict": Verdict(review.verdict.value).title if review and review.verdict else "",
                 "shared_comments": "\n".join(comments.get((entry_id, "shared"), [])),
@@ -150,9 +140,7 @@ def _write_sheet(ws, columns, rows) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
     for i, (name, _) in enumerate(columns, 1):
-        wide = name in ("narrative", "priority_text", "challenges", "next_steps", "shared_comments",
-                        "internal_comments", "measures", "legal_acts", "na_justification", "eu_support_needed")
-        ws.column_dimensions[get_column_letter(i)].width = 60 if wide else 18
+        ws.column_dimensions[get_column_letter(i)].width = 60 if name in WIDE_COLUMNS else 18
 
 
 def to_xlsx(rnd: Round, user: Any, rows: list[dict], columns: list[tuple[str, str]],

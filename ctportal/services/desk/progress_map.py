@@ -9,7 +9,6 @@ The same selection feeds the exports (services/exports.py), so screen and file n
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -19,6 +18,7 @@ from ctportal import policy
 from ctportal.models import (Action, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
 from ctportal.services.reporting import revisions
+from ctportal.services.reporting.previous import chronological, previous_round
 from ctportal.services.reporting.progress import progress_counts
 
 # Where a party's data on the map comes from.
@@ -282,18 +282,17 @@ def across_rounds(current: Round, user: Any) -> AcrossRounds:
     """How each party moved: the shares of every visible round, and action by action since the previous one."""
     from ctportal.services.desk.plan_versions import match_actions
 
-    rounds = [r for r in visible_rounds(user) if (r.opened_at or dt.datetime.min) <= (current.opened_at or dt.datetime.max)]
-    rounds = sorted(rounds, key=lambda r: (r.opened_at or dt.datetime.min, r.id))
-    if current not in rounds:
-        rounds.append(current)
+    # The rounds up to this one, oldest first, and the one before it as services/reporting/previous.py defines it.
+    before = previous_round(current)
+    rounds = [r for r in chronological(visible_rounds(user) + [current]) if r.id != current.id
+              and (r.period_end, r.id) < (current.period_end, current.id)] + [current]
     maps = {r.id: build_map(r, user) for r in rounds}
     parties_seen: dict[int, Party] = {}
     for m in maps.values():
         for p in m.parties:
             parties_seen.setdefault(p.party.id, p.party)
     parties = sorted(parties_seen.values(), key=lambda p: p.sort_order)
-    index = rounds.index(current)
-    previous = rounds[index - 1] if index > 0 else None
+    previous = before if before in rounds else None   # one the user may not see is not compared with
     movements = []
     only_in_one = []
     if previous is not None:

@@ -18,10 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import parties
+from ctportal.domain import entry_fields, parties
 from ctportal.pdf.html import template_version
+from ctportal.services.reporting import previous
 from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
-                             Revision, Round, RoundState, db)
+                             Revision, Round, db)
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 KEY_PROGRESS_WORDS = 60
@@ -116,15 +117,8 @@ def load_round(rnd: Round) -> RoundData:
         report = reports.get(party.id)
         revision = report.approved_revision if report is not None else None
         included.append(Included(party, report, revision, assessments_of(revision) if revision else {}))
-    previous_round = db.session.scalar(
-        sa.select(Round).where(Round.id != rnd.id, Round.plan_version_id.is_not(None),
-                               Round.state != RoundState.draft, Round.period_end < rnd.period_end)
-        .order_by(Round.period_end.desc(), Round.id.desc()).limit(1))
-    previous = {}
-    if previous_round is not None:
-        for report in db.session.scalars(sa.select(Report).where(Report.round_id == previous_round.id)):
-            if report.approved_revision is not None:
-                previous[report.party_id] = report.approved_revision
+    previous_round = previous.previous_round(rnd)
+    before = previous.approved_revisions(previous_round)
     objectives = list(db.session.scalars(
         sa.select(Objective).where(Objective.plan_version_id == rnd.plan_version_id).order_by(Objective.number)))
     actions = list(db.session.scalars(
@@ -132,7 +126,7 @@ def load_round(rnd: Round) -> RoundData:
         .order_by(Objective.number, Action.position)))
     group_order = {g: i for i, g in enumerate(ActorGroup)}
     actions.sort(key=lambda a: (a.objective.number, group_order[a.actor_group], a.position))
-    return RoundData(rnd, included, previous_round, previous, objectives, actions)
+    return RoundData(rnd, included, previous_round, before, objectives, actions)
 
 
 # --- the parts -----------------------------------------------------------------------------------
@@ -141,6 +135,30 @@ def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"name": d["original_name"], "title": d.get("title") or "", "date": _date(d.get("uploaded_at")),
              "sha": (d.get("sha256") or "")[:16], "size": d.get("size") or 0,
              "sensitivity": (d.get("sensitivity") or "").replace("_", " ").upper()} for d in docs]
+
+
+def _cell(column: entry_fields.Column, value: Any) -> str:
+    if column.date:
+        return day(value) if value else ""
+    return value
+
+
+def _fields(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entry's filled fields (domain/entry_fields), in order: Markdown as HTML, rows as table cells."""
+    out: list[dict[str, Any]] = []
+    for shown in entry_fields.shown(entry):
+        f = shown.field
+        if not shown.value:
+            continue
+        if isinstance(f, entry_fields.TextField):
+            out.append({"label": f.label, "kind": "markdown" if f.markdown else "plain",
+                        "html": str(markdown.render(shown.value)) if f.markdown else "",
+                        "text": "" if f.markdown else shown.value})
+        elif isinstance(f, entry_fields.RowsField):
+            out.append({"label": f.label, "kind": "rows", "columns": [c.label for c in f.columns],
+                        "rows": [[{"text": _cell(c, row[c.name]), "date": c.date} for c in f.columns]
+                                 for row in shown.value]})
+    return out
 
 
 def annex_context(party: Party, revision: Revision, assessments: dict[str, str], *, approved: bool) -> dict[str, Any]:
@@ -159,16 +177,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
             "priority": None if not e.get("priority") else {
                 "text": e["priority"]["text"], "target": _date(e["priority"].get("target_date"))},
             "status": _status(e.get("status")),
-            "na_justification": e.get("na_justification") or "",
-            "narrative_html": str(markdown.render(e.get("narrative"))),
-            "challenges_html": str(markdown.render(e.get("challenges"))),
-            "eu_support_html": str(markdown.render(e.get("eu_support_needed"))),
-            "next_steps_html": str(markdown.render(e.get("next_steps"))),
-            "timeline": e.get("next_steps_timeline") or "",
-            "responsible": e.get("responsible_institutions") or "",
-            "measures": [{"description": m["description"], "date": _date(m.get("taken_on"))} for m in e["measures"]],
-            "legal_acts": [{"title": a["title"], "date": _date(a.get("adopted_on")),
-                            "gazette": a.get("gazette_reference") or ""} for a in e["legal_acts"]],
+            "fields": _fields(e),
             "documents": _documents(e.get("documents") or []),
             "assessment": assessments.get(e["key"], ""),
         })

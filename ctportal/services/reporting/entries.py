@@ -15,24 +15,13 @@ from typing import Any, Optional
 
 from markdown_it import MarkdownIt
 
+from ctportal.domain import entry_fields
 from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
 
-# The texts of an entry: (attribute, label, maximum length, Markdown?)
-TEXT_FIELDS: tuple[tuple[str, str, int, bool], ...] = (
-    ("narrative", "Progress narrative", 20_000, True),
-    ("na_justification", "Why the action does not apply", 5_000, True),
-    ("challenges", "Challenges", 10_000, True),
-    ("eu_support_needed", "EU support needed", 10_000, True),
-    ("next_steps", "Next steps", 10_000, True),
-    ("next_steps_timeline", "Timeline of the next steps", 200, False),
-    ("responsible_institutions", "Responsible institutions", 2_000, False),
-)
-TEXT_LABELS = {name: label for name, label, _, _ in TEXT_FIELDS}
-MEASURE_DESCRIPTION_MAX = 2_000
-LEGAL_ACT_TITLE_MAX = 1_000
-GAZETTE_MAX = 200
-MAX_ROWS = 50
+# The model of each rows field's rows (entry_fields.ROWS_FIELDS), each with a `position`.
+ROW_MODELS: dict[str, type] = {"measures": Measure, "legal_acts": LegalAct}
+MAX_ROWS = entry_fields.MAX_ROWS
 EARLIEST_DATE = dt.date(1990, 1, 1)
 YEARS_AHEAD = 10
 ALLOWED_LINK_SCHEMES = ("http:", "https:", "mailto:")
@@ -103,18 +92,15 @@ def check_characters(value: str) -> Optional[str]:
 
 def check_text(name: str, value: str) -> Optional[str]:
     """Why the text of field `name` is refused (too long, unsafe Markdown), or None."""
-    for field_name, _label, maximum, is_markdown in TEXT_FIELDS:
-        if field_name != name:
-            continue
-        bad = check_characters(value)
-        if bad:
-            return bad
-        if len(value) > maximum:
-            return f"at most {maximum:,} characters are accepted; this text has {len(value):,}."
-        if is_markdown:
-            return check_markdown(value)
-        return None
-    raise KeyError(name)
+    described = entry_fields.text_field(name)
+    bad = check_characters(value)
+    if bad:
+        return bad
+    if len(value) > described.limit:
+        return f"at most {described.limit:,} characters are accepted; this text has {len(value):,}."
+    if described.markdown:
+        return check_markdown(value)
+    return None
 
 
 def parse_status(value: Any) -> Optional[EntryStatus]:
@@ -127,49 +113,44 @@ def parse_status(value: Any) -> Optional[EntryStatus]:
 
 
 @dataclass
-class MeasureRow:
-    description: str = ""
-    taken_on: Optional[dt.date] = None
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.description.strip() and self.taken_on is None
-
-
-@dataclass
-class LegalActRow:
-    title: str = ""
-    adopted_on: Optional[dt.date] = None
-    gazette_reference: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.title.strip() and self.adopted_on is None and not self.gazette_reference.strip()
-
-
-@dataclass
 class EntryData:
-    """What a form submits for one entry; empty rows are dropped on saving."""
+    """What a form submits for one entry, field by field (entry_fields); empty rows are dropped on saving.
+
+    `rows` holds each rows field's rows as dicts of column values (dates as dt.date).
+    """
 
     status: Optional[EntryStatus] = None
-    narrative: str = ""
-    na_justification: str = ""
-    challenges: str = ""
-    eu_support_needed: str = ""
-    next_steps: str = ""
-    next_steps_timeline: str = ""
-    responsible_institutions: str = ""
-    measures: list[MeasureRow] = field(default_factory=list)
-    legal_acts: list[LegalActRow] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entry: Entry) -> "EntryData":
-        return cls(status=entry.status, measures=[MeasureRow(m.description, m.taken_on) for m in entry.measures],
-                   legal_acts=[LegalActRow(a.title, a.adopted_on, a.gazette_reference) for a in entry.legal_acts],
-                   **{name: getattr(entry, name) or "" for name, *_ in TEXT_FIELDS})
+        return cls.from_values(entry_fields.values_of(entry))
 
-    def texts(self) -> dict[str, str]:
-        return {name: getattr(self, name) for name, *_ in TEXT_FIELDS}
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> "EntryData":
+        """From the plain shape (a snapshot entry): dates parsed, an unknown status left unchosen."""
+        try:
+            status = parse_status(values.get("status"))
+        except ValueError:
+            status = None
+        rows = {f.name: [{c.name: entry_fields.parse_date(row.get(c.name)) if c.date else row.get(c.name) or ""
+                          for c in f.columns} for row in values.get(f.name) or []]
+                for f in entry_fields.ROWS_FIELDS}
+        return cls(status, {f.name: values.get(f.name) or "" for f in entry_fields.TEXT_FIELDS}, rows)
+
+    def text(self, name: str) -> str:
+        return self.texts.get(name) or ""
+
+    def kept_rows(self, name: str) -> list[dict[str, Any]]:
+        rows = entry_fields.rows_field(name)
+        return [r for r in self.rows.get(name, []) if not entry_fields.row_is_empty(rows, r)]
+
+    def values(self) -> dict[str, Any]:
+        """In the plain shape, empty rows left out (what diff.field_text and the conflict page read)."""
+        return {"status": self.status.value if self.status else None,
+                **{f.name: self.text(f.name) for f in entry_fields.TEXT_FIELDS},
+                **{f.name: self.kept_rows(f.name) for f in entry_fields.ROWS_FIELDS}}
 
 
 @dataclass(frozen=True)
@@ -178,54 +159,40 @@ class Problem:
     message: str    # names the field and says what is wrong
 
 
+def _check_cell(column: entry_fields.Column, value: Any) -> Optional[str]:
+    if column.date:
+        return check_date(value)
+    text = value or ""
+    if column.required and not text.strip():
+        return column.required
+    bad = check_characters(text)
+    if bad:
+        return bad
+    if column.limit and len(text) > column.limit:
+        return f"at most {column.limit:,} characters are accepted; this text has {len(text):,}."
+    return None
+
+
 def validate(data: EntryData) -> list[Problem]:
     """Everything wrong with `data`; a draft may be incomplete, but never invalid."""
     problems = []
     if data.status is not None and not isinstance(data.status, EntryStatus):
         problems.append(Problem("status", "Implementation status: choose one of the listed statuses."))
-    for name, label, _maximum, _md in TEXT_FIELDS:
-        error = check_text(name, getattr(data, name) or "")
+    for text in entry_fields.TEXT_FIELDS:
+        error = check_text(text.name, data.text(text.name))
         if error:
-            problems.append(Problem(name, f"{label}: {error}"))
-    kept_measures = [m for m in data.measures if not m.is_empty]
-    kept_acts = [a for a in data.legal_acts if not a.is_empty]
-    if len(kept_measures) > MAX_ROWS:
-        problems.append(Problem("measures", f"Measures taken: at most {MAX_ROWS} rows are accepted."))
-    if len(kept_acts) > MAX_ROWS:
-        problems.append(Problem("legal_acts", f"Legal acts adopted: at most {MAX_ROWS} rows are accepted."))
-    for i, row in enumerate(data.measures):
-        where = f"Measures taken, row {i + 1}"
-        if row.is_empty:
-            continue
-        if not row.description.strip():
-            problems.append(Problem(f"measures-{i}-description", f"{where}, description: describe the measure."))
-        elif check_characters(row.description):
-            problems.append(Problem(f"measures-{i}-description",
-                                    f"{where}, description: {check_characters(row.description)}"))
-        elif len(row.description) > MEASURE_DESCRIPTION_MAX:
-            problems.append(Problem(f"measures-{i}-description",
-                                    f"{where}, description: at most {MEASURE_DESCRIPTION_MAX:,} characters."))
-        error = check_date(row.taken_on)
-        if error:
-            problems.append(Problem(f"measures-{i}-taken_on", f"{where}, date: {error}"))
-    for i, act in enumerate(data.legal_acts):
-        where = f"Legal acts adopted, row {i + 1}"
-        if act.is_empty:
-            continue
-        if not act.title.strip():
-            problems.append(Problem(f"legal_acts-{i}-title", f"{where}, title: give the act's title."))
-        elif check_characters(act.title + act.gazette_reference):
-            problems.append(Problem(f"legal_acts-{i}-title",
-                                    f"{where}: {check_characters(act.title + act.gazette_reference)}"))
-        elif len(act.title) > LEGAL_ACT_TITLE_MAX:
-            problems.append(Problem(f"legal_acts-{i}-title",
-                                    f"{where}, title: at most {LEGAL_ACT_TITLE_MAX:,} characters."))
-        if len(act.gazette_reference) > GAZETTE_MAX:
-            problems.append(Problem(f"legal_acts-{i}-gazette_reference",
-                                    f"{where}, official gazette reference: at most {GAZETTE_MAX} characters."))
-        error = check_date(act.adopted_on)
-        if error:
-            problems.append(Problem(f"legal_acts-{i}-adopted_on", f"{where}, date of adoption: {error}"))
+            problems.append(Problem(text.name, f"{text.label}: {error}"))
+    for rows in entry_fields.ROWS_FIELDS:
+        if len(data.kept_rows(rows.name)) > MAX_ROWS:
+            problems.append(Problem(rows.name, f"{rows.label}: at most {MAX_ROWS} rows are accepted."))
+        for i, row in enumerate(data.rows.get(rows.name, [])):
+            if entry_fields.row_is_empty(rows, row):
+                continue
+            for column in rows.columns:
+                error = _check_cell(column, row.get(column.name))
+                if error:
+                    problems.append(Problem(f"{rows.name}-{i}-{column.name}",
+                                            f"{rows.label}, row {i + 1}, {column.label.lower()}: {error}"))
     return problems
 
 
@@ -253,19 +220,30 @@ class Conflict:
 
 
 def differences(a: EntryData, b: EntryData) -> list[str]:
-    names = ["status"] + [name for name, *_ in TEXT_FIELDS]
-    changed = [n for n in names if (getattr(a, n) or "") != (getattr(b, n) or "")]
-    if [m for m in a.measures if not m.is_empty] != [m for m in b.measures if not m.is_empty]:
-        changed.append("measures")
-    if [x for x in a.legal_acts if not x.is_empty] != [x for x in b.legal_acts if not x.is_empty]:
-        changed.append("legal_acts")
-    return changed
+    """The fields (entry_fields names) where two versions of an entry differ."""
+    mine, theirs = a.values(), b.values()
+    return [f.name for f in entry_fields.FIELDS
+            if entry_fields.field_text(mine, f.name) != entry_fields.field_text(theirs, f.name)]
 
 
 def conflict_for(entry: Entry, data: EntryData) -> Conflict:
     theirs = EntryData.of(entry)
     return Conflict(entry=entry, mine=data, theirs=theirs, changed_fields=differences(data, theirs),
                     saved_by=entry.updated_by, saved_at=entry.updated_at)
+
+
+def write_fields(entry: Entry, data: EntryData) -> None:
+    """Every described field of `data` into the entry, rows renumbered, empty rows left out."""
+    entry.status = data.status
+    for text in entry_fields.TEXT_FIELDS:
+        setattr(entry, text.name, data.text(text.name))
+    for rows in entry_fields.ROWS_FIELDS:
+        model = ROW_MODELS[rows.name]
+        kept = getattr(entry, rows.name)
+        kept.clear()
+        for i, row in enumerate(data.kept_rows(rows.name)):
+            kept.append(model(position=i + 1, **{
+                c.name: row.get(c.name) if c.date else (row.get(c.name) or "").strip() for c in rows.columns}))
 
 
 def save_entry(entry: Entry, data: EntryData, expected_version: int, user: User) -> Saved | Conflict:
@@ -279,16 +257,7 @@ def save_entry(entry: Entry, data: EntryData, expected_version: int, user: User)
         raise InvalidEntry(problems)
     if expected_version != entry.version:
         return conflict_for(entry, data)
-    entry.status = data.status
-    for name, *_ in TEXT_FIELDS:
-        setattr(entry, name, getattr(data, name) or "")
-    entry.measures.clear()
-    for i, row in enumerate(m for m in data.measures if not m.is_empty):
-        entry.measures.append(Measure(position=i + 1, description=row.description.strip(), taken_on=row.taken_on))
-    entry.legal_acts.clear()
-    for i, act in enumerate(a for a in data.legal_acts if not a.is_empty):
-        entry.legal_acts.append(LegalAct(position=i + 1, title=act.title.strip(), adopted_on=act.adopted_on,
-                                         gazette_reference=act.gazette_reference.strip()))
+    write_fields(entry, data)
     entry.copied_from_previous = False  # edited: no longer just what was copied from the last round
     entry.updated_at = utcnow()
     entry.updated_by_id = user.id

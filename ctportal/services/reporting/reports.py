@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, db)
+from ctportal.services.reporting import entries, previous
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
@@ -65,15 +66,6 @@ def ensure_reports(rnd: Round) -> list[Report]:
 
 # --- starting from the last round ------------------------------------------------------------------
 
-def last_approved_revision(report: Report):
-    """The party's most recently approved revision in another round, or None."""
-    from ctportal.models import Revision
-    return db.session.scalar(
-        sa.select(Revision).join(Report, Report.approved_revision_id == Revision.id)
-        .where(Report.party_id == report.party_id, Report.round_id != report.round_id)
-        .order_by(Report.approved_at.desc(), Revision.id.desc()).limit(1))
-
-
 def can_copy_from_last_round(report: Report) -> bool:
     """Only a fresh draft is started from the last round: never one already submitted or started from it."""
     from ctportal.models import ReportState
@@ -82,46 +74,28 @@ def can_copy_from_last_round(report: Report) -> bool:
 
 
 def copy_from_last_approved(report: Report, user) -> int:
-    """Start the draft from the party's last approved revision; returns how many entries were copied.
+    """Start the draft from the party's approved revision of the previous round (services/reporting/previous.py);
+    returns how many entries were copied.
 
     Only entries nobody has touched yet are filled (what someone typed is never overwritten); each
     copied entry is marked `copied_from_previous` until it is edited. Entries are matched by key
     (the action code, or "PA<id>" for a priority action), so actions new in this round stay empty.
     """
-    import datetime as dt
-
-    from ctportal.models import EntryStatus, LegalAct, Measure
     from ctportal.services import audit
 
-    revision = last_approved_revision(report)
+    revision = previous.previous_round_revision(report)
     if revision is None:
-        raise ValueError("There is no approved report of an earlier round to start from.")
+        raise ValueError("There is no approved report of the previous round to start from.")
     if not can_copy_from_last_round(report):
         raise ValueError("This report can no longer be started from the last round.")
-    previous = {e["key"]: e for e in revision.snapshot.get("entries", [])}
-
-    def day(value):
-        return dt.date.fromisoformat(value) if value else None
+    before = {e["key"]: e for e in revision.snapshot.get("entries", [])}
 
     copied = 0
     for entry in report.entries:
-        old = previous.get(entry.key)
+        old = before.get(entry.key)
         if old is None or entry.updated_at is not None:
             continue
-        try:
-            entry.status = EntryStatus(old["status"]) if old.get("status") else None
-        except ValueError:
-            entry.status = None
-        for name in ("narrative", "na_justification", "challenges", "eu_support_needed", "next_steps",
-                     "next_steps_timeline", "responsible_institutions"):
-            setattr(entry, name, old.get(name) or "")
-        entry.measures.clear()
-        for i, m in enumerate(old.get("measures", [])):
-            entry.measures.append(Measure(position=i + 1, description=m["description"], taken_on=day(m["taken_on"])))
-        entry.legal_acts.clear()
-        for i, a in enumerate(old.get("legal_acts", [])):
-            entry.legal_acts.append(LegalAct(position=i + 1, title=a["title"], adopted_on=day(a["adopted_on"]),
-                                             gazette_reference=a.get("gazette_reference") or ""))
+        entries.write_fields(entry, entries.EntryData.from_values(old))
         entry.copied_from_previous = True
         copied += 1
     report.copied_from_revision_id = revision.id

@@ -7,10 +7,8 @@ that what was submitted or approved can be shown, diffed and compiled exactly as
      "report": {"id", "round_id", "party_id", "party_code"},
      "entries": [{"key", "kind", "action_id", "action_code", "objective", "actor_group",
                   "priority": null | {"id", "text", "target_date"},
-                  "status", "na_justification", "narrative", "challenges", "eu_support_needed",
-                  "next_steps", "next_steps_timeline", "responsible_institutions",
-                  "measures": [{"description", "taken_on"}],
-                  "legal_acts": [{"title", "adopted_on", "gazette_reference"}],
+                  "status", every text field of domain/entry_fields.py (str),
+                  every rows field: [{column: str | None}]  (measures, legal acts),
                   "documents": [DOC, ...]}],
      "documents": [DOC, ...]}   # documents attached to the report as a whole
     DOC = {"id", "original_name", "title", "sha256", "size", "content_type", "sensitivity",
@@ -26,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ctportal.domain import entry_fields
 from ctportal.models import Document, Entry, Report, Revision, RevisionDocument, User, db
 
 SNAPSHOT_FORMAT = 1
@@ -62,17 +61,7 @@ def entry_snapshot(entry: Entry, documents: list[Document]) -> dict[str, Any]:
         "actor_group": action.actor_group.value,
         "priority": None if priority is None else {
             "id": priority.id, "text": priority.text, "target_date": _iso(priority.target_date)},
-        "status": entry.status.value if entry.status else None,
-        "na_justification": entry.na_justification,
-        "narrative": entry.narrative,
-        "challenges": entry.challenges,
-        "eu_support_needed": entry.eu_support_needed,
-        "next_steps": entry.next_steps,
-        "next_steps_timeline": entry.next_steps_timeline,
-        "responsible_institutions": entry.responsible_institutions,
-        "measures": [{"description": m.description, "taken_on": _iso(m.taken_on)} for m in entry.measures],
-        "legal_acts": [{"title": a.title, "adopted_on": _iso(a.adopted_on),
-                        "gazette_reference": a.gazette_reference} for a in entry.legal_acts],
+        **entry_fields.values_of(entry),
         "documents": [document_snapshot(d) for d in documents if d.entry_id == entry.id],
     }
 

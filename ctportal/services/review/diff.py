@@ -1,7 +1,7 @@
 """Readable differences between two versions of an entry: words inserted and deleted.
 
 Everything is escaped first; only the <ins>/<del> marks are markup. Entries are compared as
-they were frozen in revisions (services/revisions.py snapshot format), matched by their key.
+they were frozen in revisions (services/reporting/revisions.py snapshot format), matched by their key.
 """
 from __future__ import annotations
 
@@ -12,22 +12,13 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ctportal.domain import entry_fields
+
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
-# (snapshot field, label) in the order the entry form shows them.
-TEXT_FIELDS = (
-    ("status", "Implementation status"),
-    ("na_justification", "Why not applicable"),
-    ("narrative", "Progress"),
-    ("challenges", "Challenges"),
-    ("eu_support_needed", "EU support needed"),
-    ("next_steps", "Next steps"),
-    ("next_steps_timeline", "Timeline of next steps"),
-    ("responsible_institutions", "Responsible institutions"),
-    ("measures", "Measures taken"),
-    ("legal_acts", "Legal acts adopted"),
-    ("documents", "Documents"),
-)
+# The entry's fields in the form's order, then the documents frozen with it.
+COMPARED: tuple[tuple[str, str], ...] = tuple((f.name, f.label) for f in entry_fields.FIELDS) + (
+    ("documents", "Documents"),)
 
 
 def word_diff(old: str, new: str) -> Markup:
@@ -48,21 +39,10 @@ def word_diff(old: str, new: str) -> Markup:
 
 def field_text(entry: dict[str, Any] | None, name: str) -> str:
     """One field of a snapshot entry as plain text (lists one item a line)."""
-    if not entry:
-        return ""
-    value = entry.get(name)
-    if name == "status":
-        return (value or "").replace("_", " ").capitalize()
-    if name == "measures":
-        return "\n".join(f"{m.get('taken_on') or 'no date'}: {m.get('description', '')}" for m in value or [])
-    if name == "legal_acts":
-        return "\n".join(
-            f"{a.get('title', '')} ({a.get('adopted_on') or 'no date'}"
-            f"{', ' + a['gazette_reference'] if a.get('gazette_reference') else ''})" for a in value or [])
     if name == "documents":
         return "\n".join(f"{d.get('title') or d.get('original_name', '')} [{d.get('sha256', '')[:12]}]"
-                         for d in value or [])
-    return value or ""
+                         for d in (entry or {}).get("documents") or [])
+    return entry_fields.field_text(entry, name)
 
 
 @dataclass
@@ -75,7 +55,7 @@ class FieldChange:
 def entry_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[FieldChange]:
     """The fields that differ between two snapshot entries, each as a word diff."""
     changes = []
-    for name, label in TEXT_FIELDS:
+    for name, label in COMPARED:
         before, after = field_text(old, name), field_text(new, name)
         if before != after:
             changes.append(FieldChange(name, label, word_diff(before, after)))
@@ -83,7 +63,7 @@ def entry_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> lis
 
 
 def entry_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
-    return any(field_text(old, n) != field_text(new, n) for n, _ in TEXT_FIELDS)
+    return any(field_text(old, n) != field_text(new, n) for n, _ in COMPARED)
 
 
 def changed_keys(old_entries: dict[str, dict], new_entries: dict[str, dict]) -> set[str]:

@@ -142,16 +142,6 @@ def previous_revision(revision: Revision) -> Revision | None:
         .order_by(Revision.number.desc()).limit(1))
 
 
-def previous_round_revision(report: Report) -> Revision | None:
-    """The party's last approved revision of an earlier round (what "since the previous round" compares to)."""
-    rnd = report.round
-    return db.session.scalar(
-        sa.select(Revision).join(Report, Report.approved_revision_id == Revision.id).join(Round, Report.round_id == Round.id)
-        .where(Report.party_id == report.party_id, Report.id != report.id, Round.period_end <= rnd.period_end,
-               Round.id != rnd.id)
-        .order_by(Round.period_end.desc(), Round.id.desc()).limit(1))
-
-
 def changed_since_previous(revision: Revision) -> set[str]:
     """Keys of the entries that changed since the revision before (all of them for the first)."""
     before = previous_revision(revision)

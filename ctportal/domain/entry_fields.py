@@ -1,0 +1,211 @@
+"""What a party writes about one action, described once.
+
+The `Entry` model holds the columns; everything else that reads or writes an entry iterates over
+`FIELDS`: saving and its validation (services/reporting/entries.py), the snapshot
+(services/reporting/revisions.py), starting a draft from the previous round, the diff
+(services/review/diff.py), the conflict page, the form (forms/entry.py), the screens
+(templates/reports/_fields.html), the exports and the PDF (services/editions/content.py).
+Adding a field is one line here, a column on the model and a migration.
+
+The plain shape every reader shares is the snapshot's: `{"status": "in_progress" | None,
+<text field>: str, <rows field>: [{<column>: str | None}, ...]}`, dates as ISO strings.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, ClassVar, Union
+
+
+@dataclass(frozen=True)
+class StatusField:
+    name: str
+    label: str
+    hint: str = ""
+    kind: ClassVar[str] = "status"
+    brief: ClassVar[bool] = True   # shown in the short answer of a section page too
+    when_not_applicable: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class TextField:
+    name: str
+    label: str
+    limit: int                          # characters
+    markdown: bool                      # rendered through infra/markdown; otherwise shown as typed
+    lines: int = 3                      # height of the box in the form; 1 = a one-line input
+    hint: str = ""
+    brief: bool = False                 # always shown, also in the short answer of a section page
+    when_not_applicable: bool = False   # shown only when the status is "not applicable"
+    preview: bool = False               # the form offers a preview of it (one field has one)
+    kind: ClassVar[str] = "text"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a row of measures or legal acts."""
+
+    name: str
+    label: str
+    date: bool = False
+    limit: int = 0                      # characters (text columns)
+    required: str = ""                  # what to say when a row has other values but not this one
+    lines: int = 1
+    width: int = 4                      # of 12, in the form's grid
+
+
+@dataclass(frozen=True)
+class RowsField:
+    name: str
+    label: str
+    item: str                           # what one row is called: "Measure 2"
+    columns: tuple[Column, ...]
+    hint: str = ""
+    kind: ClassVar[str] = "rows"
+    brief: ClassVar[bool] = False
+    when_not_applicable: ClassVar[bool] = False
+
+
+Field = Union[StatusField, TextField, RowsField]
+
+MAX_ROWS = 50
+
+STATUS = StatusField("status", "Implementation status", hint="“Not applicable” needs a justification.")
+
+# In the order the form, the screens, the diff, the exports and the PDF show them.
+FIELDS: tuple[Field, ...] = (
+    STATUS,
+    TextField("na_justification", "Why the action does not apply", 5_000, True, brief=True,
+              when_not_applicable=True,
+              hint="Only when the status is “Not applicable”: why the action does not apply."),
+    TextField("narrative", "Progress narrative", 20_000, True, lines=8, brief=True, preview=True,
+              hint="What was done in the reporting period (Markdown, at most 20,000 characters)."),
+    RowsField("measures", "Measures taken", "Measure", (
+        Column("description", "Description", limit=2_000, required="describe the measure.", lines=2, width=8),
+        Column("taken_on", "Date", date=True),
+    ), hint="One row per measure, with its date. Empty rows are ignored; tick “Remove this row” to delete one."),
+    RowsField("legal_acts", "Legal acts adopted", "Legal act", (
+        Column("title", "Title", limit=1_000, required="give the act's title.", width=6),
+        Column("adopted_on", "Date of adoption", date=True, width=3),
+        Column("gazette_reference", "Official gazette reference", limit=200, width=3),
+    )),
+    TextField("challenges", "Challenges", 10_000, True, lines=4),
+    TextField("eu_support_needed", "EU support needed", 10_000, True),
+    TextField("next_steps", "Next steps", 10_000, True, lines=4),
+    TextField("next_steps_timeline", "Timeline of the next steps", 200, False, lines=1,
+              hint="For example “by Q2 2027”."),
+    TextField("responsible_institutions", "Responsible institutions", 2_000, False, lines=2),
+)
+
+TEXT_FIELDS: tuple[TextField, ...] = tuple(f for f in FIELDS if isinstance(f, TextField))
+ROWS_FIELDS: tuple[RowsField, ...] = tuple(f for f in FIELDS if isinstance(f, RowsField))
+PREVIEWED: TextField = next(f for f in TEXT_FIELDS if f.preview)
+LABELS: dict[str, str] = {f.name: f.label for f in FIELDS}
+_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+
+def text_field(name: str) -> TextField:
+    found = _BY_NAME[name]
+    if not isinstance(found, TextField):
+        raise KeyError(name)
+    return found
+
+
+def rows_field(name: str) -> RowsField:
+    found = _BY_NAME[name]
+    if not isinstance(found, RowsField):
+        raise KeyError(name)
+    return found
+
+
+# --- the plain shape ---------------------------------------------------------------------------------
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+
+def values_of(entry: Any) -> dict[str, Any]:
+    """An entry (or anything with the fields as attributes, rows as lists of objects) in the plain shape."""
+    status = getattr(entry, STATUS.name)
+    values: dict[str, Any] = {STATUS.name: getattr(status, "value", status)}
+    for f in TEXT_FIELDS:
+        values[f.name] = getattr(entry, f.name) or ""
+    for rows in ROWS_FIELDS:
+        values[rows.name] = [{c.name: _iso(getattr(row, c.name)) for c in rows.columns}
+                             for row in getattr(entry, rows.name)]
+    return values
+
+
+def row_is_empty(rows: RowsField, row: dict[str, Any]) -> bool:
+    return all(not (str(row.get(c.name) or "")).strip() for c in rows.columns)
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def row_line(rows: RowsField, row: dict[str, Any]) -> str:
+    """One row as a line of plain text: its values in column order, "no date" for a missing date."""
+    parts = []
+    for c in rows.columns:
+        value = _iso(row.get(c.name))
+        if c.date:
+            parts.append(value or "no date")
+        elif value:
+            parts.append(str(value))
+    return "; ".join(parts)
+
+
+def field_text(values: dict[str, Any] | None, name: str) -> str:
+    """One field in the plain shape as plain text, rows one a line (what diffs and conflicts compare)."""
+    if not values:
+        return ""
+    value = values.get(name)
+    described = _BY_NAME[name]
+    if isinstance(described, StatusField):
+        return (value or "").replace("_", " ").capitalize()
+    if isinstance(described, RowsField):
+        return "\n".join(row_line(described, row) for row in value or [] if not row_is_empty(described, row))
+    return value or ""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One field as a read-only page shows it."""
+
+    field: Field
+    value: Any      # status title, text, or rows with their dates as dt.date
+
+    @property
+    def label(self) -> str:
+        return self.field.label
+
+
+def shown(values: dict[str, Any], *, brief: bool = False) -> list[Shown]:
+    """The fields a read-only answer shows, in order: the brief ones always, the others when filled.
+
+    `brief` keeps only the fields of a section page's short answer.
+    """
+    not_applicable = values.get(STATUS.name) == "not_applicable"
+    out = []
+    for f in FIELDS:
+        if (brief and not f.brief) or (f.when_not_applicable and not not_applicable):
+            continue
+        value = values.get(f.name)
+        if isinstance(f, StatusField):
+            value = (value or "").replace("_", " ").capitalize() or "Not chosen yet"
+        elif isinstance(f, RowsField):
+            value = [{c.name: parse_date(row.get(c.name)) if c.date else row.get(c.name) or ""
+                      for c in f.columns} for row in value or [] if not row_is_empty(f, row)]
+        if value or f.brief:
+            out.append(Shown(f, value))
+    return out
+
+
+def row_counts(values: dict[str, Any]) -> list[tuple[RowsField, int]]:
+    """How many rows each rows field holds (the short answer says only that)."""
+    return [(f, len([r for r in values.get(f.name) or [] if not row_is_empty(f, r)])) for f in ROWS_FIELDS]

@@ -1,0 +1,193 @@
+"""What a party's report pages show: the list of reports, the overview, the section pages, the entry page.
+
+Plain data for the templates, built in a few queries (`preload`); the views in views/reports.py
+load and check through the policy, then hand these to render_template.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy import orm as so
+
+from ctportal import policy
+from ctportal.domain import entry_fields
+from ctportal.domain.parties import display_name
+from ctportal.models import Action, Entry, EntryKind, Report, Round, RoundState, User, db
+from ctportal.policy import Permission
+from ctportal.services.desk.rounds import deadline_for
+from ctportal.services.reporting import documents as document_service
+from ctportal.services.reporting import entries as entry_service
+from ctportal.services.reporting import reports as report_service
+from ctportal.services.reporting.completeness import MissingItem, missing_items
+from ctportal.services.reporting.previous import previous_round_revision
+from ctportal.services.reporting.progress import entry_is_answered
+
+
+@dataclass
+class Section:
+    """One page of the report form: an objective's actions, the joint actions, or the priority actions."""
+
+    slug: str
+    title: str
+    short: str
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for e in self.entries if entry_is_answered(e))
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.answered / len(self.entries)) if self.entries else 0
+
+
+def preload(report: Report) -> None:
+    """Load the report's entries with their actions, objectives and rows in a few queries, not one per entry."""
+    db.session.scalars(
+        sa.select(Entry).where(Entry.report_id == report.id)
+        .options(so.selectinload(Entry.action).selectinload(Action.objective),
+                 so.selectinload(Entry.action).selectinload(Action.footnote_refs),
+                 so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
+                 so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))).all()
+
+
+def sections_of(report: Report) -> list[Section]:
+    """The report's pages, in the plan's order, built from its entries (and so from the catalogue)."""
+    objectives: dict[int, Section] = {}
+    joint = Section("joint", "Joint actions of the Western Balkans partners", "Joint actions")
+    priority = Section("priority", f"Priority actions of {display_name(report.party)}", "Priority actions")
+    for entry in report.entries:
+        if entry.kind == EntryKind.joint:
+            joint.entries.append(entry)
+        elif entry.kind == EntryKind.priority:
+            priority.entries.append(entry)
+        else:
+            objective = entry.action.objective
+            if objective.number not in objectives:
+                objectives[objective.number] = Section(str(objective.number),
+                                                       f"Objective {objective.number}: {objective.title}",
+                                                       f"Objective {objective.number}")
+            objectives[objective.number].entries.append(entry)
+    ordered = [objectives[n] for n in sorted(objectives)]
+    ordered += [s for s in (joint, priority) if s.entries]
+    return ordered
+
+
+def section_of_entry(report: Report, entry: Entry) -> Optional[Section]:
+    return next((s for s in sections_of(report) if any(e.id == entry.id for e in s.entries)), None)
+
+
+def entry_label(entry: Entry) -> str:
+    if entry.kind == EntryKind.priority:
+        return f"Priority action on {entry.action.code}"
+    if entry.kind == EntryKind.joint:
+        return f"Joint action {entry.action.code}"
+    return f"Action {entry.action.code}"
+
+
+def action_text(action: Action, prefix: str) -> Markup:
+    """The action's text with its footnote calls as links to the footnotes below it."""
+    text = str(escape(action.text))
+    at_end = []
+    for ref in action.footnote_refs:
+        call = Markup('<sup><a href="#{p}-fn-{n}" id="{p}-fnref-{n}">{n}</a></sup>').format(
+            p=prefix, n=ref.footnote.number)
+        anchor = str(escape(ref.anchor or ""))
+        if anchor and anchor in text:
+            text = text.replace(anchor, anchor + str(call), 1)
+        else:
+            at_end.append(str(call))
+    return Markup(text + "".join(at_end))  # noqa: S704 - built from escaped parts
+
+
+def last_edits(report: Report, limit: int = 6) -> list[Entry]:
+    return list(db.session.scalars(
+        sa.select(Entry).where(Entry.report_id == report.id, Entry.updated_at.is_not(None))
+        .order_by(Entry.updated_at.desc(), Entry.id.desc()).limit(limit)))
+
+
+def neighbours(report: Report, entry: Entry) -> tuple[Entry | None, Entry | None]:
+    """The entries before and after `entry`, in the report's order."""
+    ordered = list(report.entries)
+    index = next(i for i, e in enumerate(ordered) if e.id == entry.id)
+    return (ordered[index - 1] if index > 0 else None,
+            ordered[index + 1] if index + 1 < len(ordered) else None)
+
+
+# --- the pages ---------------------------------------------------------------------------------------
+
+def report_header(report: Report, user: User) -> dict[str, Any]:
+    """What every page of a report shows above its own content."""
+    preload(report)
+    perms = policy.report_permissions(user, report)
+    return {
+        "report": report,
+        "perms": perms,
+        "can_edit": Permission.EDIT in perms,
+        "can_submit": Permission.SUBMIT in perms,
+        "deadline": deadline_for(report.round, report.party_id),
+        "entry_label": entry_label,
+        "action_text": action_text,
+    }
+
+
+def report_list(user: User) -> list[dict[str, Any]]:
+    """The user's reports, open rounds first, each with its parts and progress."""
+    reports = db.session.scalars(
+        sa.select(Report).join(Round).where(policy.visible_reports_clause(user))
+        .order_by(sa.case((Round.state == RoundState.open, 0), else_=1), Round.submission_deadline.desc(),
+                  Report.party_id)).all()
+    items = []
+    for report in reports:
+        preload(report)
+        sections = sections_of(report)
+        items.append({"report": report, "sections": sections,
+                      "answered": sum(s.answered for s in sections),
+                      "total": sum(len(s.entries) for s in sections),
+                      "deadline": deadline_for(report.round, report.party_id),
+                      "last_edits": last_edits(report, 3)})
+    return items
+
+
+def overview(report: Report, user: User, *, missing: Optional[list[MissingItem]] = None) -> dict[str, Any]:
+    """The report's overview: its parts, last edits, what is missing, documents, and where it may start from."""
+    header = report_header(report, user)
+    start_from = previous_round_revision(report) if (
+        header["can_edit"] and report_service.can_copy_from_last_round(report)) else None
+    return {
+        **header,
+        "sections": sections_of(report), "last_edits": last_edits(report),
+        "missing": missing if missing is not None else (missing_items(report) if header["can_edit"] else []),
+        "documents": document_service.current_documents(report),
+        "entries_by_id": {e.id: e for e in report.entries},
+        "earlier_versions": document_service.earlier_versions,
+        "can_copy": start_from is not None, "previous": start_from,
+        "copied_count": sum(1 for e in report.entries if e.copied_from_previous),
+    }
+
+
+def section_page(report: Report, user: User, section: Section, sections: list[Section]) -> dict[str, Any]:
+    return {**report_header(report, user), "sections": sections, "section": section}
+
+
+def conflict_rows(conflict: entry_service.Conflict) -> list[tuple[str, str, str, str]]:
+    """(field name, label, saved text, this user's text) for every field where the two differ."""
+    theirs, mine = conflict.theirs.values(), conflict.mine.values()
+    return [(name, entry_fields.LABELS[name], entry_fields.field_text(theirs, name) or "(empty)",
+             entry_fields.field_text(mine, name) or "(empty)") for name in conflict.changed_fields]
+
+
+def entry_page(report: Report, entry: Entry, user: User, section: Section,
+               conflict: Optional[entry_service.Conflict] = None) -> dict[str, Any]:
+    """One entry: the form or the answer, the conflict if a save lost a race, its documents and neighbours."""
+    before, after = neighbours(report, entry)
+    return {
+        **report_header(report, user),
+        "entry": entry, "section": section, "previous": before, "following": after,
+        "conflict": conflict, "conflict_rows": conflict_rows(conflict) if conflict else [],
+        "documents": document_service.current_documents(report, entry),
+        "earlier_versions": document_service.earlier_versions,
+    }
