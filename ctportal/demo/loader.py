@@ -9,6 +9,7 @@ not exist). Each problem raises `DemoDataError` naming the file and the key.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from ctportal.demo.plan import (CORE_INSTITUTIONS, DRAWN_STATUSES, EU_VALUES, PARTNER_VALUES, Account, ApprovalPlan,
@@ -75,7 +76,7 @@ def _party(node: Node, code: str, partner: bool, emails: set[str]) -> PartyPlan:
         node["party"].fail(f"this is the file of {code}")
     voice: PartnerVoice | EuVoice = _partner_voice(node["voice"]) if partner else _eu_voice(node["voice"])
     priorities = []
-    for item in node["priority_actions"].sequence() if node.get("priority_actions") else []:
+    for item in node.sequence_at("priority_actions"):
         item.only(["action", "set_by", "text", "target"])
         target = item["target"].only(["years_after_period", "month", "day"])
         priorities.append(PriorityPlan(item["action"].text(), item["set_by"].one_of(emails, "a demo account"),
@@ -117,46 +118,42 @@ def _story(node: Node, emails: set[str], voice: PartnerVoice | EuVoice) -> Story
     node.only(["state"], ["answered", "started_without_text", "copied_from_previous", "legal_acts_left_out",
                           "documents", "reviewer", "first_review", "revision", "approval"])
 
-    def optional(key: str) -> Node | None:
-        return node.get(key)
-
     def account(item: Node) -> str:
         return item.one_of(emails, "a demo account")
 
     documents = []
-    for item in optional("documents").sequence() if optional("documents") else []:
+    for item in node.sequence_at("documents"):
         item.only(["uploaded_by", "file", "title", "lines"], ["entry"])
         documents.append(DocumentPlan(_entry_key(item.get("entry")), account(item["uploaded_by"]),
                                       item["file"].text(), item["title"].text(), item["lines"].texts()))
     first_review = revision = approval = None
-    if review := optional("first_review"):
+    if review := node.get("first_review"):
         review.only(["request_changes"], ["needs_revision", "comments"])
-        comments = tuple(_comment(item, account) for item in
-                         (review["comments"].sequence() if review.get("comments") else []))
+        comments = tuple(_comment(item, account) for item in review.sequence_at("comments"))
         first_review = ReviewPlan(_keys(review.get("needs_revision")), comments, review["request_changes"].text())
-    if fix := optional("revision"):
+    if fix := node.get("revision"):
         fix.only(["entry", "status", "legal_act"])
         act = fix["legal_act"].only(["law", "gazette_number", "adopted_days_into_period"])
         laws = voice.laws if isinstance(voice, PartnerVoice) else {}
         revision = RevisionPlan(fix["entry"].text(), fix["status"].choice(EntryStatus),
                                 act["law"].one_of(laws, "a law of this party's voice"),
                                 act["gazette_number"].integer(1, 9999), act["adopted_days_into_period"].integer(0, 364))
-    if approve := optional("approval"):
+    if approve := node.get("approval"):
         approve.only(["by", "assessments"])
         approval = ApprovalPlan(account(approve["by"]),
                                 {key: value.choice(Assessment) for key, value in approve["assessments"].items()})
-    reviewer = optional("reviewer")
+    reviewer, answered = node.get("reviewer"), node.get("answered")
+    started, copied = node.get("started_without_text"), node.get("copied_from_previous")
     story = Story(
-        node["state"].choice(ReportState), optional("answered").share() if optional("answered") else 1.0,
-        optional("started_without_text").integer(0, 50) if optional("started_without_text") else 0,
-        optional("copied_from_previous").flag() if optional("copied_from_previous") else False,
-        _keys(optional("legal_acts_left_out")), tuple(documents), account(reviewer) if reviewer else None,
+        node["state"].choice(ReportState), answered.share() if answered else 1.0,
+        started.integer(0, 50) if started else 0, copied.flag() if copied else False,
+        _keys(node.get("legal_acts_left_out")), tuple(documents), account(reviewer) if reviewer else None,
         first_review, revision, approval)
     _check_story_reaches_its_state(node, story)
     return story
 
 
-def _comment(item: Node, account) -> CommentPlan:
+def _comment(item: Node, account: Callable[[Node], str]) -> CommentPlan:
     item.only(["by", "visibility", "text"], ["entry", "answer", "resolved_after_resubmission"])
     answer = item.get("answer")
     if answer:

@@ -76,6 +76,11 @@ class Node:
         mapping = self._mapping()
         return self._child(key, mapping[key]) if key in mapping else None
 
+    def sequence_at(self, key: str) -> list[Node]:
+        """The list under an optional key; none when the key is absent."""
+        child = self.get(key)
+        return child.sequence() if child is not None else []
+
     def items(self) -> Iterator[tuple[str, Node]]:
         for key, value in self._mapping().items():
             yield key, self._child(key, value)

@@ -48,7 +48,7 @@ def seed() -> list[DemoLogin]:
                 auth.enable_totp(user, pyotp.random_base32())
         logins.append(DemoLogin(account.email, account.role.title,
                                 display_name(parties[account.party]) if account.party else "",
-                                user.totp_secret if user.totp_enabled else ""))
+                                (user.totp_secret or "") if user.totp_enabled else ""))
     plan = cast.round
     rnd = db.session.scalar(sa.select(Round).where(Round.document_number == plan.document_number))
     if rnd is None:

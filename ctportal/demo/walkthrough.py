@@ -32,7 +32,7 @@ def before_reports(rnd: Round) -> list[PriorityAction]:
     for plan in demo_data().parties.values():
         if not plan.priority_actions:
             continue
-        party = db.session.scalar(sa.select(Party).where(Party.code == plan.code))
+        party = db.session.scalars(sa.select(Party).where(Party.code == plan.code)).one()
         for item in plan.priority_actions:
             action = db.session.scalar(sa.select(Action).where(Action.plan_version_id == rnd.plan_version_id,
                                                                Action.code == item.action))
@@ -80,8 +80,8 @@ def _tell(data: DemoData, plan: PartyPlan, report: Report) -> None:
         _entry(plan, report, key, "walk_through.legal_acts_left_out").legal_acts = []
     db.session.flush()
     for doc in story.documents:
-        entry = _entry(plan, report, doc.entry, "walk_through.documents") if doc.entry else None
-        attach_document(report, entry, _user(doc.uploaded_by), doc.file, doc.title, list(doc.lines))
+        attached_to = _entry(plan, report, doc.entry, "walk_through.documents") if doc.entry else None
+        attach_document(report, attached_to, _user(doc.uploaded_by), doc.file, doc.title, list(doc.lines))
     if story.state != report.state:
         if story.reviewer:
             report.assigned_reviewer_id = _user(story.reviewer).id
@@ -136,7 +136,7 @@ def _review_and_revise(plan: PartyPlan, report: Report, coordinator: User, story
 # --- the steps' parts ---------------------------------------------------------------------------------
 
 def _user(email: str) -> User:
-    user = db.session.scalar(sa.select(User).where(User.email == email))
+    user: User | None = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:
         raise LookupError(f"demo account {email} is missing: create the demo accounts first")
     return user
@@ -193,6 +193,7 @@ def _comment(report: Report, entry: Entry | None, author: User, body: str, visib
 def _review(report: Report, entry: Entry, reviewer: User, verdict: Verdict,
             assessment: Assessment | None = None) -> EntryReview:
     revision = latest_revision(report)
+    assert revision is not None, "a review follows a submission"
     review = EntryReview(report_id=report.id, revision_id=revision.id, entry_id=entry.id, entry_key=entry.key,
                          verdict=verdict, assessment=assessment, note="", reviewer_id=reviewer.id)
     db.session.add(review)
