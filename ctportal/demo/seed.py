@@ -81,7 +81,7 @@ def print_logins(logins: list[DemoLogin], echo: Callable[[str], None]) -> None:
         echo(f"  {login.email:<40} {login.role}{party}")
     echo("")
     echo("Commission accounts sign in with a second step. Add their key to an authenticator app,")
-    echo("or print the current code with: .venv/bin/flask --app app demo-code EMAIL")
+    echo("or print the current code with: make demo-code EMAIL=... (a code is accepted once).")
     for login in logins:
         if login.totp_secret:
             echo(f"  {login.email:<40} key {login.totp_secret}")
