@@ -15,7 +15,7 @@ from ctportal.models import (Assessment, Comment, Document, Entry, EntryKind, En
                              Verdict, Visibility, db)
 from ctportal.infra import storage
 from ctportal.services.reporting.completeness import missing_items
-from ctportal.demo.content import demo_pdf
+from ctportal.demo.documents import demo_pdf
 from ctportal.services.reporting.progress import report_progress
 
 EXPECTED_STATES = {
@@ -240,17 +240,17 @@ def test_every_role_has_something_on_its_home_page(demo, client):
 def test_writing_the_demo_content_stays_fast(runner, app, monkeypatch):
     # seed-demo runs at every `make run`. Most of its time is hashing fifteen passwords (not timed
     # here: it depends on the argon2 cost); the content and the workflow steps must stay quick.
-    from ctportal.demo import content as demo_content
+    from ctportal.demo import walkthrough
 
     took = []
-    fill = demo_content.fill
+    fill = walkthrough.fill
 
     def timed(rnd):
         started = time.monotonic()
         fill(rnd)
         took.append(time.monotonic() - started)
 
-    monkeypatch.setattr(demo_content, "fill", timed)
+    monkeypatch.setattr(walkthrough, "fill", timed)
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert len(took) == 1 and took[0] < 5
 

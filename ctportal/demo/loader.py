@@ -1,0 +1,244 @@
+"""The demo's data files (ctportal/demo/data/*.yaml), read and checked into plain dataclasses.
+
+`cast.yaml` holds the accounts and the round; `partners.yaml` and `eu.yaml` the sentences the
+entries are made of; one file per party (`al.yaml` … `eurojust.yaml`, named by party code) its own
+names and its walk-through. Everything is checked before the database is touched: types, unknown
+keys, placeholders, and references between files (an account, an institution or a law that does
+not exist). Each problem raises `DemoDataError` naming the file and the key.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+from ctportal.demo.plan import (CORE_INSTITUTIONS, DRAWN_STATUSES, EU_VALUES, PARTNER_VALUES, Account, ApprovalPlan,
+                               Cast, CommentPlan, DemoData, DocumentPlan, EuTexts, EuTopic, EuVoice, PartnerTexts,
+                               PartnerVoice, PartyPlan, PriorityPlan, ReviewPlan, RevisionPlan, RoundPlan, Story,
+                               Topic)
+from ctportal.demo.reader import DemoDataError, Node, read_yaml
+from ctportal.domain.parties import PARTIES
+from ctportal.models import Assessment, EntryStatus, ReportState, Role, Visibility
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@functools.cache
+def demo_data() -> DemoData:
+    """The checked demo data; read once per process."""
+    return load(DATA_DIR)
+
+
+def load(directory: Path) -> DemoData:
+    cast = _cast(read_yaml(directory / "cast.yaml"))
+    emails = {a.email for a in cast.accounts}
+    parties = {info.code: _party(read_yaml(directory / f"{info.code.lower()}.yaml"), info.code,
+                                 info.kind == "wb_partner", emails)
+               for info in PARTIES}
+    for plan in parties.values():
+        if not cast.editors(plan.code):
+            raise DemoDataError("cast.yaml", "accounts", f"no coordinator or EU reporter of {plan.code}")
+    voices = {code: p.voice for code, p in parties.items() if isinstance(p.voice, PartnerVoice)}
+    texts = _partner_texts(read_yaml(directory / "partners.yaml"), voices)
+    return DemoData(cast, parties, texts, _eu_texts(read_yaml(directory / "eu.yaml")))
+
+
+# --- cast.yaml --------------------------------------------------------------------------------------
+
+def _cast(node: Node) -> Cast:
+    node.only(["password", "accounts", "round"])
+    codes = [info.code for info in PARTIES]
+    accounts = []
+    for item in node["accounts"].sequence():
+        item.only(["email", "name", "role"], ["party"])
+        party = item.get("party")
+        accounts.append(Account(item["email"].text(), item["name"].text(), item["role"].choice(Role),
+                                party.one_of(codes, "a party code") if party else None))
+    rnd = node["round"].only(["title", "document_number", "period_start", "period_end", "meeting",
+                              "submission_deadline_in_days", "review_deadline_in_days"])
+    meeting = rnd["meeting"].only(["name", "place", "in_days"])
+    return Cast(node["password"].text(), tuple(accounts), RoundPlan(
+        rnd["title"].text(), rnd["document_number"].text(), _day(rnd["period_start"]), _day(rnd["period_end"]),
+        rnd["submission_deadline_in_days"].integer(1, 365), rnd["review_deadline_in_days"].integer(1, 365),
+        meeting["name"].text(), meeting["place"].text(), meeting["in_days"].integer(1, 730)))
+
+
+def _day(node: Node) -> tuple[int, int, int]:
+    node.only(["years_ago", "month", "day"])
+    return node["years_ago"].integer(0, 5), node["month"].integer(1, 12), node["day"].integer(1, 31)
+
+
+# --- one file per party -----------------------------------------------------------------------------
+
+def _party(node: Node, code: str, partner: bool, emails: set[str]) -> PartyPlan:
+    node.only(["party", "voice", "walk_through"], ["priority_actions"])
+    if node["party"].value != code:
+        node["party"].fail(f"this is the file of {code}")
+    voice: PartnerVoice | EuVoice = _partner_voice(node["voice"]) if partner else _eu_voice(node["voice"])
+    priorities = []
+    for item in node.sequence_at("priority_actions"):
+        item.only(["action", "set_by", "text", "target"])
+        target = item["target"].only(["years_after_period", "month", "day"])
+        priorities.append(PriorityPlan(item["action"].text(), item["set_by"].one_of(emails, "a demo account"),
+                                       item["text"].text(), target["years_after_period"].integer(0, 5),
+                                       target["month"].integer(1, 12), target["day"].integer(1, 31)))
+    story = _story(node["walk_through"], emails, voice)
+    return PartyPlan(code, node.file, voice, tuple(priorities), story)
+
+
+def _pair(node: Node) -> tuple[str, str]:
+    node.only(["en", "own"])
+    return node["en"].text(()), node["own"].text(())
+
+
+def _partner_voice(node: Node) -> PartnerVoice:
+    node.only(["institutions", "municipalities", "gazette", "laws", "status_weights", "not_applicable"])
+    institutions = {key: _pair(value) for key, value in node["institutions"].items()}
+    for key in CORE_INSTITUTIONS:
+        if key not in institutions:
+            node["institutions"].fail(f"'{key}' is missing (every partner names {', '.join(CORE_INSTITUTIONS)})")
+    weights = node["status_weights"].only([s.value for s in DRAWN_STATUSES])
+    return PartnerVoice(
+        institutions, node["municipalities"].texts(()), node["gazette"].text(("number", "year", "yy")),
+        {key: _pair(value) for key, value in node["laws"].items()},
+        tuple(weights[s.value].integer(0, 100) for s in DRAWN_STATUSES),
+        frozenset(item.text() for item in node["not_applicable"].sequence()))
+
+
+def _eu_voice(node: Node) -> EuVoice:
+    node.only(["name", "topics"])
+    topics = {}
+    for code, item in node["topics"].items():
+        item.only(["topic", "responsible", "measures"])
+        topics[code] = EuTopic(item["topic"].text(()), item["responsible"].text(()), item["measures"].texts(EU_VALUES))
+    return EuVoice(node["name"].text(()), topics)
+
+
+def _story(node: Node, emails: set[str], voice: PartnerVoice | EuVoice) -> Story:
+    node.only(["state"], ["answered", "started_without_text", "copied_from_previous", "legal_acts_left_out",
+                          "documents", "reviewer", "first_review", "revision", "approval"])
+
+    def account(item: Node) -> str:
+        return item.one_of(emails, "a demo account")
+
+    documents = []
+    for item in node.sequence_at("documents"):
+        item.only(["uploaded_by", "file", "title", "lines"], ["entry"])
+        documents.append(DocumentPlan(_entry_key(item.get("entry")), account(item["uploaded_by"]),
+                                      item["file"].text(), item["title"].text(), item["lines"].texts()))
+    first_review = revision = approval = None
+    if review := node.get("first_review"):
+        review.only(["request_changes"], ["needs_revision", "comments"])
+        comments = tuple(_comment(item, account) for item in review.sequence_at("comments"))
+        first_review = ReviewPlan(_keys(review.get("needs_revision")), comments, review["request_changes"].text())
+    if fix := node.get("revision"):
+        fix.only(["entry", "status", "legal_act"])
+        act = fix["legal_act"].only(["law", "gazette_number", "adopted_days_into_period"])
+        laws = voice.laws if isinstance(voice, PartnerVoice) else {}
+        revision = RevisionPlan(fix["entry"].text(), fix["status"].choice(EntryStatus),
+                                act["law"].one_of(laws, "a law of this party's voice"),
+                                act["gazette_number"].integer(1, 9999), act["adopted_days_into_period"].integer(0, 364))
+    if approve := node.get("approval"):
+        approve.only(["by", "assessments"])
+        approval = ApprovalPlan(account(approve["by"]),
+                                {key: value.choice(Assessment) for key, value in approve["assessments"].items()})
+    reviewer, answered = node.get("reviewer"), node.get("answered")
+    started, copied = node.get("started_without_text"), node.get("copied_from_previous")
+    story = Story(
+        node["state"].choice(ReportState), answered.share() if answered else 1.0,
+        started.integer(0, 50) if started else 0, copied.flag() if copied else False,
+        _keys(node.get("legal_acts_left_out")), tuple(documents), account(reviewer) if reviewer else None,
+        first_review, revision, approval)
+    _check_story_reaches_its_state(node, story)
+    return story
+
+
+def _comment(item: Node, account: Callable[[Node], str]) -> CommentPlan:
+    item.only(["by", "visibility", "text"], ["entry", "answer", "resolved_after_resubmission"])
+    answer = item.get("answer")
+    if answer:
+        answer.only(["by", "text"])
+    resolved = item.get("resolved_after_resubmission")
+    return CommentPlan(_entry_key(item.get("entry")), account(item["by"]), item["visibility"].choice(Visibility),
+                       item["text"].text(), (account(answer["by"]), answer["text"].text()) if answer else None,
+                       resolved.flag() if resolved else False)
+
+
+def _entry_key(node: Node | None) -> str | None:
+    return node.text() if node is not None and node.value is not None else None
+
+
+def _keys(node: Node | None) -> tuple[str, ...]:
+    return tuple(item.text() for item in node.sequence()) if node is not None else ()
+
+
+def _check_story_reaches_its_state(node: Node, story: Story) -> None:
+    """The steps a story lists must be the ones that lead to its state (the seeding checks the end too)."""
+    steps = {"first_review": story.first_review, "revision": story.revision, "approval": story.approval}
+    allowed = {ReportState.draft: (), ReportState.submitted: (), ReportState.changes_requested: ("first_review",),
+               ReportState.approved: ("first_review", "revision", "approval")}
+    if story.state not in allowed:
+        node["state"].fail(f"the demo does not reach {story.state.value}")
+    for step, given in steps.items():
+        if given is not None and step not in allowed[story.state]:
+            node[step].fail(f"a report left {story.state.value} has no {step}")
+    if story.state == ReportState.draft and story.reviewer:
+        node["reviewer"].fail("a draft is not assigned to a reviewer")
+    if story.first_review is not None and not story.reviewer:
+        node.fail("'reviewer' is missing (the assigned reviewer reviews first)")
+    if story.state == ReportState.changes_requested and story.first_review is None:
+        node.fail("'first_review' is missing (it requests the changes)")
+    if story.state == ReportState.approved and story.approval is None:
+        node.fail("'approval' is missing")
+    if (story.first_review is None) != (story.revision is None) and story.state == ReportState.approved:
+        node.fail("an approval after a request for changes needs both 'first_review' and 'revision'")
+
+
+# --- partners.yaml and eu.yaml ------------------------------------------------------------------------
+
+def _steps(node: Node, placeholders: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((item.only(["step", "when"])["step"].text(placeholders), item["when"].text(placeholders))
+                 for item in node.sequence())
+
+
+def _by_status(node: Node, placeholders: tuple[str, ...]) -> dict[EntryStatus, tuple[str, ...]]:
+    node.only([s.value for s in DRAWN_STATUSES])
+    return {s: node[s.value].texts(placeholders) for s in DRAWN_STATUSES}
+
+
+def _partner_texts(node: Node, voices: dict[str, PartnerVoice]) -> PartnerTexts:
+    node.only(["topics", "openings", "middles", "closings", "challenges", "eu_support", "next_steps",
+               "planning_steps", "not_applicable", "priority_lead_in", "bullets_lead_in", "results_lead_in",
+               "planned_measures"])
+    common = set.intersection(*(set(v.institutions) for v in voices.values()))
+    values = (*PARTNER_VALUES, *(f"{key}_en" for key in common))
+    topics = {}
+    for code, item in node["topics"].items():
+        item.only(["phrase", "lead", "others", "measures"], ["law", "bullets"])
+        lead = item["lead"].one_of(common, "an institution every partner names")
+        others = tuple(o.one_of(common, "an institution every partner names") for o in item["others"].sequence())
+        law = item.get("law")
+        laws = set.intersection(*(set(v.laws) for v in voices.values()))
+        topics[code] = Topic(item["phrase"].text(()), lead, others, item["measures"].texts(values),
+                             law.one_of(laws, "a law every partner names") if law else "",
+                             item["bullets"].texts(values) if item.get("bullets") else ())
+    not_applicable = {code: value.text(()) for code, value in node["not_applicable"].items()}
+    for party, voice in voices.items():
+        for code in sorted(voice.not_applicable - set(not_applicable)):
+            node["not_applicable"].fail(f"no reason for {code}, which {party.lower()}.yaml answers not applicable")
+    return PartnerTexts(
+        topics, _by_status(node["openings"], values), node["middles"].texts(values), _by_status(node["closings"], ()),
+        node["challenges"].texts(()), node["eu_support"].texts(()), _steps(node["next_steps"], values),
+        _steps(node["planning_steps"], values), not_applicable,
+        node["priority_lead_in"].text(("text", "opening")), node["bullets_lead_in"].text(()),
+        node["results_lead_in"].text(()), node["planned_measures"].texts(values))
+
+
+def _eu_texts(node: Node) -> EuTexts:
+    node.only(["opening", "middles", "activities_lead_in", "closing", "statuses", "challenges", "next_step"])
+    step = node["next_step"].only(["step", "when"])
+    return EuTexts(node["opening"].text(("who", "topic")), node["middles"].texts(EU_VALUES),
+                   node["activities_lead_in"].text(()), node["closing"].text(()),
+                   tuple(item.choice(EntryStatus) for item in node["statuses"].sequence()),
+                   node["challenges"].texts(()),
+                   (step["step"].text(("next_year",)), step["when"].text(("q", "next_year"))))

@@ -1,0 +1,198 @@
+"""What the demo data files describe, as plain dataclasses (read and checked by ctportal/demo/loader.py)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ctportal.models import Assessment, EntryStatus, ReportState, Role, Visibility
+
+# The order the partners' status weights are drawn in (random.choices depends on it).
+DRAWN_STATUSES = (EntryStatus.achieved, EntryStatus.partially_achieved, EntryStatus.in_progress,
+                  EntryStatus.planned, EntryStatus.not_started)
+# Institutions every partner names: an entry's "third" participant is drawn from them.
+CORE_INSTITUTIONS = ("moi", "police", "prosecution", "justice", "intel")
+NUMBERS = ("n", "k", "m", "c", "y", "mo", "steps")
+PARTNER_VALUES = (*NUMBERS, "city", "month", "month2", "month3", "next_year", "q", "lead", "Lead", "topic",
+                  "other", "third", "lead_short", "other_full")
+EU_VALUES = (*NUMBERS, "p1", "p2", "p3", "month")
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    name: str
+    role: Role
+    party: str | None
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    title: str
+    document_number: str
+    period_start: tuple[int, int, int]  # (years ago, month, day)
+    period_end: tuple[int, int, int]
+    submission_deadline_in_days: int
+    review_deadline_in_days: int
+    meeting_name: str
+    meeting_place: str
+    meeting_in_days: int
+
+
+@dataclass(frozen=True)
+class Cast:
+    password: str
+    accounts: tuple[Account, ...]
+    round: RoundPlan
+
+    def editors(self, party: str) -> list[str]:
+        """Who writes a party's entries: its coordinator (or EU reporter) first, then its contributors."""
+        mine = [a for a in self.accounts if a.party == party]
+        return ([a.email for a in mine if a.role in (Role.coordinator, Role.eu_reporter)]
+                + [a.email for a in mine if a.role == Role.contributor])
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a partner reports under one action: a noun phrase, who leads, typical measures."""
+
+    phrase: str
+    lead: str
+    others: tuple[str, ...]
+    measures: tuple[str, ...]
+    law: str
+    bullets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerTexts:
+    topics: dict[str, Topic]
+    openings: dict[EntryStatus, tuple[str, ...]]
+    middles: tuple[str, ...]
+    closings: dict[EntryStatus, tuple[str, ...]]
+    challenges: tuple[str, ...]
+    eu_support: tuple[str, ...]
+    next_steps: tuple[tuple[str, str], ...]
+    planning_steps: tuple[tuple[str, str], ...]
+    not_applicable: dict[str, str]
+    priority_lead_in: str
+    bullets_lead_in: str
+    results_lead_in: str
+    planned_measures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerVoice:
+    institutions: dict[str, tuple[str, str]]  # key -> (English name, the partner's own)
+    municipalities: tuple[str, ...]
+    gazette: str
+    laws: dict[str, tuple[str, str]]
+    status_weights: tuple[int, ...]  # in the order of DRAWN_STATUSES
+    not_applicable: frozenset[str]
+
+    def gazette_reference(self, number: int, year: int) -> str:
+        return self.gazette.format(number=number, year=year, yy=f"{year % 100:02d}")
+
+
+@dataclass(frozen=True)
+class EuTopic:
+    topic: str
+    responsible: str
+    measures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EuVoice:
+    name: str
+    topics: dict[str, EuTopic]
+
+
+@dataclass(frozen=True)
+class EuTexts:
+    opening: str
+    middles: tuple[str, ...]
+    activities_lead_in: str
+    closing: str
+    statuses: tuple[EntryStatus, ...]
+    challenges: tuple[str, ...]
+    next_step: tuple[str, str]
+
+
+@dataclass(frozen=True)
+class PriorityPlan:
+    action: str
+    set_by: str
+    text: str
+    years_after_period: int
+    month: int
+    day: int
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    entry: str | None
+    uploaded_by: str
+    file: str
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CommentPlan:
+    entry: str | None
+    by: str
+    visibility: Visibility
+    text: str
+    answer: tuple[str, str] | None  # (by, text), posted after the request for changes
+    resolved_after_resubmission: bool
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    needs_revision: tuple[str, ...]
+    comments: tuple[CommentPlan, ...]
+    request_changes: str
+
+
+@dataclass(frozen=True)
+class RevisionPlan:
+    entry: str
+    status: EntryStatus
+    law: str
+    gazette_number: int
+    adopted_days_into_period: int
+
+
+@dataclass(frozen=True)
+class ApprovalPlan:
+    by: str
+    assessments: dict[str, Assessment]
+
+
+@dataclass(frozen=True)
+class Story:
+    state: ReportState
+    answered: float
+    started_without_text: int
+    copied_from_previous: bool
+    legal_acts_left_out: tuple[str, ...]
+    documents: tuple[DocumentPlan, ...]
+    reviewer: str | None
+    first_review: ReviewPlan | None
+    revision: RevisionPlan | None
+    approval: ApprovalPlan | None
+
+
+@dataclass(frozen=True)
+class PartyPlan:
+    code: str
+    file: str
+    voice: PartnerVoice | EuVoice
+    priority_actions: tuple[PriorityPlan, ...]
+    story: Story
+
+
+@dataclass(frozen=True)
+class DemoData:
+    cast: Cast
+    parties: dict[str, PartyPlan]
+    partner_texts: PartnerTexts
+    eu_texts: EuTexts
