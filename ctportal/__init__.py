@@ -58,7 +58,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
 
     from ctportal.infra import jobs
-    jobs.init_jobs(app)
+    from ctportal.services.tasks import TASK_MODULES
+    jobs.init_jobs(app, TASK_MODULES)
 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

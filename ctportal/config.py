@@ -63,11 +63,21 @@ class Defaults:
     # "immediate" runs jobs synchronously (tests).
     JOBS_MODE = "embedded"
     JOB_WORKERS = 2
+    # Run the periodic tasks (reminders, pruning, mail retries, stale-job checks) in the embedded
+    # consumer; a `flask jobs-worker` always runs them (services/operations/schedule.py).
+    JOBS_PERIODIC = True
+    # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is failed.
+    JOB_HEARTBEAT_SECONDS = 5
+    JOB_STALE_SECONDS = 30
+    # The hour (UTC) the daily reminders go out.
+    REMINDER_HOUR = 6
 
     # PDF rendering
     PDF_RENDER_TIMEOUT_SECONDS = 600
     PDF_RENDER_MEMORY_MB = 1500
     PDF_PARALLEL_PARTS = 2
+    # CPU priority of the render processes (os.nice increment): pages stay quick during a compile.
+    PDF_RENDER_NICE = 19
 
     # Logging: "text" or "json" (one JSON object per line on stdout)
     LOG_FORMAT = "text"
