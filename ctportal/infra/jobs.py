@@ -77,7 +77,9 @@ def init_jobs(app: Flask, task_modules: Iterable[str] = ()) -> None:
         path = Path(app.config["STORAGE_DIR"]) / "jobs.sqlite3"
         huey.storage = SqliteHuey("ctportal", filename=str(path)).storage
         # The worker threads start with the first request the server answers, not in CLI commands.
-        app.before_request(lambda: start_embedded_consumer(app))
+        @app.before_request
+        def start_consumer() -> None:
+            start_embedded_consumer(app)
     else:
         raise RuntimeError(f"CTPORTAL_JOBS_MODE must be embedded, redis or immediate, not {mode!r}")
 
