@@ -16,12 +16,12 @@
           bar.className = "progress-bar pct-" + s.progress;
           bar.parentNode.setAttribute("aria-valuenow", String(s.progress));
           stage.textContent = (label || "Edition " + s.id) + " is " + s.state + ": " + s.stage + " (" + s.progress + "%). You can leave this page and come back.";
-          window.setTimeout(poll, 1500);
+          window.setTimeout(poll, 1000);
         } else {
           window.location.reload();
         }
       })
       .catch(function () { window.setTimeout(poll, 5000); });
   }
-  window.setTimeout(poll, 1500);
+  window.setTimeout(poll, 1000);
 })();
