@@ -11,7 +11,7 @@ from ctportal.infra import jobs
 from ctportal.models import (CompiledReport, CompileState, OutgoingMail, RenderedPart, ScheduledRun, db,
                              utcnow)
 from ctportal.services.operations import schedule
-from tests.factories import make_round, report_of
+from tests.factories import make_round
 
 
 @pytest.fixture
