@@ -1,6 +1,6 @@
 """Click to download for a warm compile, through the embedded job queue: polling back-off vs wake-up.
 
-    .venv/bin/python -m bench.queue_wait [--clicks 5]
+    .venv/bin/python -m bench.queue_wait [--gaps 3,6,10,15,20] [--keep DIR]
 
 Builds bench.pdf_compile's synthetic round (466 pages), compiles it once so every part is
 cached, then, in one process with the embedded queue (SQLite storage, worker threads), presses
@@ -27,10 +27,11 @@ from bench import pdf_compile
 GAPS = (3, 6, 10, 15, 20)  # seconds between clicks: the worker's back-off grows meanwhile
 
 
-def _measure(app, worker_class, clicks: int) -> list[tuple[float, float, float]]:
-    from huey.consumer import Worker  # noqa: F401 - the class compared against
+def _measure(app, workdir: Path, worker_class, gaps: tuple[float, ...]) -> list[tuple[float, float, float]]:
+    import sqlite3
+
     from ctportal.infra import jobs
-    from ctportal.models import CompiledReport, CompileState, Round, User, db
+    from ctportal.models import Round, User, db
     from ctportal.services.editions import editions as compile_service
 
     class Consumer(jobs.EmbeddedConsumer):
@@ -38,47 +39,54 @@ def _measure(app, worker_class, clicks: int) -> list[tuple[float, float, float]]
     Consumer.worker_class = worker_class
     consumer = Consumer(jobs.huey, workers=2, worker_type="thread", periodic=False, check_worker_health=False)
     consumer.start()
+    # The page's poll, as a plain reader: it must not take the write lock the job waits for.
+    reader = sqlite3.connect(workdir / "bench.sqlite3", isolation_level=None)
     rows = []
     try:
         with app.app_context():
             rnd = db.session.scalars(db.select(Round)).first()
             user = db.session.scalars(db.select(User).where(User.email == "secretariat@bench.example")).one()
-            for gap in GAPS[:clicks]:
+            for gap in gaps:
                 time.sleep(gap)
                 t0 = time.perf_counter()
-                edition = compile_service.start_compile(rnd, user)
-                edition_id = edition.id
+                edition_id = compile_service.start_compile(rnd, user).id  # what the view does
                 db.session.commit()
                 compile_service.enqueue(edition_id)
                 started = None
                 while True:
-                    db.session.rollback()
-                    row = db.session.get(CompiledReport, edition_id)
-                    db.session.refresh(row)
-                    if started is None and row.state != CompileState.queued:
+                    state, error = reader.execute("SELECT state, error FROM compiled_report WHERE id = ?",
+                                                  (edition_id,)).fetchone()
+                    if started is None and state != "queued":
                         started = time.perf_counter()
-                    if row.state in (CompileState.done, CompileState.failed):
+                    if state in ("done", "failed"):
                         break
-                    time.sleep(0.02)
+                    time.sleep(0.01)
                 done = time.perf_counter()
-                if row.state != CompileState.done:
-                    raise SystemExit(row.error)
+                if state != "done":
+                    raise SystemExit(error)
                 rows.append((started - t0, done - started, done - t0))
     finally:
         consumer.stop(graceful=True)
+        reader.close()
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clicks", type=int, default=5)
+    parser.add_argument("--gaps", default=",".join(map(str, GAPS)),
+                        help="idle seconds before each click, comma-separated")
+    parser.add_argument("--keep", help="build the round in this directory and keep it (reused when run again)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="ctportal-queue-bench-"))
+    gaps = tuple(float(g) for g in args.gaps.split(","))
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ctportal-queue-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     try:
-        t = time.perf_counter()
-        pdf_compile._run_step("setup", workdir)
-        pdf_compile._run_step("cold", workdir)  # every part cached from here on
-        print(f"synthetic round built and compiled once in {time.perf_counter() - t:.1f} s", flush=True)
+        if not (workdir / "warm.pdf").exists():
+            t = time.perf_counter()
+            pdf_compile._run_step("setup", workdir)
+            pdf_compile._run_step("cold", workdir)  # every part cached from here on
+            pdf_compile._run_step("warm", workdir)
+            print(f"synthetic round built and compiled once in {time.perf_counter() - t:.1f} s", flush=True)
 
         import logging
         from huey.consumer import Worker
@@ -87,17 +95,19 @@ def main() -> None:
         from ctportal.infra import jobs
         logging.disable(logging.INFO)
         app = create_app({**pdf_compile._config(workdir), "JOBS_MODE": "embedded", "JOBS_PERIODIC": False})
-        results = {"before (polling back-off)": _measure(app, Worker, args.clicks),
-                   "after (woken by the enqueue)": _measure(app, jobs.WakeableWorker, args.clicks)}
+        jobs.huey.storage.flush_queue()
+        results = {"before (polling back-off)": _measure(app, workdir, Worker, gaps),
+                   "after (woken by the enqueue)": _measure(app, workdir, jobs.WakeableWorker, gaps)}
         print(f"\n{'warm compile, embedded queue':<32}{'queued s':>18}{'job s':>14}{'click to done s':>22}")
         print(f"{'':<32}{'median   max':>18}{'median':>14}{'median   max':>22}")
         for label, rows in results.items():
             queued, job, total = zip(*rows)
             print(f"{label:<32}{statistics.median(queued):>10.2f}{max(queued):>8.2f}{statistics.median(job):>14.2f}"
                   f"{statistics.median(total):>14.2f}{max(total):>8.2f}")
-        print(f"\n{len(GAPS[:args.clicks])} clicks per mode, idle gaps {GAPS[:args.clicks]} s")
+        print(f"\n{len(gaps)} clicks per mode, idle gaps {gaps} s")
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
