@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -125,7 +126,28 @@ def test_a_heartbeat_beats_only_while_the_job_runs(app, users):
     db.session.commit()
     with heartbeat.Heartbeat(CompiledReport, edition.id):
         time.sleep(0.4)
+    time.sleep(0.1)  # a beat under way as the block ended lands now
     beat = _edition_row(edition.id).heartbeat_at
     assert beat is not None and beat > edition.started_at
-    time.sleep(0.2)
+    time.sleep(0.3)
     assert _edition_row(edition.id).heartbeat_at == beat  # stopped with the block
+
+
+def test_leaving_the_block_never_waits_for_a_beat_stuck_on_the_lock(app, monkeypatch):
+    """On SQLite a beat can wait for the write lock the job itself holds as it finishes: the job
+    must not wait for that beat (it did, for the whole 30 s busy timeout, in the queue bench)."""
+    app.config["JOB_HEARTBEAT_SECONDS"] = 0.01
+    entered, release = threading.Event(), threading.Event()
+
+    def beat_waiting_for_the_lock(self) -> None:
+        entered.set()
+        release.wait(10)
+
+    monkeypatch.setattr(heartbeat.Heartbeat, "beat", beat_waiting_for_the_lock)
+    beating = heartbeat.Heartbeat(CompiledReport, 1)
+    with beating:
+        assert entered.wait(5)
+    assert beating._thread.is_alive()  # the block was left while the beat still waits
+    release.set()
+    beating._thread.join(5)
+    assert not beating._thread.is_alive()
