@@ -28,7 +28,7 @@ setup-test: $(VENV)/.installed
 run: setup
 	CTPORTAL_ENV=development $(FLASK) init-db
 	CTPORTAL_ENV=development $(FLASK) seed-demo
-	CTPORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+	CTPORTAL_ENV=development FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) run
 
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

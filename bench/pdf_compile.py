@@ -48,7 +48,8 @@ def _config(workdir: Path) -> dict:
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}", "STORAGE_DIR": str(workdir / "files"),
             "JOBS_MODE": "immediate", "WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "console",
             "PDF_PRERENDER_ON_APPROVE": False, "PDF_PARALLEL_PARTS": int(os.environ.get("BENCH_PARALLEL", "2")),
-            "SQLITE_BEGIN": "DEFERRED"}
+            # As in production: jobs take the write lock first (a job heartbeat writes beside them).
+            "SQLITE_BEGIN": "IMMEDIATE"}
 
 
 def _app(workdir: Path):

@@ -25,6 +25,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from ctportal.infra import logs
     logs.init_logging(app)
+    if app.config.get("BASE_URL_DERIVED") and app.config["ENV"] == "production":
+        logs.logging.getLogger("ctportal.config").warning(
+            "CTPORTAL_BASE_URL is not set: links in mail will point to %s. Set it to the portal's public "
+            "address (e.g. https://ctportal.example.europa.eu).", app.config["BASE_URL"])
 
     from ctportal.infra.storage import remove_orphaned_temporary_files
     for path in remove_orphaned_temporary_files(app.config["STORAGE_DIR"]):
@@ -58,7 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
 
     from ctportal.infra import jobs
-    jobs.init_jobs(app)
+    from ctportal.services.tasks import TASK_MODULES
+    jobs.init_jobs(app, TASK_MODULES)
 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

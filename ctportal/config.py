@@ -25,7 +25,8 @@ class Defaults:
     REDIS_URL = ""
     # Where uploaded documents and compiled PDFs live; empty: instance/files.
     STORAGE_DIR = ""
-    BASE_URL = "http://127.0.0.1:5000"
+    # Links in mail. Unset: the address the server listens on (listening_address()).
+    BASE_URL = ""
     SITE_NAME = "CT Western Balkans reporting portal"
 
     # Uploads
@@ -63,11 +64,21 @@ class Defaults:
     # "immediate" runs jobs synchronously (tests).
     JOBS_MODE = "embedded"
     JOB_WORKERS = 2
+    # Run the periodic tasks (reminders, pruning, mail retries, stale-job checks) in the embedded
+    # consumer; a `flask jobs-worker` always runs them (services/operations/schedule.py).
+    JOBS_PERIODIC = True
+    # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is failed.
+    JOB_HEARTBEAT_SECONDS = 5
+    JOB_STALE_SECONDS = 30
+    # The hour (UTC) the daily reminders go out.
+    REMINDER_HOUR = 6
 
     # PDF rendering
     PDF_RENDER_TIMEOUT_SECONDS = 600
     PDF_RENDER_MEMORY_MB = 1500
     PDF_PARALLEL_PARTS = 2
+    # CPU priority of the render processes (os.nice increment): pages stay quick during a compile.
+    PDF_RENDER_NICE = 19
 
     # Logging: "text" or "json" (one JSON object per line on stdout)
     LOG_FORMAT = "text"
@@ -108,6 +119,22 @@ def from_environment(defaults: type = Defaults, environ: dict[str, str] | None =
     return found
 
 
+def listening_address(environ: dict[str, str] | None = None) -> str:
+    """The address this server listens on, for links when BASE_URL is not set: `flask run`'s
+    (FLASK_RUN_HOST/PORT, which `make run HOST=… PORT=…` sets), else gunicorn's GUNICORN_BIND,
+    else flask's default. A wildcard host is reached on loopback."""
+    environ = os.environ if environ is None else environ
+    if "FLASK_RUN_PORT" in environ or "FLASK_RUN_HOST" in environ:
+        host, port = environ.get("FLASK_RUN_HOST", "127.0.0.1"), environ.get("FLASK_RUN_PORT", "5000")
+    elif environ.get("GUNICORN_BIND", "").count(":") == 1:
+        host, port = environ["GUNICORN_BIND"].split(":")
+    else:
+        host, port = "127.0.0.1", "5000"
+    if host in ("", "0.0.0.0", "::", "[::]", "localhost"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 def finish(config: dict[str, Any], instance_path: Path) -> None:
     """Derive the settings that depend on others, and refuse an unsafe production set-up."""
     env = config["ENV"]
@@ -124,6 +151,10 @@ def finish(config: dict[str, Any], instance_path: Path) -> None:
         config["SECRET_KEY"] = _development_secret(instance_path)
     elif env == "production" and len(config["SECRET_KEY"]) < 32:
         raise RuntimeError("SECRET_KEY is too short: use at least 32 random characters.")
+
+    if not config.get("BASE_URL"):
+        config["BASE_URL"] = listening_address()
+        config["BASE_URL_DERIVED"] = True  # production warns at start (create_app)
 
     url = config.get("DATABASE_URL") or f"sqlite:///{instance_path / 'ctportal.sqlite3'}"
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.

@@ -38,6 +38,9 @@ def _config(tmp_root: Path, url: str) -> dict:
         "SERVER_NAME": None,
         "PDF_PARALLEL_PARTS": 1,
         "SQLITE_BEGIN": "DEFERRED",
+        # A beat from its own thread would race the test's deferred transactions on SQLite;
+        # the heartbeat tests set their own interval.
+        "JOB_HEARTBEAT_SECONDS": 3600,
     }
 
 

@@ -2,38 +2,66 @@
 
 One Huey instance, whose storage is chosen by the configuration when the app is built:
 
-* ``embedded`` (default): SQLite storage in instance/, and a consumer thread inside the web
-  process, so `make run` needs no extra service;
+* ``embedded`` (default): SQLite storage in instance/, and a consumer (worker threads and the
+  periodic scheduler) inside the web process, so `make run` needs no extra service;
 * ``redis``: Redis storage at REDIS_URL, consumed by a separate `flask jobs-worker` process;
 * ``immediate``: tasks run synchronously where they are queued (tests).
+
+Every task module is imported by `init_jobs` (the app's list, `ctportal.services.tasks`), so the
+registry is complete before any consumer can dequeue. A queued job starts at once: on Redis the
+worker blocks on the queue (BRPOP) and Redis wakes it; in embedded mode an idle worker waits on
+an event that `enqueue` sets, instead of polling with Huey's back-off (up to 10 s).
 
 Tasks run inside an application context of the app that configured the queue.
 """
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from flask import Flask
 from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer, Worker
 from huey.storage import MemoryStorage
-from huey.consumer import Consumer
 
 log = logging.getLogger("ctportal.infra.jobs")
 
+
+class WakeCounts:
+    """How idle embedded workers came back to the queue: woken by an enqueue, or by a poll timeout."""
+
+    def __init__(self) -> None:
+        self.woken = 0
+        self.polled = 0
+
+
+_wake = threading.Event()
+wake_counts = WakeCounts()
+
+
+class PortalHuey(Huey):
+    def enqueue(self, task):
+        result = super().enqueue(task)
+        _wake.set()  # after the message is stored: the woken worker finds it
+        return result
+
+
 # Configured by init_jobs(); until then (and in tests) tasks run immediately in memory.
-huey = Huey("ctportal", storage_class=MemoryStorage, immediate=True)
+huey = PortalHuey("ctportal", storage_class=MemoryStorage, immediate=True)
 _app: Flask | None = None
 _consumer_lock = threading.Lock()
 _consumer: Consumer | None = None
 
 
-def init_jobs(app: Flask) -> None:
+def init_jobs(app: Flask, task_modules: Iterable[str] = ()) -> None:
     global _app
     _app = app
+    for name in task_modules:  # register every task before any consumer runs
+        importlib.import_module(name)
     mode = app.config["JOBS_MODE"]
     if mode == "immediate":
         huey.immediate = True
@@ -42,49 +70,100 @@ def init_jobs(app: Flask) -> None:
     if mode == "redis":
         if not app.config["REDIS_URL"]:
             raise RuntimeError("CTPORTAL_JOBS_MODE=redis needs REDIS_URL.")
-        huey.storage = RedisHuey("ctportal", url=app.config["REDIS_URL"]).storage
+        # blocking: the worker waits in BRPOP, so Redis hands it a job the moment it is queued.
+        huey.storage = RedisHuey("ctportal", url=app.config["REDIS_URL"], blocking=True).storage
     elif mode == "embedded":
         # Beside the instance's files, so two instances in one tree never share a queue.
         path = Path(app.config["STORAGE_DIR"]) / "jobs.sqlite3"
         huey.storage = SqliteHuey("ctportal", filename=str(path)).storage
         # The worker threads start with the first request the server answers, not in CLI commands.
-        app.before_request(lambda: start_embedded_consumer(app))
+        @app.before_request
+        def start_consumer() -> None:
+            start_embedded_consumer(app)
     else:
         raise RuntimeError(f"CTPORTAL_JOBS_MODE must be embedded, redis or immediate, not {mode!r}")
 
 
+class WakeableWorker(Worker):
+    """An embedded worker: idle, it sleeps until a job is queued in this process (or the poll
+    delay passes, for jobs a scheduler or another process queued)."""
+
+    def sleep(self) -> None:
+        self.delay = min(self.delay, self.max_delay)
+        if _wake.wait(self.delay):
+            _wake.clear()
+            wake_counts.woken += 1
+            self.delay = self.default_delay
+        else:
+            wake_counts.polled += 1
+            self.delay *= self.backoff
+
+
 class EmbeddedConsumer(Consumer):
-    """A consumer living in the web process: it must leave the server's signal handling alone."""
+    """A consumer living in the web process: it leaves the server's signal handling alone."""
+
+    worker_class = WakeableWorker
 
     def _set_signal_handlers(self) -> None:
         pass
 
+    def stop(self, graceful: bool = False) -> None:
+        super().stop(graceful)
+        _wake.set()
 
-def start_embedded_consumer(app: Flask) -> None:
-    """Start the in-process worker threads once (embedded mode only)."""
+
+def start_embedded_consumer(app: Flask) -> Consumer | None:
+    """Start the in-process worker threads and scheduler once (embedded mode only)."""
     global _consumer
     if app.config["JOBS_MODE"] != "embedded":
-        return
+        return None
+    with _consumer_lock:
+        if _consumer is None:
+            _consumer = EmbeddedConsumer(huey, workers=app.config["JOB_WORKERS"], worker_type="thread",
+                                         periodic=app.config["JOBS_PERIODIC"], check_worker_health=False)
+            _consumer.start()
+            log.info("embedded job worker started (%s threads)", app.config["JOB_WORKERS"])
+        return _consumer
+
+
+def create_worker_consumer(workers: int) -> Consumer:
+    """The consumer of `flask jobs-worker`: worker threads blocking on the queue, and the
+    scheduler queueing the periodic tasks (every job server runs one; schedule.py claims runs)."""
+    return huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+
+
+def stop_embedded_consumer() -> None:
+    """Stop the in-process consumer (tests; the web process otherwise ends with it)."""
+    global _consumer
     with _consumer_lock:
         if _consumer is not None:
-            return
-        _consumer = EmbeddedConsumer(huey, workers=app.config["JOB_WORKERS"], worker_type="thread",
-                                     periodic=False, check_worker_health=False)
-        _consumer.start()
-        log.info("embedded job worker started (%s threads)", app.config["JOB_WORKERS"])
+            _consumer.stop(graceful=True)
+            _consumer = None
+
+
+def config() -> dict:
+    """The configuration of the app the jobs run for (schedules read it when they are checked)."""
+    return _app.config if _app is not None else {}
+
+
+def _in_app_context(fn: Callable) -> Callable:
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if _app is None:
+            raise RuntimeError("jobs used before init_jobs()")
+        with _app.app_context():
+            return fn(*args, **kwargs)
+    return run
 
 
 def task(**task_kwargs) -> Callable:
     """Like @huey.task(), and the body runs inside the portal's application context."""
+    return lambda fn: huey.task(**task_kwargs)(_in_app_context(fn))
 
-    def decorator(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def in_app_context(*args, **kwargs):
-            if _app is None:
-                raise RuntimeError("jobs used before init_jobs()")
-            with _app.app_context():
-                return fn(*args, **kwargs)
 
-        return huey.task(**task_kwargs)(in_app_context)
+def periodic_task(schedule: Callable, **task_kwargs) -> Callable:
+    """Like @huey.periodic_task(schedule), and the body runs inside the portal's application context.
 
-    return decorator
+    Every job server's scheduler queues a periodic task: a body that must run once per period
+    claims it (ctportal.services.operations.schedule.claim_run) instead of relying on this."""
+    return lambda fn: huey.periodic_task(schedule, name=fn.__name__, **task_kwargs)(_in_app_context(fn))

@@ -33,6 +33,9 @@ class CompiledReport(db.Model):
     requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     requested_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     started_at: so.Mapped[Optional[dt.datetime]]
+    # Written every few seconds by the job while it runs: without it, a worker that died is
+    # noticed (ctportal/services/operations/heartbeat.py) and the edition marked failed.
+    heartbeat_at: so.Mapped[Optional[dt.datetime]]
     finished_at: so.Mapped[Optional[dt.datetime]]
     stored_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(100), unique=True)
     sha256: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))

@@ -1,6 +1,7 @@
 """Rendering HTML to PDF in worker processes, in parallel, each render under a time and memory limit.
 
-A `WorkerPool` keeps up to `parallel` worker processes (ctportal/pdf/worker.py). A render that
+A `WorkerPool` keeps up to `parallel` worker processes (ctportal/pdf/worker.py), at a lower CPU
+priority (`nice`) so the web pages keep theirs while a compile runs. A render that
 runs past `timeout` seconds gets its worker killed; one that needs more than `memory_mb` of
 address space fails inside the worker (RLIMIT_AS). Either way the caller gets a RenderError
 with the reason, and no half-written file.
@@ -43,11 +44,11 @@ class RenderResult:
 
 
 class _Worker:
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, nice: int = 0) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ctportal.pdf.worker", str(memory_mb)], cwd=str(ROOT), env=env,
+            [sys.executable, "-m", "ctportal.pdf.worker", str(memory_mb), str(nice)], cwd=str(ROOT), env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             encoding="utf-8", close_fds=True)
 
@@ -102,8 +103,9 @@ class WorkerPool:
     """Up to `parallel` worker processes; use as a context manager."""
 
     def __init__(self, parallel: int = 2, timeout: float = 600, memory_mb: int = 1500,
-                 workdir: Path | None = None) -> None:
+                 workdir: Path | None = None, nice: int = 0) -> None:
         self.parallel = max(1, parallel)
+        self.nice = nice
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.workdir = Path(workdir or tempfile.gettempdir())
@@ -127,14 +129,14 @@ class WorkerPool:
         stylesheet and the fonts while the caller is still preparing the HTML."""
         with self._lock:
             while len(self._all) < min(self.parallel, count or self.parallel):
-                worker = _Worker(self.memory_mb)
+                worker = _Worker(self.memory_mb, self.nice)
                 self._all.append(worker)
                 self._idle.put(worker)
 
     def _take(self) -> _Worker:
         with self._lock:
             if self._idle.empty() and len(self._all) < self.parallel:
-                worker = _Worker(self.memory_mb)
+                worker = _Worker(self.memory_mb, self.nice)
                 self._all.append(worker)
                 return worker
         return self._idle.get()
@@ -145,7 +147,7 @@ class WorkerPool:
             return
         with self._lock:  # a killed worker is replaced by a fresh one
             self._all.remove(worker)
-            fresh = _Worker(self.memory_mb)
+            fresh = _Worker(self.memory_mb, self.nice)
             self._all.append(fresh)
         self._idle.put(fresh)
 

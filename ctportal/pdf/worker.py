@@ -1,23 +1,28 @@
 """A rendering worker: a separate process that turns HTML into PDF with WeasyPrint, under limits.
 
-Started by ctportal.pdf.renderer as `python -m ctportal.pdf.worker MEMORY_MB`. It reads one JSON
+Started by ctportal.pdf.renderer as `python -m ctportal.pdf.worker MEMORY_MB NICE`. It reads one JSON
 request per line on stdin ({"html": ..., "out": path}) and answers one JSON line on stdout
 ({"ok": true, "pages": n} or {"ok": false, "error": ...}). Its address space is capped with
 RLIMIT_AS (a render that needs more gets MemoryError, or the process dies — either way the
-parent reports a clean failure); the parent kills it when a render exceeds its time limit.
+parent reports a clean failure); the parent kills it when a render exceeds its time limit. It
+lowers its own CPU priority by NICE, so a compile takes the cores the web pages leave idle.
 The worker knows nothing of the database: it only ever sees HTML the portal made.
 """
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 
 
-def set_limits(memory_mb: int) -> None:
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def set_limits(memory_mb: int, nice: int = 0) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if nice:
+        os.nice(nice)
 
 
 class Renderer:
@@ -49,8 +54,8 @@ class Renderer:
 
 def main() -> None:
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    if memory_mb:
-        set_limits(memory_mb)
+    nice = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    set_limits(memory_mb, nice)
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but answers on the answer channel
     try:  # load WeasyPrint, the stylesheet and the fonts before the first request arrives

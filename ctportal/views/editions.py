@@ -1,4 +1,5 @@
-"""The consolidated PDF: editions of a round, the Compile button with progress, downloads, party PDFs."""
+"""The consolidated PDF: editions of a round, the Compile button with progress, downloads, party PDFs
+(made by a job too, with the same kind of progress page)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -9,8 +10,8 @@ from ctportal import policy
 from ctportal.infra.database import writes_on_get
 from ctportal.models import CompileState, Round, RoundState, db
 from ctportal.policy import Permission
-from ctportal.services import audit
 from ctportal.infra import storage
+from ctportal.services import audit
 from ctportal.services.editions import editions as compile_service
 
 bp = Blueprint("editions", __name__, url_prefix="/compile")
@@ -40,10 +41,20 @@ def index():
     return render_template("editions/index.html", rounds=rounds, latest=latest)
 
 
+def _fail_silent_jobs() -> None:
+    """An edition whose worker died is failed when someone looks, not at the scheduler's next minute."""
+    from ctportal.services.operations.heartbeat import fail_silent_jobs
+
+    if fail_silent_jobs():
+        db.session.commit()
+
+
 @bp.get("/rounds/<int:round_id>")
 @login_required
+@writes_on_get  # an edition whose worker died is marked failed when looked at
 def round_page(round_id: int):
     rnd = _round_or_404(round_id)
+    _fail_silent_jobs()
     editions = compile_service.editions(rnd)
     active = compile_service.active_edition(rnd)
     perms = policy.compiled_permissions(current_user, rnd)
@@ -62,8 +73,10 @@ def round_page(round_id: int):
 
 @bp.get("/rounds/<int:round_id>/status.json")
 @login_required
+@writes_on_get
 def status(round_id: int):
     rnd = _round_or_404(round_id)
+    _fail_silent_jobs()
     editions = compile_service.editions(rnd)
     last = editions[0] if editions else None
     if last is None:
@@ -103,28 +116,77 @@ def download(round_id: int, edition_id: int):
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
 
 
-@bp.get("/reports/<int:report_id>/pdf")
-@login_required
-@writes_on_get  # an audit event, and the rendered PDF is cached (rendering itself holds no lock)
-def report_pdf(report_id: int):
-    """A party's own report as a PDF: its approved revision, or the latest one it submitted."""
-    from ctportal.services.editions.cache import pool_from_config
-    from ctportal.services.editions.party import build_party_pdf
-    from ctportal.pdf.renderer import RenderError
+def _send_party_pdf(report, revision, path):
+    audit.record("report.pdf_download", report, actor=current_user, revision=revision.number)
+    db.session.commit()
+    name = f"{report.party.code}-report-revision-{revision.number}.pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
+
+
+def _party_pdf_source(report_id: int):
     from ctportal.services.reporting.revisions import latest_revision
 
     report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
     revision = report.approved_revision or latest_revision(report)
     if revision is None:
         abort(404)
-    try:
-        with pool_from_config() as pool:
-            path = build_party_pdf(report, revision, pool)
-    except RenderError as exc:
-        db.session.rollback()
-        abort(make_response(render_template("errors/error.html", code=503, title="The PDF could not be made",
-                                            message=str(exc)), 503))
-    audit.record("report.pdf_download", report, actor=current_user, revision=revision.number)
+    return report, revision
+
+
+@bp.get("/reports/<int:report_id>/pdf")
+@login_required
+@writes_on_get  # an audit event, or a job to make the PDF
+def report_pdf(report_id: int):
+    """A party's own report as a PDF: its approved revision, or the latest one it submitted.
+
+    Made once per revision by a job; once made it is sent at once (the usual case). Otherwise
+    this queues the job and shows its progress page."""
+    from ctportal.services.editions import party_jobs
+    from ctportal.services.editions.party import cached_party_pdf
+
+    report, revision = _party_pdf_source(report_id)
+    path = cached_party_pdf(report, revision)
+    if path is not None:
+        return _send_party_pdf(report, revision, path)
+    job, new = party_jobs.request_pdf(report, revision, current_user)
+    job_id = job.id
     db.session.commit()
-    name = f"{report.party.code}-report-revision-{revision.number}.pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
+    if new:
+        party_jobs.enqueue(job_id)
+    path = cached_party_pdf(report, revision)  # made already (a quick worker, or jobs run in place)
+    if path is not None:
+        return _send_party_pdf(report, revision, path)
+    return redirect(url_for("editions.report_pdf_job", report_id=report.id, job_id=job_id))
+
+
+def _party_pdf_job(report_id: int, job_id: int):
+    from ctportal.services.editions import party_jobs
+
+    report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
+    job = party_jobs.get_job(report, job_id)
+    if job is None:
+        abort(404)
+    _fail_silent_jobs()
+    return report, job
+
+
+@bp.get("/reports/<int:report_id>/pdf/jobs/<int:job_id>")
+@login_required
+@writes_on_get  # a job whose worker died is marked failed when looked at
+def report_pdf_job(report_id: int, job_id: int):
+    report, job = _party_pdf_job(report_id, job_id)
+    active = job.state in (CompileState.queued, CompileState.running)
+    response = make_response(render_template("editions/party_pdf.html", report=report, job=job, active=active,
+                                             states=CompileState))
+    if active:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@bp.get("/reports/<int:report_id>/pdf/jobs/<int:job_id>/status.json")
+@login_required
+@writes_on_get
+def report_pdf_status(report_id: int, job_id: int):
+    _, job = _party_pdf_job(report_id, job_id)
+    return jsonify({"id": job.id, "state": job.state.value, "progress": job.progress, "stage": job.stage,
+                    "error": job.error if job.state == CompileState.failed else ""})

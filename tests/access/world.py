@@ -9,6 +9,7 @@ from ctportal.models import (Comment, Document, Party, Report, Role, RoundState,
                              db)
 from ctportal.infra import storage
 from ctportal.services.reporting.reports import create_report
+from tests.access.spec import REPORTS
 from tests.factories import approve, fill_report, make_round, submit
 from tests.helpers import make_users
 
@@ -84,6 +85,7 @@ def build_world() -> World:
     _account_objects(world, users, parties)
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
+    _add_party_pdf_jobs(world, users)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
@@ -127,3 +129,20 @@ def _add_compiled_edition(world: World, users) -> None:
     db.session.add(edition)
     db.session.flush()
     world.ids["round"]["edition"] = edition.id
+
+
+def _add_party_pdf_jobs(world: World, users) -> None:
+    """A finished party PDF job on every report object, as {job} (routes_editions)."""
+    from ctportal.models import CompileState, PartyPdfJob, Revision, utcnow
+
+    any_revision = db.session.scalar(sa.select(Revision.id).order_by(Revision.id).limit(1))
+    for key in REPORTS:
+        report_id = world.ids[key]["report"]
+        revision = db.session.scalar(sa.select(Revision.id).where(Revision.report_id == report_id)
+                                     .order_by(Revision.number.desc()).limit(1)) or any_revision
+        job = PartyPdfJob(report_id=report_id, revision_id=revision, state=CompileState.done, progress=100,
+                          stage="Done", requested_by_id=users.reviewer.id, started_at=utcnow(), finished_at=utcnow(),
+                          heartbeat_at=utcnow())
+        db.session.add(job)
+        db.session.flush()
+        world.ids[key]["job"] = job.id

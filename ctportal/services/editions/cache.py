@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from ctportal.infra import storage
@@ -20,11 +20,15 @@ Progress = Callable[[int, str], None]
 
 
 def pool_from_config() -> WorkerPool:
+    """The render processes, for a background job: never inside a web request (only the tests'
+    immediate mode runs jobs where they are queued)."""
     cfg = current_app.config
+    if has_request_context() and cfg.get("JOBS_MODE") != "immediate":
+        raise RuntimeError("PDF renders run in background jobs, never inside a web request")
     return WorkerPool(parallel=int(cfg.get("PDF_PARALLEL_PARTS", 2)),
                       timeout=float(cfg.get("PDF_RENDER_TIMEOUT_SECONDS", 600)),
                       memory_mb=int(cfg.get("PDF_RENDER_MEMORY_MB", 1500)),
-                      workdir=storage.folder("parts"))
+                      workdir=storage.folder("parts"), nice=int(cfg.get("PDF_RENDER_NICE", 19)))
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ctportal.infra import jobs
 from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, db,
                              utcnow)
 from ctportal.services import audit
+from ctportal.services.operations import heartbeat
 from ctportal.infra import storage
 
 log = logging.getLogger("ctportal.compile")
@@ -34,7 +35,10 @@ def editions(rnd: Round) -> list[CompiledReport]:
 
 
 def is_stale(edition: CompiledReport) -> bool:
-    """A queued or running edition nobody can still be working on (the worker died, the server restarted)."""
+    """A queued or running edition nobody can still be working on (the worker died, the server
+    restarted): a running one whose heartbeat stopped, a queued one no worker took for long."""
+    if edition.state == CompileState.running:
+        return heartbeat.is_silent(edition)
     if edition.state not in ACTIVE:
         return False
     limit = dt.timedelta(seconds=2 * float(current_app.config.get("PDF_RENDER_TIMEOUT_SECONDS", 600)) + 300)
@@ -107,7 +111,8 @@ def run_compile(edition_id: int, pool=None) -> None:
     # Claim the edition: of two workers handed the same job, only one moves it out of "queued".
     claimed = db.session.execute(
         sa.update(CompiledReport).where(CompiledReport.id == edition_id, CompiledReport.state == CompileState.queued)
-        .values(state=CompileState.running, started_at=utcnow(), progress=1, stage="Starting"))
+        .values(state=CompileState.running, started_at=utcnow(), heartbeat_at=utcnow(), progress=1,
+                stage="Starting"))
     db.session.commit()
     if claimed.rowcount != 1:
         return
@@ -128,7 +133,8 @@ def run_compile(edition_id: int, pool=None) -> None:
         own_pool = pool is None
         pool = pool or pool_from_config()
         try:
-            built = build_edition(data, pool, progress=progress)
+            with heartbeat.Heartbeat(CompiledReport, edition_id):
+                built = build_edition(data, pool, progress=progress)
         finally:
             if own_pool:
                 pool.close()

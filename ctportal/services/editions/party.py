@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ctportal.domain import parties
@@ -14,8 +15,16 @@ from ctportal.services.editions.cache import Part, _store, cached, ensure_parts
 from ctportal.services.editions.parts import annex_part, furniture_part
 
 
-def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Path:
-    """One party's own report (one revision) as a PDF, cached in 'parts'; returns its file."""
+@dataclass
+class PartyPdf:
+    """What one revision's PDF is made of, and the cache key of the whole file."""
+    cover: Part
+    annex: Part
+    key: str
+    title: str
+
+
+def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
     rnd = report.round
     inc = content.Included(report.party, report, revision, content.assessments_of(revision))
     approved = report.approved_revision_id == revision.id
@@ -31,15 +40,28 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
                  "cover")
     whole_key = content.cache_key("party-pdf", {"annex": annex.key, "cover": cover.key,
                                                 "docno": rnd.document_number})
-    row = cached(whole_key)
+    return PartyPdf(cover, annex, whole_key, f"{rnd.document_number} — {cover_ctx['party']}")
+
+
+def cached_party_pdf(report: Report, revision: Revision) -> Path | None:
+    """The file of this revision's PDF if it was made before (the usual case), else None."""
+    row = cached(party_pdf_plan(report, revision).key)
+    return storage.path_for("parts", row.stored_name) if row is not None else None
+
+
+def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Path:
+    """One party's own report (one revision) as a PDF, cached in 'parts'; returns its file."""
+    plan = party_pdf_plan(report, revision)
+    row = cached(plan.key)
     if row is not None:
         return storage.path_for("parts", row.stored_name)
-    furniture = furniture_part(rnd.document_number)
+    cover, annex = plan.cover, plan.annex
+    furniture = furniture_part(report.round.document_number)
     ensure_parts([cover, annex, furniture], pool)
-    whole = Part("party-pdf", whole_key, "", {}, "party PDF", revision.id, pages=cover.pages + annex.pages)
+    whole = Part("party-pdf", plan.key, "", {}, "party PDF", revision.id, pages=cover.pages + annex.pages)
     with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
         out = Path(tmp) / "out.pdf"
-        assemble([cover.path, annex.path], furniture.path, out, title=f"{rnd.document_number} — {cover_ctx['party']}",
+        assemble([cover.path, annex.path], furniture.path, out, title=plan.title,
                  font_cache=storage.folder("parts"))
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)

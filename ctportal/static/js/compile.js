@@ -1,4 +1,4 @@
-// Progressive enhancement of the compile page: poll the status and update the progress bar in
+// Progressive enhancement of the compile page (and the party PDF's): poll the status and update the progress bar in
 // place; reload once the job has finished. Without JavaScript the page refreshes itself (Refresh header).
 (function () {
   "use strict";
@@ -7,6 +7,7 @@
   var stage = document.getElementById("compile-stage");
   if (!section || !bar || !stage) { return; }
   var url = section.getAttribute("data-status-url");
+  var label = section.getAttribute("data-label");
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
@@ -14,13 +15,13 @@
         if (s.state === "queued" || s.state === "running") {
           bar.className = "progress-bar pct-" + s.progress;
           bar.parentNode.setAttribute("aria-valuenow", String(s.progress));
-          stage.textContent = "Edition " + s.id + " is " + s.state + ": " + s.stage + " (" + s.progress + "%). You can leave this page and come back.";
-          window.setTimeout(poll, 1500);
+          stage.textContent = (label || "Edition " + s.id) + " is " + s.state + ": " + s.stage + " (" + s.progress + "%). You can leave this page and come back.";
+          window.setTimeout(poll, 1000);
         } else {
           window.location.reload();
         }
       })
       .catch(function () { window.setTimeout(poll, 5000); });
   }
-  window.setTimeout(poll, 1500);
+  window.setTimeout(poll, 1000);
 })();

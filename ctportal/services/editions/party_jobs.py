@@ -1,0 +1,82 @@
+"""A party's report PDF, made by a background job (never inside a web request).
+
+The PDF of one revision is cached as a part (party.py), so asking again is instant: the view
+sends the cached file at once. Otherwise it asks for a job here and shows its progress, like an
+edition's: `request_pdf` returns the job already making that revision's PDF, or queues a new one.
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+
+from ctportal.infra import jobs
+from ctportal.models import CompileState, PartyPdfJob, Report, Revision, db, utcnow
+from ctportal.services.operations import heartbeat
+
+log = logging.getLogger("ctportal.party_pdf")
+ACTIVE = (CompileState.queued, CompileState.running)
+
+
+def get_job(report: Report, job_id: int) -> PartyPdfJob | None:
+    """A job loaded through its report (never by bare id)."""
+    return db.session.scalar(sa.select(PartyPdfJob).where(PartyPdfJob.id == job_id,
+                                                          PartyPdfJob.report_id == report.id))
+
+
+def request_pdf(report: Report, revision: Revision, user) -> tuple[PartyPdfJob, bool]:
+    """The job making this revision's PDF: a running one, or a new one (True: queue it after the
+    commit with `enqueue`). Flushes."""
+    heartbeat.fail_silent_jobs()
+    current = db.session.scalar(sa.select(PartyPdfJob).where(
+        PartyPdfJob.report_id == report.id, PartyPdfJob.revision_id == revision.id,
+        PartyPdfJob.state.in_(ACTIVE)).order_by(PartyPdfJob.id.desc()).limit(1))
+    if current is not None:
+        return current, False
+    job = PartyPdfJob(report_id=report.id, revision_id=revision.id, state=CompileState.queued, progress=0,
+                      stage="Waiting to start", requested_by_id=user.id, requested_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    return job, True
+
+
+def enqueue(job_id: int) -> None:
+    party_pdf_job(job_id)
+
+
+@jobs.task()
+def party_pdf_job(job_id: int) -> None:
+    run_party_pdf(job_id)
+
+
+def _set(job_id: int, **values) -> None:
+    db.session.execute(sa.update(PartyPdfJob).where(PartyPdfJob.id == job_id).values(**values))
+    db.session.commit()
+
+
+def run_party_pdf(job_id: int) -> None:
+    """The job: render (or find) the PDF, recording progress and any failure on the job."""
+    from ctportal.services.editions.cache import pool_from_config
+    from ctportal.services.editions.party import build_party_pdf
+
+    claimed = db.session.execute(
+        sa.update(PartyPdfJob).where(PartyPdfJob.id == job_id, PartyPdfJob.state == CompileState.queued)
+        .values(state=CompileState.running, started_at=utcnow(), heartbeat_at=utcnow(), progress=5,
+                stage="Rendering the report"))
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return  # another worker has it, or it was failed meanwhile
+    job = db.session.get(PartyPdfJob, job_id)
+    try:
+        report, revision = db.session.get(Report, job.report_id), db.session.get(Revision, job.revision_id)
+        with heartbeat.Heartbeat(PartyPdfJob, job_id), pool_from_config() as pool:
+            path = build_party_pdf(report, revision, pool)
+        db.session.commit()
+        _set(job_id, state=CompileState.done, progress=100, stage="Done", stored_name=path.name,
+             finished_at=utcnow())
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job, said plainly
+        db.session.rollback()
+        log.exception("party PDF job %s failed", job_id)
+        reason = str(exc) if exc.__class__.__name__ == "RenderError" else f"{type(exc).__name__}: {exc}"
+        _set(job_id, state=CompileState.failed, stage="Failed", error=reason[:2000] or "The PDF could not be made.",
+             finished_at=utcnow())
