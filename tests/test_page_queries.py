@@ -9,6 +9,7 @@ entries or parties shows as a count that grows.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ctportal.services.review import reviews as review
 from tests.factories import fill_report, make_round, report_of, submit
 
 SMALL_ENTRIES = 3                      # entries kept in each report of the small round
-SMALL_PARTIES = ("AL", "RS")            # the parties that have a report in the small round
+SMALL_PARTIES = ("AL", "RS", "ME")      # the parties that have a report in the small round (ME a draft)
 SUBMITTED = ("AL", "RS", "XK")          # submitted in the large round (those that exist in the small one)
 
 
@@ -33,13 +34,16 @@ class World:
 
 
 def _keep_only(rnd: Round, parties: tuple[str, ...], entries: int) -> None:
-    """Shrink a fresh round: reports of `parties` only, each with its first `entries` entries."""
+    """Shrink a fresh round: reports of `parties` only, each with its first `entries` entries and the
+    first whose action has footnotes (so the small round needs every kind of query the larger one does)."""
     for report in db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id)).all():
         if report.party.code not in parties:
             db.session.delete(report)
             continue
+        with_footnotes = next(e for e in report.entries if e.action.footnote_refs)
         for extra in report.entries[entries:]:
-            db.session.delete(extra)
+            if extra is not with_footnotes:
+                db.session.delete(extra)
     db.session.commit()
 
 
@@ -51,6 +55,11 @@ def _build(users, *, small: bool) -> World:
     rnd = make_round()
     if small:
         _keep_only(rnd, SMALL_PARTIES, SMALL_ENTRIES)
+    else:
+        # Built beside the small round, it must not find that one as its previous round (which adds a
+        # query for a reason that is not size): its reporting period ends a year earlier.
+        rnd.period_start, rnd.period_end = dt.date(2024, 7, 1), dt.date(2025, 6, 30)
+        db.session.commit()
     for code in SUBMITTED:
         report = report_of(rnd, code)
         if report is None:
@@ -88,27 +97,15 @@ def counting() -> Iterator[list[str]]:
 
 # page name -> (who asks, the path on a World)
 PAGES = {
+    "report overview": ("coordinator_al", lambda w: f"/reports/{w.report.id}"),
+    "objective section": ("coordinator_al", lambda w: f"/reports/{w.report.id}/sections/1"),
+    "entry form": ("coordinator_al", lambda w: f"/reports/{w.report.id}/entries/{w.entry.id}"),
     "review page": ("reviewer", lambda w: f"/review/reports/{w.report.id}?show=all"),
     "review entry": ("reviewer", lambda w: f"/review/reports/{w.report.id}/entries/{w.entry.id}"),
     "review queue": ("reviewer", lambda w: "/review/"),
     "progress map (all parties)": ("reviewer", lambda w: f"/progress/rounds/{w.round.id}"),
     "round status board": ("secretariat", lambda w: f"/rounds/{w.round.id}"),
 }
-
-# Pages whose count still grows with the data; each is removed when its page is fixed.
-GROWING: dict[str, str] = {
-    "review page": "23 → 59: entries, reviews and threads read one by one",
-    "review entry": "15 → 16: one more lazy load on the larger round",
-    "review queue": "14 → 21: a query per report in the queue",
-    "progress map (all parties)": "16 → 37: a query per party",
-    "round status board": "17 → 31: a query per party",
-}
-
-
-def _params() -> list:
-    return [pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=GROWING[name])]
-                         if name in GROWING else []) for name in PAGES]
-
 
 def _statements_for(client, auth, users, name: str, *, small: bool) -> tuple[int, list[str]]:
     role, path = PAGES[name]
@@ -122,7 +119,7 @@ def _statements_for(client, auth, users, name: str, *, small: bool) -> tuple[int
     return len(statements), statements
 
 
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(PAGES))
 def test_statement_count_does_not_grow_with_the_data(client, auth, users, name):
     small, _ = _statements_for(client, auth, users, name, small=True)
     # The second world is a new round beside the first: the larger one must cost no more.
