@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test serve-prod bench clean-instance demo-code
+.PHONY: run test setup setup-test serve-prod bench bench-web clean-instance demo-code
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ serve-prod: setup
 
 bench: setup-test
 	$(BIN)/python -m bench.pdf_compile
+
+# Every heavy page under wrk beside a bare Flask page, in one run (docs/performance.md).
+bench-web: setup
+	scripts/system-packages.sh bench
+	$(BIN)/python -m bench.web
 
 demo-code:
 	@CTPORTAL_ENV=development $(FLASK) demo-code $(EMAIL)

@@ -2,10 +2,14 @@
 # Install the Debian packages the portal needs, if missing.
 #   scripts/system-packages.sh run    # WeasyPrint's libraries (Pango)
 #   scripts/system-packages.sh test   # also Chromium (browser tests) and poppler-utils (pdftotext)
+#   scripts/system-packages.sh bench  # also wrk (bench/web.py)
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig)
 if [ "${1:-run}" = "test" ]; then
   need+=(chromium poppler-utils)
+fi
+if [ "${1:-run}" = "bench" ]; then
+  need+=(wrk)
 fi
 missing=()
 for pkg in "${need[@]}"; do

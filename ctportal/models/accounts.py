@@ -104,6 +104,7 @@ class User(UserMixin, db.Model):
     # token, never the user's id, so ending the session row ends the cookie.
     session_token = None
     second_factor_pending = False
+    unread_notifications = None   # counted with the session lookup, for the navigation
 
     def get_id(self) -> str | None:
         return self.session_token

@@ -15,7 +15,7 @@ from sqlalchemy import orm as so
 from ctportal import policy
 from ctportal.domain import entry_fields
 from ctportal.domain.parties import display_name
-from ctportal.models import Action, Entry, EntryKind, Report, Round, RoundState, User, db
+from ctportal.models import Action, Entry, EntryKind, FootnoteRef, Report, Round, RoundState, User, db
 from ctportal.policy import Permission
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
@@ -44,14 +44,23 @@ class Section:
         return round(100 * self.answered / len(self.entries)) if self.entries else 0
 
 
-def preload(report: Report) -> None:
-    """Load the report's entries with their actions, objectives and rows in a few queries, not one per entry."""
-    db.session.scalars(
-        sa.select(Entry).where(Entry.report_id == report.id)
+def preload(report: Report) -> list[Entry]:
+    """The report's entries with their actions, objectives, footnotes and rows, in a few queries.
+
+    They become `report.entries` (its relationship's order), so neither the pages nor their templates
+    lazy-load anything entry by entry. Done once per report and request: a second call finds them loaded.
+    """
+    state = sa.inspect(report)
+    if "entries" in state.dict and all("measures" in sa.inspect(e).dict for e in report.entries):
+        return report.entries
+    entries = list(db.session.scalars(
+        sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)
         .options(so.selectinload(Entry.action).selectinload(Action.objective),
-                 so.selectinload(Entry.action).selectinload(Action.footnote_refs),
+                 so.selectinload(Entry.action).selectinload(Action.footnote_refs).selectinload(FootnoteRef.footnote),
                  so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
-                 so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))).all()
+                 so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))))
+    so.attributes.set_committed_value(report, "entries", entries)
+    return entries
 
 
 def sections_of(report: Report) -> list[Section]:
@@ -59,7 +68,7 @@ def sections_of(report: Report) -> list[Section]:
     objectives: dict[int, Section] = {}
     joint = Section("joint", "Joint actions of the Western Balkans partners", "Joint actions")
     priority = Section("priority", f"Priority actions of {display_name(report.party)}", "Priority actions")
-    for entry in report.entries:
+    for entry in preload(report):
         if entry.kind == EntryKind.joint:
             joint.entries.append(entry)
         elif entry.kind == EntryKind.priority:

@@ -30,9 +30,9 @@ def entry_url(cell) -> str | None:
         return None
     views = current_app.view_functions
     if "reports.entry" in views:
-        entry = next((e for e in report.entries if e.key == cell.entry_key), None)
-        if entry is not None:
-            return url_for("reports.entry", report_id=report.id, entry_id=entry.id)
+        entry_id = cell.party_data.entry_ids.get(cell.entry_key)
+        if entry_id is not None:
+            return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
     if "reports.overview" in views:
         return url_for("reports.overview", report_id=report.id)
     return None

@@ -51,8 +51,11 @@ def nav_items() -> list[NavItem]:
                 continue
         badge = 0
         if endpoint == "notify.index":
-            from ctportal.services.messaging import notify
-            badge = notify.unread_count(current_user)
+            # Counted with the session lookup (services/accounts/sessions.py) when the user came from it.
+            badge = current_user.unread_notifications
+            if badge is None:
+                from ctportal.services.messaging import notify
+                badge = notify.unread_count(current_user)
         active = request.endpoint == endpoint or (endpoint != "main.home" and endpoint.split(".")[0] == blueprint)
         items.append(NavItem(label, url_for(endpoint), active, badge))
     return items

@@ -8,9 +8,10 @@ from typing import Optional
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy import orm as so
 
 from ctportal.infra.database import write_allowed_on_get
-from ctportal.models import LoginSession, User, db, utcnow
+from ctportal.models import LoginSession, Notification, User, db, utcnow
 
 # Writing last_seen on every request would be a write per page view; once a minute is enough
 # for an idle timeout counted in minutes.
@@ -34,9 +35,21 @@ def find_live_session(token: str) -> Optional[LoginSession]:
     """The session for this token if it is neither ended, idle too long nor too old."""
     if not token:
         return None
-    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token_hash == _hash(token)))
-    if row is None or row.ended_at is not None or not row.user.active:
+    # Every page needs the session, its user (with the party) and the unread count for the
+    # navigation: one round trip instead of four. The count is the one at the start of the request;
+    # the requests that mark notifications read are POSTs that redirect.
+    unread = (sa.select(sa.func.count(Notification.id))
+              .where(Notification.user_id == LoginSession.user_id, Notification.read_at.is_(None))
+              .scalar_subquery())
+    found = db.session.execute(
+        sa.select(LoginSession, unread).where(LoginSession.token_hash == _hash(token))
+        .options(so.joinedload(LoginSession.user).joinedload(User.party))).first()
+    if found is None:
         return None
+    row, unread_count = found
+    if row.ended_at is not None or not row.user.active:
+        return None
+    row.user.unread_notifications = unread_count
     now = utcnow()
     idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = dt.timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from ctportal import policy
-from ctportal.models import (Action, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
+from ctportal.models import (Action, Entry, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.previous import chronological, previous_round
@@ -58,6 +59,7 @@ class PartyData:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # entry key -> snapshot dict
     answered: int = 0
     total: int = 0
+    entry_ids: dict[str, int] = field(default_factory=dict)            # entry key -> id of the report's entry
 
     @property
     def source_title(self) -> str:
@@ -81,15 +83,26 @@ def may_see_map(user: Any) -> bool:
 
 def round_data(rnd: Round, user: Any) -> list[PartyData]:
     """Every report of the round the user may see, with the entries the user may see in it."""
+    loaded = (so.selectinload(Report.party), so.selectinload(Report.approved_revision))
     if policy.is_party_user(user):
         reports = db.session.scalars(sa.select(Report).where(
-            Report.round_id == rnd.id, Report.party_id == user.party_id)).all()
+            Report.round_id == rnd.id, Report.party_id == user.party_id).options(*loaded)).all()
     elif policy.is_commission(user):
         reports = db.session.scalars(sa.select(Report).join(Party).where(Report.round_id == rnd.id)
-                                     .order_by(Party.sort_order)).all()
+                                     .order_by(Party.sort_order).options(*loaded)).all()
     else:
         return []
-    counts = progress_counts([r.id for r in reports])
+    ids = [r.id for r in reports]
+    counts = progress_counts(ids)
+    latest = revisions.latest_revisions([r.id for r in reports if r.approved_revision is None])
+    for report in reports:
+        if report.approved_revision is None and report.id not in latest:
+            # Known to have no revision: said so, the access check does not load the list per report.
+            so.attributes.set_committed_value(report, "revisions", [])
+    entry_ids: dict[int, dict[str, int]] = {}
+    for report_id, key, entry_id in db.session.execute(
+            sa.select(Entry.report_id, Entry.key, Entry.id).where(Entry.report_id.in_(ids))):
+        entry_ids.setdefault(report_id, {})[key] = entry_id
     result = []
     for report in reports:
         answered, total = counts.get(report.id, (0, 0))
@@ -99,20 +112,20 @@ def round_data(rnd: Round, user: Any) -> list[PartyData]:
                 data.source, data.revision = APPROVED, report.approved_revision
                 data.entries = revisions.entries_by_key(report.approved_revision)
             elif report.state == ReportState.submitted:
-                data.revision = revisions.latest_revision(report)
+                data.revision = latest.get(report.id)
                 data.entries = revisions.entries_by_key(data.revision)
             else:
                 data.entries = {e.key: revisions.entry_snapshot(e, []) for e in report.entries}
         elif report.approved_revision is not None:
             data = PartyData(report, report.party, APPROVED, report.approved_revision,
                              revisions.entries_by_key(report.approved_revision))
+        elif report.id not in latest:
+            data = PartyData(report, report.party, COUNT_ONLY)
         else:
-            latest = revisions.latest_revision(report)
-            if latest is None:
-                data = PartyData(report, report.party, COUNT_ONLY)
-            else:
-                data = PartyData(report, report.party, SUBMITTED, latest, revisions.entries_by_key(latest))
+            data = PartyData(report, report.party, SUBMITTED, latest[report.id],
+                             revisions.entries_by_key(latest[report.id]))
         data.answered, data.total = answered, total
+        data.entry_ids = entry_ids.get(report.id, {})
         result.append(data)
     return result
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from ctportal.models import DeadlineExtension, Round, db
 
@@ -15,6 +16,17 @@ def deadline_for(rnd: Round, party_id: int) -> dt.date:
         .where(DeadlineExtension.round_id == rnd.id, DeadlineExtension.party_id == party_id)
         .order_by(DeadlineExtension.granted_at.desc(), DeadlineExtension.id.desc()).limit(1))
     return extended or rnd.submission_deadline
+
+
+def deadlines_for(rnd: Round) -> dict[int, dt.date]:
+    """The latest extension granted to each party that has one, in one query (as deadline_for, for all parties)."""
+    deadlines: dict[int, dt.date] = {}
+    for party_id, new_deadline in db.session.execute(
+            sa.select(DeadlineExtension.party_id, DeadlineExtension.new_deadline)
+            .where(DeadlineExtension.round_id == rnd.id)
+            .order_by(DeadlineExtension.granted_at.desc(), DeadlineExtension.id.desc())):
+        deadlines.setdefault(party_id, new_deadline)
+    return deadlines
 
 
 def open_round(rnd: Round, actor) -> list:
@@ -128,8 +140,10 @@ def status_board(rnd: Round, today: dt.date | None = None) -> list[dict]:
 
     today = today or dt.date.today()
     reports = list(db.session.scalars(
-        sa.select(Report).join(Party).where(Report.round_id == rnd.id).order_by(Party.sort_order)))
+        sa.select(Report).join(Party).where(Report.round_id == rnd.id).order_by(Party.sort_order)
+        .options(so.selectinload(Report.party))))
     ids = [r.id for r in reports]
+    extended = deadlines_for(rnd)
     counts = progress_counts(ids)
     last_entry = dict(db.session.execute(
         sa.select(Entry.report_id, sa.func.max(Entry.updated_at)).where(Entry.report_id.in_(ids))
@@ -143,7 +157,7 @@ def status_board(rnd: Round, today: dt.date | None = None) -> list[dict]:
         .group_by(Comment.report_id)).all()) if ids else {}
     lines = []
     for report in reports:
-        deadline = deadline_for(rnd, report.party_id)
+        deadline = extended.get(report.party_id, rnd.submission_deadline)
         activity = [t for t in (report.updated_at, report.submitted_at, last_entry.get(report.id),
                                 last_revision.get(report.id)) if t is not None]
         answered, total = counts.get(report.id, (0, 0))

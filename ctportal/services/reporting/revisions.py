@@ -104,6 +104,16 @@ def latest_revision(report: Report) -> Revision | None:
         sa.select(Revision).where(Revision.report_id == report.id).order_by(Revision.number.desc()).limit(1))
 
 
+def latest_revisions(report_ids: list[int]) -> dict[int, Revision]:
+    """The latest revision of each report that has one, in one query (for lists of reports)."""
+    if not report_ids:
+        return {}
+    newest = (sa.select(Revision.report_id, sa.func.max(Revision.number).label("number"))
+              .where(Revision.report_id.in_(report_ids)).group_by(Revision.report_id).subquery())
+    return {r.report_id: r for r in db.session.scalars(sa.select(Revision).join(
+        newest, sa.and_(Revision.report_id == newest.c.report_id, Revision.number == newest.c.number)))}
+
+
 def entries_by_key(revision: Revision | None) -> dict[str, dict[str, Any]]:
     if revision is None:
         return {}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from ctportal import policy
 from ctportal.models import (Assessment, Entry, EntryReview, Party, Report, ReportEvent, ReportState,
@@ -68,17 +69,22 @@ def queue(user: Any, *, round_id: int | None = None, party_id: int | None = None
         query = query.where(Report.state == ReportState(state))
     if mine:
         query = query.where(Report.assigned_reviewer_id == user.id)
+    reports = list(db.session.scalars(query.order_by(Round.id, Party.sort_order).options(
+        so.selectinload(Report.party), so.selectinload(Report.round))))
+    latest = revisions.latest_revisions([r.id for r in reports])
+    verdicts = verdict_counts([rev.id for rev in latest.values()])
+    last_events = last_event_times([r.id for r in reports if r.state != ReportState.submitted])
+    assigned = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.id.in_({r.assigned_reviewer_id for r in reports if r.assigned_reviewer_id})))}
     rows = []
-    for report in db.session.scalars(query.order_by(Round.id, Party.sort_order)):
-        latest = revisions.latest_revision(report)
-        reviews = reviews_for(latest)
-        total = len(latest.snapshot["entries"]) if latest else 0
-        since = report.submitted_at if report.state == ReportState.submitted else last_event_at(report)
+    for report in reports:
+        revision = latest.get(report.id)
+        reviewed, needing = verdicts.get(revision.id, (0, 0)) if revision else (0, 0)
+        since = report.submitted_at if report.state == ReportState.submitted else last_events.get(report.id)
         rows.append(QueueRow(
-            report, latest, since,
-            reviewed=sum(1 for r in reviews.values() if r.verdict is not None), total=total,
-            needs_revision=sum(1 for r in reviews.values() if r.verdict == Verdict.needs_revision),
-            assigned=db.session.get(User, report.assigned_reviewer_id) if report.assigned_reviewer_id else None))
+            report, revision, since, reviewed=reviewed, needs_revision=needing,
+            total=len(revision.snapshot["entries"]) if revision else 0,
+            assigned=assigned.get(report.assigned_reviewer_id) if report.assigned_reviewer_id else None))
     rows.sort(key=lambda r: (r.report.state != ReportState.submitted, r.waiting_since or utcnow()))
     return rows
 
@@ -93,9 +99,30 @@ def draft_counts(user: Any, *, round_id: int | None = None, party_id: int | None
         query = query.where(Report.round_id == round_id)
     if party_id:
         query = query.where(Report.party_id == party_id)
-    reports = list(db.session.scalars(query.order_by(Round.id, Party.sort_order)))
+    reports = list(db.session.scalars(query.order_by(Round.id, Party.sort_order).options(
+        so.selectinload(Report.party), so.selectinload(Report.round))))
     counts = progress_counts([r.id for r in reports])
     return [DraftCount(r, *counts.get(r.id, (0, 0))) for r in reports]
+
+
+def verdict_counts(revision_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(entries with a verdict, entries needing revision) per revision, counted by the database."""
+    if not revision_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(EntryReview.revision_id, sa.func.count(EntryReview.verdict),
+                  sa.func.count(EntryReview.id).filter(EntryReview.verdict == Verdict.needs_revision))
+        .where(EntryReview.revision_id.in_(revision_ids)).group_by(EntryReview.revision_id))
+    return {rev_id: (reviewed, needing) for rev_id, reviewed, needing in rows}
+
+
+def last_event_times(report_ids: list[int]) -> dict[int, dt.datetime]:
+    if not report_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ReportEvent.report_id, sa.func.max(ReportEvent.created_at))
+        .where(ReportEvent.report_id.in_(report_ids)).group_by(ReportEvent.report_id))
+    return {report_id: at for report_id, at in rows}
 
 
 def last_event_at(report: Report) -> dt.datetime | None:
