@@ -191,7 +191,8 @@ def step_plain(workdir: Path) -> dict:
     text = (workdir / "whole.html").read_text(encoding="utf-8")
     doc = HTML(string=text, base_url=css.base_url, url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
     doc.write_pdf(workdir / "plain.pdf")
-    return {"seconds": time.perf_counter() - t, "pages": len(doc.pages), **_peaks()}
+    return {"seconds": time.perf_counter() - t, "pages": len(doc.pages), "bytes": (workdir / "plain.pdf").stat().st_size,
+            **_peaks()}
 
 
 def step_chromium(workdir: Path) -> dict:
@@ -205,7 +206,8 @@ def step_chromium(workdir: Path) -> dict:
                     (workdir / "whole.html").as_uri()], check=True, capture_output=True, timeout=600)
     seconds = time.perf_counter() - t
     from pypdf import PdfReader
-    return {"seconds": seconds, "pages": len(PdfReader(workdir / "chromium.pdf").pages), **_peaks()}
+    return {"seconds": seconds, "pages": len(PdfReader(workdir / "chromium.pdf").pages),
+            "bytes": (workdir / "chromium.pdf").stat().st_size, **_peaks()}
 
 
 def step_compile(workdir: Path, cold: bool) -> dict:
@@ -233,7 +235,7 @@ def step_compile(workdir: Path, cold: bool) -> dict:
         if edition.error:
             raise SystemExit(edition.error)
         shutil.copyfile(storage.path_for("compiled", edition.stored_name), workdir / ("cold.pdf" if cold else "warm.pdf"))
-        return {"seconds": seconds, "pages": edition.page_count, **_peaks()}
+        return {"seconds": seconds, "pages": edition.page_count, "bytes": edition.size, **_peaks()}
 
 
 def _run_step(name: str, workdir: Path) -> dict:
@@ -279,7 +281,7 @@ def _print(results: dict) -> None:
     chromium = results["chromium"].get("seconds")
     print()
     print(f"{'run':<34}{'seconds':>9}{'× plain':>9}{'× chromium':>12}{'pages':>7}{'peak MB':>9}{'CPU s':>8}"
-          f"{'CPU × plain':>13}")
+          f"{'CPU × plain':>13}{'file MB':>9}{'× plain':>9}")
     labels = {"plain": "WeasyPrint, one plain pass", "chromium": "Chromium print-to-PDF (headless)",
               "cold": "portal compile, cold (no cache)", "warm": "portal compile, warm (all cached)"}
     for name, label in labels.items():
@@ -289,10 +291,13 @@ def _print(results: dict) -> None:
             continue
         vs_c = f"{r['seconds'] / chromium:.2f}" if chromium else "—"
         print(f"{label:<34}{r['seconds']:>9.2f}{r['seconds'] / plain:>9.3f}{vs_c:>12}{r['pages']:>7}{r['peak_mb']:>9}"
-              f"{r['cpu']:>8.1f}{r['cpu'] / results['plain']['cpu']:>13.3f}")
+              f"{r['cpu']:>8.1f}{r['cpu'] / results['plain']['cpu']:>13.3f}"
+              f"{r['bytes'] / 1e6:>9.2f}{r['bytes'] / results['plain']['bytes']:>9.3f}")
     print()
     warm, cold = results["warm"]["seconds"], results["cold"]["seconds"]
+    size = results["cold"]["bytes"] / results["plain"]["bytes"]
     checks = [("warm ≤ 0.05 × plain", warm <= 0.05 * plain), ("cold ≤ 0.6 × plain", cold <= 0.6 * plain),
+              (f"edition file ≤ 1.1 × the one-pass PDF ({size:.3f}; 1.41 before fonts were merged)", size <= 1.1),
               ("portal peak memory per process ≤ 450 MB",
                max(results[n]["peak_mb"] for n in ("cold", "warm")) <= 450)]
     if chromium:

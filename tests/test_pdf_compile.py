@@ -220,3 +220,59 @@ def test_a_warm_compile_reuses_every_part(app, users):
     assert db.session.get(CompiledReport, again.id).state == CompileState.done
     assert db.session.scalar(sa.select(sa.func.count(RenderedPart.id))) == parts_before
     assert db.session.get(CompiledReport, again.id).page_count == edition.page_count
+
+
+def _embedded_fonts(reader: PdfReader) -> dict[str, list]:
+    """Face name (without the subset tag) -> the distinct font dictionaries naming it."""
+    found: dict[str, dict[int, object]] = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            face = str(font["/BaseFont"]).split("+", 1)[-1]
+            found.setdefault(face, {})[ref.idnum] = font
+    return {face: list(fonts.values()) for face, fonts in found.items()}
+
+
+def test_each_face_is_embedded_once_for_the_whole_edition(compiled):
+    """Every part embeds its own subsets; assembly keeps one font per face, holding every glyph
+    any part draws (fontmerge.py), so the edition is not a stack of font copies."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    edition, path = compiled
+    reader = PdfReader(path)
+    fonts = _embedded_fonts(reader)
+    assert {"CT-Serif", "CT-Serif-Bold", "CT-Serif-Italic", "CT-Sans"} <= set(fonts)
+    assert all(len(copies) == 1 for copies in fonts.values()), {f: len(c) for f, c in fonts.items()}
+    programs = set()
+    for face, [font] in fonts.items():
+        if font["/Subtype"] != "/Type0":
+            continue  # the page numbers' own font (numbers.py)
+        cid = font["/DescendantFonts"][0].get_object()
+        program = cid["/FontDescriptor"]["/FontFile2"].get_object()
+        programs.add(program.indirect_reference.idnum)
+        glyf = TTFont(BytesIO(program.get_data()))["glyf"]
+        order = glyf.glyphOrder if hasattr(glyf, "glyphOrder") else None
+        widths, items, i = set(), list(cid["/W"]), 0
+        while i < len(items):
+            widths.update(range(int(items[i]), int(items[i]) + len(items[i + 1])))
+            i += 2
+        # Every glyph a part draws (it has a width) has its outline in the one program, unless it
+        # is a blank (space) glyph in the source font too.
+        drawn = [g for g in widths if glyf[order[g]].numberOfContours != 0]
+        assert len(drawn) > 0.8 * len(widths), face
+    import pikepdf
+    with pikepdf.open(path) as pdf:  # every object in the file, referenced or not
+        descriptors = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                       and o.get("/Type") == "/FontDescriptor"]
+    assert len(descriptors) == len(programs) + 1  # + the page numbers' font
+
+
+def test_the_edition_is_smaller_than_its_parts_laid_end_to_end(app, users):
+    """No part's font copies left behind (and the small objects packed in object streams)."""
+    rnd, edition, path = _compile(users)
+    parts = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.kind.in_(
+        ["front", "objective", "annex", "documents"])))
+    total = sum(storage.path_for("parts", p.stored_name).stat().st_size for p in parts)
+    assert path.stat().st_size < 0.7 * total, (path.stat().st_size, total)
