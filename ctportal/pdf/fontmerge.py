@@ -29,6 +29,7 @@ from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, IndirectO
                            StreamObject)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
+CACHE_PREFIX = "merged-font-"
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
 
@@ -214,7 +215,7 @@ def subset_program(source: Path, glyphs: set[int], cache_dir: Path | None = None
     from fontTools import version as fonttools_version
 
     digest = hashlib.sha256(f"{_source_digest(source)}|{sorted(glyphs)}|{fonttools_version}".encode()).hexdigest()
-    path = Path(cache_dir) / f"merged-font-{digest[:24]}.ttf" if cache_dir is not None else None
+    path = Path(cache_dir) / f"{CACHE_PREFIX}{digest[:24]}.ttf" if cache_dir is not None else None
     if path is not None:
         try:
             program = path.read_bytes()
