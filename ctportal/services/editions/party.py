@@ -1,4 +1,4 @@
-"""A party's own report as a PDF (one revision), and pre-rendering an approved revision's annex."""
+"""A party's own report as a PDF (one revision)."""
 from __future__ import annotations
 
 import tempfile
@@ -43,10 +43,3 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
                  font_cache=storage.folder("parts"))
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)
-
-
-def prerender_annex(revision: Revision, pool: WorkerPool) -> None:
-    """Render an approved revision's annex now, so the next compile finds it cached."""
-    report = revision.report
-    inc = content.Included(report.party, report, revision, content.assessments_of(revision))
-    ensure_parts([annex_part(inc)], pool)
