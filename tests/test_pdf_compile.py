@@ -273,6 +273,20 @@ def test_the_edition_is_smaller_than_its_parts_laid_end_to_end(app, users):
     """No part's font copies left behind (and the small objects packed in object streams)."""
     rnd, edition, path = _compile(users)
     parts = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.kind.in_(
-        ["front", "objective", "annex", "documents"])))
+        ["front", "objective", "annex", "annex-section", "documents"])))
     total = sum(storage.path_for("parts", p.stored_name).stat().st_size for p in parts)
     assert path.stat().st_size < 0.7 * total, (path.stat().st_size, total)
+
+
+def test_an_annex_rendered_per_objective_keeps_its_objectives_under_its_bookmark(compiled):
+    """An annex is one part per objective section; in the edition's bookmarks every section sits
+    under its annex, as if the annex had been one render."""
+    edition, path = compiled
+    outline = PdfReader(path).outline
+    titles = [str(o.title) if not isinstance(o, list) else [str(c.title) for c in o if not isinstance(c, list)]
+              for o in outline]
+    annex = next(i for i, t in enumerate(titles) if isinstance(t, str) and t.startswith("Annex I — "))
+    children = titles[annex + 1]
+    assert isinstance(children, list)
+    assert [t.split(":")[0] for t in children if t.startswith("Objective")] == [f"Objective {n}" for n in range(1, 6)]
+    assert not any(isinstance(t, str) and t.startswith("Objective") for t in titles)  # none left at the top

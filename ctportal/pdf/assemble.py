@@ -63,9 +63,11 @@ def _stream(writer: PdfWriter, data: bytes):
     return writer._add_object(stream)
 
 
-def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None) -> int:
+def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None,
+             continued: set[int] = frozenset()) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
-    returns the page count. `font_cache`: where the page numbers' font subset and the merged
+    returns the page count. `continued`: indices of parts that go on from the part before (a
+    section of an annex): their bookmarks nest under that part's last top-level bookmark. `font_cache`: where the page numbers' font subset and the merged
     fonts (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
     writer = PdfWriter()
     outlines: list[tuple[int, list[Bookmark]]] = []
@@ -106,8 +108,12 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     fontmerge.merge_fonts(writer, font_cache)
     _resolve_page_links(writer)
-    for first, bookmarks in outlines:
-        _add_outline(writer, bookmarks, first, None)
+    parent = None
+    for i, (first, bookmarks) in enumerate(outlines):
+        if i in continued and parent is not None:
+            _add_outline(writer, bookmarks, first, parent)
+        else:
+            parent = _add_outline(writer, bookmarks, first, None) or parent
     writer.add_metadata({"/Title": title, "/Producer": "ctportal (WeasyPrint, pypdf)"})
     writer.page_mode = "/UseOutlines"
     buffer = BytesIO()
@@ -151,7 +157,10 @@ def _resolve_page_links(writer: PdfWriter) -> None:
                 FloatObject(float(target.mediabox.top)), NullObject()])
 
 
-def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent) -> None:
+def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent):
+    """Add the bookmarks under `parent`; returns the last one added at that level (None if none)."""
+    item = None
     for b in bookmarks:
         item = writer.add_outline_item(title=b.title, page_number=offset + b.page, parent=parent)
         _add_outline(writer, b.children, offset, item)
+    return item

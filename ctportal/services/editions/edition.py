@@ -79,7 +79,8 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
         with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
             out = Path(tmp) / "out.pdf"
             whole.pages = assemble([p.path for p in plan.parts], plan.furniture.path, out, title=plan.title,
-                                   font_cache=storage.folder("parts"))
+                                   font_cache=storage.folder("parts"),
+                                   continued={i for i, p in enumerate(plan.parts) if p.continues})
             row = _store(whole, out)
         db.session.commit()
     return storage.path_for("parts", row.stored_name)

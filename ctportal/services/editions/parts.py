@@ -29,10 +29,23 @@ def furniture_part(document_number: str) -> Part:
     return Part("furniture", content.cache_key("furniture", ctx), "furniture.html", ctx, "page furniture")
 
 
-def annex_part(included: content.Included, *, approved: bool = True) -> Part:
+def annex_parts(included: content.Included, *, approved: bool = True) -> list[Part]:
+    """A party's annex as one part per objective section (the first with the annex's heading,
+    the last with the documents of the whole report). A corrected entry re-renders its own
+    section, a fifth of the annex, and the sections render side by side."""
     ctx = content.annex_context(included.party, included.revision, included.assessments, approved=approved)
-    return Part("annex", content.cache_key("annex", ctx), "annex.html", ctx,
-                f"{ctx['label']} ({parties.display_name(included.party)})", included.revision.id)
+    sections = [ctx["objectives"][i:i + 1] for i in range(len(ctx["objectives"]))] or [[]]
+    label = f"{ctx['label']} ({parties.display_name(included.party)})"
+    parts = []
+    for i, objectives in enumerate(sections):
+        last = i == len(sections) - 1
+        section = {**ctx, "objectives": objectives, "continued": i > 0,
+                   "documents": ctx["documents"] if last else []}
+        kind = "annex-section" if i else "annex"
+        parts.append(Part(kind, content.cache_key(kind, section), "annex.html", section,
+                          f"{label}, objective {objectives[0]['number']}" if i else label, included.revision.id,
+                          continues=i > 0))
+    return parts
 
 
 def body_parts(data: content.RoundData) -> list[Part]:
@@ -42,7 +55,7 @@ def body_parts(data: content.RoundData) -> list[Part]:
         parts.append(Part("objective", content.cache_key("objective", ctx), "objective.html", ctx,
                           f"Part {objective.number} (objective {objective.number})"))
     for inc in data.included:
-        parts.append(annex_part(inc))
+        parts.extend(annex_parts(inc))
     ctx = content.documents_context(data)
     parts.append(Part("documents", content.cache_key("documents", ctx), "documents.html", ctx,
                       f"{ctx['label']} (supporting documents)"))

@@ -11,7 +11,7 @@ from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
 from ctportal.services.editions.cache import Part, _store, cached, ensure_parts
-from ctportal.services.editions.parts import annex_part, furniture_part
+from ctportal.services.editions.parts import annex_parts, furniture_part
 
 
 def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Path:
@@ -19,7 +19,7 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
     rnd = report.round
     inc = content.Included(report.party, report, revision, content.assessments_of(revision))
     approved = report.approved_revision_id == revision.id
-    annex = annex_part(inc, approved=approved)
+    annex = annex_parts(inc, approved=approved)
     tracker = parties.FootnoteTracker()
     cover_ctx = {"title": rnd.title, "document_number": rnd.document_number,
                  "period": f"{content.day(rnd.period_start)} – {content.day(rnd.period_end)}",
@@ -29,17 +29,19 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
                  "meeting_date": content.day(rnd.meeting_date)}
     cover = Part("party-cover", content.cache_key("party-cover", cover_ctx), "party_cover.html", cover_ctx,
                  "cover")
-    whole_key = content.cache_key("party-pdf", {"annex": annex.key, "cover": cover.key,
+    whole_key = content.cache_key("party-pdf", {"annex": [p.key for p in annex], "cover": cover.key,
                                                 "docno": rnd.document_number})
     row = cached(whole_key)
     if row is not None:
         return storage.path_for("parts", row.stored_name)
     furniture = furniture_part(rnd.document_number)
-    ensure_parts([cover, annex, furniture], pool)
-    whole = Part("party-pdf", whole_key, "", {}, "party PDF", revision.id, pages=cover.pages + annex.pages)
+    ensure_parts([cover, *annex, furniture], pool)
+    whole = Part("party-pdf", whole_key, "", {}, "party PDF", revision.id,
+                 pages=cover.pages + sum(p.pages for p in annex))
     with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
         out = Path(tmp) / "out.pdf"
-        assemble([cover.path, annex.path], furniture.path, out, title=f"{rnd.document_number} — {cover_ctx['party']}",
+        assemble([cover.path, *(p.path for p in annex)], furniture.path, out,
+                 continued={1 + i for i, p in enumerate(annex) if p.continues}, title=f"{rnd.document_number} — {cover_ctx['party']}",
                  font_cache=storage.folder("parts"))
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)
