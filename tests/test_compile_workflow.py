@@ -1,6 +1,8 @@
 """Editions: the job and its progress, failures and retries, superseding on reopen, downloads."""
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -123,9 +125,11 @@ class NoRendering:
 def test_approval_prerenders_the_whole_edition_and_the_compile_only_copies_it(app, users):
     app.config["PDF_PRERENDER_ON_APPROVE"] = True
     rnd = approved_round(users)
-    kinds = sorted(p.kind for p in db.session.scalars(sa.select(RenderedPart)))
-    assert kinds == sorted(["annex", "documents", "edition", "front", "furniture"] + ["objective"] * 5
-                           + ["annex-section"] * 4)  # Albania's annex: one part per objective
+    kinds = Counter(p.kind for p in db.session.scalars(sa.select(RenderedPart)))
+    blocks = kinds.pop("objective-block")  # objectives with more than OBJECTIVE_BLOCK actions
+    assert blocks >= 5
+    assert kinds == {"annex": 1, "annex-section": 4,  # Albania's annex: one part per objective
+                     "objective": 5, "documents": 1, "front": 1, "furniture": 1, "edition": 1}
     parts_before = {(p.id, p.stored_name) for p in db.session.scalars(sa.select(RenderedPart))}
     edition = compile_service.start_compile(rnd, users.secretariat)
     db.session.commit()

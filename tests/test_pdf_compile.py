@@ -322,3 +322,18 @@ def test_set_in_a_times_compatible_serif_with_nothing_in_print_below_9_pt(compil
         sizes.update(round((w[4] - w[2]) / 1.107, 1) for w in _words(path, page))
     assert min(sizes) >= 9, sorted(sizes.items())[:5]
     assert sizes[12.0] > 0.2 * sum(sizes.values()), sizes.most_common(3)  # the running text (tables: 10 pt)
+
+
+def test_an_objective_rendered_in_blocks_keeps_every_action_under_its_part(compiled):
+    """An objective part is rendered a few actions at a time; its actions' bookmarks all sit
+    under the part's bookmark, in the plan's order, and the heading is printed once."""
+    from ctportal.services.editions.parts import OBJECTIVE_BLOCK
+
+    edition, path = compiled
+    reader = PdfReader(path)
+    outline = reader.outline
+    index = next(i for i, o in enumerate(outline) if not isinstance(o, list) and str(o.title).startswith("Part 1 "))
+    actions = [str(c.title) for c in outline[index + 1] if not isinstance(c, list)]
+    assert len(actions) > OBJECTIVE_BLOCK  # so part 1 was rendered in more than one block
+    assert actions[:2] == ["Action 1.P1", "Action 1.P2"]
+    assert sum(text.count("Part 1 — Objective 1:") for text in pdftext(path)) == 2  # heading + contents

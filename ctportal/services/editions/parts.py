@@ -19,6 +19,7 @@ from ctportal.services.editions.cache import Part, Progress, _used, ensure_parts
 
 MAX_FRONT_PAGES = 60
 FRONT_GUESS = 4  # cover, contents, two pages of summary: right for a full round
+OBJECTIVE_BLOCK = 6  # actions per block of an objective part: a few pages each
 
 
 def furniture_part(document_number: str) -> Part:
@@ -48,12 +49,28 @@ def annex_parts(included: content.Included, *, approved: bool = True) -> list[Pa
     return parts
 
 
+def objective_parts(data: content.RoundData, objective) -> list[Part]:
+    """One objective's part as blocks of OBJECTIVE_BLOCK actions (the first with the part's
+    heading; each block starts a page). A report approved again changes the rows of the actions
+    its corrections touch: only their blocks render again."""
+    ctx = content.objective_context(data, objective)
+    actions = ctx["actions"]
+    blocks = [actions[i:i + OBJECTIVE_BLOCK] for i in range(0, len(actions), OBJECTIVE_BLOCK)] or [[]]
+    label = f"Part {objective.number} (objective {objective.number})"
+    parts = []
+    for i, block in enumerate(blocks):
+        part = {**ctx, "actions": block, "continued": i > 0}
+        kind = "objective-block" if i else "objective"
+        parts.append(Part(kind, content.cache_key(kind, part), "objective.html", part,
+                          f"{label}, actions {block[0]['code']}–{block[-1]['code']}" if i else label,
+                          continues=i > 0))
+    return parts
+
+
 def body_parts(data: content.RoundData) -> list[Part]:
     parts = []
     for objective in data.objectives:
-        ctx = content.objective_context(data, objective)
-        parts.append(Part("objective", content.cache_key("objective", ctx), "objective.html", ctx,
-                          f"Part {objective.number} (objective {objective.number})"))
+        parts.extend(objective_parts(data, objective))
     for inc in data.included:
         parts.extend(annex_parts(inc))
     ctx = content.documents_context(data)
