@@ -241,3 +241,33 @@ def test_a_compile_whose_worker_died_does_not_block_the_round(app, users):
     db.session.commit()
     assert fresh.id != dead.id and fresh.state == CompileState.queued
     assert dead.state == CompileState.failed and "stopped without finishing" in dead.error
+
+
+def test_a_corrected_entry_renders_only_its_own_annex_section_again(app, users):
+    """The annex is one part per objective section, and a section past the first holds nothing
+    of the revision but its entries: a new revision that corrects one entry of objective 1 leaves
+    the sections of objectives 2–5 cached."""
+    rnd = approved_round(users)
+    first = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(first.id)
+
+    def annex_rows():
+        return Counter(p.kind for p in db.session.scalars(sa.select(RenderedPart).where(
+            RenderedPart.kind.in_(["annex", "annex-section"]))))
+
+    assert annex_rows() == {"annex": 1, "annex-section": 4}
+    report = report_of(rnd, "AL")
+    apply_transition(report, Step.reopen, users.reviewer, reason="One figure is wrong.")
+    db.session.commit()
+    entry = next(e for e in report.entries if e.key.startswith("1."))
+    entry.narrative = "Corrected: the strategy was adopted in March."
+    db.session.commit()
+    submit(report, users.coordinator_al)
+    approve(report, users.reviewer)
+    again = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(again.id)
+    db.session.expire_all()
+    assert db.session.get(CompiledReport, again.id).state == CompileState.done
+    assert annex_rows() == {"annex": 2, "annex-section": 4}  # objective 1 (with the heading) only

@@ -20,6 +20,7 @@ from ctportal.services.editions.cache import Part, Progress, _used, ensure_parts
 MAX_FRONT_PAGES = 60
 FRONT_GUESS = 4  # cover, contents, two pages of summary: right for a full round
 OBJECTIVE_BLOCK = 6  # actions per block of an objective part: a few pages each
+ANNEX_STABLE = ("label", "party", "party_code")  # what an annex section past the first keeps of the annex
 
 
 def furniture_part(document_number: str) -> Part:
@@ -40,7 +41,10 @@ def annex_parts(included: content.Included, *, approved: bool = True) -> list[Pa
     parts = []
     for i, objectives in enumerate(sections):
         last = i == len(sections) - 1
-        section = {**ctx, "objectives": objectives, "continued": i > 0,
+        # A later section holds only what it prints: the revision's number, dates and hash are
+        # in the heading, so a new revision of the report leaves unchanged sections cached.
+        head = ctx if i == 0 else {k: ctx[k] for k in ANNEX_STABLE}
+        section = {**head, "objectives": objectives, "continued": i > 0,
                    "documents": ctx["documents"] if last else []}
         kind = "annex-section" if i else "annex"
         parts.append(Part(kind, content.cache_key(kind, section), "annex.html", section,
@@ -59,7 +63,8 @@ def objective_parts(data: content.RoundData, objective) -> list[Part]:
     label = f"Part {objective.number} (objective {objective.number})"
     parts = []
     for i, block in enumerate(blocks):
-        part = {**ctx, "actions": block, "continued": i > 0}
+        # Which parties are missing is said under the heading: later blocks do not depend on it.
+        part = {**ctx, "actions": block, "continued": i > 0, "missing": ctx["missing"] if i == 0 else []}
         kind = "objective-block" if i else "objective"
         parts.append(Part(kind, content.cache_key(kind, part), "objective.html", part,
                           f"{label}, actions {block[0]['code']}–{block[-1]['code']}" if i else label,
