@@ -1,6 +1,8 @@
 """Editions: the job and its progress, failures and retries, superseding on reopen, downloads."""
 from __future__ import annotations
 
+from collections import Counter
+
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -108,22 +110,61 @@ def test_only_one_compile_runs_per_round(app, users):
     assert compile_service.start_compile(rnd, users.secretariat).id == first.id
 
 
-def test_approval_prerenders_the_annex_and_the_compile_reuses_it(app, users):
+class NoRendering:
+    """A worker pool that fails the test if anything is rendered."""
+
+    def start(self, *args):
+        raise AssertionError("the compile rendered a part")
+
+    render_all = render_one = start
+
+    def close(self):
+        pass
+
+
+def test_approval_prerenders_the_whole_edition_and_the_compile_only_copies_it(app, users):
     app.config["PDF_PRERENDER_ON_APPROVE"] = True
     rnd = approved_round(users)
-    revision = report_of(rnd, "AL").approved_revision
-    parts = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.revision_id == revision.id)).all()
-    assert [p.kind for p in parts] == ["annex"]
-    annex = parts[0]
+    kinds = Counter(p.kind for p in db.session.scalars(sa.select(RenderedPart)))
+    blocks = kinds.pop("objective-block")  # objectives with more than OBJECTIVE_BLOCK actions
+    assert blocks >= 5
+    assert kinds == {"annex": 1, "annex-section": 4,  # Albania's annex: one part per objective
+                     "objective": 5, "documents": 1, "front": 1, "furniture": 1, "edition": 1}
+    parts_before = {(p.id, p.stored_name) for p in db.session.scalars(sa.select(RenderedPart))}
     edition = compile_service.start_compile(rnd, users.secretariat)
     db.session.commit()
-    compile_service.run_compile(edition.id)
+    compile_service.run_compile(edition.id, pool=NoRendering())
     db.session.expire_all()
     assert edition.state == CompileState.done, edition.error
-    again = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.revision_id == revision.id)).all()
-    assert [(p.id, p.stored_name) for p in again] == [(annex.id, annex.stored_name)]  # reused, not re-rendered
+    assert {(p.id, p.stored_name) for p in db.session.scalars(sa.select(RenderedPart))} == parts_before
     reader = PdfReader(storage.path_for("compiled", edition.stored_name))
     assert edition.page_count == len(reader.pages)
+
+
+def test_after_a_report_is_reopened_and_approved_again_the_compile_renders_nothing(app, users):
+    """The approval renders what the change touches (that annex, the objective parts and summary
+    showing it) and assembles the edition; the compile then only copies the file."""
+    app.config["PDF_PRERENDER_ON_APPROVE"] = True
+    rnd = approved_round(users, codes=("AL", "RS"))
+    serbia_annex = {p.stored_name for p in db.session.scalars(sa.select(RenderedPart).where(
+        RenderedPart.revision_id == report_of(rnd, "RS").approved_revision_id))}
+    report = report_of(rnd, "AL")
+    apply_transition(report, Step.reopen, users.reviewer, reason="A figure is wrong.")
+    db.session.commit()
+    fill_report(report, "Corrected figures {key}: Policia e Shtetit ë ç")
+    submit(report, users.coordinator_al)
+    approve(report, users.reviewer)
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id, pool=NoRendering())
+    db.session.expire_all()
+    assert edition.state == CompileState.done, edition.error
+    text = "\n".join(page.extract_text() for page in PdfReader(storage.path_for("compiled", edition.stored_name)).pages)
+    assert "Corrected figures" in text
+    assert {r.id for r in edition.revisions} == {report.approved_revision_id,
+                                                         report_of(rnd, "RS").approved_revision_id}
+    # Serbia's annex was not rendered again.
+    assert len(serbia_annex) == 5 and serbia_annex <= {p.stored_name for p in db.session.scalars(sa.select(RenderedPart))}
 
 
 def test_the_secretariat_compiles_from_the_page_and_downloads_the_edition(app, users, auth, client):
@@ -200,3 +241,33 @@ def test_a_compile_whose_worker_died_does_not_block_the_round(app, users):
     db.session.commit()
     assert fresh.id != dead.id and fresh.state == CompileState.queued
     assert dead.state == CompileState.failed and "stopped without finishing" in dead.error
+
+
+def test_a_corrected_entry_renders_only_its_own_annex_section_again(app, users):
+    """The annex is one part per objective section, and a section past the first holds nothing
+    of the revision but its entries: a new revision that corrects one entry of objective 1 leaves
+    the sections of objectives 2–5 cached."""
+    rnd = approved_round(users)
+    first = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(first.id)
+
+    def annex_rows():
+        return Counter(p.kind for p in db.session.scalars(sa.select(RenderedPart).where(
+            RenderedPart.kind.in_(["annex", "annex-section"]))))
+
+    assert annex_rows() == {"annex": 1, "annex-section": 4}
+    report = report_of(rnd, "AL")
+    apply_transition(report, Step.reopen, users.reviewer, reason="One figure is wrong.")
+    db.session.commit()
+    entry = next(e for e in report.entries if e.key.startswith("1."))
+    entry.narrative = "Corrected: the strategy was adopted in March."
+    db.session.commit()
+    submit(report, users.coordinator_al)
+    approve(report, users.reviewer)
+    again = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(again.id)
+    db.session.expire_all()
+    assert db.session.get(CompiledReport, again.id).state == CompileState.done
+    assert annex_rows() == {"annex": 2, "annex-section": 4}  # objective 1 (with the heading) only

@@ -112,8 +112,13 @@ def _words(path, page: int) -> list[tuple[str, float, float, float, float]]:
 def test_the_page_number_sits_centred_on_the_furniture_line(compiled):
     """The number is drawn at assembly (ctportal/pdf/numbers.py), the rest of the furniture by
     WeasyPrint: they must share a baseline, and "n / N" must be centred on the content box."""
+    from ctportal.pdf.fetcher import CSS_FILE
+
     edition, path = compiled
     mm = 72 / 25.4
+    # The content box as print.css sets it (top right bottom left), read from the stylesheet.
+    _, right, _, left = (float(v) for v in re.search(
+        r"@page \{ size: A4; margin: ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm ([\d.]+)mm; \}", CSS_FILE.read_text()).groups())
     for page in (1, edition["pages"]):
         words = _words(path, page)
         en = next(w for w in words if w[0] == "EN")
@@ -122,7 +127,7 @@ def test_the_page_number_sits_centred_on_the_furniture_line(compiled):
         assert [w[0] for w in number] == [str(page), "/", total], (page, words[-6:])
         assert all(abs(w[4] - en[4]) < 0.5 for w in number)  # same line as "EN"
         middle = (number[0][1] + number[-1][3]) / 2
-        assert abs(middle - (22 * mm + (210 - 22 - 20) * mm / 2)) < 0.5
+        assert abs(middle - (left * mm + (210 - left - right) * mm / 2)) < 0.5
 
 
 def test_contents_page_numbers_point_at_the_right_pages(compiled):
@@ -220,3 +225,115 @@ def test_a_warm_compile_reuses_every_part(app, users):
     assert db.session.get(CompiledReport, again.id).state == CompileState.done
     assert db.session.scalar(sa.select(sa.func.count(RenderedPart.id))) == parts_before
     assert db.session.get(CompiledReport, again.id).page_count == edition.page_count
+
+
+def _embedded_fonts(reader: PdfReader) -> dict[str, list]:
+    """Face name (without the subset tag) -> the distinct font dictionaries naming it."""
+    found: dict[str, dict[int, object]] = {}
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            face = str(font["/BaseFont"]).split("+", 1)[-1]
+            found.setdefault(face, {})[ref.idnum] = font
+    return {face: list(fonts.values()) for face, fonts in found.items()}
+
+
+def test_each_face_is_embedded_once_for_the_whole_edition(compiled):
+    """Every part embeds its own subsets; assembly keeps one font per face, holding every glyph
+    any part draws (fontmerge.py), so the edition is not a stack of font copies."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    from ctportal.pdf import fontmerge
+
+    edition, path = compiled
+    reader = PdfReader(path)
+    fonts = _embedded_fonts(reader)
+    assert {"CT-Serif", "CT-Serif-Bold", "CT-Serif-Italic"} <= set(fonts)
+    assert all(len(copies) == 1 for copies in fonts.values()), {f: len(c) for f, c in fonts.items()}
+    programs = set()
+    for face, [font] in fonts.items():
+        if font["/Subtype"] != "/Type0":
+            continue  # the page numbers' own font (numbers.py)
+        cid = font["/DescendantFonts"][0].get_object()
+        program = cid["/FontDescriptor"]["/FontFile2"].get_object()
+        programs.add(program.indirect_reference.idnum)
+        merged = TTFont(BytesIO(program.get_data()))
+        source = TTFont(str(fontmerge.bundled_faces()[merged["name"].getDebugName(6)]))
+        widths, items, i = set(), list(cid["/W"]), 0
+        while i < len(items):
+            widths.update(range(int(items[i]), int(items[i]) + len(items[i + 1])))
+            i += 2
+        # Every glyph a part draws (it has a width) has its outline in the one program, unless
+        # it is blank (a space) in the bundled font too.
+        ours, theirs = merged["glyf"], source["glyf"]
+        assert len(widths) > 5, face
+        for g in widths:
+            blank = theirs[source.getGlyphName(g)].numberOfContours == 0
+            assert (ours[merged.getGlyphName(g)].numberOfContours == 0) == blank, (face, g)
+    import pikepdf
+    with pikepdf.open(path) as pdf:  # every object in the file, referenced or not
+        descriptors = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                       and o.get("/Type") == "/FontDescriptor"]
+    assert len(descriptors) == len(programs) + 1  # + the page numbers' font
+
+
+def test_the_edition_is_smaller_than_its_parts_laid_end_to_end(app, users):
+    """No part's font copies left behind (and the small objects packed in object streams)."""
+    rnd, edition, path = _compile(users)
+    parts = db.session.scalars(sa.select(RenderedPart).where(RenderedPart.kind.in_(
+        ["front", "objective", "annex", "annex-section", "documents"])))
+    total = sum(storage.path_for("parts", p.stored_name).stat().st_size for p in parts)
+    assert path.stat().st_size < 0.7 * total, (path.stat().st_size, total)
+
+
+def test_an_annex_rendered_per_objective_keeps_its_objectives_under_its_bookmark(compiled):
+    """An annex is one part per objective section; in the edition's bookmarks every section sits
+    under its annex, as if the annex had been one render."""
+    edition, path = compiled
+    outline = PdfReader(path).outline
+    titles = [str(o.title) if not isinstance(o, list) else [str(c.title) for c in o if not isinstance(c, list)]
+              for o in outline]
+    annex = next(i for i, t in enumerate(titles) if isinstance(t, str) and t.startswith("Annex I — "))
+    children = titles[annex + 1]
+    assert isinstance(children, list)
+    assert [t.split(":")[0] for t in children if t.startswith("Objective")] == [f"Objective {n}" for n in range(1, 6)]
+    assert not any(isinstance(t, str) and t.startswith("Objective") for t in titles)  # none left at the top
+
+
+def test_set_in_a_times_compatible_serif_with_nothing_in_print_below_9_pt(compiled):
+    """Council documents are set in Times New Roman 12 pt: the edition uses Liberation Serif
+    (metric-compatible), 12 pt running text, and no word smaller than 9 pt (tables included)."""
+    from collections import Counter
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    edition, path = compiled
+    reader = PdfReader(path)
+    for face, [font] in _embedded_fonts(reader).items():
+        if font["/Subtype"] == "/Type0":
+            program = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]["/FontFile2"].get_object()
+            assert TTFont(BytesIO(program.get_data()))["name"].getDebugName(6).startswith("LiberationSerif"), face
+    # pdftotext's word box is the face's ascent + descent: 1.107 em for Liberation Serif.
+    sizes = Counter()
+    for page in range(1, edition["pages"] + 1):
+        sizes.update(round((w[4] - w[2]) / 1.107, 1) for w in _words(path, page))
+    assert min(sizes) >= 9, sorted(sizes.items())[:5]
+    assert sizes[12.0] > 0.2 * sum(sizes.values()), sizes.most_common(3)  # the running text (tables: 10 pt)
+
+
+def test_an_objective_rendered_in_blocks_keeps_every_action_under_its_part(compiled):
+    """An objective part is rendered a few actions at a time; its actions' bookmarks all sit
+    under the part's bookmark, in the plan's order, and the heading is printed once."""
+    from ctportal.services.editions.parts import OBJECTIVE_BLOCK
+
+    edition, path = compiled
+    reader = PdfReader(path)
+    outline = reader.outline
+    index = next(i for i, o in enumerate(outline) if not isinstance(o, list) and str(o.title).startswith("Part 1 "))
+    actions = [str(c.title) for c in outline[index + 1] if not isinstance(c, list)]
+    assert len(actions) > OBJECTIVE_BLOCK  # so part 1 was rendered in more than one block
+    assert actions[:2] == ["Action 1.P1", "Action 1.P2"]
+    assert sum(text.count("Part 1 — Objective 1:") for text in pdftext(path)) == 2  # heading + contents

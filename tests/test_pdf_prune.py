@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import sqlalchemy as sa
 
@@ -36,10 +37,16 @@ def test_parts_unused_for_days_are_removed_and_rendered_again_when_needed(app, u
     files = [storage.path_for("parts", p.stored_name) for p in _parts()]
     assert files and all(f.exists() for f in files)
     _age_every_part(40)
+    fonts = list(storage.folder("parts").glob("merged-font-*"))
+    assert fonts  # one per typeface the edition uses (ctportal/pdf/fontmerge.py)
+    old = (utcnow() - dt.timedelta(days=40)).replace(tzinfo=dt.UTC).timestamp()
+    for font in fonts:
+        os.utime(font, (old, old))
     result = app.test_cli_runner().invoke(args=["prune-parts", "--days", "30"])
     assert result.exit_code == 0, result.output
     assert f"{len(files)} cached part(s) removed" in result.output
     assert _parts() == [] and not any(f.exists() for f in files)
+    assert not list(storage.folder("parts").glob("merged-font-*"))  # aged with the parts (below)
     assert storage.path_for("compiled", first.stored_name).exists()  # editions keep their own file
     second = _compile(rnd, users)  # everything renders again
     assert second.page_count == first.page_count and len(_parts()) == len(files)

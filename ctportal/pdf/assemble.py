@@ -4,7 +4,9 @@ Parts are rendered without page furniture, so a cached part fits anywhere in any
 the parts are joined, every page gets the furniture page (document number, LIMITE, EN — rendered
 once by WeasyPrint, laid over each page as one shared Form XObject) and its number "n / N"
 (drawn as text, ctportal/pdf/numbers.py). That costs no parsing of the parts' content streams,
-so assembly stays fast. Bookmarks come from each part's own outline, shifted by the part's first
+so assembly stays fast. Each typeface is then embedded once for all parts (fontmerge.py), and
+qpdf (pikepdf) writes the small objects into compressed object streams: the edition is about the
+size of a one-pass render. Bookmarks come from each part's own outline, shifted by the part's first
 page. Links between parts (the contents page's entries) are written by the templates as
 `ctportal-page:N` (page_link) — WeasyPrint cannot know the page of a part it does not render —
 and turned into links to page N here.
@@ -12,13 +14,15 @@ and turned into links to page N here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject,
-                           NullObject, NumberObject, RectangleObject)
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject,
+                           NameObject, NullObject, NumberObject, RectangleObject)
 
-from ctportal.pdf import numbers
+from ctportal.pdf import fontmerge, numbers
 
 
 PAGE_LINK = "ctportal-page:"
@@ -59,9 +63,12 @@ def _stream(writer: PdfWriter, data: bytes):
     return writer._add_object(stream)
 
 
-def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None) -> int:
+def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None,
+             continued: set[int] = frozenset()) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
-    returns the page count. `font_cache`: where the page numbers' font subset may be kept."""
+    returns the page count. `continued`: indices of parts that go on from the part before (a
+    section of an annex): their bookmarks nest under that part's last top-level bookmark. `font_cache`: where the page numbers' font subset and the merged
+    fonts (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
     writer = PdfWriter()
     outlines: list[tuple[int, list[Bookmark]]] = []
     for path in parts:
@@ -82,16 +89,16 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
     font = numbers.metrics(font_cache)
     font_ref = numbers.add_font(writer, font)
     push = _stream(writer, b"q\n")
+    # WeasyPrint's pages share one resource dictionary per part: each part's gets one copy with
+    # the stamp and the numbers' font added, shared again by its pages (not one copy per page).
+    stamped: dict[int, IndirectObject] = {}
     for n, page in enumerate(writer.pages, start=1):
-        # WeasyPrint pages share one resource dictionary: each page gets its own shallow copy.
         resources = page.get("/Resources")
-        resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
-        for kind, name, ref in (("/XObject", "/CtpStamp", form_ref), ("/Font", "/CtpNum", font_ref)):
-            entries = resources.get(kind)
-            entries = DictionaryObject(entries.get_object()) if entries is not None else DictionaryObject()
-            entries[NameObject(name)] = ref
-            resources[NameObject(kind)] = entries
-        page[NameObject("/Resources")] = resources
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        shared = stamped.get(id(resources))
+        if shared is None:
+            shared = stamped[id(resources)] = writer._add_object(_with_stamp(resources, form_ref, font_ref))
+        page[NameObject("/Resources")] = shared
         contents = page.get("/Contents")
         contents = contents.get_object() if contents is not None else ArrayObject()
         existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
@@ -99,14 +106,34 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
         pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n"
                       + numbers.operators(n, total, float(page.mediabox.width), font))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
+    fontmerge.merge_fonts(writer, font_cache)
     _resolve_page_links(writer)
-    for first, bookmarks in outlines:
-        _add_outline(writer, bookmarks, first, None)
+    parent = None
+    for i, (first, bookmarks) in enumerate(outlines):
+        if i in continued and parent is not None:
+            _add_outline(writer, bookmarks, first, parent)
+        else:
+            parent = _add_outline(writer, bookmarks, first, None) or parent
     writer.add_metadata({"/Title": title, "/Producer": "ctportal (WeasyPrint, pypdf)"})
     writer.page_mode = "/UseOutlines"
-    with out.open("wb") as fh:
-        writer.write(fh)
+    buffer = BytesIO()
+    writer.write(buffer)
+    # pypdf writes every object on its own; qpdf packs the small ones (pages, resources,
+    # outline, links) into compressed object streams, as WeasyPrint does for a one-pass PDF.
+    with pikepdf.open(BytesIO(buffer.getvalue())) as pdf:
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
     return total
+
+
+def _with_stamp(resources: DictionaryObject, form_ref, font_ref) -> DictionaryObject:
+    """A copy of a page's resources that also names the furniture stamp and the numbers' font."""
+    resources = DictionaryObject(resources)
+    for kind, name, ref in (("/XObject", "/CtpStamp", form_ref), ("/Font", "/CtpNum", font_ref)):
+        entries = resources.get(kind)
+        entries = DictionaryObject(entries.get_object()) if entries is not None else DictionaryObject()
+        entries[NameObject(name)] = ref
+        resources[NameObject(kind)] = entries
+    return resources
 
 
 def _resolve_page_links(writer: PdfWriter) -> None:
@@ -130,7 +157,10 @@ def _resolve_page_links(writer: PdfWriter) -> None:
                 FloatObject(float(target.mediabox.top)), NullObject()])
 
 
-def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent) -> None:
+def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent):
+    """Add the bookmarks under `parent`; returns the last one added at that level (None if none)."""
+    item = None
     for b in bookmarks:
         item = writer.add_outline_item(title=b.title, page_number=offset + b.page, parent=parent)
         _add_outline(writer, b.children, offset, item)
+    return item

@@ -41,6 +41,7 @@ class Part:
     revision_id: int | None = None
     path: Path | None = None
     pages: int = 0
+    continues: bool = False  # goes on from the part before it: its bookmarks nest under that part's
 
 
 def cached(key: str) -> RenderedPart | None:

@@ -6,13 +6,16 @@ over the joined parts (pdf/assemble.py). Every part but the front is rendered fi
 skipping those already cached); their page counts fix where each starts, so the contents page can
 print real page numbers. The front is then rendered for its own length F (a fixed point: render
 with a guess, re-render with the length it came out at; once cached, found again by trying each
-F). Parts are cached by the hash of exactly what they show (content.cache_key).
+F). Parts are cached by the hash of exactly what they show (content.cache_key), and so is the
+assembled whole (by the keys of its parts): an approval pre-renders and assembles the edition
+the next compile will ask for (hooks.py), and that compile then only copies the file.
 """
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ctportal.infra import storage
@@ -20,7 +23,7 @@ from ctportal.models import Revision, db
 from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
-from ctportal.services.editions.cache import Part, Progress, ensure_parts
+from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts
 from ctportal.services.editions.parts import body_parts, front_part, furniture_part
 
 
@@ -33,19 +36,26 @@ class Built:
     revisions: list[Revision]
 
 
-def _finish(parts: list[Part], furniture: Part, title: str) -> Built:
-    with tempfile.TemporaryDirectory(dir=storage.folder("compiled")) as tmp:
-        out = Path(tmp) / "out.pdf"
-        pages = assemble([p.path for p in parts], furniture.path, out, title=title,
-                         font_cache=storage.folder("parts"))
-        with out.open("rb") as fh:
-            name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")
-    return Built(name, sha, size, pages, [])
+@dataclass
+class Plan:
+    """Every part of an edition, rendered (or found cached), in order, and the joined whole's key."""
+    parts: list[Part]
+    furniture: Part
+    title: str
+
+    @cached_property
+    def whole(self) -> Part:
+        """The assembled edition as one cached file: same parts, same furniture, same title —
+        the same bytes, so a compile after the approval's pre-render only copies it."""
+        key = content.cache_key("edition", {"parts": [p.key for p in self.parts], "furniture": self.furniture.key,
+                                            "title": self.title})
+        return Part("edition", key, "", {}, "the assembled edition", pages=sum(p.pages for p in self.parts))
 
 
-def build_edition(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.date | None = None,
-                  progress: Progress | None = None) -> Built:
-    """The whole consolidated PDF for the round's approved revisions, stored under 'compiled'."""
+def render_parts(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.date | None = None,
+                 progress: Progress | None = None) -> Plan:
+    """Render every part of the round's edition that is not cached yet (the front last: its
+    contents page needs every other part's length)."""
     issued_on = issued_on or dt.date.today()
     say = progress or (lambda pct, stage: None)
     say(5, "Collecting the approved reports")
@@ -56,7 +66,38 @@ def build_edition(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.da
     say(82, "Rendering the cover, contents and summary")
     front = front_part(data, parts, issued_on, pool, progress)
     db.session.commit()
-    say(93, f"Assembling {front.pages + sum(p.pages for p in parts)} pages")
-    built = _finish([front, *parts], furniture, f"{data.round.document_number} — {data.round.title}")
-    built.revisions = data.revisions
-    return built
+    return Plan([front, *parts], furniture, f"{data.round.document_number} — {data.round.title}")
+
+
+def assembled(plan: Plan, progress: Progress | None = None) -> Path:
+    """The joined edition in the parts cache, assembled now unless an earlier run did."""
+    whole = plan.whole
+    row = cached(whole.key)
+    if row is None:
+        if progress is not None:
+            progress(93, f"Assembling {whole.pages} pages")
+        with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
+            out = Path(tmp) / "out.pdf"
+            whole.pages = assemble([p.path for p in plan.parts], plan.furniture.path, out, title=plan.title,
+                                   font_cache=storage.folder("parts"),
+                                   continued={i for i, p in enumerate(plan.parts) if p.continues})
+            row = _store(whole, out)
+        db.session.commit()
+    return storage.path_for("parts", row.stored_name)
+
+
+def build_edition(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.date | None = None,
+                  progress: Progress | None = None) -> Built:
+    """The whole consolidated PDF for the round's approved revisions, stored under 'compiled'."""
+    plan = render_parts(data, pool, issued_on=issued_on, progress=progress)
+    source = assembled(plan, progress)
+    with source.open("rb") as fh:  # the edition keeps its own file: pruning the cache never touches it
+        name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")
+    return Built(name, sha, size, plan.whole.pages, data.revisions)
+
+
+def prerender_edition(data: content.RoundData, pool: WorkerPool) -> None:
+    """Everything the next compile of the round would render and assemble, done now (after an
+    approval, in the background), so that compile only copies the file."""
+    if data.included:
+        assembled(render_parts(data, pool))

@@ -17,7 +17,9 @@ def _prerender_enabled() -> bool:
 
 
 def revision_approved(revision: Any) -> None:
-    """An approved revision cannot change: its PDF part can be rendered now, in the background.
+    """An approved revision cannot change: the edition the next compile will ask for — this
+    party's annex, the objective parts and summary its report shows in, the assembled whole — can
+    be rendered now, in the background, so that compile only copies a file.
 
     Queued after the approval commits (the job must find the approved revision).
     """
@@ -34,14 +36,15 @@ def revision_approved(revision: Any) -> None:
 @jobs.task()
 def prerender_job(revision_id: int) -> None:
     from ctportal.models import Revision
+    from ctportal.services.editions import content
     from ctportal.services.editions.cache import pool_from_config
-    from ctportal.services.editions.party import prerender_annex
+    from ctportal.services.editions.edition import prerender_edition
 
     revision = db.session.get(Revision, revision_id)
     if revision is None or revision.report.approved_revision_id != revision.id:
         return  # reopened (or rolled back) before we got to it
     with pool_from_config() as pool:
-        prerender_annex(revision, pool)
+        prerender_edition(content.load_round(revision.report.round), pool)
     db.session.commit()
 
 

@@ -19,6 +19,8 @@ from ctportal.services.editions.cache import Part, Progress, _used, ensure_parts
 
 MAX_FRONT_PAGES = 60
 FRONT_GUESS = 4  # cover, contents, two pages of summary: right for a full round
+OBJECTIVE_BLOCK = 6  # actions per block of an objective part: a few pages each
+ANNEX_STABLE = ("label", "party", "party_code")  # what an annex section past the first keeps of the annex
 
 
 def furniture_part(document_number: str) -> Part:
@@ -29,20 +31,53 @@ def furniture_part(document_number: str) -> Part:
     return Part("furniture", content.cache_key("furniture", ctx), "furniture.html", ctx, "page furniture")
 
 
-def annex_part(included: content.Included, *, approved: bool = True) -> Part:
+def annex_parts(included: content.Included, *, approved: bool = True) -> list[Part]:
+    """A party's annex as one part per objective section (the first with the annex's heading,
+    the last with the documents of the whole report). A corrected entry re-renders its own
+    section, a fifth of the annex, and the sections render side by side."""
     ctx = content.annex_context(included.party, included.revision, included.assessments, approved=approved)
-    return Part("annex", content.cache_key("annex", ctx), "annex.html", ctx,
-                f"{ctx['label']} ({parties.display_name(included.party)})", included.revision.id)
+    sections = [ctx["objectives"][i:i + 1] for i in range(len(ctx["objectives"]))] or [[]]
+    label = f"{ctx['label']} ({parties.display_name(included.party)})"
+    parts = []
+    for i, objectives in enumerate(sections):
+        last = i == len(sections) - 1
+        # A later section holds only what it prints: the revision's number, dates and hash are
+        # in the heading, so a new revision of the report leaves unchanged sections cached.
+        head = ctx if i == 0 else {k: ctx[k] for k in ANNEX_STABLE}
+        section = {**head, "objectives": objectives, "continued": i > 0,
+                   "documents": ctx["documents"] if last else []}
+        kind = "annex-section" if i else "annex"
+        parts.append(Part(kind, content.cache_key(kind, section), "annex.html", section,
+                          f"{label}, objective {objectives[0]['number']}" if i else label, included.revision.id,
+                          continues=i > 0))
+    return parts
+
+
+def objective_parts(data: content.RoundData, objective) -> list[Part]:
+    """One objective's part as blocks of OBJECTIVE_BLOCK actions (the first with the part's
+    heading; each block starts a page). A report approved again changes the rows of the actions
+    its corrections touch: only their blocks render again."""
+    ctx = content.objective_context(data, objective)
+    actions = ctx["actions"]
+    blocks = [actions[i:i + OBJECTIVE_BLOCK] for i in range(0, len(actions), OBJECTIVE_BLOCK)] or [[]]
+    label = f"Part {objective.number} (objective {objective.number})"
+    parts = []
+    for i, block in enumerate(blocks):
+        # Which parties are missing is said under the heading: later blocks do not depend on it.
+        part = {**ctx, "actions": block, "continued": i > 0, "missing": ctx["missing"] if i == 0 else []}
+        kind = "objective-block" if i else "objective"
+        parts.append(Part(kind, content.cache_key(kind, part), "objective.html", part,
+                          f"{label}, actions {block[0]['code']}–{block[-1]['code']}" if i else label,
+                          continues=i > 0))
+    return parts
 
 
 def body_parts(data: content.RoundData) -> list[Part]:
     parts = []
     for objective in data.objectives:
-        ctx = content.objective_context(data, objective)
-        parts.append(Part("objective", content.cache_key("objective", ctx), "objective.html", ctx,
-                          f"Part {objective.number} (objective {objective.number})"))
+        parts.extend(objective_parts(data, objective))
     for inc in data.included:
-        parts.append(annex_part(inc))
+        parts.extend(annex_parts(inc))
     ctx = content.documents_context(data)
     parts.append(Part("documents", content.cache_key("documents", ctx), "documents.html", ctx,
                       f"{ctx['label']} (supporting documents)"))

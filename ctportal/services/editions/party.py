@@ -1,4 +1,4 @@
-"""A party's own report as a PDF (one revision), and pre-rendering an approved revision's annex."""
+"""A party's own report as a PDF (one revision)."""
 from __future__ import annotations
 
 import tempfile
@@ -12,14 +12,14 @@ from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
 from ctportal.services.editions.cache import Part, _store, cached, ensure_parts
-from ctportal.services.editions.parts import annex_part, furniture_part
+from ctportal.services.editions.parts import annex_parts, furniture_part
 
 
 @dataclass
 class PartyPdf:
     """What one revision's PDF is made of, and the cache key of the whole file."""
     cover: Part
-    annex: Part
+    annex: list[Part]
     key: str
     title: str
 
@@ -28,7 +28,7 @@ def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
     rnd = report.round
     inc = content.Included(report.party, report, revision, content.assessments_of(revision))
     approved = report.approved_revision_id == revision.id
-    annex = annex_part(inc, approved=approved)
+    annex = annex_parts(inc, approved=approved)
     tracker = parties.FootnoteTracker()
     cover_ctx = {"title": rnd.title, "document_number": rnd.document_number,
                  "period": f"{content.day(rnd.period_start)} – {content.day(rnd.period_end)}",
@@ -38,7 +38,7 @@ def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
                  "meeting_date": content.day(rnd.meeting_date)}
     cover = Part("party-cover", content.cache_key("party-cover", cover_ctx), "party_cover.html", cover_ctx,
                  "cover")
-    whole_key = content.cache_key("party-pdf", {"annex": annex.key, "cover": cover.key,
+    whole_key = content.cache_key("party-pdf", {"annex": [p.key for p in annex], "cover": cover.key,
                                                 "docno": rnd.document_number})
     return PartyPdf(cover, annex, whole_key, f"{rnd.document_number} — {cover_ctx['party']}")
 
@@ -57,18 +57,13 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
         return storage.path_for("parts", row.stored_name)
     cover, annex = plan.cover, plan.annex
     furniture = furniture_part(report.round.document_number)
-    ensure_parts([cover, annex, furniture], pool)
-    whole = Part("party-pdf", plan.key, "", {}, "party PDF", revision.id, pages=cover.pages + annex.pages)
+    ensure_parts([cover, *annex, furniture], pool)
+    whole = Part("party-pdf", plan.key, "", {}, "party PDF", revision.id,
+                 pages=cover.pages + sum(p.pages for p in annex))
     with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
         out = Path(tmp) / "out.pdf"
-        assemble([cover.path, annex.path], furniture.path, out, title=plan.title,
+        assemble([cover.path, *(p.path for p in annex)], furniture.path, out,
+                 continued={1 + i for i, p in enumerate(annex) if p.continues}, title=plan.title,
                  font_cache=storage.folder("parts"))
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)
-
-
-def prerender_annex(revision: Revision, pool: WorkerPool) -> None:
-    """Render an approved revision's annex now, so the next compile finds it cached."""
-    report = revision.report
-    inc = content.Included(report.party, report, revision, content.assessments_of(revision))
-    ensure_parts([annex_part(inc)], pool)

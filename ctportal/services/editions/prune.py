@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ctportal.models import RenderedPart, db, utcnow
 from ctportal.infra import storage
+from ctportal.pdf import fontmerge
 
 MIN_DAYS = 1  # a compile running now has touched every part it uses: never prune fresher ones
 
@@ -45,4 +46,14 @@ def prune_parts(older_than_days: int) -> Pruned:
         except FileNotFoundError:
             continue
         storage.remove("parts", name)
+    # The merged fonts (ctportal/pdf/fontmerge.py) have no row: their modification time is their
+    # last use, and one is made again if a compile needs it.
+    for path in storage.folder("parts").glob(f"{fontmerge.CACHE_PREFIX}*"):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        if dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(tzinfo=None) < cutoff:
+            result.bytes += stat.st_size
+            path.unlink(missing_ok=True)
     return result
