@@ -273,3 +273,17 @@ def compiled_permissions(user: Any, rnd: Round) -> Permission:
     if u.role == Role.reviewer and rnd.state != RoundState.draft:
         return Permission.VIEW | Permission.DOWNLOAD
     return Permission.NONE
+
+
+# --- the JSON API and observers (branch api) ---------------------------------------------------------
+# The API (ctportal/api/) asks the functions above with the token's owner as the user; these
+# are the few questions only the API asks.
+
+def may_read_catalogue(user: Any) -> bool:
+    """The plan is a public Council document: every signed-in account reads its catalogue."""
+    return _user(user) is not None
+
+
+def get_compiled_round_or_404(round_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> Round:
+    """A round through its editions of the consolidated PDF (compiled_permissions): 404 or 403 as above."""
+    return _load_or_404(Round, round_id, compiled_permissions, user, permission)

@@ -83,8 +83,12 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _client_for(app, world, role: str):
+def _client_for(app, world, role: str, route: Route):
     client = app.test_client()
+    if route.bearer:
+        if role != "anonymous":
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {world.bearer[role]}"
+        return client
     if role != "anonymous":
         response = AuthActions(client, world.users).login(ROLE_ACCOUNTS[role])
         assert response.status_code == 302, f"{role} could not sign in"
@@ -97,7 +101,7 @@ def _request(client, route: Route, url: str, data: dict):
     return client.post(url, data=data)
 
 
-REFUSED = {403, 404, 405}
+REFUSED = {401, 403, 404, 405}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.endpoint}")
@@ -107,7 +111,7 @@ def test_access(route: Route, app):
     failures = []
     deferred = []
     for role in ROLES:
-        client = _client_for(app, world, role)
+        client = _client_for(app, world, role, route)
         for obj in route.objects:
             expected = table[role][obj]
             sent_to_sign_in = role == "anonymous" and expected == 302 and not route.public
@@ -135,7 +139,7 @@ def test_access(route: Route, app):
         # A successful state change runs on a world of its own, so it cannot spoil other cells.
         _reset()
         fresh = build_world()
-        client = _client_for(app, fresh, role)
+        client = _client_for(app, fresh, role, route)
         response = _request(client, route, _url(route, fresh, obj), _data(route, fresh, obj))
         if response.status_code != expected:
             failures.append(f"{role} {obj}: expected {expected}, got {response.status_code}")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ctportal.views import (account, admin, audit, auth, comments, documents, editions, exports, health, mail,
+from ctportal.views import (account, admin, api_tokens, audit, auth, comments, documents, editions, exports, health, mail,
                             main, notify, plans, priorities, progress, reports, review, rounds, timeline)
 
-BLUEPRINT_MODULES = (main, auth, account, admin, reports, documents, review, comments, timeline, notify,
+BLUEPRINT_MODULES = (main, auth, account, api_tokens, admin, reports, documents, review, comments, timeline, notify,
                      rounds, progress, exports, priorities, plans, audit, editions, mail, health)
 
 

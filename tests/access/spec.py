@@ -32,6 +32,7 @@ Objects the URL templates can use ({name} is replaced by the object's id):
     one-time links   invite_link (an invited Albanian contributor's), reset_link (Serbia's contributor's)
                      -> {token}; a "missing" object is a token that was never issued
     priority actions own_priority (Albania's, in no report) -> {priority}, {party}
+    API tokens       own_token (Albania's contributor's), other_token (Serbia's coordinator's) -> {token}
     none             the route takes no object: use objects=NONE and a single column "-"
 
 For POST routes, `data` gives the form fields (a dict, or a function of the world and the
@@ -67,6 +68,9 @@ class Route:
     # Set for routes anonymous visitors may really use (one-time links). Otherwise an anonymous 302
     # is the way to the sign-in page, and the matrix checks that it is and that nothing changed.
     public: bool = False
+    # Set for the JSON API: each role sends its personal token (Authorization: Bearer), never a
+    # session cookie; anonymous sends none.
+    bearer: bool = False
 
     def table(self) -> dict[str, dict[str, int]]:
         """The expectation as {role: {object: status}}, checked for completeness."""

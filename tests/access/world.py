@@ -30,6 +30,7 @@ ROLE_ACCOUNTS = {
 class World:
     users: object
     ids: dict[str, dict[str, int | str]] = field(default_factory=dict)
+    bearer: dict[str, str] = field(default_factory=dict)   # role -> personal API token
 
     def params(self, obj: str) -> dict[str, int | str]:
         return self.ids.get(obj, {})
@@ -102,6 +103,17 @@ def _account_objects(world: World, users, parties) -> None:
     invited = create_user("invited.person@example.eu", "Invited Person", Role.contributor, parties["AL"])
     world.ids["invite_link"] = {"token": tokens.issue(invited, TokenPurpose.invite)}
     world.ids["reset_link"] = {"token": tokens.issue(users.contributor_rs, TokenPurpose.reset)}
+    _api_tokens(world, users)
+
+
+def _api_tokens(world: World, users) -> None:
+    """A personal API token for every role (the matrix sends it on API routes), and two to revoke."""
+    from ctportal.services.accounts import api_tokens
+
+    for role, key in ROLE_ACCOUNTS.items():
+        world.bearer[role] = api_tokens.create(users[key], f"matrix {role}", 30)[1]
+    world.ids["own_token"] = {"token": api_tokens.create(users.contributor_al, "to revoke", 30)[0].id}
+    world.ids["other_token"] = {"token": api_tokens.create(users.coordinator_rs, "not yours", 30)[0].id}
 
 
 def _add_priority_action(world: World, users, parties) -> None:
