@@ -1,12 +1,23 @@
 """What the API's answers look like (marshmallow): the OpenAPI document is generated from these."""
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from ctportal.models import ActorGroup, CompileState, ReportState, RoundState
 
 MAX_PER_PAGE = 100
+
+
+class UtcDateTime(fields.DateTime):
+    """Times are stored as naive UTC (models/base.py); the API says so (RFC 3339 needs the offset)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class StrictSchema(ma.Schema):
@@ -122,8 +133,8 @@ class ReportSchema(StrictSchema):
     party = fields.String(required=True, attribute="party.code")
     party_name = fields.Function(lambda r: str(r.party), required=True, metadata={"type": "string"})
     state = fields.Enum(ReportState, by_value=True, required=True)
-    submitted_at = fields.DateTime(required=True, allow_none=True)
-    approved_at = fields.DateTime(required=True, allow_none=True)
+    submitted_at = UtcDateTime(required=True, allow_none=True)
+    approved_at = UtcDateTime(required=True, allow_none=True)
     approved_revision = fields.Integer(required=True, allow_none=True, attribute="approved_revision.number",
                                        metadata={"description": "Number of the approved revision, if any."})
 
@@ -133,8 +144,8 @@ class ApprovedRevisionSchema(StrictSchema):
     round_id = fields.Integer(required=True, attribute="report.round_id")
     party = fields.String(required=True, attribute="report.party.code")
     number = fields.Integer(required=True)
-    submitted_at = fields.DateTime(required=True, attribute="created_at")
-    approved_at = fields.DateTime(required=True, allow_none=True, attribute="report.approved_at")
+    submitted_at = UtcDateTime(required=True, attribute="created_at")
+    approved_at = UtcDateTime(required=True, allow_none=True, attribute="report.approved_at")
     snapshot_sha256 = fields.String(required=True)
     snapshot = fields.Dict(required=True, metadata={
         "description": "The report exactly as submitted and approved (format 1: report, entries, documents)."})
@@ -171,12 +182,12 @@ class EditionSchema(StrictSchema):
     id = fields.Integer(required=True)
     round_id = fields.Integer(required=True)
     state = fields.Enum(CompileState, by_value=True, required=True)
-    requested_at = fields.DateTime(required=True)
-    finished_at = fields.DateTime(required=True, allow_none=True)
+    requested_at = UtcDateTime(required=True)
+    finished_at = UtcDateTime(required=True, allow_none=True)
     sha256 = fields.String(required=True, allow_none=True)
     size = fields.Integer(required=True, allow_none=True)
     page_count = fields.Integer(required=True, allow_none=True)
-    superseded_at = fields.DateTime(required=True, allow_none=True)
+    superseded_at = UtcDateTime(required=True, allow_none=True)
     superseded_reason = fields.String(required=True)
     revisions = fields.List(fields.Nested(RevisionRefSchema), required=True,
                             metadata={"description": "The exact revisions the edition contains."})
