@@ -19,6 +19,7 @@ from ctportal.models import (CompiledReport, CompileState, Party, PlanVersion, R
 from ctportal.policy import Permission
 from ctportal.services.desk import progress_map
 from ctportal.services.editions import editions as edition_service
+from ctportal.services.reporting import revisions
 
 
 def _page(items: Sequence[Any], total: int, page: int, per_page: int) -> dict[str, Any]:
@@ -67,18 +68,18 @@ def rounds(user: User, state: Optional[str] = None) -> list[Round]:
     query = sa.select(Round).order_by(Round.period_end.desc(), Round.id.desc())
     if state is not None:
         query = query.where(Round.state == RoundState(state))
-    return [r for r in db.session.scalars(query) if Permission.VIEW in policy.round_permissions(user, r)]
+    return [r for r in db.session.scalars(query) if policy.may_read_round(user, r)]
 
 
 def round_or_404(user: User, round_id: int) -> Round:
-    return policy.get_round_or_404(round_id, user)
+    return policy.get_readable_round_or_404(round_id, user)
 
 
 # --- reports and their approved revisions -----------------------------------------------------------
 
 def reports_query(user: User, round: Optional[int] = None, party: Optional[str] = None,
                   state: Optional[str] = None) -> sa.Select:
-    query = (sa.select(Report).join(Party, Party.id == Report.party_id).where(policy.visible_reports_clause(user))
+    query = (sa.select(Report).join(Party, Party.id == Report.party_id).where(policy.readable_reports_clause(user))
              .order_by(Report.round_id.desc(), Party.sort_order, Report.id))
     if round is not None:
         query = query.where(Report.round_id == round)
@@ -90,7 +91,7 @@ def reports_query(user: User, round: Optional[int] = None, party: Optional[str] 
 
 
 def report_or_404(user: User, report_id: int) -> Report:
-    return policy.get_report_or_404(report_id, user)
+    return policy.get_readable_report_or_404(report_id, user)
 
 
 def approved_revisions_query(user: User, round: Optional[int] = None, party: Optional[str] = None) -> sa.Select:
@@ -99,7 +100,7 @@ def approved_revisions_query(user: User, round: Optional[int] = None, party: Opt
     approved = so.aliased(Revision)
     query = (sa.select(approved).join(Report, Report.approved_revision_id == approved.id)
              .join(Party, Party.id == Report.party_id)
-             .where(policy.visible_reports_clause(user), Report.state == ReportState.approved)
+             .where(policy.readable_reports_clause(user), Report.state == ReportState.approved)
              .order_by(Report.round_id.desc(), Party.sort_order, Report.id))
     if round is not None:
         query = query.where(Report.round_id == round)
@@ -120,10 +121,14 @@ def approved_revision_or_404(user: User, report_id: int) -> Revision:
 def progress(user: User, round_id: int) -> dict[str, Any]:
     """The map's data for a round: exactly what the user's map page shows (progress_map.round_data)."""
     rnd = round_or_404(user, round_id)
-    if not progress_map.may_see_map(user):
+    if policy.is_observer(user):
+        party_data = _observed_map_data(user, rnd)
+    elif progress_map.may_see_map(user):
+        party_data = progress_map.round_data(rnd, user)
+    else:
         abort(403)
     parties = []
-    for data in progress_map.round_data(rnd, user):
+    for data in party_data:
         statuses = {key: entry.get("status") for key, entry in data.entries.items()} if data.has_statuses else {}
         parties.append({"party": data.party.code, "party_name": str(data.party), "report_id": data.report.id,
                         "source": data.source, "revision": data.revision.number if data.revision else None,
@@ -131,17 +136,40 @@ def progress(user: User, round_id: int) -> dict[str, Any]:
     return {"round_id": rnd.id, "parties": parties}
 
 
+def _observed_map_data(user: User, rnd: Round) -> list[progress_map.PartyData]:
+    """An observer's map: only the approved revisions it observes (never a draft or a count)."""
+    reports = db.session.scalars(reports_query(user, round=rnd.id, state=ReportState.approved.value))
+    result = []
+    for report in reports:
+        entries = revisions.entries_by_key(report.approved_revision)
+        data = progress_map.PartyData(report, report.party, progress_map.APPROVED, report.approved_revision, entries)
+        data.total = len(entries)
+        data.answered = sum(1 for entry in entries.values() if entry.get("status"))
+        result.append(data)
+    return result
+
+
 # --- editions of the consolidated report ----------------------------------------------------------
 
+def _edition_round_or_404(user: User, round_id: int) -> Round:
+    """The Commission side through compiled_permissions; an observer through the rounds it reads."""
+    rnd = db.session.get(Round, round_id)
+    if rnd is None or not (Permission.VIEW in policy.compiled_permissions(user, rnd)
+                           or (policy.is_observer(user) and policy.may_read_round(user, rnd))):
+        abort(404)
+    return rnd
+
+
 def editions(user: User, round_id: int) -> list[CompiledReport]:
-    rnd = policy.get_compiled_round_or_404(round_id, user)
-    return edition_service.editions(rnd)
+    rnd = _edition_round_or_404(user, round_id)
+    return [e for e in edition_service.editions(rnd) if policy.may_read_edition(user, rnd, e)]
 
 
 def edition_file_or_404(user: User, round_id: int, edition_id: int) -> CompiledReport:
     """A finished edition whose PDF the user may download; the download is audited by the caller."""
-    rnd = policy.get_compiled_round_or_404(round_id, user, Permission.DOWNLOAD)
+    rnd = _edition_round_or_404(user, round_id)
     edition = edition_service.get_edition(rnd, edition_id)
-    if edition is None or edition.state != CompileState.done or not edition.stored_name:
+    if (edition is None or edition.state != CompileState.done or not edition.stored_name
+            or not policy.may_read_edition(user, rnd, edition)):
         abort(404)
     return edition

@@ -14,4 +14,4 @@ from ctportal.models.messages import Notification, OutgoingMail, ReminderSent  #
 from ctportal.models.audit import AuditEvent  # noqa: F401
 from ctportal.models.compiled import (  # noqa: F401
     CompiledReport, CompiledReportRevision, CompileState, RenderedPart)
-from ctportal.models.api import ApiToken  # noqa: F401
+from ctportal.models.api import ApiToken, ObserverConsent, ObserverParty  # noqa: F401

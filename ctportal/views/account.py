@@ -28,7 +28,7 @@ def _user_key() -> str:
 
 
 def _two_factor_mandatory(user) -> bool:
-    return user.role.is_commission or bool(user.party and user.party.require_2fa)
+    return user.role.second_factor_mandatory or bool(user.party and user.party.require_2fa)
 
 
 def _settings(password_form=None, disable_form=None, codes_form=None, token_form=None, status: int = 200):

@@ -15,6 +15,7 @@ EVERY_SIGNED_IN = """
     reviewer     200
     secretariat  200
     admin        200
+    observer     200
 """
 PUBLIC = EVERY_SIGNED_IN.replace("401", "200")
 REPORT = """
@@ -26,6 +27,7 @@ REPORT = """
     reviewer     404       200           200          404         200             200
     secretariat  404       200           200          404         200             200
     admin        404       404           404          404         404             404
+    observer     404       404           200          404         404             404
 """
 APPROVED_REVISION = """
                  own_draft own_submitted own_approved other_draft other_submitted other_approved
@@ -36,6 +38,7 @@ APPROVED_REVISION = """
     reviewer     404       404           200          404         404             200
     secretariat  404       404           200          404         404             200
     admin        404       404           404          404         404             404
+    observer     404       404           200          404         404             404
 """
 ROUND = """
                  round
@@ -46,6 +49,7 @@ ROUND = """
     reviewer     200
     secretariat  200
     admin        404
+    observer     200
 """
 EDITIONS = """
                  round
@@ -56,7 +60,10 @@ EDITIONS = """
     reviewer     200
     secretariat  200
     admin        404
+    observer     404
 """
+# The observer reads the round (Albania consents), so the list answers; it holds no edition of an open round.
+EDITION_LIST = EDITIONS.replace("observer     404", "observer     200")
 
 ROUTES = [
     Route("api-docs.openapi_json", "GET", "/api/v1/openapi.json", objects=NONE, public=True, expect=PUBLIC),
@@ -76,7 +83,7 @@ ROUTES = [
     Route("api-progress.get_progress", "GET", "/api/v1/rounds/{round}/progress", objects=ROUNDS, bearer=True,
           expect=ROUND),
     Route("api-editions.list_editions", "GET", "/api/v1/rounds/{round}/editions", objects=ROUNDS, bearer=True,
-          expect=EDITIONS),
+          expect=EDITION_LIST),
     Route("api-editions.get_edition_file", "GET", "/api/v1/rounds/{round}/editions/{edition}/file", objects=ROUNDS,
           bearer=True, expect=EDITIONS),
     # --- personal tokens on the account page (a browser session, CSRF as on every form) -------------
@@ -90,6 +97,7 @@ ROUTES = [
         reviewer     200
         secretariat  200
         admin        200
+        observer     200
     """),
     Route("api_tokens.revoke", "POST", "/account/api-tokens/{token}/revoke", objects=("own_token", "other_token"),
           expect="""
@@ -101,5 +109,26 @@ ROUTES = [
         reviewer     404       404
         secretariat  404       404
         admin        404       404
+        observer     404       404
     """),
+]
+
+# --- the party's consent for observers (its coordinator, or for the EU side its reporter) -----------
+CONSENT = """
+                 {obj}
+    anonymous    302
+    contributor  403
+    coordinator  {ok}
+    eu_reporter  {ok}
+    reviewer     403
+    secretariat  403
+    admin        403
+    observer     403
+"""
+ROUTES += [
+    Route("consent.index", "GET", "/sharing/", objects=NONE, expect=CONSENT.format(obj="-", ok=200)),
+    Route("consent.give", "POST", "/sharing/rounds/{round}/give", objects=ROUNDS,
+          expect=CONSENT.format(obj="round", ok=302)),
+    Route("consent.withdraw", "POST", "/sharing/rounds/{round}/withdraw", objects=ROUNDS,
+          expect=CONSENT.format(obj="round", ok=302)),
 ]

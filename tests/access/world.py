@@ -23,6 +23,7 @@ ROLE_ACCOUNTS = {
     "reviewer": "reviewer",
     "secretariat": "secretariat",
     "admin": "admin",
+    "observer": "observer",
 }
 
 
@@ -85,6 +86,7 @@ def build_world() -> World:
     _account_objects(world, users, parties)
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
+    _observer_consents(users, parties)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
@@ -114,6 +116,17 @@ def _api_tokens(world: World, users) -> None:
         world.bearer[role] = api_tokens.create(users[key], f"matrix {role}", 30)[1]
     world.ids["own_token"] = {"token": api_tokens.create(users.contributor_al, "to revoke", 30)[0].id}
     world.ids["other_token"] = {"token": api_tokens.create(users.coordinator_rs, "not yours", 30)[0].id}
+
+
+def _observer_consents(users, parties) -> None:
+    """The observer is bound to Albania; Albania and Serbia consent in every round."""
+    from ctportal.models import Round
+    from ctportal.services.accounts import observers
+
+    observers.bind(users.observer, [parties["AL"]])
+    for rnd in db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)):
+        observers.give(rnd, parties["AL"], users.coordinator_al)
+        observers.give(rnd, parties["RS"], users.coordinator_rs)
 
 
 def _add_priority_action(world: World, users, parties) -> None:

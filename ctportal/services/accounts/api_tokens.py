@@ -97,4 +97,4 @@ def record_use(row: ApiToken, method: str, path: str, status: int) -> None:
     """Every API request is an audit event of its own: who read what, with which token."""
     row.last_used_at = utcnow()
     audit.record("api.request", row, actor=row.user, party_id=row.user.party_id, token=row.prefix,
-                 method=method, path=path[:500], status=status)
+                 method=method, path=path[:500], status=status, role=row.user.role.value)
