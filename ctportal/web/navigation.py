@@ -27,6 +27,7 @@ NAV = (
     ("notify.index", "Notifications", tuple(Role)),
     ("account.settings", "My account", tuple(Role)),
     ("mail.outbox", "Outbox", (Role.admin,)),
+    ("webhooks.index", "Webhooks", (Role.admin,)),
 )
 
 

@@ -4,6 +4,7 @@ API routes are `bearer=True`: the matrix sends each role's personal token instea
 (anonymous sends none: 401). The cells are the pages' cells for the same objects: the API asks
 the same policy functions.
 """
+from tests.access.routes_accounts import admin_only
 from tests.access.spec import NONE, REPORTS, ROUNDS, Route
 
 EVERY_SIGNED_IN = """
@@ -131,4 +132,14 @@ ROUTES += [
           expect=CONSENT.format(obj="round", ok=302)),
     Route("consent.withdraw", "POST", "/sharing/rounds/{round}/withdraw", objects=ROUNDS,
           expect=CONSENT.format(obj="round", ok=302)),
+]
+
+# --- webhooks (administrators only) ---------------------------------------------------------------
+ROUTES += [
+    Route("webhooks.index", "GET", "/admin/webhooks/", objects=NONE, expect=admin_only(200)),
+    Route("webhooks.create", "POST", "/admin/webhooks/", objects=NONE, mutates=False, expect=admin_only(200)),
+    Route("webhooks.deliveries", "GET", "/admin/webhooks/{webhook}", objects=("webhook",),
+          expect=admin_only(200, ("webhook",))),
+    Route("webhooks.deactivate", "POST", "/admin/webhooks/{webhook}/deactivate", objects=("webhook",),
+          expect=admin_only(302, ("webhook",))),
 ]

@@ -34,6 +34,7 @@ Objects the URL templates can use ({name} is replaced by the object's id):
     one-time links   invite_link (an invited Albanian contributor's), reset_link (Serbia's contributor's)
                      -> {token}; a "missing" object is a token that was never issued
     priority actions own_priority (Albania's, in no report) -> {priority}, {party}
+    webhooks         webhook (one, made by the admin) -> {webhook}
     API tokens       own_token (Albania's contributor's), other_token (Serbia's coordinator's) -> {token}
     none             the route takes no object: use objects=NONE and a single column "-"
 

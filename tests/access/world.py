@@ -87,6 +87,7 @@ def build_world() -> World:
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
     _observer_consents(users, parties)
+    _add_webhook(world, users)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
@@ -116,6 +117,17 @@ def _api_tokens(world: World, users) -> None:
         world.bearer[role] = api_tokens.create(users[key], f"matrix {role}", 30)[1]
     world.ids["own_token"] = {"token": api_tokens.create(users.contributor_al, "to revoke", 30)[0].id}
     world.ids["other_token"] = {"token": api_tokens.create(users.coordinator_rs, "not yours", 30)[0].id}
+
+
+def _add_webhook(world: World, users) -> None:
+    """A webhook (to an address nothing listens on: the world approves nothing after it is made)."""
+    from ctportal.models import Webhook
+
+    hook = Webhook(url="https://hooks.example.eu/ctportal", secret="matrix", events="report.approved",
+                   created_by_id=users.admin.id)
+    db.session.add(hook)
+    db.session.flush()
+    world.ids["webhook"] = {"webhook": hook.id}
 
 
 def _observer_consents(users, parties) -> None:
