@@ -161,3 +161,16 @@ def test_observe_command_binds_parties(app, users, runner):
     assert [p.code for p in observers.bound_parties(users.observer)] == ["ME"]
     refused = runner.invoke(args=["observe", users.reviewer.email, "--party", "AL"])
     assert refused.exit_code != 0 and "not an observer" in refused.output
+
+
+def test_the_admin_chooses_an_observers_parties(client, auth, users):
+    auth.login("admin")
+    page = client.get(f"/admin/users/{users.observer.id}").get_data(as_text=True)
+    assert f"/admin/observers/{users.observer.id}/parties" in page
+    assert client.post(f"/admin/observers/{users.observer.id}/parties", data={"parties": ["RS", "AL"]}).status_code == 302
+    assert [p.code for p in observers.bound_parties(users.observer)] == ["AL", "RS"]
+    html = client.get(f"/admin/observers/{users.observer.id}/parties").get_data(as_text=True)
+    assert html.count("checked") == 2
+    assert client.get(f"/admin/observers/{users.reviewer.id}/parties").status_code == 404
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "observer.parties_set"))
+    assert event.actor_email == users.admin.email and event.detail["parties"] == ["AL", "RS"]

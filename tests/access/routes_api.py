@@ -143,3 +143,11 @@ ROUTES += [
     Route("webhooks.deactivate", "POST", "/admin/webhooks/{webhook}/deactivate", objects=("webhook",),
           expect=admin_only(302, ("webhook",))),
 ]
+
+# --- an observer's parties (administrators only) --------------------------------------------------
+ROUTES += [
+    Route("observers.parties", "GET", "/admin/observers/{user}/parties", objects=("observer_account",),
+          expect=admin_only(200, ("observer_account",))),
+    Route("observers.parties", "POST", "/admin/observers/{user}/parties", objects=("observer_account",),
+          data={"parties": ["AL", "RS"]}, expect=admin_only(302, ("observer_account",))),
+]

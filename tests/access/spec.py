@@ -35,6 +35,7 @@ Objects the URL templates can use ({name} is replaced by the object's id):
                      -> {token}; a "missing" object is a token that was never issued
     priority actions own_priority (Albania's, in no report) -> {priority}, {party}
     webhooks         webhook (one, made by the admin) -> {webhook}
+    observers        observer_account (the observer's account) -> {user}
     API tokens       own_token (Albania's contributor's), other_token (Serbia's coordinator's) -> {token}
     none             the route takes no object: use objects=NONE and a single column "-"
 

@@ -86,7 +86,7 @@ def build_world() -> World:
     _account_objects(world, users, parties)
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
-    _observer_consents(users, parties)
+    _observer_consents(world, users, parties)
     _add_webhook(world, users)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
@@ -130,12 +130,13 @@ def _add_webhook(world: World, users) -> None:
     world.ids["webhook"] = {"webhook": hook.id}
 
 
-def _observer_consents(users, parties) -> None:
+def _observer_consents(world: World, users, parties) -> None:
     """The observer is bound to Albania; Albania and Serbia consent in every round."""
     from ctportal.models import Round
     from ctportal.services.accounts import observers
 
     observers.bind(users.observer, [parties["AL"]])
+    world.ids["observer_account"] = {"user": users.observer.id}
     for rnd in db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)):
         observers.give(rnd, parties["AL"], users.coordinator_al)
         observers.give(rnd, parties["RS"], users.coordinator_rs)
