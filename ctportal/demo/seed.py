@@ -45,7 +45,10 @@ DEMO_ACCOUNTS = (
     ("reporter.ec@demo.ctportal.eu", "Emma Commission", Role.eu_reporter, "EC"),
     ("reporter.europol@demo.ctportal.eu", "Pieter Europol", Role.eu_reporter, "EUROPOL"),
     ("reporter.eurojust@demo.ctportal.eu", "Jana Eurojust", Role.eu_reporter, "EUROJUST"),
+    ("observer@demo.ctportal.eu", "Olivier Observer", Role.observer, None),
 )
+# The demo observer reads these parties; Albania consents in the demo round (issue 19).
+DEMO_OBSERVED = ("AL", "RS")
 
 
 def seed() -> list[DemoLogin]:
@@ -82,8 +85,18 @@ def seed() -> list[DemoLogin]:
         demo_content.before_reports(rnd)  # priority actions, so the reports carry their entries
         ensure_reports(rnd)
         demo_content.fill(rnd)
+        _observer(parties, rnd)
     db.session.flush()
     return logins
+
+
+def _observer(parties: dict, rnd: Round) -> None:
+    from ctportal.services.accounts import observers
+
+    observer = db.session.scalar(sa.select(User).where(User.role == Role.observer))
+    coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator.al@demo.ctportal.eu"))
+    observers.bind(observer, [parties[c] for c in DEMO_OBSERVED], actor=None)
+    observers.give(rnd, parties["AL"], coordinator)
 
 
 def print_logins(logins: list[DemoLogin], echo: Callable[[str], None]) -> None:
