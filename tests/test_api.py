@@ -7,7 +7,7 @@ import hashlib
 import pytest
 import sqlalchemy as sa
 
-from ctportal.models import ApiToken, AuditEvent, ReportState, db
+from ctportal.models import ApiToken, AuditEvent, RoundState, db
 from ctportal.services.accounts import api_tokens
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
@@ -27,8 +27,7 @@ def rounds(app, users):
         submit(report, author)
         if code != "XK":
             approve(report, users.reviewer)
-    hidden = make_round("Round in preparation", state=__import__("ctportal.models", fromlist=["RoundState"]).RoundState.draft,
-                        document_number="ST 2/26")
+    hidden = make_round("Round in preparation", state=RoundState.draft, document_number="ST 2/26")
     return rnd, hidden
 
 
@@ -196,7 +195,8 @@ def test_editions_metadata_and_file(client, users, rounds):
     rnd, _ = rounds
     pdf = b"%PDF-1.4\n%%EOF\n"
     name, sha, size = storage.write_atomically("compiled", [pdf], "pdf")
-    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100, requested_by_id=users.secretariat.id,
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100,
+                             requested_by_id=users.secretariat.id,
                              stored_name=name, sha256=sha, size=size, page_count=1, finished_at=utcnow(),
                              revisions=[report_of(rnd, "AL").approved_revision])
     db.session.add(edition)

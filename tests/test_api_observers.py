@@ -124,7 +124,8 @@ def test_consent_is_per_round(client, users):
 
 def _edition(rnd, users, codes):
     name, sha, size = storage.write_atomically("compiled", [b"%PDF-1.4\n%%EOF\n"], "pdf")
-    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100, requested_by_id=users.secretariat.id,
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100,
+                             requested_by_id=users.secretariat.id,
                              stored_name=name, sha256=sha, size=size, page_count=1, finished_at=utcnow(),
                              revisions=[report_of(rnd, c).approved_revision for c in codes])
     db.session.add(edition)
@@ -167,7 +168,8 @@ def test_the_admin_chooses_an_observers_parties(client, auth, users):
     auth.login("admin")
     page = client.get(f"/admin/users/{users.observer.id}").get_data(as_text=True)
     assert f"/admin/observers/{users.observer.id}/parties" in page
-    assert client.post(f"/admin/observers/{users.observer.id}/parties", data={"parties": ["RS", "AL"]}).status_code == 302
+    answer = client.post(f"/admin/observers/{users.observer.id}/parties", data={"parties": ["RS", "AL"]})
+    assert answer.status_code == 302
     assert [p.code for p in observers.bound_parties(users.observer)] == ["AL", "RS"]
     html = client.get(f"/admin/observers/{users.observer.id}/parties").get_data(as_text=True)
     assert html.count("checked") == 2

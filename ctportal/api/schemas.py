@@ -48,7 +48,8 @@ class ReportArgs(PageArgs):
 
 
 class ApprovedArgs(PageArgs):
-    round = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Only revisions of this round (id)."})
+    round = fields.Integer(validate=validate.Range(min=1),
+                           metadata={"description": "Only revisions of this round (id)."})
     party = fields.String(validate=validate.Length(min=1, max=8),
                           metadata={"description": "Only revisions of this party (code, e.g. AL)."})
 

@@ -1,4 +1,4 @@
-"""`flask create-token` (a personal API token for scripting, printed once) and `flask observe` (an observer's parties)."""
+"""`flask create-token` (a personal API token for scripting, printed once), `flask observe` (observers' parties)."""
 from __future__ import annotations
 
 import click

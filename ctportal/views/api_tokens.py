@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ctportal.forms.api_tokens import ApiTokenForm
 from ctportal.models import db

@@ -30,7 +30,8 @@ def bind(user: User, parties: Iterable[Party], *, actor: Optional[User] = None) 
     if user.role != Role.observer:
         raise ObserverError(f"{user.email} is not an observer ({user.role.title}).")
     wanted = {p.id: p for p in parties}
-    current = {b.party_id: b for b in db.session.scalars(sa.select(ObserverParty).where(ObserverParty.user_id == user.id))}
+    current = {b.party_id: b
+               for b in db.session.scalars(sa.select(ObserverParty).where(ObserverParty.user_id == user.id))}
     for party_id, binding in current.items():
         if party_id not in wanted:
             db.session.delete(binding)

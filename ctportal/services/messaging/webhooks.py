@@ -34,7 +34,8 @@ log = logging.getLogger("ctportal.webhooks")
 
 REPORT_APPROVED = "report.approved"
 EDITION_COMPILED = "edition.compiled"
-EVENTS = {REPORT_APPROVED: "A report is approved", EDITION_COMPILED: "An edition of the consolidated report is compiled"}
+EVENTS = {REPORT_APPROVED: "A report is approved",
+          EDITION_COMPILED: "An edition of the consolidated report is compiled"}
 
 
 class WebhookError(ValueError):
