@@ -55,6 +55,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from ctportal.views import register_blueprints
     register_blueprints(app)
 
+    from ctportal.api import init_api
+    init_api(app)
+
     from ctportal.views.errors import register_error_handlers
     register_error_handlers(app)
 

@@ -47,6 +47,20 @@ class Defaults:
     LOCKOUT_THRESHOLD = 8
     LOCKOUT_MINUTES = 15
     INVITE_VALID_HOURS = 72
+
+    # The JSON API (/api/v1): personal tokens and their throttling. Failed token attempts are
+    # limited per address like sign-in attempts (LOGIN_RATE_LIMIT); good ones per token.
+    API_RATE_LIMIT = "300 per minute"
+    API_TOKEN_MAX_DAYS = 365
+    API_TOKEN_DEFAULT_DAYS = 90
+
+    # Webhooks (approvals, compiled editions): the only hosts they may go to (comma-separated,
+    # "host" or "host:port"; empty: none), https only unless WEBHOOK_ALLOW_HTTP, tries and backoff.
+    WEBHOOK_ALLOWED_HOSTS = ""
+    WEBHOOK_ALLOW_HTTP = False
+    WEBHOOK_MAX_ATTEMPTS = 6
+    WEBHOOK_RETRY_BASE_SECONDS = 30
+    WEBHOOK_TIMEOUT_SECONDS = 10
     RESET_VALID_MINUTES = 60
     TOTP_ISSUER = "ctportal"
 

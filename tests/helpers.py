@@ -26,6 +26,7 @@ ACCOUNTS = {
     "coordinator_xk": (Role.coordinator, "XK"),
     "reporter_ec": (Role.eu_reporter, "EC"),
     "reporter_europol": (Role.eu_reporter, "EUROPOL"),
+    "observer": (Role.observer, None),
 }
 
 

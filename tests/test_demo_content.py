@@ -120,8 +120,8 @@ def test_the_content_is_the_same_on_every_run(runner, app):
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     first = snapshot()
-    for table in ("comment", "entry_review", "revision_document", "document", "report_event", "notification",
-                  "outgoing_mail", "legal_act", "measure"):
+    for table in ("observer_consent", "comment", "entry_review", "revision_document", "document", "report_event",
+                  "notification", "outgoing_mail", "legal_act", "measure"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
     db.session.execute(sa.update(Report).values(approved_revision_id=None, copied_from_revision_id=None))
     for table in ("revision", "entry", "report", "priority_action", "reporting_round"):

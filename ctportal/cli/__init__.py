@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ctportal.cli import audit, backup, demo, jobs, pdf, reminders, setup
+from ctportal.cli import api, audit, backup, demo, jobs, pdf, reminders, setup
 
-COMMAND_MODULES = (setup, demo, jobs, audit, backup, reminders, pdf)
+COMMAND_MODULES = (setup, demo, jobs, audit, backup, reminders, pdf, api)
 
 
 def register(app: Flask) -> None:

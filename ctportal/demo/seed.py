@@ -28,6 +28,10 @@ class DemoLogin:
     totp_secret: str = ""
 
 
+# The demo observer reads these parties; Albania's coordinator consents in the demo round.
+DEMO_OBSERVED = ("AL", "RS")
+
+
 def seed() -> list[DemoLogin]:
     """Idempotent: accounts and the round are created once; a second run only lists the logins."""
     cast = demo_data().cast
@@ -69,8 +73,18 @@ def seed() -> list[DemoLogin]:
         walkthrough.before_reports(rnd)  # priority actions, so the reports carry their entries
         ensure_reports(rnd)
         walkthrough.fill(rnd)
+        _observer(parties, rnd)
     db.session.flush()
     return logins
+
+
+def _observer(parties: dict, rnd: Round) -> None:
+    from ctportal.services.accounts import observers
+
+    observer = db.session.scalar(sa.select(User).where(User.role == Role.observer))
+    coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator.al@demo.ctportal.eu"))
+    observers.bind(observer, [parties[c] for c in DEMO_OBSERVED], actor=None)
+    observers.give(rnd, parties["AL"], coordinator)
 
 
 def print_logins(logins: list[DemoLogin], echo: Callable[[str], None]) -> None:

@@ -15,3 +15,5 @@ from ctportal.models.audit import AuditEvent  # noqa: F401
 from ctportal.models.compiled import (  # noqa: F401
     CompiledReport, CompiledReportRevision, CompileState, RenderedPart)
 from ctportal.models.jobs import PartyPdfJob, ScheduledRun  # noqa: F401
+from ctportal.models.api import ApiToken, ObserverConsent, ObserverParty  # noqa: F401
+from ctportal.models.webhooks import DeliveryState, Webhook, WebhookDelivery  # noqa: F401

@@ -28,6 +28,8 @@ class Role(enum.Enum):
     reviewer = "reviewer"
     secretariat = "secretariat"
     admin = "admin"
+    # Reads, through the API, what the parties it is bound to have agreed to share (issue 19).
+    observer = "observer"
 
     @property
     def title(self) -> str:
@@ -38,6 +40,7 @@ class Role(enum.Enum):
             "reviewer": "Commission reviewer",
             "secretariat": "Secretariat",
             "admin": "Administrator",
+            "observer": "Observer",
         }[self.value]
 
     @property
@@ -49,6 +52,11 @@ class Role(enum.Enum):
     def is_commission(self) -> bool:
         """Roles that act for the Commission over every party's reports."""
         return self in (Role.reviewer, Role.secretariat, Role.admin)
+
+    @property
+    def second_factor_mandatory(self) -> bool:
+        """The Commission side, and observers (outside readers of LIMITE reports), always sign in in two steps."""
+        return self.is_commission or self == Role.observer
 
 
 class Party(db.Model):
@@ -116,7 +124,7 @@ class User(UserMixin, db.Model):
     @property
     def needs_second_factor(self) -> bool:
         """Reviewers, the secretariat and admins always; party users if their party requires it."""
-        if self.role.is_commission:
+        if self.role.second_factor_mandatory:
             return True
         return self.totp_enabled or bool(self.party and self.party.require_2fa)
 

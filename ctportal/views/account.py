@@ -28,10 +28,12 @@ def _user_key() -> str:
 
 
 def _two_factor_mandatory(user) -> bool:
-    return user.role.is_commission or bool(user.party and user.party.require_2fa)
+    return user.role.second_factor_mandatory or bool(user.party and user.party.require_2fa)
 
 
-def _settings(password_form=None, disable_form=None, codes_form=None, status: int = 200):
+def _settings(password_form=None, disable_form=None, codes_form=None, token_form=None, status: int = 200):
+    from ctportal.forms.api_tokens import ApiTokenForm
+    from ctportal.services.accounts import api_tokens
     live = sessions.live_sessions(_me())
     return render_template(
         "account/settings.html",
@@ -42,6 +44,7 @@ def _settings(password_form=None, disable_form=None, codes_form=None, status: in
         mandatory=_two_factor_mandatory(_me()),
         recovery_left=auth.recovery_codes_left(_me()),
         live_sessions=live,
+        token_form=token_form or ApiTokenForm(formdata=None), api_tokens=api_tokens.tokens_of(_me()),
     ), status
 
 

@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ctportal.api import api_of, is_api_request
 from ctportal.models import db
 
 log = logging.getLogger("ctportal.errors")
@@ -44,6 +45,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
+        if is_api_request(request.path):
+            # JSON for API clients; the body names the status only (a 404 never says why).
+            return api_of(app).handle_http_exception(exc)
         if exc.code in MESSAGES:
             # 404 pages deliberately ignore exc.description: a refused object must look missing.
             return error_page(exc.code)
@@ -55,4 +59,6 @@ def register_error_handlers(app: Flask) -> None:
         if app.testing and not app.config.get("TEST_ERROR_PAGES"):
             raise exc  # tests see the real traceback, unless they test the error page itself
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api_request(request.path):
+            return {"code": 500, "status": "Internal Server Error"}, 500
         return error_page(500)

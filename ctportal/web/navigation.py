@@ -23,9 +23,11 @@ NAV = (
     ("audit.index", "Audit trail", (Role.secretariat, Role.admin)),
     ("admin.users", "Accounts", (Role.admin,)),
     ("plans.index", "Plan catalogue", (Role.admin,)),
+    ("consent.index", "Sharing with observers", (Role.coordinator, Role.eu_reporter)),
     ("notify.index", "Notifications", tuple(Role)),
     ("account.settings", "My account", tuple(Role)),
     ("mail.outbox", "Outbox", (Role.admin,)),
+    ("webhooks.index", "Webhooks", (Role.admin,)),
 )
 
 

@@ -27,7 +27,7 @@ def admin_only(admin: int, objects=NONE) -> str:
 
 ROUTES = [
     # --- the user's own account -------------------------------------------------------------------
-    Route("account.settings", "GET", "/account", objects=NONE, expect="""
+    Route("account.settings", "GET", "/account", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  200
@@ -37,7 +37,7 @@ ROUTES = [
         secretariat  200
         admin        200
     """),
-    Route("account.change_password", "POST", "/account/password", objects=NONE,
+    Route("account.change_password", "POST", "/account/password", observer_like="admin", objects=NONE,
           data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, expect="""
         -
         anonymous    302
@@ -49,7 +49,7 @@ ROUTES = [
         admin        302
     """),
     # Party users of a party without the requirement may turn it on; the Commission side has it already.
-    Route("account.enable_totp", "GET", "/account/two-step", objects=NONE, expect="""
+    Route("account.enable_totp", "GET", "/account/two-step", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  200
@@ -59,7 +59,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("account.enable_totp", "POST", "/account/two-step", objects=NONE, mutates=False,
+    Route("account.enable_totp", "POST", "/account/two-step", observer_like="admin", objects=NONE, mutates=False,
           data={"code": "000000"}, expect="""
         -
         anonymous    302
@@ -71,7 +71,7 @@ ROUTES = [
         admin        302
     """),
     # Nobody in the world may turn it off: the party users have none, the Commission side must keep it.
-    Route("account.disable_totp", "POST", "/account/two-step/disable", objects=NONE, mutates=False,
+    Route("account.disable_totp", "POST", "/account/two-step/disable", observer_like="admin", objects=NONE, mutates=False,
           data={"disable-password": PASSWORD}, expect="""
         -
         anonymous    302
@@ -82,7 +82,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("account.regenerate_recovery_codes", "POST", "/account/two-step/recovery-codes", objects=NONE,
+    Route("account.regenerate_recovery_codes", "POST", "/account/two-step/recovery-codes", observer_like="admin", objects=NONE,
           data={"codes-password": PASSWORD}, expect="""
         -
         anonymous    302
@@ -93,7 +93,7 @@ ROUTES = [
         secretariat  200
         admin        200
     """),
-    Route("account.sign_out_everywhere", "POST", "/account/sign-out-everywhere", objects=NONE, expect="""
+    Route("account.sign_out_everywhere", "POST", "/account/sign-out-everywhere", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  302
@@ -130,7 +130,7 @@ ROUTES = [
     Route("mail.outbox", "GET", "/admin/outbox", objects=NONE, expect=admin_only(200)),
 
     # --- one-time links and the forgotten password (open to everyone, signed in or not) -------------
-    Route("auth.accept_invite", "GET", "/invite/{token}", objects=("invite_link", "reset_link"), public=True, expect="""
+    Route("auth.accept_invite", "GET", "/invite/{token}", observer_like="admin", objects=("invite_link", "reset_link"), public=True, expect="""
                      invite_link reset_link
         anonymous    200         404
         contributor  200         404
@@ -140,7 +140,7 @@ ROUTES = [
         secretariat  200         404
         admin        200         404
     """),
-    Route("auth.accept_invite", "POST", "/invite/{token}", objects=("invite_link", "reset_link"),
+    Route("auth.accept_invite", "POST", "/invite/{token}", observer_like="admin", objects=("invite_link", "reset_link"),
           data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, public=True, expect="""
                      invite_link reset_link
         anonymous    302         404
@@ -151,7 +151,7 @@ ROUTES = [
         secretariat  302         404
         admin        302         404
     """),
-    Route("auth.reset_password", "GET", "/reset/{token}", objects=("invite_link", "reset_link"), public=True, expect="""
+    Route("auth.reset_password", "GET", "/reset/{token}", observer_like="admin", objects=("invite_link", "reset_link"), public=True, expect="""
                      invite_link reset_link
         anonymous    404         200
         contributor  404         200
@@ -161,7 +161,7 @@ ROUTES = [
         secretariat  404         200
         admin        404         200
     """),
-    Route("auth.reset_password", "POST", "/reset/{token}", objects=("invite_link", "reset_link"),
+    Route("auth.reset_password", "POST", "/reset/{token}", observer_like="admin", objects=("invite_link", "reset_link"),
           data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, public=True, expect="""
                      invite_link reset_link
         anonymous    404         302
@@ -172,7 +172,7 @@ ROUTES = [
         secretariat  404         302
         admin        404         302
     """),
-    Route("auth.forgot_password", "GET", "/forgot-password", objects=NONE, public=True, expect="""
+    Route("auth.forgot_password", "GET", "/forgot-password", observer_like="admin", objects=NONE, public=True, expect="""
         -
         anonymous    200
         contributor  200
@@ -182,7 +182,7 @@ ROUTES = [
         secretariat  200
         admin        200
     """),
-    Route("auth.forgot_password", "POST", "/forgot-password", objects=NONE, mutates=False,
+    Route("auth.forgot_password", "POST", "/forgot-password", observer_like="admin", objects=NONE, mutates=False,
           data={"email": "nobody@example.eu"}, public=True, expect="""
         -
         anonymous    200

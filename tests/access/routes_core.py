@@ -2,7 +2,7 @@
 from tests.access.spec import NONE, Route
 
 ROUTES = [
-    Route("main.index", "GET", "/", objects=NONE, expect="""
+    Route("main.index", "GET", "/", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  302
@@ -12,7 +12,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("main.home", "GET", "/home", objects=NONE, expect="""
+    Route("main.home", "GET", "/home", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  200
@@ -22,7 +22,7 @@ ROUTES = [
         secretariat  200
         admin        200
     """),
-    Route("auth.login", "GET", "/login", objects=NONE, expect="""
+    Route("auth.login", "GET", "/login", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    200
         contributor  302
@@ -32,7 +32,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("auth.login", "POST", "/login", objects=NONE, mutates=False,
+    Route("auth.login", "POST", "/login", observer_like="admin", objects=NONE, mutates=False,
           data={"email": "nobody@example.eu", "password": "wrong password here"}, expect="""
         -
         anonymous    200
@@ -43,7 +43,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("auth.second_factor", "GET", "/login/second-factor", objects=NONE, expect="""
+    Route("auth.second_factor", "GET", "/login/second-factor", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  302
@@ -53,7 +53,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("auth.second_factor", "POST", "/login/second-factor", objects=NONE, mutates=False,
+    Route("auth.second_factor", "POST", "/login/second-factor", observer_like="admin", objects=NONE, mutates=False,
           data={"code": "000000"}, expect="""
         -
         anonymous    302
@@ -65,7 +65,7 @@ ROUTES = [
         admin        302
     """),
     # Only for a half-signed-in session; a signed-in user goes to their account page (account.enable_totp).
-    Route("auth.enrol_totp", "GET", "/login/enrol-authenticator", objects=NONE, expect="""
+    Route("auth.enrol_totp", "GET", "/login/enrol-authenticator", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  302
@@ -75,7 +75,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("auth.enrol_totp", "POST", "/login/enrol-authenticator", objects=NONE, mutates=False,
+    Route("auth.enrol_totp", "POST", "/login/enrol-authenticator", observer_like="admin", objects=NONE, mutates=False,
           data={"code": "000000"}, expect="""
         -
         anonymous    302
@@ -86,7 +86,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("auth.logout", "POST", "/logout", objects=NONE, mutates=False, expect="""
+    Route("auth.logout", "POST", "/logout", observer_like="admin", objects=NONE, mutates=False, expect="""
         -
         anonymous    302
         contributor  302
@@ -96,7 +96,7 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
-    Route("health.healthz", "GET", "/healthz", objects=NONE, expect="""
+    Route("health.healthz", "GET", "/healthz", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    200
         contributor  200
@@ -106,7 +106,7 @@ ROUTES = [
         secretariat  200
         admin        200
     """),
-    Route("health.readyz", "GET", "/readyz", objects=NONE, expect="""
+    Route("health.readyz", "GET", "/readyz", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    200
         contributor  200

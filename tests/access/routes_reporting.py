@@ -90,7 +90,7 @@ def _file(world, obj):
 
 
 ROUTES = [
-    Route("reports.my_reports", "GET", "/reports", objects=NONE, expect="""
+    Route("reports.my_reports", "GET", "/reports", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
         contributor  200

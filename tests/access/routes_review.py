@@ -178,12 +178,12 @@ ROUTES = [
           data={"resolved": "1"}, expect=RESOLVE),
     Route("comments.feedback", "GET", "/reports/{report}/feedback", objects=REPORTS, expect=SHARED_VIEW),
     Route("timeline.report", "GET", "/reports/{report}/timeline", objects=REPORTS, expect=SHARED_VIEW),
-    Route("notify.index", "GET", "/notifications/", objects=NONE, expect=EVERY_USER.format(s=200)),
+    Route("notify.index", "GET", "/notifications/", observer_like="admin", objects=NONE, expect=EVERY_USER.format(s=200)),
     # Nobody opens a notification that is not theirs (ownership: tests/test_notify_*.py).
     Route("notify.open_", "POST", "/notifications/987654/open", objects=NONE, mutates=False,
           expect=EVERY_USER.format(s=404)),
     Route("notify.mark_read", "POST", "/notifications/987654/read", objects=NONE, mutates=False,
           expect=EVERY_USER.format(s=404)),
-    Route("notify.mark_all_read", "POST", "/notifications/read-all", objects=NONE, mutates=False,
+    Route("notify.mark_all_read", "POST", "/notifications/read-all", observer_like="admin", objects=NONE, mutates=False,
           expect=EVERY_USER.format(s=302)),
 ]

@@ -24,6 +24,7 @@ ROLE_ACCOUNTS = {
     "reviewer": "reviewer",
     "secretariat": "secretariat",
     "admin": "admin",
+    "observer": "observer",
 }
 
 
@@ -31,6 +32,7 @@ ROLE_ACCOUNTS = {
 class World:
     users: object
     ids: dict[str, dict[str, int | str]] = field(default_factory=dict)
+    bearer: dict[str, str] = field(default_factory=dict)   # role -> personal API token
 
     def params(self, obj: str) -> dict[str, int | str]:
         return self.ids.get(obj, {})
@@ -86,6 +88,8 @@ def build_world() -> World:
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
     _add_party_pdf_jobs(world, users)
+    _observer_consents(world, users, parties)
+    _add_webhook(world, users)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
@@ -104,6 +108,40 @@ def _account_objects(world: World, users, parties) -> None:
     invited = create_user("invited.person@example.eu", "Invited Person", Role.contributor, parties["AL"])
     world.ids["invite_link"] = {"token": tokens.issue(invited, TokenPurpose.invite)}
     world.ids["reset_link"] = {"token": tokens.issue(users.contributor_rs, TokenPurpose.reset)}
+    _api_tokens(world, users)
+
+
+def _api_tokens(world: World, users) -> None:
+    """A personal API token for every role (the matrix sends it on API routes), and two to revoke."""
+    from ctportal.services.accounts import api_tokens
+
+    for role, key in ROLE_ACCOUNTS.items():
+        world.bearer[role] = api_tokens.create(users[key], f"matrix {role}", 30)[1]
+    world.ids["own_token"] = {"token": api_tokens.create(users.contributor_al, "to revoke", 30)[0].id}
+    world.ids["other_token"] = {"token": api_tokens.create(users.coordinator_rs, "not yours", 30)[0].id}
+
+
+def _add_webhook(world: World, users) -> None:
+    """A webhook (to an address nothing listens on: the world approves nothing after it is made)."""
+    from ctportal.models import Webhook
+
+    hook = Webhook(url="https://hooks.example.eu/ctportal", secret="matrix", events="report.approved",
+                   created_by_id=users.admin.id)
+    db.session.add(hook)
+    db.session.flush()
+    world.ids["webhook"] = {"webhook": hook.id}
+
+
+def _observer_consents(world: World, users, parties) -> None:
+    """The observer is bound to Albania; Albania and Serbia consent in every round."""
+    from ctportal.models import Round
+    from ctportal.services.accounts import observers
+
+    observers.bind(users.observer, [parties["AL"]])
+    world.ids["observer_account"] = {"user": users.observer.id}
+    for rnd in db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)):
+        observers.give(rnd, parties["AL"], users.coordinator_al)
+        observers.give(rnd, parties["RS"], users.coordinator_rs)
 
 
 def _add_priority_action(world: World, users, parties) -> None:

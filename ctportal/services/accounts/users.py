@@ -208,7 +208,7 @@ def request_password_reset(email: str) -> None:
 def disable_totp(user: User) -> None:
     from ctportal.models import RecoveryCode
 
-    if user.role.is_commission or (user.party and user.party.require_2fa):
+    if user.role.second_factor_mandatory or (user.party and user.party.require_2fa):
         raise AccountError("Two-step sign-in is mandatory for your account; it cannot be turned off.")
     user.totp_enabled = False
     user.totp_secret = None

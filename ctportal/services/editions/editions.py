@@ -153,6 +153,8 @@ def run_compile(edition_id: int, pool=None) -> None:
         db.session.flush()
         audit.record("compile.done", edition, actor=edition_requester(edition), sha256=built.sha256,
                      pages=built.page_count, revisions=[r.id for r in built.revisions])
+        from ctportal.services.messaging import webhooks
+        webhooks.edition_compiled(edition)
         db.session.commit()
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the edition, said plainly
         db.session.rollback()

@@ -163,6 +163,8 @@ def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "
     if action == Step.approve and revision is not None:
         from ctportal.services.editions import hooks as compile_hooks
         compile_hooks.revision_approved(revision)
+        from ctportal.services.messaging import webhooks
+        webhooks.report_approved(report, revision)
     notify.report_transitioned(report, event)
     return event
 

@@ -1,0 +1,20 @@
+"""Making a webhook (administrators)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length
+
+from ctportal.forms import options
+from ctportal.services.messaging.webhooks import EVENTS
+
+
+class WebhookForm(FlaskForm):
+    url = StringField("Address (URL)", validators=[
+        DataRequired(message="Address: enter the https:// address that receives the events."),
+        Length(max=500, message="Address: at most 500 characters.")], render_kw={"inputmode": "url"})
+    description = StringField("Description", validators=[
+        Length(max=200, message="Description: at most 200 characters.")])
+    events = SelectMultipleField("Events", choices=options(EVENTS.items()),
+                                 widget=widgets.ListWidget(prefix_label=False), option_widget=widgets.CheckboxInput(),
+                                 validators=[DataRequired(message="Events: choose at least one event.")])

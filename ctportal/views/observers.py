@@ -1,0 +1,46 @@
+"""Administrators choose the parties an observer reads (each party still decides, round by round)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+
+from ctportal.domain.parties import display_name
+from ctportal.forms import options
+from ctportal.models import Party, Role, User, db
+from ctportal.services.accounts import observers
+from ctportal.views.admin import admin_required
+from ctportal.views.auth import _me
+
+bp = Blueprint("observers", __name__, url_prefix="/admin/observers")
+
+
+class ObservedPartiesForm(FlaskForm):
+    parties = SelectMultipleField("Parties", widget=widgets.ListWidget(prefix_label=False),
+                                  option_widget=widgets.CheckboxInput())
+
+
+def _observer_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role != Role.observer:
+        abort(404)
+    return user
+
+
+@bp.route("/<int:user_id>/parties", methods=["GET", "POST"])
+@admin_required
+def parties(user_id: int):
+    user = _observer_or_404(user_id)
+    all_parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
+    form = ObservedPartiesForm()
+    form.parties.choices = options((p.code, display_name(p)) for p in all_parties)
+    if form.validate_on_submit():
+        chosen = [p for p in all_parties if p.code in (form.parties.data or [])]
+        observers.bind(user, chosen, actor=_me())
+        db.session.commit()
+        flash(f"{user.name} now observes: {', '.join(p.code for p in chosen) or 'no party'}.", "success")
+        return redirect(url_for("observers.parties", user_id=user.id))
+    if not form.is_submitted():
+        form.parties.data = [p.code for p in observers.bound_parties(user)]
+    return render_template("admin/observer_parties.html", user=user, form=form)
