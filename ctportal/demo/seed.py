@@ -12,7 +12,8 @@ from ctportal.demo import walkthrough
 from ctportal.demo.loader import demo_data
 from ctportal.domain.catalogue import load_catalogue
 from ctportal.domain.parties import display_name
-from ctportal.models import Party, Round, RoundState, User, db, utcnow
+from ctportal.models import Party, Role, Round, RoundState, User, db, utcnow
+from ctportal.services.accounts import observers
 from ctportal.services.accounts import signin as auth
 from ctportal.services.operations.setup import ensure_parties
 from ctportal.services.reporting.reports import ensure_reports
@@ -78,9 +79,7 @@ def seed() -> list[DemoLogin]:
     return logins
 
 
-def _observer(parties: dict, rnd: Round) -> None:
-    from ctportal.services.accounts import observers
-
+def _observer(parties: dict[str, Party], rnd: Round) -> None:
     observer = db.session.scalar(sa.select(User).where(User.role == Role.observer))
     coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator.al@demo.ctportal.eu"))
     observers.bind(observer, [parties[c] for c in DEMO_OBSERVED], actor=None)
