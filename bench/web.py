@@ -46,7 +46,8 @@ def _environment(workdir: Path) -> dict[str, str]:
                CTPORTAL_SECURE_COOKIES="false", CTPORTAL_STORAGE_DIR=str(workdir / "files"),
                CTPORTAL_DATABASE_URL=f"sqlite:///{workdir / 'web.sqlite3'}", CTPORTAL_JOBS_MODE="embedded",
                CTPORTAL_LOGIN_RATE_LIMIT="1000 per minute", CTPORTAL_LOGIN_ACCOUNT_RATE_LIMIT="1000 per hour",
-               CTPORTAL_MAIL_BACKEND="console", CTPORTAL_LOG_LEVEL="WARNING", ANCHOR_DATABASE=str(workdir / "anchor.sqlite3"))
+               CTPORTAL_MAIL_BACKEND="console", CTPORTAL_LOG_LEVEL="WARNING",
+               ANCHOR_DATABASE=str(workdir / "anchor.sqlite3"))
     return env
 
 
@@ -94,7 +95,8 @@ def setup_round() -> None:
                 entry.next_steps = "Train staff by mid-2027."
                 entry.measures.extend(Measure(position=i, description=f"Measure {i + 1} on {entry.key}",
                                               taken_on=dt.date(2027, 1 + i, 10)) for i in range(3))
-                entry.legal_acts.append(LegalAct(position=0, title=f"Law on {entry.key}", adopted_on=dt.date(2027, 2, 1),
+                entry.legal_acts.append(LegalAct(position=0, title=f"Law on {entry.key}",
+                                                 adopted_on=dt.date(2027, 2, 1),
                                                  gazette_reference="Official Gazette 12/2027"))
             db.session.flush()
             if party.code != "AL":
