@@ -231,3 +231,16 @@ def test_only_the_secretariat_manages_rounds(auth, client):
     db.session.refresh(rnd)
     assert rnd.state == RoundState.draft
     assert db.session.scalar(sa.select(sa.func.count(Round.id))) == 1
+
+
+def test_the_extension_message_writes_the_date_without_a_leading_zero(auth, client):
+    rnd = make_round(deadline_in_days=-3)
+    al = _party("AL")
+    auth.login("secretariat")
+    new_deadline = dt.date(TODAY.year + 1, 3, 5)
+    response = client.post(f"/rounds/{rnd.id}/extend", data={
+        "party_id": al.id, "new_deadline": new_deadline.isoformat(), "reason": "Elections."},
+        follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert f"is now 5 March {TODAY.year + 1}." in text
+    assert "05 March" not in text

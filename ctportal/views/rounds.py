@@ -10,6 +10,7 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.rounds import ExtensionForm, RoundForm
 from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
+from ctportal.domain.formatting import long_date
 from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
 from ctportal.services.desk import rounds as rounds_service
@@ -144,7 +145,7 @@ def extend(round_id: int):
         else:
             db.session.commit()
             party = db.session.get(Party, ext.party_id)
-            flash(f"The deadline of {display_name(party)} is now {ext.new_deadline:%d %B %Y}.", "success")
+            flash(f"The deadline of {display_name(party)} is now {long_date(ext.new_deadline)}.", "success")
             return redirect(url_for("rounds.status", round_id=rnd.id))
     return render_template("rounds/extend.html", form=form, rnd=rnd, parties_by_id=_parties_by_id())
 
