@@ -200,3 +200,13 @@ def test_a_compile_whose_worker_died_does_not_block_the_round(app, users):
     db.session.commit()
     assert fresh.id != dead.id and fresh.state == CompileState.queued
     assert dead.state == CompileState.failed and "stopped without finishing" in dead.error
+
+
+def test_a_superseded_editions_reason_names_kosovo_with_its_asterisk(app, users):
+    rnd = approved_round(users, ("XK",))
+    xk = report_of(rnd, "XK")
+    edition = done_edition(rnd, users, [xk.approved_revision])
+    apply_transition(xk, Step.reopen, users.reviewer, reason="Figures in 1.P2 are wrong")
+    db.session.commit()
+    db.session.expire_all()
+    assert "The report of Kosovo* (revision" in edition.superseded_reason

@@ -69,9 +69,6 @@ class Party(db.Model):
 
     users: so.Mapped[list["User"]] = so.relationship(back_populates="party")
 
-    def __str__(self) -> str:
-        return self.name + ("*" if self.name_footnote else "")
-
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
