@@ -255,6 +255,8 @@ def get_document(report: Report, document_id: int) -> Optional[Document]:
 
 def current_documents(report: Report, entry: Optional[Entry] = None, *, whole_report_only: bool = False
                       ) -> list[Document]:
+    """The report's documents as they stand, neither replaced nor deleted, oldest first: all of them,
+    those of one entry, or (whole_report_only) those attached to the report as a whole."""
     query = sa.select(Document).where(Document.report_id == report.id, Document.replaced_at.is_(None),
                                       Document.deleted_at.is_(None))
     if entry is not None:
