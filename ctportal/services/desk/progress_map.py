@@ -16,6 +16,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 from ctportal import policy
+from ctportal.domain import actors
 from ctportal.models import (Action, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
 from ctportal.services.reporting import revisions
@@ -183,12 +184,6 @@ class ProgressMap:
         return [(a, cells) for a, cells in self.rows if a.objective_id == objective.id]
 
 
-def _applies(party: Party, action: Action) -> bool:
-    if party.kind.value == "wb_partner":
-        return action.actor_group.value in ("partner", "joint")
-    return action.actor_group.value == party.actor_group
-
-
 def _status(entry: dict[str, Any] | None) -> Optional[EntryStatus]:
     if not entry or not entry.get("status"):
         return None
@@ -202,7 +197,7 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
     actions = list(db.session.scalars(sa.select(Action).join(Objective).where(
         Action.plan_version_id == rnd.plan_version_id).order_by(Objective.number, Action.position)))
     # Show only actions that at least one of the visible parties reports on.
-    actions = [a for a in actions if any(_applies(p.party, a) for p in parties)]
+    actions = [a for a in actions if any(actors.reports_on(p.party, a) for p in parties)]
     priorities_by = {}
     priority_list = []
     for data in parties:
@@ -216,7 +211,7 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
     for action in actions:
         cells = []
         for data in parties:
-            applies = _applies(data.party, action)
+            applies = actors.reports_on(data.party, action)
             entry = data.entries.get(action.code)
             cell = Cell(data, applies, _status(entry) if data.has_statuses else None, action.code,
                         priorities_by.get((data.party.id, action.code), []))
@@ -306,7 +301,7 @@ def across_rounds(current: Round, user: Any) -> AcrossRounds:
             moves = []
             for match in matches:
                 action = match.new or match.old
-                if not _applies(party, action):
+                if not actors.reports_on(party, action):
                     continue
                 moves.append(Movement(
                     match.code, action.text,

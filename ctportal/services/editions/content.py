@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import parties
+from ctportal.domain import actors, parties
 from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
@@ -172,13 +172,10 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
 
 def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
     """Every action of one objective, with each party's status, assessment and key progress."""
-    partners = [p for p in data.included if p.party.kind == PartyKind.wb_partner]
-    by_group = {p.party.actor_group: p for p in data.included if p.party.kind != PartyKind.wb_partner}
     actions = []
     for action in (a for a in data.actions if a.objective_id == objective.id):
         group = action.actor_group
-        reporters = partners if group in (ActorGroup.partner, ActorGroup.joint) else (
-            [by_group[group.value]] if group.value in by_group else [])
+        reporters = [p for p in data.included if actors.reports_on(p.party, action)]
         rows = []
         for inc in reporters:
             entry = inc.entries.get(action.code)
@@ -233,7 +230,7 @@ def _changes(data: RoundData) -> list[dict[str, Any]]:
 
 def summary_context(data: RoundData) -> dict[str, Any]:
     partners = [p for p in data.parties if p.party.kind == PartyKind.wb_partner]
-    heat_actions = [a for a in data.actions if a.actor_group in (ActorGroup.partner, ActorGroup.joint)]
+    heat_actions = [a for a in data.actions if a.actor_group in actors.PARTNER_GROUPS]
     heatmap = []
     for action in heat_actions:
         cells = []
