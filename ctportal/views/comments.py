@@ -18,6 +18,7 @@ from ctportal.policy import Permission
 from ctportal.services.review import comments as comment_service
 from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
+from ctportal.web.safe_urls import safe_next
 
 bp = Blueprint("comments", __name__)
 
@@ -27,13 +28,6 @@ def _entry(report: Report, entry_id: int) -> Entry:
     if entry is None:
         abort(404)
     return entry
-
-
-def _safe_next(value: str | None, default: str) -> str:
-    """Only a path on this site: never `//host` or an absolute URL."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return default
 
 
 @bp.app_template_global("entry_edit_url")
@@ -94,7 +88,7 @@ def _post(report: Report, entry: Entry | None):
     default = (url_for("comments.entry_thread", report_id=report.id, entry_id=entry.id) if entry
                else url_for("comments.report_thread", report_id=report.id))
     form = CommentForm()
-    back = _safe_next(form.next.data, default)
+    back = safe_next(form.next.data, default)
     if not form.validate_on_submit():
         for name, errors in form.errors.items():
             label = form[name].label.text if name in form._fields else name
@@ -154,7 +148,7 @@ def resolve(report_id: int, comment_id: int):
     flash("The thread is resolved." if resolved else "The thread is open again.", "success")
     default = (url_for("comments.entry_thread", report_id=report.id, entry_id=comment.entry_id)
                if comment.entry_id else url_for("comments.report_thread", report_id=report.id))
-    return redirect(_safe_next(request.form.get("next"), default))
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 @bp.get("/reports/<int:report_id>/feedback")
