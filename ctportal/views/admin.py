@@ -1,11 +1,10 @@
 """Administration: accounts (invite, role, deactivate, unlock, reset two-step) and parties."""
 from __future__ import annotations
 
-import functools
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ctportal import policy
 from ctportal.forms import ActionForm
@@ -13,20 +12,11 @@ from ctportal.forms.admin import EditUserForm, InviteUserForm, PartyTwoFactorFor
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services.accounts import users
 from ctportal.services.accounts.users import AccountError
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view):
-    """Signed in (else the sign-in page), then an administrator (else 403, before any object is loaded,
-    so a non-admin learns nothing about which accounts exist)."""
-    @functools.wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not policy.may_administer(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+# Before any object is loaded: a non-admin learns nothing about which accounts exist.
+gate_area(bp, policy.may_administer)
 
 
 def _user_or_404(user_id: int) -> User:
@@ -34,7 +24,6 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.get("/users", endpoint="users")
-@admin_required
 def users_list():
     form = UserFilterForm(request.args)
     valid = form.validate()
@@ -47,7 +36,6 @@ def users_list():
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-@admin_required
 def invite():
     form = InviteUserForm()
     if form.validate_on_submit():
@@ -71,7 +59,6 @@ def _attach_account_error(form, message: str) -> None:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@admin_required
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = EditUserForm(obj=None, data={"name": user.name, "role": user.role.value,
@@ -110,38 +97,32 @@ def _account_action(user_id: int, action, message: str):
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@admin_required
 def deactivate(user_id: int):
     return _account_action(user_id, users.deactivate, "{name} is deactivated and signed out everywhere.")
 
 
 @bp.post("/users/<int:user_id>/reactivate")
-@admin_required
 def reactivate(user_id: int):
     return _account_action(user_id, users.reactivate, "{name} can sign in again.")
 
 
 @bp.post("/users/<int:user_id>/unlock")
-@admin_required
 def unlock(user_id: int):
     return _account_action(user_id, users.unlock, "{name} is unlocked.")
 
 
 @bp.post("/users/<int:user_id>/reset-two-step")
-@admin_required
 def reset_two_step(user_id: int):
     return _account_action(user_id, users.reset_second_factor,
                            "Two-step sign-in of {name} is reset; they set up their app again at the next sign-in.")
 
 
 @bp.post("/users/<int:user_id>/resend-invitation")
-@admin_required
 def resend_invitation(user_id: int):
     return _account_action(user_id, users.resend_invitation, "A new invitation is on its way to {name}.")
 
 
 @bp.get("/parties")
-@admin_required
 def parties():
     rows = db.session.execute(
         sa.select(Party, sa.func.count(User.id)).outerjoin(User, User.party_id == Party.id)
@@ -150,7 +131,6 @@ def parties():
 
 
 @bp.post("/parties/<int:party_id>/two-step")
-@admin_required
 def party_two_step(party_id: int):
     party = db.get_or_404(Party, party_id)
     form = PartyTwoFactorForm()

@@ -23,13 +23,6 @@ from ctportal.web.safe_urls import safe_next
 bp = Blueprint("comments", __name__)
 
 
-def _entry(report: Report, entry_id: int) -> Entry:
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @bp.app_template_global("entry_edit_url")
 def entry_edit_url(report: Report, entry: Entry) -> str | None:
     """The partner's edit page of an entry, if the reports area provides one."""
@@ -81,7 +74,7 @@ def report_thread(report_id: int):
 @login_required
 def entry_thread(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
-    return _thread_page(report, _entry(report, entry_id))
+    return _thread_page(report, policy.entry_of_report_or_404(report, entry_id))
 
 
 def _post(report: Report, entry: Entry | None):
@@ -96,7 +89,7 @@ def _post(report: Report, entry: Entry | None):
                 flash(f"{label}: {error}" if name != "csrf_token" else "The form had expired. Send it again.",
                       "error")
         return redirect(back)
-    parent = comment_service.get_comment_or_404(report, form.parent_id.data, current_user) \
+    parent = policy.comment_of_report_or_404(report, form.parent_id.data) \
         if form.parent_id.data else None
     try:
         comment = comment_service.post_comment(report, current_user, form.body.data,
@@ -127,7 +120,7 @@ def post_report_comment(report_id: int):
 @login_required
 def post_entry_comment(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
-    entry = _entry(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     if Permission.COMMENT not in policy.report_permissions(current_user, report):
         abort(403)
     return _post(report, entry)
@@ -137,7 +130,7 @@ def post_entry_comment(report_id: int, entry_id: int):
 @login_required
 def resolve(report_id: int, comment_id: int):
     report = policy.get_report_or_404(report_id)
-    comment = comment_service.get_comment_or_404(report, comment_id, current_user)
+    comment = policy.comment_of_report_or_404(report, comment_id)
     resolved = request.form.get("resolved", "1") != "0"
     try:
         comment_service.set_resolved(comment, current_user, resolved)

@@ -29,20 +29,6 @@ NOT_SAVED = ("The document could not be saved because the database did not answe
              "please try again, and tell the portal administrators if it happens again.")
 
 
-def _entry_of(report: Report, entry_id: int) -> Entry:
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
-def _document_of(report: Report, document_id: int) -> Document:
-    doc = service.get_document(report, document_id)
-    if doc is None:
-        abort(404)
-    return doc
-
-
 def _back(report: Report, entry_id: int | None) -> str:
     if entry_id is not None:
         return url_for("reports.entry", report_id=report.id, entry_id=entry_id, _anchor="documents")
@@ -110,7 +96,7 @@ def upload(report_id: int):
 @login_required
 def upload_to_entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    return _upload(report, _entry_of(report, entry_id))
+    return _upload(report, policy.entry_of_report_or_404(report, entry_id))
 
 
 @bp.get("/reports/<int:report_id>/documents/<int:document_id>")
@@ -118,7 +104,7 @@ def upload_to_entry(report_id: int, entry_id: int):
 @writes_on_get  # every download is an audit event
 def download(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
-    doc = _document_of(report, document_id)
+    doc = policy.document_of_report_or_404(report, document_id)
     path = storage.path_for("documents", doc.stored_name)
     if not path.exists():
         abort(404)
@@ -135,7 +121,7 @@ def download(report_id: int, document_id: int):
 @login_required
 def replace(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    old = _document_of(report, document_id)
+    old = policy.document_of_report_or_404(report, document_id)
     if not old.is_current:
         abort(404)
     form = ReplaceForm(sensitivity=old.sensitivity.value)
@@ -172,7 +158,7 @@ def replace(report_id: int, document_id: int):
 @login_required
 def delete(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    doc = _document_of(report, document_id)
+    doc = policy.document_of_report_or_404(report, document_id)
     if not doc.is_current:
         abort(404)
     if not ActionForm().validate():

@@ -12,17 +12,13 @@ from ctportal.models import Action, Party, PartyKind, PriorityAction, db
 from ctportal.domain.parties import display_name
 from ctportal.services.desk import priorities as service
 from ctportal.services.desk.plan_versions import latest_version
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("priorities", __name__, url_prefix="/priorities")
-
-
-def _require() -> None:
-    if not policy.may_manage_priorities(current_user):
-        abort(403)
+gate_area(bp, policy.may_manage_priorities)
 
 
 def _partner(party_id: int) -> Party:
-    _require()
     party = db.session.get(Party, party_id)
     if party is None or party.kind != PartyKind.wb_partner:
         abort(404)
@@ -30,7 +26,6 @@ def _partner(party_id: int) -> Party:
 
 
 def _priority(priority_id: int) -> PriorityAction:
-    _require()
     priority = db.session.get(PriorityAction, priority_id)
     if priority is None:
         abort(404)
@@ -56,7 +51,6 @@ def _chosen_action(form: PriorityForm) -> Action | None:
 @bp.get("/")
 @login_required
 def index():
-    _require()
     counts = dict(db.session.execute(
         sa.select(PriorityAction.party_id, sa.func.count(PriorityAction.id))
         .where(PriorityAction.retired_at.is_(None)).group_by(PriorityAction.party_id)).all())

@@ -7,18 +7,14 @@ from flask_login import current_user, login_required
 from ctportal import policy
 from ctportal.models import EntryStatus
 from ctportal.services.desk import progress_map
+from ctportal.web.gates import requires
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
 
-def _require_map() -> None:
-    if not progress_map.may_see_map(current_user):
-        abort(403)
-
-
 def _round(round_id: int):
     rnd = policy.get_round_or_404(round_id)
-    if not progress_map.may_see_map(current_user):
+    if not policy.may_see_map(current_user):
         abort(403)
     return rnd
 
@@ -40,9 +36,9 @@ def entry_url(cell) -> str | None:
 
 @bp.get("/")
 @login_required
+@requires(policy.may_see_map)
 def map():
     """The newest round the user may see."""
-    _require_map()
     rounds = progress_map.visible_rounds(current_user)
     if not rounds:
         return render_template("progress/none.html")

@@ -56,14 +56,6 @@ def _commission_reads_revisions():
 
 # --- loading ---------------------------------------------------------------------------------------
 
-def _entry_of(report: Report, entry_id: int) -> Entry:
-    """The entry if it belongs to this report; otherwise 404, as if it did not exist."""
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @dataclass
 class Section:
     """One page of the report form: an objective's actions, the joint actions, or the priority actions."""
@@ -272,7 +264,7 @@ def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, prob
 @login_required
 def entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
-    entry = _entry_of(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     can_edit = policy.can(current_user, Permission.EDIT, report)
     form = build_entry_form(entry) if can_edit else None
     return _render_entry(report, entry, form)
@@ -282,7 +274,7 @@ def entry(report_id: int, entry_id: int):
 @login_required
 def save_entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    entry = _entry_of(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     form = build_entry_form(entry, formdata=request.form)
     if form.add_measure.data or form.add_legal_act.data:
         # No JavaScript: one more blank row, and everything typed so far stays in the form.
@@ -307,16 +299,16 @@ def save_entry(report_id: int, entry_id: int):
             db.session.commit()
     except entry_service.InvalidEntry as exc:
         db.session.rollback()
-        return _render_entry(report, _entry_of(report, entry_id), form, problems=exc.problems, status=422)
+        return _render_entry(report, policy.entry_of_report_or_404(report, entry_id), form, problems=exc.problems, status=422)
     except StaleDataError:
         # Another save of this entry reached the database first.
         db.session.rollback()
-        entry = _entry_of(report, entry_id)
+        entry = policy.entry_of_report_or_404(report, entry_id)
         db.session.refresh(entry)
         result = entry_service.conflict_for(entry, data)
     if isinstance(result, entry_service.Conflict):
         db.session.rollback()
-        entry = _entry_of(report, entry_id)
+        entry = policy.entry_of_report_or_404(report, entry_id)
         # The form keeps what this user typed, now based on the saved version: saving it again is
         # a deliberate choice made after seeing both texts.
         mine = build_entry_form(entry, data=result.mine, version=entry.version)

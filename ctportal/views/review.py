@@ -21,6 +21,7 @@ from ctportal.services.review import diff
 from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
 from ctportal.services.review.workflow import Step, TransitionError
+from ctportal.web.gates import requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -34,18 +35,10 @@ def _report(report_id: int, permission: Permission = Permission.VIEW) -> Report:
     return report
 
 
-def _entry(report: Report, entry_id: int) -> Entry:
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @bp.get("/")
 @login_required
+@requires(policy.is_commission)
 def queue():
-    if not policy.is_commission(current_user):
-        abort(403)
     form = QueueFilterForm(request.args)
     rounds = list(db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)
                                      .order_by(Round.submission_deadline.desc())))
@@ -113,7 +106,7 @@ def report(report_id: int):
 @login_required
 def entry(report_id: int, entry_id: int):
     report = _report(report_id)
-    entry = _entry(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     latest = revisions.latest_revision(report)
     if latest is None:
         abort(404)

@@ -15,13 +15,9 @@ from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
 from ctportal.services.desk import rounds as rounds_service
 from ctportal.services.desk.plan_versions import latest_version
+from ctportal.web.gates import requires
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
-
-
-def _require_desk() -> None:
-    if not policy.may_manage_rounds(current_user):
-        abort(403)
 
 
 def _round_for_desk(round_id: int) -> Round:
@@ -41,16 +37,16 @@ def _values(form: RoundForm) -> dict:
 
 @bp.get("/")
 @login_required
+@requires(policy.may_manage_rounds)
 def index():
-    _require_desk()
     all_rounds = db.session.scalars(sa.select(Round).order_by(Round.created_at.desc(), Round.id.desc())).all()
     return render_template("rounds/index.html", rounds=all_rounds)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@requires(policy.may_manage_rounds)
 def new():
-    _require_desk()
     form = RoundForm()
     _version_choices(form)
     if not form.is_submitted():

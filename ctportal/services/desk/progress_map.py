@@ -76,10 +76,6 @@ def visible_rounds(user: Any) -> list[Round]:
     return [r for r in rounds if policy.Permission.VIEW in policy.round_permissions(user, r)]
 
 
-def may_see_map(user: Any) -> bool:
-    return policy.is_party_user(user) or policy.is_commission(user)
-
-
 def round_data(rnd: Round, user: Any) -> list[PartyData]:
     """Every report of the round the user may see, with the entries the user may see in it."""
     if policy.is_party_user(user):

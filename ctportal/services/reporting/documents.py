@@ -247,12 +247,6 @@ def delete(doc: Document, user: User) -> None:
                  name=doc.original_name, sha256=doc.sha256)
 
 
-def get_document(report: Report, document_id: int) -> Optional[Document]:
-    """A document of this report that has not been deleted (current or an earlier version)."""
-    return db.session.scalar(sa.select(Document).where(
-        Document.id == document_id, Document.report_id == report.id, Document.deleted_at.is_(None)))
-
-
 def current_documents(report: Report, entry: Optional[Entry] = None, *, whole_report_only: bool = False
                       ) -> list[Document]:
     """The report's documents as they stand, neither replaced nor deleted, oldest first: all of them,

@@ -122,16 +122,6 @@ def set_resolved(comment: Comment, user: User, resolved: bool) -> Comment:
     return comment
 
 
-def get_comment_or_404(report: Report, comment_id: int, user: Any) -> Comment:
-    """A comment of this report that the user may see; 404 otherwise, like a missing one."""
-    from flask import abort
-
-    comment = db.session.scalar(sa.select(Comment).where(Comment.id == comment_id, Comment.report_id == report.id))
-    if comment is None or not policy.may_see_comment(user, comment):
-        abort(404)
-    return comment
-
-
 def open_threads_by_entry(user: Any, report: Report, *, shared_only: bool = False) -> dict[int, list[Thread]]:
     """Unresolved threads per entry id that the user may see (all, or the shared ones only)."""
     result: dict[int, list[Thread]] = {}
