@@ -8,6 +8,7 @@ from typing import Callable
 import pyotp
 import sqlalchemy as sa
 
+from ctportal import policy
 from ctportal.domain.catalogue import load_catalogue
 from ctportal.domain.parties import display_name
 from ctportal.models import Party, Role, Round, RoundState, User, db, utcnow
@@ -62,7 +63,7 @@ def seed() -> list[DemoLogin]:
             # One argon2 hash for every demo account: hashing fifteen times would slow `make run`.
             shared_hash = shared_hash or hash_password(DEMO_PASSWORD)
             user.password_hash = shared_hash
-            if user.needs_second_factor:
+            if policy.needs_second_factor(user):
                 auth.enable_totp(user, pyotp.random_base32())
         logins.append(DemoLogin(email, role.title, display_name(parties[code]) if code else "",
                                 user.totp_secret if user.totp_enabled else ""))

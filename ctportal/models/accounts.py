@@ -45,11 +45,6 @@ class Role(enum.Enum):
         """Roles whose holder belongs to exactly one party and reports for it."""
         return self in (Role.contributor, Role.coordinator, Role.eu_reporter)
 
-    @property
-    def is_commission(self) -> bool:
-        """Roles that act for the Commission over every party's reports."""
-        return self in (Role.reviewer, Role.secretariat, Role.admin)
-
 
 class Party(db.Model):
     __tablename__ = "party"
@@ -108,13 +103,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def needs_second_factor(self) -> bool:
-        """Reviewers, the secretariat and admins always; party users if their party requires it."""
-        if self.role.is_commission:
-            return True
-        return self.totp_enabled or bool(self.party and self.party.require_2fa)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

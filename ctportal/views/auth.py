@@ -6,6 +6,7 @@ from flask import (Blueprint, current_app, flash, g, redirect, render_template, 
                    session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ctportal import policy
 from ctportal.web.extensions import limiter
 from ctportal.web.safe_urls import safe_next
 from ctportal.forms.auth import EnrolTotpForm, ForgotPasswordForm, LoginForm, SecondFactorForm, SetPasswordForm
@@ -59,7 +60,7 @@ def login():
         _begin_session(user)
         db.session.commit()
         target = safe_next(request.args.get("next"))
-        if user.needs_second_factor:
+        if policy.needs_second_factor(user):
             session["after_second_factor"] = target
             if user.totp_enabled:
                 return redirect(url_for("auth.second_factor"))
@@ -76,10 +77,10 @@ def _begin_session(user) -> None:
     if old:
         sessions.end_session(old)
     session.clear()
-    token = sessions.start_session(user, second_factor_done=not user.needs_second_factor,
+    token = sessions.start_session(user, second_factor_done=not policy.needs_second_factor(user),
                                    ip=request.remote_addr or "", user_agent=request.user_agent.string)
     user.session_token = token
-    user.second_factor_pending = user.needs_second_factor
+    user.second_factor_pending = policy.needs_second_factor(user)
     login_user(user, remember=False)
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from ctportal import policy
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services import audit
 from ctportal.services.accounts.passwords import hash_password, password_problems
@@ -208,7 +209,7 @@ def request_password_reset(email: str) -> None:
 def disable_totp(user: User) -> None:
     from ctportal.models import RecoveryCode
 
-    if user.role.is_commission or (user.party and user.party.require_2fa):
+    if policy.two_factor_mandatory(user):
         raise AccountError("Two-step sign-in is mandatory for your account; it cannot be turned off.")
     user.totp_enabled = False
     user.totp_secret = None
