@@ -13,6 +13,7 @@ from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
 from ctportal.domain.formatting import long_date
 from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
+from ctportal.services.desk import reminders
 from ctportal.services.desk import rounds as rounds_service
 from ctportal.services.desk.plan_versions import latest_version
 from ctportal.web.gates import requires
@@ -162,7 +163,7 @@ def remind(round_id: int, report_id: int):
     if report is None:
         abort(404)
     try:
-        count = rounds_service.send_reminder(report, current_user)
+        count = reminders.remind_now(report, current_user)
     except rounds_service.RoundError as exc:
         flash(str(exc), "error")
         return redirect(url_for("rounds.status", round_id=rnd.id))
