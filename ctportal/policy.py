@@ -312,7 +312,7 @@ def may_export_round(user: Any, rnd: Round) -> bool:
 
 
 def compiled_permissions(user: Any, rnd: Round) -> Permission:
-    """The consolidated PDF of a round (issue 6).
+    """The consolidated PDF of a round.
 
     Its editions hold every party's approved report, so only the Commission side sees them:
     reviewers read and download editions of open and closed rounds; the secretariat also

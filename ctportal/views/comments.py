@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from ctportal import policy
 from ctportal.forms.review import CommentForm
@@ -24,17 +23,9 @@ bp = Blueprint("comments", __name__)
 
 
 @bp.app_template_global("entry_edit_url")
-def entry_edit_url(report: Report, entry: Entry) -> str | None:
-    """The partner's edit page of an entry, if the reports area provides one."""
-    from flask import current_app
-    if "reports.entry" not in current_app.view_functions:
-        return None
-    for kwargs in ({"report_id": report.id, "entry_id": entry.id}, {"report_id": report.id, "key": entry.key}):
-        try:
-            return url_for("reports.entry", **kwargs)
-        except BuildError:
-            continue
-    return None
+def entry_edit_url(report: Report, entry: Entry) -> str:
+    """The partner's edit page of an entry."""
+    return url_for("reports.entry", report_id=report.id, entry_id=entry.id)
 
 
 @bp.app_template_global("comment_threads")

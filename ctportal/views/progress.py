@@ -1,7 +1,7 @@
 """The progress map: parties × actions of a round, and how each party moved across rounds."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -20,18 +20,14 @@ def _round(round_id: int):
 
 
 def entry_url(cell) -> str | None:
-    """Where a click on a cell leads: the entry if that page exists, else the report's overview."""
+    """Where a click on a cell leads: the entry, else (a priority action retired since) the report's overview."""
     report = cell.party_data.report
     if not cell.applies or not policy.can(current_user, policy.Permission.VIEW, report):
         return None
-    views = current_app.view_functions
-    if "reports.entry" in views:
-        entry = next((e for e in report.entries if e.key == cell.entry_key), None)
-        if entry is not None:
-            return url_for("reports.entry", report_id=report.id, entry_id=entry.id)
-    if "reports.overview" in views:
-        return url_for("reports.overview", report_id=report.id)
-    return None
+    entry = next((e for e in report.entries if e.key == cell.entry_key), None)
+    if entry is not None:
+        return url_for("reports.entry", report_id=report.id, entry_id=entry.id)
+    return url_for("reports.overview", report_id=report.id)
 
 
 @bp.get("/")

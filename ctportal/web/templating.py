@@ -42,7 +42,6 @@ def init_templating(app: Flask) -> None:
     def _globals():
         from ctportal.infra import markdown
         return {
-            "endpoints": app.view_functions,
             "site_name": app.config["SITE_NAME"],
             # Email bodies render outside a request: they have no forms.
             "action_form": ActionForm(formdata=None) if has_request_context() else None,
