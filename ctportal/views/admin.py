@@ -12,6 +12,7 @@ from ctportal.forms.admin import EditUserForm, InviteUserForm, PartyTwoFactorFor
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services.accounts import users
 from ctportal.services.accounts.users import AccountError
+from ctportal.views.errors import on_form, refused_to
 from ctportal.web.gates import gate_area
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,19 +44,13 @@ def invite():
             user, _token = users.invite_user(form.email.data, form.name.data, form.chosen_role(),
                                              form.chosen_party(), actor=current_user)
         except AccountError as exc:
-            db.session.rollback()
-            _attach_account_error(form, str(exc))
+            on_form(form, exc, "party")
         else:
             db.session.commit()
             flash(f"{user.name} is invited: an email with a link to set the password is on its way to {user.email}.",
                   "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/invite.html", form=form)
-
-
-def _attach_account_error(form, message: str) -> None:
-    field = form.email if "email address" in message and "exists" in message else form.party
-    field.errors = list(field.errors) + [message]
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -71,8 +66,7 @@ def edit_user(user_id: int):
                 users.rename(user, form.name.data, actor=current_user)
                 changed = True
         except AccountError as exc:
-            db.session.rollback()
-            _attach_account_error(form, str(exc))
+            on_form(form, exc, "party")
         else:
             db.session.commit()
             flash("The account is saved." if changed else "Nothing was changed.", "success" if changed else "info")
@@ -85,14 +79,10 @@ def _account_action(user_id: int, action, message: str):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refused_to(url_for("admin.edit_user", user_id=user_id)):
         action(user, actor=current_user)
-    except AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message.format(name=user.name), "success")
+    db.session.commit()
+    flash(message.format(name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 

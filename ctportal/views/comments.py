@@ -17,6 +17,7 @@ from ctportal.policy import Permission
 from ctportal.services.review import comments as comment_service
 from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
+from ctportal.views.errors import refused_to
 from ctportal.web.safe_urls import safe_next
 
 bp = Blueprint("comments", __name__)
@@ -82,17 +83,10 @@ def _post(report: Report, entry: Entry | None):
         return redirect(back)
     parent = policy.comment_of_report_or_404(report, form.parent_id.data) \
         if form.parent_id.data else None
-    try:
+    with refused_to(back):
         comment = comment_service.post_comment(report, current_user, form.body.data,
                                                visibility=Visibility(form.visibility.data), entry=entry,
                                                parent=parent)
-    except comment_service.CommentForbidden:
-        db.session.rollback()
-        abort(403)
-    except comment_service.CommentError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(back)
     db.session.commit()
     flash("Your reply is posted." if parent else "Your comment is posted.", "success")
     return redirect(f"{back.split('#')[0]}#comment-{comment.parent_id or comment.id}")
@@ -123,11 +117,7 @@ def resolve(report_id: int, comment_id: int):
     report = policy.get_report_or_404(report_id)
     comment = policy.comment_of_report_or_404(report, comment_id)
     resolved = request.form.get("resolved", "1") != "0"
-    try:
-        comment_service.set_resolved(comment, current_user, resolved)
-    except comment_service.CommentForbidden:
-        db.session.rollback()
-        abort(403)
+    comment_service.set_resolved(comment, current_user, resolved)  # CommentForbidden: 403 (views/errors.py)
     db.session.commit()
     flash("The thread is resolved." if resolved else "The thread is open again.", "success")
     default = (url_for("comments.entry_thread", report_id=report.id, entry_id=comment.entry_id)

@@ -20,7 +20,7 @@ from ctportal.models import Document, Entry, Report, Sensitivity, db
 from ctportal.policy import Permission
 from ctportal.services.reporting import documents as service
 from ctportal.infra import storage
-from ctportal.views.errors import error_page
+from ctportal.views.errors import on_form
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("ctportal.documents")
@@ -44,14 +44,9 @@ def _upload(report: Report, entry: Entry | None):
                 doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
                                      entry=entry, title=form.title.data or "",
                                      sensitivity=Sensitivity(form.sensitivity.data))
-            except service.RejectedFile as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 422
-            except service.StorageFailed as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 503
+            except (service.RejectedFile, service.StorageFailed) as exc:
+                on_form(form, exc, "file")
+                status = exc.status
             else:
                 if _commit_or_discard(doc):
                     flash(f"“{doc.original_name}” was uploaded.", "success")
@@ -133,14 +128,9 @@ def replace(report_id: int, document_id: int):
                 doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
                                      entry=entry, title=old.title, sensitivity=Sensitivity(form.sensitivity.data),
                                      replaces=old)
-            except service.RejectedFile as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 422
-            except service.StorageFailed as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 503
+            except (service.RejectedFile, service.StorageFailed) as exc:
+                on_form(form, exc, "file")
+                status = exc.status
             else:
                 name = old.original_name
                 if _commit_or_discard(doc):
@@ -164,11 +154,7 @@ def delete(report_id: int, document_id: int):
     if not ActionForm().validate():
         abort(400)
     entry_id = doc.entry_id
-    try:
-        service.delete(doc, current_user)
-    except service.DocumentLocked as exc:
-        db.session.rollback()
-        return error_page(409, str(exc))
+    service.delete(doc, current_user)  # DocumentLocked: 409 with its message (views/errors.py)
     db.session.commit()
     flash(f"“{doc.original_name}” was deleted from the report.", "success")
     return redirect(_back(report, entry_id))

@@ -12,6 +12,7 @@ from ctportal.models import Action, Party, PartyKind, PriorityAction, db
 from ctportal.domain.parties import display_name
 from ctportal.services.desk import priorities as service
 from ctportal.services.desk.plan_versions import latest_version
+from ctportal.views.errors import on_form, refused_to
 from ctportal.web.gates import gate_area
 
 bp = Blueprint("priorities", __name__, url_prefix="/priorities")
@@ -69,7 +70,7 @@ def party(party_id: int):
             try:
                 service.add(partner, action, form.text.data, form.target_date.data, current_user)
             except service.PriorityError as exc:
-                form.action_id.errors.append(str(exc))
+                on_form(form, exc, "action_id")
             else:
                 db.session.commit()
                 flash(f"The priority action for {display_name(partner)} is added. It appears in the partner's next report.",
@@ -94,7 +95,7 @@ def edit(priority_id: int):
             try:
                 service.edit(priority, action, form.text.data, form.target_date.data, current_user)
             except service.PriorityError as exc:
-                form.action_id.errors.append(str(exc))
+                on_form(form, exc, "action_id")
             else:
                 db.session.commit()
                 flash("The priority action is saved. The change appears in the partner's next report.", "success")
@@ -106,11 +107,8 @@ def edit(priority_id: int):
 @login_required
 def retire(priority_id: int):
     priority = _priority(priority_id)
-    try:
+    with refused_to(url_for("priorities.party", party_id=priority.party_id)):
         service.retire(priority, current_user)
-    except service.PriorityError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("The priority action is retired: the partner's next report no longer contains it.", "success")
+    db.session.commit()
+    flash("The priority action is retired: the partner's next report no longer contains it.", "success")
     return redirect(url_for("priorities.party", party_id=priority.party_id))

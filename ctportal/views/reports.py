@@ -31,7 +31,8 @@ from ctportal.services.reporting.completeness import missing_items
 from ctportal.services.reporting.progress import entry_is_answered
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.review.workflow import Step
-from ctportal.services.review.workflow import IncompleteReport, TransitionError, apply_transition
+from ctportal.services.review.workflow import IncompleteReport, apply_transition
+from ctportal.views.errors import refused_to
 
 bp = Blueprint("reports", __name__)
 
@@ -348,16 +349,13 @@ def submit(report_id: int):
         expected = int(form.state_version.data)
     except (TypeError, ValueError):
         expected = None
-    try:
-        apply_transition(report, Step.submit, current_user, expected_state_version=expected)
-    except IncompleteReport as exc:
-        db.session.rollback()
-        report = policy.get_report_or_404(report_id)
-        return _render_overview(report, missing=exc.missing, attempted=True, status=422)
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".overview", report_id=report_id))
+    with refused_to(url_for(".overview", report_id=report_id)):
+        try:
+            apply_transition(report, Step.submit, current_user, expected_state_version=expected)
+        except IncompleteReport as exc:
+            db.session.rollback()
+            report = policy.get_report_or_404(report_id)
+            return _render_overview(report, missing=exc.missing, attempted=True, status=422)
     db.session.commit()
     flash("The report was submitted for review. It is read-only while the Commission reviews it.", "success")
     return redirect(url_for(".overview", report_id=report.id))

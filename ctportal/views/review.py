@@ -21,6 +21,7 @@ from ctportal.services.review import diff
 from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
 from ctportal.services.review.workflow import Step, TransitionError
+from ctportal.views.errors import on_form, refused_to
 from ctportal.web.gates import requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -178,12 +179,8 @@ def accept_all(report_id: int):
     form = AcceptAllForm(keys=",".join(remaining), revision_id=latest.id)
     if request.method == "POST" and form.validate_on_submit():
         keys = [k for k in (form.keys.data or "").split(",") if k]
-        try:
+        with refused_to(url_for("review.accept_all", report_id=report.id)):
             accepted = review.accept_remaining(report, current_user, keys, expected_revision_id=form.revision_id.data)
-        except review.ReviewError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("review.accept_all", report_id=report.id))
         db.session.commit()
         flash(f"{len(accepted)} entries accepted.", "success")
         return redirect(url_for("review.report", report_id=report.id))
@@ -199,8 +196,7 @@ def _transition_page(report: Report, action: Step, template: str):
             workflow.apply_transition(report, action, current_user, reason=form.reason.data,
                                       expected_state_version=form.state_version.data)
         except TransitionError as exc:
-            db.session.rollback()
-            form.reason.errors = list(form.reason.errors) + [str(exc)]
+            on_form(form, exc, "reason")
         else:
             db.session.commit()
             flash({Step.request_changes: "Changes requested: the party has been told.",
@@ -235,13 +231,9 @@ def approve(report_id: int):
     if not form.validate_on_submit():
         flash("The form had expired. Approve again.", "error")
         return redirect(url_for("review.report", report_id=report.id))
-    try:
+    with refused_to(url_for("review.report", report_id=report.id)):
         workflow.apply_transition(report, Step.approve, current_user,
                                   expected_state_version=form.state_version.data)
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("review.report", report_id=report.id))
     db.session.commit()
     flash("The report is approved and locked.", "success")
     return redirect(url_for("review.report", report_id=report.id))
@@ -259,12 +251,8 @@ def assign(report_id: int):
         flash("Choose a reviewer from the list.", "error")
         return redirect(url_for("review.report", report_id=report.id))
     reviewer = db.session.get(User, form.reviewer_id.data) if form.reviewer_id.data else None
-    try:
+    with refused_to(url_for("review.report", report_id=report.id)):
         review.assign_reviewer(report, reviewer, current_user)
-    except review.ReviewError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"Assigned reviewer: {reviewer.name if reviewer else 'nobody'}.", "success")
+    db.session.commit()
+    flash(f"Assigned reviewer: {reviewer.name if reviewer else 'nobody'}.", "success")
     return redirect(url_for("review.report", report_id=report.id))

@@ -5,6 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services import audit
@@ -15,7 +16,7 @@ from ctportal.services.accounts.passwords import hash_password, password_problem
 RESET_LINKS_PER_HOUR = 3
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A request to create or change an account that breaks a rule; the message says which."""
 
 
@@ -36,7 +37,7 @@ def create_user(email: str, name: str, role: Role, party: Party | None = None,
     email = email.strip().lower()
     check_role_party(role, party)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
-        raise AccountError(f"An account with the email address {email} already exists.")
+        raise AccountError(f"An account with the email address {email} already exists.", field="email")
     user = User(email=email, name=name.strip() or email, role=role, party=party)
     if password is not None:
         problems = password_problems(password, email=email)

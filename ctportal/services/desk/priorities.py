@@ -11,13 +11,14 @@ from typing import Optional
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
 from ctportal.domain.actors import PARTNER_GROUPS
 from ctportal.models import Action, Objective, Party, PartyKind, PriorityAction, db, utcnow
 from ctportal.services import audit
 
 
-class PriorityError(ValueError):
-    pass
+class PriorityError(DomainError, ValueError):
+    """A priority action that breaks a rule of the plan; the message says which."""
 
 
 def partners() -> list[Party]:

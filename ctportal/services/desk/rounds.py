@@ -5,6 +5,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from ctportal.domain.formatting import long_date
+from ctportal.domain.errors import DomainError
 from ctportal.models import DeadlineExtension, Round, db
 
 
@@ -24,7 +26,7 @@ def open_round(rnd: Round, actor) -> list:
     from ctportal.services.reporting.reports import ensure_reports
 
     if rnd.state != RoundState.draft:
-        raise ValueError(f"The round is {rnd.state.title.lower()}; only a round in preparation can be opened.")
+        raise RoundError(f"The round is {rnd.state.title.lower()}; only a round in preparation can be opened.")
     rnd.state = RoundState.open
     rnd.opened_at = utcnow()
     reports = ensure_reports(rnd)
@@ -38,7 +40,7 @@ ROUND_FIELDS = ("title", "period_start", "period_end", "submission_deadline", "r
                 "meeting_name", "meeting_place", "meeting_date", "document_number")
 
 
-class RoundError(ValueError):
+class RoundError(DomainError, ValueError):
     """An operation the round's state does not allow; the message says why, for the user."""
 
 
@@ -67,7 +69,8 @@ def update_round(rnd: Round, actor, *, plan_version_id: int | None = None, **val
     changed = {}
     if plan_version_id is not None and plan_version_id != rnd.plan_version_id:
         if rnd.state != RoundState.draft:
-            raise RoundError("The plan version of an open round cannot change: its reports are built on it.")
+            raise RoundError("The plan version of an open round cannot change: its reports are built on it.",
+                             field="plan_version_id")
         changed["plan_version_id"] = [rnd.plan_version_id, plan_version_id]
         rnd.plan_version_id = plan_version_id
     for name in ROUND_FIELDS:
@@ -102,10 +105,11 @@ def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: st
         raise RoundError("The round is closed; its deadlines cannot change.")
     reason = (reason or "").strip()
     if not reason:
-        raise RoundError("Give the reason for the extension.")
+        raise RoundError("Give the reason for the extension.", field="reason")
     current = deadline_for(rnd, party_id)
     if new_deadline <= current:
-        raise RoundError(f"The new deadline must be later than the current one ({current.isoformat()}).")
+        raise RoundError(f"The new deadline must be later than the current one ({long_date(current)}).",
+                         field="new_deadline")
     extension = DeadlineExtension(round_id=rnd.id, party_id=party_id, new_deadline=new_deadline,
                                   reason=reason, granted_by_id=actor.id)
     db.session.add(extension)

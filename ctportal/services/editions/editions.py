@@ -14,6 +14,7 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 
+from ctportal.domain.errors import DomainError
 from ctportal.domain import parties
 from ctportal.infra import jobs
 from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, db,
@@ -25,7 +26,7 @@ log = logging.getLogger("ctportal.compile")
 ACTIVE = (CompileState.queued, CompileState.running)
 
 
-class CompileError(Exception):
+class CompileError(DomainError):
     """A compile that may not start; the message says why."""
 
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from markdown_it import MarkdownIt
 
+from ctportal.domain.errors import DomainError
 from ctportal.domain.formatting import long_date
 from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
@@ -226,7 +227,11 @@ def validate(data: EntryData) -> list[Problem]:
     return problems
 
 
-class InvalidEntry(ValueError):
+class InvalidEntry(DomainError, ValueError):
+    """The entry is not saved: `problems` names each field and what is wrong with it."""
+
+    status = 422
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems

@@ -12,16 +12,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import Comment, Entry, Report, User, Visibility, db, utcnow
 
 
-class CommentError(Exception):
+class CommentError(DomainError):
     """A comment that may not be written; the message says why."""
 
 
 class CommentForbidden(CommentError):
     """The user may see the report but not write this comment (answer 403)."""
+
+    status = 403
 
 
 @dataclass
