@@ -106,3 +106,9 @@ def test_on_form_puts_the_message_under_the_field_it_names(refusing_app, client)
     assert client.post("/_test/on-form").get_json() == {"reason": ["Give the reason for the extension."],
                                                          "new_deadline": []}
     assert _written() == 0
+
+
+@pytest.mark.parametrize("status, title", [(409, "Conflict"), (422, "Not saved"), (503, "Not available")])
+def test_each_status_of_an_unanswered_refusal_has_its_own_title(refusing_app, client, status, title):
+    response = client.post(f"/_test/unhandled/{status}")
+    assert response.status_code == status and title in response.get_data(as_text=True)

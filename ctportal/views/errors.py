@@ -33,9 +33,11 @@ MESSAGES = {
     409: ("Conflict", "Someone else changed this in the meantime. Reload the page to see the current "
                       "version; nothing you saved before was lost."),
     413: ("File too large", "The file is larger than the portal accepts."),
+    422: ("Not saved", "The request could not be completed as sent. Go back, correct it and try again."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes and try again."),
     500: ("Something went wrong", "The portal could not complete your request. Nothing was changed. "
                                   "Please try again; if it happens again, tell the portal administrators."),
+    503: ("Not available", "The portal cannot do this right now. Nothing was changed; please try again later."),
 }
 
 
