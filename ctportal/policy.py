@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from ctportal.models import (Comment, Document, Report, ReportState, Role, Round, RoundState, User,
+from ctportal.models import (Comment, Document, Entry, Report, ReportState, Role, Round, RoundState, User,
                              Visibility, db)
 
 
@@ -43,6 +43,14 @@ class Permission(enum.Flag):
 
 EDITABLE_STATES = (ReportState.draft, ReportState.changes_requested)
 
+# The Commission side of review: reads every party's submitted report and the internal comments.
+COMMISSION_ROLES = frozenset({Role.reviewer, Role.secretariat})
+# The EU institutions' own staff accounts (the Commission side and the administrators): their
+# second factor is mandatory.
+STAFF_ROLES = COMMISSION_ROLES | {Role.admin}
+# Who always signs in in two steps: the staff, and observers (outside readers of LIMITE reports).
+SECOND_FACTOR_ROLES = STAFF_ROLES | {Role.observer}
+
 
 def _user(user: Any) -> User | None:
     if user is None or not getattr(user, "is_authenticated", False):
@@ -60,7 +68,7 @@ def is_party_user(user: Any) -> bool:
 def is_commission(user: Any) -> bool:
     """Reviewers and the secretariat: the Commission side that reads every submitted report."""
     u = _user(user)
-    return u is not None and u.role in (Role.reviewer, Role.secretariat)
+    return u is not None and u.role in COMMISSION_ROLES
 
 
 def report_permissions(user: Any, report: Report) -> Permission:
@@ -84,7 +92,7 @@ def report_permissions(user: Any, report: Report) -> Permission:
                 if u.role in (Role.coordinator, Role.eu_reporter):
                     perms |= Permission.SUBMIT
         return perms
-    if u.role in (Role.reviewer, Role.secretariat):
+    if u.role in COMMISSION_ROLES:
         if report.state == ReportState.draft and not report.revisions:
             return Permission.NONE
         perms |= Permission.VIEW | Permission.DOWNLOAD | Permission.SEE_INTERNAL
@@ -132,6 +140,18 @@ def round_permissions(user: Any, rnd: Round) -> Permission:
     return Permission.NONE
 
 
+def two_factor_mandatory(user: User) -> bool:
+    """Staff and observers always sign in with a second factor; party users when their party requires it.
+
+    Asked of the account itself (during sign-in the second factor is still pending)."""
+    return user.role in SECOND_FACTOR_ROLES or bool(user.party and user.party.require_2fa)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whether this sign-in must pass the second step: mandatory, or the user turned it on."""
+    return two_factor_mandatory(user) or bool(user.totp_enabled)
+
+
 def may_administer(user: Any) -> bool:
     u = _user(user)
     return u is not None and u.role == Role.admin
@@ -156,7 +176,7 @@ def visible_reports_clause(user: Any) -> sa.ColumnElement[bool]:
     not_draft_round = Report.round_id.in_(sa.select(Round.id).where(Round.state != RoundState.draft))
     if u.role.is_party_role:
         return sa.and_(Report.party_id == u.party_id, not_draft_round)
-    if u.role in (Role.reviewer, Role.secretariat):
+    if u.role in COMMISSION_ROLES:
         from ctportal.models import Revision
         has_revision = sa.exists(sa.select(Revision.id).where(Revision.report_id == Report.id))
         clause = sa.or_(Report.state != ReportState.draft, has_revision)
@@ -196,6 +216,36 @@ def _load_or_404(model, object_id: int, permissions_of, user: Any, permission: P
     return obj
 
 
+# Children load through their report: the caller has already passed get_report_or_404 for the report,
+# and an id of another report's child answers 404, exactly like one that does not exist.
+
+def entry_of_report_or_404(report: Report, entry_id: int) -> Entry:
+    """An entry of this report; 404 otherwise."""
+    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def document_of_report_or_404(report: Report, document_id: int) -> Document:
+    """A document of this report that has not been deleted (the current version or an earlier one); 404
+    otherwise."""
+    doc = db.session.scalar(sa.select(Document).where(
+        Document.id == document_id, Document.report_id == report.id, Document.deleted_at.is_(None)))
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def comment_of_report_or_404(report: Report, comment_id: int, user: Any = None) -> Comment:
+    """A comment of this report that the user may see (internal ones only for the Commission); 404 otherwise."""
+    user = current_user if user is None else user
+    comment = db.session.scalar(sa.select(Comment).where(Comment.id == comment_id, Comment.report_id == report.id))
+    if comment is None or not may_see_comment(user, comment):
+        abort(404)
+    return comment
+
+
 # --- review, comments and notifications (review area) ------------------------------------------
 
 def may_comment(user: Any, report: Report, visibility: Visibility) -> bool:
@@ -221,7 +271,7 @@ def may_resolve_comment(user: Any, comment: Comment) -> bool:
 def may_assign_reviewer(user: Any, report: Report) -> bool:
     """Reviewers and the secretariat assign a reviewer to a report they see, while its round is open."""
     u = _user(user)
-    return (u is not None and u.role in (Role.reviewer, Role.secretariat)
+    return (u is not None and u.role in COMMISSION_ROLES
             and Permission.VIEW in report_permissions(u, report) and report.round.state == RoundState.open)
 
 
@@ -242,6 +292,11 @@ def get_round_or_404(round_id: int, user: Any = None, permission: Permission = P
     return _load_or_404(Round, round_id, round_permissions, user, permission)
 
 
+def may_see_map(user: Any) -> bool:
+    """Party users (their own party's row) and the Commission side (every party) see the progress map."""
+    return is_party_user(user) or is_commission(user)
+
+
 def may_manage_priorities(user: Any) -> bool:
     """Commission reviewers and the secretariat add, edit and retire partners' priority actions."""
     return is_commission(user)
@@ -259,7 +314,7 @@ def may_export_round(user: Any, rnd: Round) -> bool:
 
 
 def compiled_permissions(user: Any, rnd: Round) -> Permission:
-    """The consolidated PDF of a round (issue 6).
+    """The consolidated PDF of a round.
 
     Its editions hold every party's approved report, so only the Commission side sees them:
     reviewers read and download editions of open and closed rounds; the secretariat also

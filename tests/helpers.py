@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pyotp
 import sqlalchemy as sa
 
+from ctportal import policy
 from ctportal.models import Party, Role, User, db
 from ctportal.services.accounts.signin import enable_totp
 from ctportal.services.accounts.users import create_user
@@ -50,7 +51,7 @@ def make_users() -> Users:
     for key, (role, code) in ACCOUNTS.items():
         user = create_user(f"{key.replace('_', '.')}@example.eu", key.replace("_", " ").title(), role,
                            parties[code] if code else None, PASSWORD)
-        if user.needs_second_factor:
+        if policy.needs_second_factor(user):
             enable_totp(user, TOTP_SECRET)
         made[key] = user
     db.session.commit()

@@ -271,3 +271,13 @@ def test_a_corrected_entry_renders_only_its_own_annex_section_again(app, users):
     db.session.expire_all()
     assert db.session.get(CompiledReport, again.id).state == CompileState.done
     assert annex_rows() == {"annex": 2, "annex-section": 4}  # objective 1 (with the heading) only
+
+
+def test_a_superseded_editions_reason_names_kosovo_with_its_asterisk(app, users):
+    rnd = approved_round(users, ("XK",))
+    xk = report_of(rnd, "XK")
+    edition = done_edition(rnd, users, [xk.approved_revision])
+    apply_transition(xk, Step.reopen, users.reviewer, reason="Figures in 1.P2 are wrong")
+    db.session.commit()
+    db.session.expire_all()
+    assert "The report of Kosovo* (revision" in edition.superseded_reason

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import html
 
 import pytest
@@ -11,6 +13,7 @@ from ctportal.models import (AuditEvent, DeadlineExtension, OutgoingMail, Party,
                              ReportState, Round, RoundState, db)
 from ctportal.services.desk import rounds as rounds_service
 from tests.factories import fill_report, make_round, report_of, submit
+from tests.test_mail_delivery import smtp_inbox  # noqa: F401 - the SMTP test server (aiosmtpd)
 
 TODAY = dt.date.today()
 
@@ -231,3 +234,52 @@ def test_only_the_secretariat_manages_rounds(auth, client):
     db.session.refresh(rnd)
     assert rnd.state == RoundState.draft
     assert db.session.scalar(sa.select(sa.func.count(Round.id))) == 1
+
+
+def test_the_extension_message_writes_the_date_without_a_leading_zero(auth, client):
+    rnd = make_round(deadline_in_days=-3)
+    al = _party("AL")
+    auth.login("secretariat")
+    new_deadline = dt.date(TODAY.year + 1, 3, 5)
+    response = client.post(f"/rounds/{rnd.id}/extend", data={
+        "party_id": al.id, "new_deadline": new_deadline.isoformat(), "reason": "Elections."},
+        follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert f"is now 5 March {TODAY.year + 1}." in text
+    assert "05 March" not in text
+
+
+def test_the_boards_reminder_is_the_reminder_mail_and_reaches_the_smtp_server(app, auth, client, users, smtp_inbox):
+    from ctportal.models import Notification
+    rnd = make_round(deadline_in_days=5)
+    report = report_of(rnd, "AL")
+    fill_report(report, limit=2)
+    db.session.query(OutgoingMail).delete()
+    db.session.commit()
+    auth.login("secretariat")
+    response = client.post(f"/rounds/{rnd.id}/reports/{report.id}/remind", follow_redirects=True)
+    assert "A reminder went to 2 reporters of Albania." in response.get_data(as_text=True)
+    assert sorted(e.rcpt_tos[0] for e in smtp_inbox.messages) == sorted(
+        [users.coordinator_al.email, users.contributor_al.email])
+    parsed = email.message_from_bytes(smtp_inbox.messages[0].content, policy=email.policy.default)
+    message = f"Subject: {parsed['Subject']}\n" + parsed.get_content()
+    deadline = rounds_service.deadline_for(rnd, report.party_id)
+    # The notification template's text, not a hand-built body: greeting, due date, progress, link.
+    assert "Subject: Reminder: Albania" in message and "is due in 5 days" in message
+    assert "Dear " in message
+    assert f"is due on {deadline.day} {deadline:%B %Y}, in 5 days, and has not been submitted yet." in message
+    assert f"2 of {len(report.entries)} entries are answered." in message
+    assert f"/reports/{report.id}" in message
+    # ...and it is in the portal's notifications too, as every reminder is.
+    notes = list(db.session.scalars(sa.select(Notification).where(Notification.kind == "reminder")))
+    assert {n.user_id for n in notes} == {users.coordinator_al.id, users.contributor_al.id}
+
+
+def test_the_boards_reminder_leaves_the_daily_reminders_due(app, auth, client, users):
+    from ctportal.services.desk import reminders
+    rnd = make_round(deadline_in_days=5)
+    report = report_of(rnd, "AL")
+    auth.login("secretariat")
+    client.post(f"/rounds/{rnd.id}/reports/{report.id}/remind")
+    daily = {report_id: kind.split(":")[0] for report_id, kind in reminders.send_reminders().sent}
+    assert daily[report.id] == "due-7"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pyotp
 import sqlalchemy as sa
 
+from ctportal import policy
 from ctportal.demo import walkthrough
 from ctportal.demo.loader import demo_data
 from ctportal.domain.catalogue import load_catalogue
@@ -49,7 +50,7 @@ def seed() -> list[DemoLogin]:
             # One argon2 hash for every demo account: hashing fifteen times would slow `make run`.
             shared_hash = shared_hash or hash_password(cast.password)
             user.password_hash = shared_hash
-            if user.needs_second_factor:
+            if policy.needs_second_factor(user):
                 auth.enable_totp(user, pyotp.random_base32())
         logins.append(DemoLogin(account.email, account.role.title,
                                 display_name(parties[account.party]) if account.party else "",

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy import orm as so
 
+from ctportal.domain.errors import DomainError
 from ctportal.models.base import db
 from ctportal.models.plan import (
     Action, ActorGroup, FollowUpProcess, Footnote, FootnoteRef, LeadIn, Objective, PlanVersion)
@@ -37,7 +38,7 @@ def _max_length(column: so.InstrumentedAttribute) -> int | None:
     return getattr(column.property.columns[0].type, "length", None)
 
 
-class CatalogueError(Exception):
+class CatalogueError(DomainError):
     """A catalogue file that cannot be used. The message reads `file:line: problem`."""
 
     def __init__(self, path: str | Path, line: int | None, problem: str) -> None:

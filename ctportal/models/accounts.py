@@ -48,16 +48,6 @@ class Role(enum.Enum):
         """Roles whose holder belongs to exactly one party and reports for it."""
         return self in (Role.contributor, Role.coordinator, Role.eu_reporter)
 
-    @property
-    def is_commission(self) -> bool:
-        """Roles that act for the Commission over every party's reports."""
-        return self in (Role.reviewer, Role.secretariat, Role.admin)
-
-    @property
-    def second_factor_mandatory(self) -> bool:
-        """The Commission side, and observers (outside readers of LIMITE reports), always sign in in two steps."""
-        return self.is_commission or self == Role.observer
-
 
 class Party(db.Model):
     __tablename__ = "party"
@@ -76,9 +66,6 @@ class Party(db.Model):
     require_2fa: so.Mapped[bool] = so.mapped_column(default=False)
 
     users: so.Mapped[list["User"]] = so.relationship(back_populates="party")
-
-    def __str__(self) -> str:
-        return self.name + ("*" if self.name_footnote else "")
 
 
 class User(UserMixin, db.Model):
@@ -120,13 +107,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def needs_second_factor(self) -> bool:
-        """Reviewers, the secretariat and admins always; party users if their party requires it."""
-        if self.role.second_factor_mandatory:
-            return True
-        return self.totp_enabled or bool(self.party and self.party.require_2fa)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

@@ -32,7 +32,7 @@ def work_for(user: User) -> Work:
                 "deadline": deadline_for(report.round, report.party_id),
                 "progress": report_progress(report),
             })
-    elif user.role in (Role.reviewer, Role.secretariat):
+    elif policy.is_commission(user):
         work.rounds = db.session.scalars(
             sa.select(Round).where(Round.state == RoundState.open).order_by(Round.submission_deadline)).all()
         reports = db.session.scalars(

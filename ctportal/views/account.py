@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import (Blueprint, current_app, flash, redirect, render_template, session, url_for)
 from flask_login import current_user, login_required, logout_user
 
+from ctportal import policy
 from ctportal.web.extensions import limiter
 from ctportal.forms.account import ChangePasswordForm, ConfirmPasswordForm, EnableTotpForm
 from ctportal.models import db
@@ -27,10 +28,6 @@ def _user_key() -> str:
     return "account-confirm:" + str(getattr(_me(), "id", ""))
 
 
-def _two_factor_mandatory(user) -> bool:
-    return user.role.second_factor_mandatory or bool(user.party and user.party.require_2fa)
-
-
 def _settings(password_form=None, disable_form=None, codes_form=None, token_form=None, status: int = 200):
     from ctportal.forms.api_tokens import ApiTokenForm
     from ctportal.services.accounts import api_tokens
@@ -41,7 +38,7 @@ def _settings(password_form=None, disable_form=None, codes_form=None, token_form
         disable_form=disable_form or ConfirmPasswordForm(formdata=None, prefix="disable"),
         codes_form=codes_form or ConfirmPasswordForm(formdata=None, prefix="codes"),
         current_token=current_user.session_token, is_current=sessions.is_current,
-        mandatory=_two_factor_mandatory(_me()),
+        mandatory=policy.two_factor_mandatory(_me()),
         recovery_left=auth.recovery_codes_left(_me()),
         live_sessions=live,
         token_form=token_form or ApiTokenForm(formdata=None), api_tokens=api_tokens.tokens_of(_me()),
@@ -110,7 +107,7 @@ def disable_totp():
     form = ConfirmPasswordForm(prefix="disable")
     if not current_user.totp_enabled:
         return redirect(url_for("account.settings"))
-    if _two_factor_mandatory(_me()):
+    if policy.two_factor_mandatory(_me()):
         flash("Two-step sign-in is mandatory for your account; it cannot be turned off.", "error")
         return redirect(url_for("account.settings"))
     if form.validate_on_submit() and _password_ok(form, form.password):

@@ -1,11 +1,10 @@
 """Administration: accounts (invite, role, deactivate, unlock, reset two-step) and parties."""
 from __future__ import annotations
 
-import functools
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ctportal import policy
 from ctportal.forms import ActionForm
@@ -13,20 +12,12 @@ from ctportal.forms.admin import EditUserForm, InviteUserForm, PartyTwoFactorFor
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services.accounts import users
 from ctportal.services.accounts.users import AccountError
+from ctportal.views.errors import on_form, refused_to
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def admin_required(view):
-    """Signed in (else the sign-in page), then an administrator (else 403, before any object is loaded,
-    so a non-admin learns nothing about which accounts exist)."""
-    @functools.wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not policy.may_administer(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
+# Before any object is loaded: a non-admin learns nothing about which accounts exist.
+gate_area(bp, policy.may_administer)
 
 
 def _user_or_404(user_id: int) -> User:
@@ -34,7 +25,6 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.get("/users", endpoint="users")
-@admin_required
 def users_list():
     form = UserFilterForm(request.args)
     valid = form.validate()
@@ -47,7 +37,6 @@ def users_list():
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-@admin_required
 def invite():
     form = InviteUserForm()
     if form.validate_on_submit():
@@ -55,8 +44,7 @@ def invite():
             user, _token = users.invite_user(form.email.data, form.name.data, form.chosen_role(),
                                              form.chosen_party(), actor=current_user)
         except AccountError as exc:
-            db.session.rollback()
-            _attach_account_error(form, str(exc))
+            on_form(form, exc, "party")
         else:
             db.session.commit()
             flash(f"{user.name} is invited: an email with a link to set the password is on its way to {user.email}.",
@@ -65,13 +53,7 @@ def invite():
     return render_template("admin/invite.html", form=form)
 
 
-def _attach_account_error(form, message: str) -> None:
-    field = form.email if "email address" in message and "exists" in message else form.party
-    field.errors = list(field.errors) + [message]
-
-
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@admin_required
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = EditUserForm(obj=None, data={"name": user.name, "role": user.role.value,
@@ -84,8 +66,7 @@ def edit_user(user_id: int):
                 users.rename(user, form.name.data, actor=current_user)
                 changed = True
         except AccountError as exc:
-            db.session.rollback()
-            _attach_account_error(form, str(exc))
+            on_form(form, exc, "party")
         else:
             db.session.commit()
             flash("The account is saved." if changed else "Nothing was changed.", "success" if changed else "info")
@@ -98,50 +79,40 @@ def _account_action(user_id: int, action, message: str):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refused_to(url_for("admin.edit_user", user_id=user_id)):
         action(user, actor=current_user)
-    except AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message.format(name=user.name), "success")
+    db.session.commit()
+    flash(message.format(name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@admin_required
 def deactivate(user_id: int):
     return _account_action(user_id, users.deactivate, "{name} is deactivated and signed out everywhere.")
 
 
 @bp.post("/users/<int:user_id>/reactivate")
-@admin_required
 def reactivate(user_id: int):
     return _account_action(user_id, users.reactivate, "{name} can sign in again.")
 
 
 @bp.post("/users/<int:user_id>/unlock")
-@admin_required
 def unlock(user_id: int):
     return _account_action(user_id, users.unlock, "{name} is unlocked.")
 
 
 @bp.post("/users/<int:user_id>/reset-two-step")
-@admin_required
 def reset_two_step(user_id: int):
     return _account_action(user_id, users.reset_second_factor,
                            "Two-step sign-in of {name} is reset; they set up their app again at the next sign-in.")
 
 
 @bp.post("/users/<int:user_id>/resend-invitation")
-@admin_required
 def resend_invitation(user_id: int):
     return _account_action(user_id, users.resend_invitation, "A new invitation is on its way to {name}.")
 
 
 @bp.get("/parties")
-@admin_required
 def parties():
     rows = db.session.execute(
         sa.select(Party, sa.func.count(User.id)).outerjoin(User, User.party_id == Party.id)
@@ -150,7 +121,6 @@ def parties():
 
 
 @bp.post("/parties/<int:party_id>/two-step")
-@admin_required
 def party_two_step(party_id: int):
     party = db.get_or_404(Party, party_id)
     form = PartyTwoFactorForm()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from ctportal import policy
 from ctportal.infra.database import writes_on_get
@@ -13,14 +13,14 @@ from ctportal.models import Party, db
 from ctportal.domain.parties import display_name
 from ctportal.services import audit
 from ctportal.services.desk import audit_search
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+gate_area(bp, policy.may_see_audit)
 PER_PAGE = 50
 
 
 def _form() -> tuple[AuditSearchForm, audit_search.AuditQuery | None]:
-    if not policy.may_see_audit(current_user):
-        abort(403)
     form = AuditSearchForm(request.args)
     parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
     form.party.choices = options([("", "Any party")] + [(str(p.id), display_name(p)) for p in parties])

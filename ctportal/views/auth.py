@@ -1,13 +1,14 @@
 """Sign-in, second factor, sign-out."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ctportal import policy
 from ctportal.web.extensions import limiter
+from ctportal.web.safe_urls import safe_next
 from ctportal.forms.auth import EnrolTotpForm, ForgotPasswordForm, LoginForm, SecondFactorForm, SetPasswordForm
 from ctportal.models import TokenPurpose, db
 from ctportal.services import audit
@@ -26,17 +27,6 @@ def _me():
     """The signed-in User itself, not Flask-Login's proxy: services and the audit trail need the model
     (type(current_user) is werkzeug's LocalProxy, so the trail would name the object "localproxy")."""
     return current_user._get_current_object()
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target or any(ord(c) < 32 for c in target):
-        return url_for("main.home")
-    return target
 
 
 def _login_failed_only(response) -> bool:
@@ -70,7 +60,7 @@ def login():
         _begin_session(user)
         db.session.commit()
         target = safe_next(request.args.get("next"))
-        if user.needs_second_factor:
+        if policy.needs_second_factor(user):
             session["after_second_factor"] = target
             if user.totp_enabled:
                 return redirect(url_for("auth.second_factor"))
@@ -87,10 +77,10 @@ def _begin_session(user) -> None:
     if old:
         sessions.end_session(old)
     session.clear()
-    token = sessions.start_session(user, second_factor_done=not user.needs_second_factor,
+    token = sessions.start_session(user, second_factor_done=not policy.needs_second_factor(user),
                                    ip=request.remote_addr or "", user_agent=request.user_agent.string)
     user.session_token = token
-    user.second_factor_pending = user.needs_second_factor
+    user.second_factor_pending = policy.needs_second_factor(user)
     login_user(user, remember=False)
 
 

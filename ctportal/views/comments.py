@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from ctportal import policy
 from ctportal.forms.review import CommentForm
@@ -18,36 +17,16 @@ from ctportal.policy import Permission
 from ctportal.services.review import comments as comment_service
 from ctportal.services.review import reviews as review
 from ctportal.services.reporting import revisions
+from ctportal.views.errors import refused_to
+from ctportal.web.safe_urls import safe_next
 
 bp = Blueprint("comments", __name__)
 
 
-def _entry(report: Report, entry_id: int) -> Entry:
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
-def _safe_next(value: str | None, default: str) -> str:
-    """Only a path on this site: never `//host` or an absolute URL."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return default
-
-
 @bp.app_template_global("entry_edit_url")
-def entry_edit_url(report: Report, entry: Entry) -> str | None:
-    """The partner's edit page of an entry, if the reports area provides one."""
-    from flask import current_app
-    if "reports.entry" not in current_app.view_functions:
-        return None
-    for kwargs in ({"report_id": report.id, "entry_id": entry.id}, {"report_id": report.id, "key": entry.key}):
-        try:
-            return url_for("reports.entry", **kwargs)
-        except BuildError:
-            continue
-    return None
+def entry_edit_url(report: Report, entry: Entry) -> str:
+    """The partner's edit page of an entry."""
+    return url_for("reports.entry", report_id=report.id, entry_id=entry.id)
 
 
 @bp.app_template_global("comment_threads")
@@ -87,14 +66,14 @@ def report_thread(report_id: int):
 @login_required
 def entry_thread(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
-    return _thread_page(report, _entry(report, entry_id))
+    return _thread_page(report, policy.entry_of_report_or_404(report, entry_id))
 
 
 def _post(report: Report, entry: Entry | None):
     default = (url_for("comments.entry_thread", report_id=report.id, entry_id=entry.id) if entry
                else url_for("comments.report_thread", report_id=report.id))
     form = CommentForm()
-    back = _safe_next(form.next.data, default)
+    back = safe_next(form.next.data, default)
     if not form.validate_on_submit():
         for name, errors in form.errors.items():
             label = form[name].label.text if name in form._fields else name
@@ -102,19 +81,12 @@ def _post(report: Report, entry: Entry | None):
                 flash(f"{label}: {error}" if name != "csrf_token" else "The form had expired. Send it again.",
                       "error")
         return redirect(back)
-    parent = comment_service.get_comment_or_404(report, form.parent_id.data, current_user) \
+    parent = policy.comment_of_report_or_404(report, form.parent_id.data) \
         if form.parent_id.data else None
-    try:
+    with refused_to(back):
         comment = comment_service.post_comment(report, current_user, form.body.data,
                                                visibility=Visibility(form.visibility.data), entry=entry,
                                                parent=parent)
-    except comment_service.CommentForbidden:
-        db.session.rollback()
-        abort(403)
-    except comment_service.CommentError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(back)
     db.session.commit()
     flash("Your reply is posted." if parent else "Your comment is posted.", "success")
     return redirect(f"{back.split('#')[0]}#comment-{comment.parent_id or comment.id}")
@@ -133,7 +105,7 @@ def post_report_comment(report_id: int):
 @login_required
 def post_entry_comment(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
-    entry = _entry(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     if Permission.COMMENT not in policy.report_permissions(current_user, report):
         abort(403)
     return _post(report, entry)
@@ -143,18 +115,14 @@ def post_entry_comment(report_id: int, entry_id: int):
 @login_required
 def resolve(report_id: int, comment_id: int):
     report = policy.get_report_or_404(report_id)
-    comment = comment_service.get_comment_or_404(report, comment_id, current_user)
+    comment = policy.comment_of_report_or_404(report, comment_id)
     resolved = request.form.get("resolved", "1") != "0"
-    try:
-        comment_service.set_resolved(comment, current_user, resolved)
-    except comment_service.CommentForbidden:
-        db.session.rollback()
-        abort(403)
+    comment_service.set_resolved(comment, current_user, resolved)  # CommentForbidden: 403 (views/errors.py)
     db.session.commit()
     flash("The thread is resolved." if resolved else "The thread is open again.", "success")
     default = (url_for("comments.entry_thread", report_id=report.id, entry_id=comment.entry_id)
                if comment.entry_id else url_for("comments.report_thread", report_id=report.id))
-    return redirect(_safe_next(request.form.get("next"), default))
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 @bp.get("/reports/<int:report_id>/feedback")

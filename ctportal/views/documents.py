@@ -20,27 +20,13 @@ from ctportal.models import Document, Entry, Report, Sensitivity, db
 from ctportal.policy import Permission
 from ctportal.services.reporting import documents as service
 from ctportal.infra import storage
-from ctportal.views.errors import error_page
+from ctportal.views.errors import on_form
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("ctportal.documents")
 
 NOT_SAVED = ("The document could not be saved because the database did not answer. Nothing was uploaded; "
              "please try again, and tell the portal administrators if it happens again.")
-
-
-def _entry_of(report: Report, entry_id: int) -> Entry:
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
-def _document_of(report: Report, document_id: int) -> Document:
-    doc = service.get_document(report, document_id)
-    if doc is None:
-        abort(404)
-    return doc
 
 
 def _back(report: Report, entry_id: int | None) -> str:
@@ -58,14 +44,9 @@ def _upload(report: Report, entry: Entry | None):
                 doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
                                      entry=entry, title=form.title.data or "",
                                      sensitivity=Sensitivity(form.sensitivity.data))
-            except service.RejectedFile as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 422
-            except service.StorageFailed as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 503
+            except (service.RejectedFile, service.StorageFailed) as exc:
+                on_form(form, exc, "file")
+                status = exc.status
             else:
                 if _commit_or_discard(doc):
                     flash(f"“{doc.original_name}” was uploaded.", "success")
@@ -110,7 +91,7 @@ def upload(report_id: int):
 @login_required
 def upload_to_entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    return _upload(report, _entry_of(report, entry_id))
+    return _upload(report, policy.entry_of_report_or_404(report, entry_id))
 
 
 @bp.get("/reports/<int:report_id>/documents/<int:document_id>")
@@ -118,7 +99,7 @@ def upload_to_entry(report_id: int, entry_id: int):
 @writes_on_get  # every download is an audit event
 def download(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
-    doc = _document_of(report, document_id)
+    doc = policy.document_of_report_or_404(report, document_id)
     path = storage.path_for("documents", doc.stored_name)
     if not path.exists():
         abort(404)
@@ -135,7 +116,7 @@ def download(report_id: int, document_id: int):
 @login_required
 def replace(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    old = _document_of(report, document_id)
+    old = policy.document_of_report_or_404(report, document_id)
     if not old.is_current:
         abort(404)
     form = ReplaceForm(sensitivity=old.sensitivity.value)
@@ -147,14 +128,9 @@ def replace(report_id: int, document_id: int):
                 doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
                                      entry=entry, title=old.title, sensitivity=Sensitivity(form.sensitivity.data),
                                      replaces=old)
-            except service.RejectedFile as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 422
-            except service.StorageFailed as exc:
-                db.session.rollback()
-                form.file.errors = [str(exc)]
-                status = 503
+            except (service.RejectedFile, service.StorageFailed) as exc:
+                on_form(form, exc, "file")
+                status = exc.status
             else:
                 name = old.original_name
                 if _commit_or_discard(doc):
@@ -172,17 +148,13 @@ def replace(report_id: int, document_id: int):
 @login_required
 def delete(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    doc = _document_of(report, document_id)
+    doc = policy.document_of_report_or_404(report, document_id)
     if not doc.is_current:
         abort(404)
     if not ActionForm().validate():
         abort(400)
     entry_id = doc.entry_id
-    try:
-        service.delete(doc, current_user)
-    except service.DocumentLocked as exc:
-        db.session.rollback()
-        return error_page(409, str(exc))
+    service.delete(doc, current_user)  # DocumentLocked: 409 with its message (views/errors.py)
     db.session.commit()
     flash(f"“{doc.original_name}” was deleted from the report.", "success")
     return redirect(_back(report, entry_id))

@@ -1,13 +1,27 @@
-"""Error pages in the portal's layout; the same bytes for "missing" and "not yours"."""
+"""Error pages in the portal's layout (the same bytes for "missing" and "not yours"), and the one
+way views answer a refused operation (a DomainError from a service):
+
+* `refused_to(url)` around a service call with no form to show again: roll back, flash the
+  message, redirect to `url` (the page the user acted on) — except a refused access (403), which
+  goes on to the handler;
+* `on_form(form, exc, default_field)`: roll back, the message goes under the field it concerns
+  (`exc.field`, else the default), and the view shows the form again;
+* anything else reaches the registered handler: roll back, and the error page with the error's
+  status (a 403 exactly like every other 403; a 409 or 422 shows the message).
+"""
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from typing import Iterator
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, flash, redirect, render_template, request
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ctportal.api import api_of, is_api_request
+from ctportal.domain.errors import DomainError
 from ctportal.models import db
 
 log = logging.getLogger("ctportal.errors")
@@ -20,9 +34,11 @@ MESSAGES = {
     409: ("Conflict", "Someone else changed this in the meantime. Reload the page to see the current "
                       "version; nothing you saved before was lost."),
     413: ("File too large", "The file is larger than the portal accepts."),
+    422: ("Not saved", "The request could not be completed as sent. Go back, correct it and try again."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes and try again."),
     500: ("Something went wrong", "The portal could not complete your request. Nothing was changed. "
                                   "Please try again; if it happens again, tell the portal administrators."),
+    503: ("Not available", "The portal cannot do this right now. Nothing was changed; please try again later."),
 }
 
 
@@ -31,7 +47,31 @@ def error_page(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+@contextmanager
+def refused_to(back: str) -> Iterator[None]:
+    try:
+        yield
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise  # a refused access is answered like every other one (the registered handler), never flashed
+        db.session.rollback()
+        flash(exc.message, "error")
+        abort(redirect(back))
+
+
+def on_form(form: FlaskForm, exc: DomainError, default_field: str) -> None:
+    db.session.rollback()
+    name = exc.field if exc.field in form._fields else default_field
+    form[name].errors = list(form[name].errors) + [exc.message]
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _refused(exc: DomainError):
+        db.session.rollback()
+        # 403 and 404 pages never carry a message: a refusal must not say more than any other.
+        return error_page(exc.status, None if exc.status in (403, 404) else exc.message)
+
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         return error_page(400, "The form had expired or did not come from this portal. "

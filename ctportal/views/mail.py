@@ -7,24 +7,22 @@ one-time links, which must not be readable in the portal there.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 
 from ctportal.models import OutgoingMail, db
-from ctportal.views.admin import admin_required
+from ctportal import policy
+from ctportal.services.messaging import mail
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
+gate_area(bp, policy.may_administer)
 
 PAGE_SIZE = 100
 
 
-def outbox_available() -> bool:
-    return current_app.config["ENV"] != "production" and current_app.config["MAIL_BACKEND"] == "console"
-
-
 @bp.get("")
-@admin_required
 def outbox():
-    if not outbox_available():
+    if not mail.outbox_available():
         abort(404)
     messages = db.session.scalars(sa.select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(PAGE_SIZE)).all()
     return render_template("mail/outbox.html", messages=messages, page_size=PAGE_SIZE)

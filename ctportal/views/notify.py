@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from ctportal.models import Notification, db, utcnow
 from ctportal.services.messaging import notify
+from ctportal.web.safe_urls import safe_next
 
 bp = Blueprint("notify", __name__, url_prefix="/notifications")
 PER_PAGE = 50
@@ -52,8 +53,7 @@ def open_(notification_id: int):
     if item.read_at is None:
         item.read_at = utcnow()
         db.session.commit()
-    link = item.link if item.link.startswith("/") and not item.link.startswith("//") else url_for("notify.index")
-    return redirect(link)
+    return redirect(safe_next(item.link, url_for("notify.index")))
 
 
 @bp.post("/<int:notification_id>/read")

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
+from ctportal import policy
 from ctportal.domain.parties import display_name
 from ctportal.forms import options
 from ctportal.models import Party, Role, User, db
 from ctportal.services.accounts import observers
-from ctportal.views.admin import admin_required
+from ctportal.web.gates import requires
 from ctportal.views.auth import _me
 
 bp = Blueprint("observers", __name__, url_prefix="/admin/observers")
@@ -29,7 +30,7 @@ def _observer_or_404(user_id: int) -> User:
 
 
 @bp.route("/<int:user_id>/parties", methods=["GET", "POST"])
-@admin_required
+@requires(policy.may_administer)
 def parties(user_id: int):
     user = _observer_or_404(user_id)
     all_parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))

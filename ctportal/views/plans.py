@@ -4,7 +4,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -12,21 +12,17 @@ from ctportal.domain.catalogue import CatalogueError
 from ctportal.forms.plans import CatalogueUploadForm
 from ctportal.models import db
 from ctportal.services.desk import plan_versions
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+gate_area(bp, policy.may_administer)
 
 MAX_CATALOGUE_BYTES = 2 * 1024 * 1024
-
-
-def _require() -> None:
-    if not policy.may_administer(current_user):
-        abort(403)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def index():
-    _require()
     form = CatalogueUploadForm()
     if form.validate_on_submit():
         upload = form.catalogue.data

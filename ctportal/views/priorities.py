@@ -12,17 +12,14 @@ from ctportal.models import Action, Party, PartyKind, PriorityAction, db
 from ctportal.domain.parties import display_name
 from ctportal.services.desk import priorities as service
 from ctportal.services.desk.plan_versions import latest_version
+from ctportal.views.errors import on_form, refused_to
+from ctportal.web.gates import gate_area
 
 bp = Blueprint("priorities", __name__, url_prefix="/priorities")
-
-
-def _require() -> None:
-    if not policy.may_manage_priorities(current_user):
-        abort(403)
+gate_area(bp, policy.may_manage_priorities)
 
 
 def _partner(party_id: int) -> Party:
-    _require()
     party = db.session.get(Party, party_id)
     if party is None or party.kind != PartyKind.wb_partner:
         abort(404)
@@ -30,7 +27,6 @@ def _partner(party_id: int) -> Party:
 
 
 def _priority(priority_id: int) -> PriorityAction:
-    _require()
     priority = db.session.get(PriorityAction, priority_id)
     if priority is None:
         abort(404)
@@ -56,7 +52,6 @@ def _chosen_action(form: PriorityForm) -> Action | None:
 @bp.get("/")
 @login_required
 def index():
-    _require()
     counts = dict(db.session.execute(
         sa.select(PriorityAction.party_id, sa.func.count(PriorityAction.id))
         .where(PriorityAction.retired_at.is_(None)).group_by(PriorityAction.party_id)).all())
@@ -75,7 +70,7 @@ def party(party_id: int):
             try:
                 service.add(partner, action, form.text.data, form.target_date.data, current_user)
             except service.PriorityError as exc:
-                form.action_id.errors.append(str(exc))
+                on_form(form, exc, "action_id")
             else:
                 db.session.commit()
                 flash(f"The priority action for {display_name(partner)} is added. It appears in the partner's next report.",
@@ -100,7 +95,7 @@ def edit(priority_id: int):
             try:
                 service.edit(priority, action, form.text.data, form.target_date.data, current_user)
             except service.PriorityError as exc:
-                form.action_id.errors.append(str(exc))
+                on_form(form, exc, "action_id")
             else:
                 db.session.commit()
                 flash("The priority action is saved. The change appears in the partner's next report.", "success")
@@ -112,11 +107,8 @@ def edit(priority_id: int):
 @login_required
 def retire(priority_id: int):
     priority = _priority(priority_id)
-    try:
+    with refused_to(url_for("priorities.party", party_id=priority.party_id)):
         service.retire(priority, current_user)
-    except service.PriorityError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("The priority action is retired: the partner's next report no longer contains it.", "success")
+    db.session.commit()
+    flash("The priority action is retired: the partner's next report no longer contains it.", "success")
     return redirect(url_for("priorities.party", party_id=priority.party_id))

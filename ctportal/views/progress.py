@@ -1,48 +1,40 @@
 """The progress map: parties × actions of a round, and how each party moved across rounds."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.models import EntryStatus
 from ctportal.services.desk import progress_map
+from ctportal.web.gates import requires
 
 bp = Blueprint("progress", __name__, url_prefix="/progress")
 
 
-def _require_map() -> None:
-    if not progress_map.may_see_map(current_user):
-        abort(403)
-
-
 def _round(round_id: int):
     rnd = policy.get_round_or_404(round_id)
-    if not progress_map.may_see_map(current_user):
+    if not policy.may_see_map(current_user):
         abort(403)
     return rnd
 
 
 def entry_url(cell) -> str | None:
-    """Where a click on a cell leads: the entry if that page exists, else the report's overview."""
+    """Where a click on a cell leads: the entry, else (a priority action retired since) the report's overview."""
     report = cell.party_data.report
     if not cell.applies or not policy.can(current_user, policy.Permission.VIEW, report):
         return None
-    views = current_app.view_functions
-    if "reports.entry" in views:
-        entry_id = cell.party_data.entry_ids.get(cell.entry_key)
-        if entry_id is not None:
-            return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
-    if "reports.overview" in views:
-        return url_for("reports.overview", report_id=report.id)
-    return None
+    entry_id = cell.party_data.entry_ids.get(cell.entry_key)
+    if entry_id is not None:
+        return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
+    return url_for("reports.overview", report_id=report.id)
 
 
 @bp.get("/")
 @login_required
+@requires(policy.may_see_map)
 def map():
     """The newest round the user may see."""
-    _require_map()
     rounds = progress_map.visible_rounds(current_user)
     if not rounds:
         return render_template("progress/none.html")

@@ -6,7 +6,6 @@ other report), then validates, calls a service and commits once.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -24,7 +23,8 @@ from ctportal.pages import reports as pages
 from ctportal.policy import Permission
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
-from ctportal.services.review.workflow import IncompleteReport, Step, TransitionError, apply_transition
+from ctportal.services.review.workflow import IncompleteReport, Step, apply_transition
+from ctportal.views.errors import refused_to
 
 bp = Blueprint("reports", __name__)
 
@@ -49,12 +49,6 @@ def _commission_reads_revisions():
 
 # --- loading ---------------------------------------------------------------------------------------
 
-def _entry_of(report: Report, entry_id: int) -> Entry:
-    """The entry if it belongs to this report; otherwise 404, as if it did not exist."""
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
 
 
 # --- pages -----------------------------------------------------------------------------------------
@@ -106,7 +100,7 @@ def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, prob
 @login_required
 def entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
-    entry = _entry_of(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     can_edit = policy.can(current_user, Permission.EDIT, report)
     form = build_entry_form(entry) if can_edit else None
     return _render_entry(report, entry, form)
@@ -116,7 +110,7 @@ def entry(report_id: int, entry_id: int):
 @login_required
 def save_entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
-    entry = _entry_of(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     form = build_entry_form(entry, formdata=request.form)
     rows = added_row(form)
     if rows is not None:
@@ -143,16 +137,16 @@ def save_entry(report_id: int, entry_id: int):
             db.session.commit()
     except entry_service.InvalidEntry as exc:
         db.session.rollback()
-        return _render_entry(report, _entry_of(report, entry_id), form, problems=exc.problems, status=422)
+        return _render_entry(report, policy.entry_of_report_or_404(report, entry_id), form, problems=exc.problems, status=422)
     except StaleDataError:
         # Another save of this entry reached the database first.
         db.session.rollback()
-        entry = _entry_of(report, entry_id)
+        entry = policy.entry_of_report_or_404(report, entry_id)
         db.session.refresh(entry)
         result = entry_service.conflict_for(entry, data)
     if isinstance(result, entry_service.Conflict):
         db.session.rollback()
-        entry = _entry_of(report, entry_id)
+        entry = policy.entry_of_report_or_404(report, entry_id)
         # The form keeps what this user typed, now based on the saved version: saving it again is
         # a deliberate choice made after seeing both texts.
         mine = build_entry_form(entry, data=result.mine, version=entry.version)
@@ -192,16 +186,13 @@ def submit(report_id: int):
         expected = int(form.state_version.data)
     except (TypeError, ValueError):
         expected = None
-    try:
-        apply_transition(report, Step.submit, current_user, expected_state_version=expected)
-    except IncompleteReport as exc:
-        db.session.rollback()
-        report = policy.get_report_or_404(report_id)
-        return _render_overview(report, missing=exc.missing, attempted=True, status=422)
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".overview", report_id=report_id))
+    with refused_to(url_for(".overview", report_id=report_id)):
+        try:
+            apply_transition(report, Step.submit, current_user, expected_state_version=expected)
+        except IncompleteReport as exc:
+            db.session.rollback()
+            report = policy.get_report_or_404(report_id)
+            return _render_overview(report, missing=exc.missing, attempted=True, status=422)
     db.session.commit()
     flash("The report was submitted for review. It is read-only while the Commission reviews it.", "success")
     return redirect(url_for(".overview", report_id=report.id))

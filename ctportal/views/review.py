@@ -3,7 +3,6 @@ approve, reopen, assign a reviewer. Party users may not open these pages (403 on
 report, 404 on another party's — as for any object they may not see)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -11,13 +10,15 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.review import (AcceptAllForm, ApproveForm, AssignForm, CommentForm, EntryReviewForm,
                                    QueueFilterForm, ReasonForm)
-from ctportal.models import Assessment, Entry, Report, User, Verdict, db
+from ctportal.models import Assessment, Report, User, Verdict, db
 from ctportal.pages import review as pages
 from ctportal.policy import Permission
 from ctportal.services.reporting import revisions
 from ctportal.services.review import reviews as review
 from ctportal.services.review import workflow
 from ctportal.services.review.workflow import Step, TransitionError
+from ctportal.views.errors import on_form, refused_to
+from ctportal.web.gates import requires
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -31,18 +32,10 @@ def _report(report_id: int, permission: Permission = Permission.VIEW) -> Report:
     return report
 
 
-def _entry(report: Report, entry_id: int) -> Entry:
-    entry = db.session.scalar(sa.select(Entry).where(Entry.id == entry_id, Entry.report_id == report.id))
-    if entry is None:
-        abort(404)
-    return entry
-
-
 @bp.get("/")
 @login_required
+@requires(policy.is_commission)
 def queue():
-    if not policy.is_commission(current_user):
-        abort(403)
     rounds, parties = pages.queue_choices()
     form = QueueFilterForm(request.args)
     form.round.choices, form.party.choices = options(rounds), options(parties)
@@ -71,7 +64,7 @@ def report(report_id: int):
 @login_required
 def entry(report_id: int, entry_id: int):
     report = _report(report_id)
-    entry = _entry(report, entry_id)
+    entry = policy.entry_of_report_or_404(report, entry_id)
     latest = revisions.latest_revision(report)
     if latest is None:
         abort(404)
@@ -117,12 +110,8 @@ def accept_all(report_id: int):
     form = AcceptAllForm(keys=",".join(remaining), revision_id=latest.id)
     if request.method == "POST" and form.validate_on_submit():
         keys = [k for k in (form.keys.data or "").split(",") if k]
-        try:
+        with refused_to(url_for("review.accept_all", report_id=report.id)):
             accepted = review.accept_remaining(report, current_user, keys, expected_revision_id=form.revision_id.data)
-        except review.ReviewError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return redirect(url_for("review.accept_all", report_id=report.id))
         db.session.commit()
         flash(f"{len(accepted)} entries accepted.", "success")
         return redirect(url_for("review.report", report_id=report.id))
@@ -136,8 +125,7 @@ def _transition_page(report: Report, action: Step, template: str):
             workflow.apply_transition(report, action, current_user, reason=form.reason.data,
                                       expected_state_version=form.state_version.data)
         except TransitionError as exc:
-            db.session.rollback()
-            form.reason.errors = list(form.reason.errors) + [str(exc)]
+            on_form(form, exc, "reason")
         else:
             db.session.commit()
             flash({Step.request_changes: "Changes requested: the party has been told.",
@@ -169,13 +157,9 @@ def approve(report_id: int):
     if not form.validate_on_submit():
         flash("The form had expired. Approve again.", "error")
         return redirect(url_for("review.report", report_id=report.id))
-    try:
+    with refused_to(url_for("review.report", report_id=report.id)):
         workflow.apply_transition(report, Step.approve, current_user,
                                   expected_state_version=form.state_version.data)
-    except TransitionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("review.report", report_id=report.id))
     db.session.commit()
     flash("The report is approved and locked.", "success")
     return redirect(url_for("review.report", report_id=report.id))
@@ -193,12 +177,8 @@ def assign(report_id: int):
         flash("Choose a reviewer from the list.", "error")
         return redirect(url_for("review.report", report_id=report.id))
     reviewer = db.session.get(User, form.reviewer_id.data) if form.reviewer_id.data else None
-    try:
+    with refused_to(url_for("review.report", report_id=report.id)):
         review.assign_reviewer(report, reviewer, current_user)
-    except review.ReviewError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"Assigned reviewer: {reviewer.name if reviewer else 'nobody'}.", "success")
+    db.session.commit()
+    flash(f"Assigned reviewer: {reviewer.name if reviewer else 'nobody'}.", "success")
     return redirect(url_for("review.report", report_id=report.id))

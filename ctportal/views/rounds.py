@@ -10,17 +10,16 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.rounds import ExtensionForm, RoundForm
 from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
+from ctportal.domain.formatting import long_date
 from ctportal.domain.parties import display_name
 from ctportal.policy import Permission
+from ctportal.services.desk import reminders
 from ctportal.services.desk import rounds as rounds_service
 from ctportal.services.desk.plan_versions import latest_version
+from ctportal.views.errors import on_form, refused_to
+from ctportal.web.gates import requires
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
-
-
-def _require_desk() -> None:
-    if not policy.may_manage_rounds(current_user):
-        abort(403)
 
 
 def _round_for_desk(round_id: int) -> Round:
@@ -40,16 +39,16 @@ def _values(form: RoundForm) -> dict:
 
 @bp.get("/")
 @login_required
+@requires(policy.may_manage_rounds)
 def index():
-    _require_desk()
     all_rounds = db.session.scalars(sa.select(Round).order_by(Round.created_at.desc(), Round.id.desc())).all()
     return render_template("rounds/index.html", rounds=all_rounds)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@requires(policy.may_manage_rounds)
 def new():
-    _require_desk()
     form = RoundForm()
     _version_choices(form)
     if not form.is_submitted():
@@ -80,7 +79,7 @@ def edit(round_id: int):
             changed = rounds_service.update_round(rnd, current_user, plan_version_id=form.plan_version_id.data,
                                                   **_values(form))
         except rounds_service.RoundError as exc:
-            form.plan_version_id.errors.append(str(exc))
+            on_form(form, exc, "plan_version_id")
         else:
             db.session.commit()
             flash("The round is saved." if changed else "Nothing was changed.", "success")
@@ -92,11 +91,8 @@ def edit(round_id: int):
 @login_required
 def open_(round_id: int):
     rnd = _round_for_desk(round_id)
-    try:
+    with refused_to(url_for("rounds.status", round_id=rnd.id)):
         reports = rounds_service.open_round(rnd, current_user)
-    except ValueError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("rounds.status", round_id=rnd.id))
     db.session.commit()
     flash(f"The round is open: {len(reports)} reports were created for the parties.", "success")
     return redirect(url_for("rounds.status", round_id=rnd.id))
@@ -106,11 +102,8 @@ def open_(round_id: int):
 @login_required
 def close(round_id: int):
     rnd = _round_for_desk(round_id)
-    try:
+    with refused_to(url_for("rounds.status", round_id=rnd.id)):
         rounds_service.close_round(rnd, current_user)
-    except rounds_service.RoundError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("rounds.status", round_id=rnd.id))
     db.session.commit()
     flash("The round is closed. It is now read-only for everyone.", "success")
     return redirect(url_for("rounds.status", round_id=rnd.id))
@@ -139,12 +132,11 @@ def extend(round_id: int):
             ext = rounds_service.extend_deadline(rnd, form.party_id.data, form.new_deadline.data,
                                                  form.reason.data, current_user)
         except rounds_service.RoundError as exc:
-            field = form.reason if "reason" in str(exc) else form.new_deadline
-            field.errors.append(str(exc))
+            on_form(form, exc, "new_deadline")
         else:
             db.session.commit()
             party = db.session.get(Party, ext.party_id)
-            flash(f"The deadline of {display_name(party)} is now {ext.new_deadline:%d %B %Y}.", "success")
+            flash(f"The deadline of {display_name(party)} is now {long_date(ext.new_deadline)}.", "success")
             return redirect(url_for("rounds.status", round_id=rnd.id))
     return render_template("rounds/extend.html", form=form, rnd=rnd, parties_by_id=_parties_by_id())
 
@@ -164,11 +156,8 @@ def remind(round_id: int, report_id: int):
     report = db.session.scalar(sa.select(Report).where(Report.id == report_id, Report.round_id == rnd.id))
     if report is None:
         abort(404)
-    try:
-        count = rounds_service.send_reminder(report, current_user)
-    except rounds_service.RoundError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("rounds.status", round_id=rnd.id))
+    with refused_to(url_for("rounds.status", round_id=rnd.id)):
+        count = reminders.remind_now(report, current_user)
     db.session.commit()
     flash(f"A reminder went to {count} reporter{'s' if count != 1 else ''} of {display_name(report.party)}."
           if count else f"{display_name(report.party)} has no active reporter to remind.",

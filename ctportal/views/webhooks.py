@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from ctportal import policy
 from ctportal.forms.webhooks import WebhookForm
 from ctportal.models import Webhook, db
 from ctportal.services.messaging import webhooks
-from ctportal.views.admin import admin_required
+from ctportal.web.gates import requires
 from ctportal.views.auth import _me
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
@@ -25,13 +26,13 @@ def _hook_or_404(hook_id: int) -> Webhook:
 
 
 @bp.get("/")
-@admin_required
+@requires(policy.may_administer)
 def index():
     return _index()
 
 
 @bp.post("/")
-@admin_required
+@requires(policy.may_administer)
 def create():
     form = WebhookForm()
     if form.validate_on_submit():
@@ -46,14 +47,14 @@ def create():
 
 
 @bp.get("/<int:hook_id>")
-@admin_required
+@requires(policy.may_administer)
 def deliveries(hook_id: int):
     hook = _hook_or_404(hook_id)
     return render_template("webhooks/deliveries.html", hook=hook, deliveries=webhooks.deliveries(hook))
 
 
 @bp.post("/<int:hook_id>/deactivate")
-@admin_required
+@requires(policy.may_administer)
 def deactivate(hook_id: int):
     hook = _hook_or_404(hook_id)
     if hook.active:

@@ -1,33 +1,42 @@
-"""The main navigation, by role. Entries whose page does not exist (yet) are left out."""
+"""The main navigation: each entry is shown to whom policy lets into its area."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
-from ctportal.models import Role
+from ctportal import policy
+from ctportal.services.messaging import mail, notify
 
-PARTY = (Role.contributor, Role.coordinator, Role.eu_reporter)
-COMMISSION = (Role.reviewer, Role.secretariat)
 
-# (endpoint, label, roles that see it); the order is the order on screen.
-NAV = (
-    ("main.home", "Home", tuple(Role)),
-    ("reports.my_reports", "My reports", PARTY),
-    ("review.queue", "Review queue", (Role.reviewer, Role.secretariat)),
-    ("rounds.index", "Rounds", (Role.secretariat,)),
-    ("progress.map", "Progress map", PARTY + COMMISSION),
-    ("editions.index", "Consolidated report", (Role.secretariat, Role.reviewer)),
-    ("priorities.index", "Priority actions", (Role.reviewer, Role.secretariat)),
-    ("audit.index", "Audit trail", (Role.secretariat, Role.admin)),
-    ("admin.users", "Accounts", (Role.admin,)),
-    ("plans.index", "Plan catalogue", (Role.admin,)),
-    ("consent.index", "Sharing with observers", (Role.coordinator, Role.eu_reporter)),
-    ("notify.index", "Notifications", tuple(Role)),
-    ("account.settings", "My account", tuple(Role)),
-    ("mail.outbox", "Outbox", (Role.admin,)),
-    ("webhooks.index", "Webhooks", (Role.admin,)),
+def _everyone(user: Any) -> bool:
+    return True
+
+
+def _outbox(user: Any) -> bool:
+    return policy.may_administer(user) and mail.outbox_available()
+
+
+# (endpoint, label, who sees it: the same policy question the area's gate asks); the order is the
+# order on screen.
+NAV: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
+    ("main.home", "Home", _everyone),
+    ("reports.my_reports", "My reports", policy.is_party_user),
+    ("review.queue", "Review queue", policy.is_commission),
+    ("rounds.index", "Rounds", policy.may_manage_rounds),
+    ("progress.map", "Progress map", policy.may_see_map),
+    ("editions.index", "Consolidated report", policy.is_commission),
+    ("priorities.index", "Priority actions", policy.may_manage_priorities),
+    ("audit.index", "Audit trail", policy.may_see_audit),
+    ("admin.users", "Accounts", policy.may_administer),
+    ("plans.index", "Plan catalogue", policy.may_administer),
+    ("consent.index", "Sharing with observers", policy.may_manage_consent),
+    ("notify.index", "Notifications", _everyone),
+    ("account.settings", "My account", _everyone),
+    ("mail.outbox", "Outbox", _outbox),
+    ("webhooks.index", "Webhooks", policy.may_administer),
 )
 
 
@@ -44,19 +53,14 @@ def nav_items() -> list[NavItem]:
         return []
     items = []
     blueprint = (request.endpoint or "").split(".")[0]
-    for endpoint, label, roles in NAV:
-        if current_user.role not in roles or endpoint not in current_app.view_functions:
+    for endpoint, label, shown_to in NAV:
+        if not shown_to(current_user):
             continue
-        if endpoint == "mail.outbox":
-            from ctportal.views.mail import outbox_available
-            if not outbox_available():  # production sends real mail: no outbox page there
-                continue
         badge = 0
         if endpoint == "notify.index":
             # Counted with the session lookup (services/accounts/sessions.py) when the user came from it.
             badge = current_user.unread_notifications
             if badge is None:
-                from ctportal.services.messaging import notify
                 badge = notify.unread_count(current_user)
         active = request.endpoint == endpoint or (endpoint != "main.home" and endpoint.split(".")[0] == blueprint)
         items.append(NavItem(label, url_for(endpoint), active, badge))

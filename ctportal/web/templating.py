@@ -7,20 +7,8 @@ from flask import Flask, has_request_context
 from flask_login import current_user
 
 from ctportal import policy
-from ctportal.domain import entry_fields, parties
+from ctportal.domain import entry_fields, formatting, parties
 from ctportal.forms import ActionForm, choice_label
-
-
-def format_date(value: dt.date | dt.datetime | None, fmt: str = "%d %B %Y") -> str:
-    if value is None:
-        return ""
-    return value.strftime(fmt).lstrip("0")
-
-
-def format_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
 
 
 def days_until(value: dt.date | None, today: dt.date | None = None) -> str:
@@ -37,8 +25,8 @@ def days_until(value: dt.date | None, today: dt.date | None = None) -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["party_name"] = parties.display_name
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = formatting.long_date
+    app.jinja_env.filters["datetime"] = formatting.long_datetime
     app.jinja_env.filters["days_until"] = days_until
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["entry_fields"] = entry_fields
@@ -55,7 +43,6 @@ def init_templating(app: Flask) -> None:
     def _globals():
         from ctportal.infra import markdown
         return {
-            "endpoints": app.view_functions,
             "site_name": app.config["SITE_NAME"],
             # Email bodies render outside a request: they have no forms.
             "action_form": ActionForm(formdata=None) if has_request_context() else None,

@@ -5,6 +5,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
+from ctportal import policy
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services import audit
 from ctportal.services.accounts.passwords import hash_password, password_problems
@@ -14,7 +16,7 @@ from ctportal.services.accounts.passwords import hash_password, password_problem
 RESET_LINKS_PER_HOUR = 3
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A request to create or change an account that breaks a rule; the message says which."""
 
 
@@ -35,7 +37,7 @@ def create_user(email: str, name: str, role: Role, party: Party | None = None,
     email = email.strip().lower()
     check_role_party(role, party)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
-        raise AccountError(f"An account with the email address {email} already exists.")
+        raise AccountError(f"An account with the email address {email} already exists.", field="email")
     user = User(email=email, name=name.strip() or email, role=role, party=party)
     if password is not None:
         problems = password_problems(password, email=email)
@@ -208,7 +210,7 @@ def request_password_reset(email: str) -> None:
 def disable_totp(user: User) -> None:
     from ctportal.models import RecoveryCode
 
-    if user.role.second_factor_mandatory or (user.party and user.party.require_2fa):
+    if policy.two_factor_mandatory(user):
         raise AccountError("Two-step sign-in is mandatory for your account; it cannot be turned off.")
     user.totp_enabled = False
     user.totp_secret = None

@@ -7,6 +7,7 @@ from typing import Optional
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
 from ctportal.domain.catalogue import load_catalogue, parse_catalogue
 from ctportal.models import Action, Objective, PlanVersion, Round, db
 
@@ -71,8 +72,8 @@ def latest_version() -> Optional[PlanVersion]:
                                                              PlanVersion.id.desc()).limit(1))
 
 
-class PlanUploadError(ValueError):
-    pass
+class PlanUploadError(DomainError, ValueError):
+    """A catalogue file that validates but may not be loaded (its plan code is loaded already)."""
 
 
 def load_uploaded(path: Path, original_name: str, actor) -> PlanVersion:

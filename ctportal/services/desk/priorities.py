@@ -11,12 +11,14 @@ from typing import Optional
 
 import sqlalchemy as sa
 
-from ctportal.models import Action, ActorGroup, Objective, Party, PartyKind, PriorityAction, db, utcnow
+from ctportal.domain.errors import DomainError
+from ctportal.domain.actors import PARTNER_GROUPS
+from ctportal.models import Action, Objective, Party, PartyKind, PriorityAction, db, utcnow
 from ctportal.services import audit
 
 
-class PriorityError(ValueError):
-    pass
+class PriorityError(DomainError, ValueError):
+    """A priority action that breaks a rule of the plan; the message says which."""
 
 
 def partners() -> list[Party]:
@@ -29,7 +31,7 @@ def linkable_actions(version_id: int) -> list[Action]:
     return list(db.session.scalars(
         sa.select(Action).join(Objective)
         .where(Action.plan_version_id == version_id,
-               Action.actor_group.in_([ActorGroup.partner, ActorGroup.joint]))
+               Action.actor_group.in_(PARTNER_GROUPS))
         .order_by(Objective.number, Action.position)))
 
 
@@ -44,7 +46,7 @@ def for_party(party: Party, *, include_retired: bool = True) -> list[PriorityAct
 def _check(party: Party, action: Action) -> None:
     if party.kind != PartyKind.wb_partner:
         raise PriorityError("Priority actions are agreed with the Western Balkans partners only.")
-    if action.actor_group not in (ActorGroup.partner, ActorGroup.joint):
+    if action.actor_group not in PARTNER_GROUPS:
         raise PriorityError(f"Action {action.code} is not addressed to the partners.")
 
 

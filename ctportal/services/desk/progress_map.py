@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from ctportal import policy
+from ctportal.domain import actors
 from ctportal.models import (Action, Entry, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
 from ctportal.services.reporting import revisions
@@ -75,10 +76,6 @@ def visible_rounds(user: Any) -> list[Round]:
     rounds = db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)
                                 .order_by(Round.opened_at.desc().nulls_last(), Round.id.desc()))
     return [r for r in rounds if policy.Permission.VIEW in policy.round_permissions(user, r)]
-
-
-def may_see_map(user: Any) -> bool:
-    return policy.is_party_user(user) or policy.is_commission(user)
 
 
 def round_data(rnd: Round, user: Any) -> list[PartyData]:
@@ -196,12 +193,6 @@ class ProgressMap:
         return [(a, cells) for a, cells in self.rows if a.objective_id == objective.id]
 
 
-def _applies(party: Party, action: Action) -> bool:
-    if party.kind.value == "wb_partner":
-        return action.actor_group.value in ("partner", "joint")
-    return action.actor_group.value == party.actor_group
-
-
 def _status(entry: dict[str, Any] | None) -> Optional[EntryStatus]:
     if not entry or not entry.get("status"):
         return None
@@ -215,7 +206,7 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
     actions = list(db.session.scalars(sa.select(Action).join(Objective).where(
         Action.plan_version_id == rnd.plan_version_id).order_by(Objective.number, Action.position)))
     # Show only actions that at least one of the visible parties reports on.
-    actions = [a for a in actions if any(_applies(p.party, a) for p in parties)]
+    actions = [a for a in actions if any(actors.reports_on(p.party, a) for p in parties)]
     priorities_by = {}
     priority_list = []
     for data in parties:
@@ -229,7 +220,7 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
     for action in actions:
         cells = []
         for data in parties:
-            applies = _applies(data.party, action)
+            applies = actors.reports_on(data.party, action)
             entry = data.entries.get(action.code)
             cell = Cell(data, applies, _status(entry) if data.has_statuses else None, action.code,
                         priorities_by.get((data.party.id, action.code), []))
@@ -318,7 +309,7 @@ def across_rounds(current: Round, user: Any) -> AcrossRounds:
             moves = []
             for match in matches:
                 action = match.new or match.old
-                if not _applies(party, action):
+                if not actors.reports_on(party, action):
                     continue
                 moves.append(Movement(
                     match.code, action.text,

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ctportal.models import ReminderSent, Report, ReportState, Round, RoundState, db
+from ctportal.models import ReminderSent, Report, ReportState, Round, RoundState, User, db
+from ctportal.services import audit
 from ctportal.services.messaging import notify
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.progress import progress_counts
-from ctportal.services.desk.rounds import deadline_for
+from ctportal.services.desk.rounds import RoundError, deadline_for
 
 THRESHOLDS = (14, 7, 1)
 NOT_SUBMITTED = (ReportState.draft, ReportState.changes_requested)
@@ -74,11 +75,7 @@ def send_reminders(today: dt.date | None = None) -> RunResult:
             if not _claim(report, key):
                 result.skipped += 1
                 continue
-            subject = (f"Overdue: {notify.report_label(report)}" if days < 0
-                       else f"Reminder: {notify.report_label(report)} is due {_when(days)}")
-            notify.send(notify.party_users(report), "reminder", subject, "review_reminder_due.txt",
-                        link=_report_link(report), days=days, deadline=deadline,
-                        label=notify.report_label(report), progress=counts.get(report.id))
+            _remind_party(report, deadline, days, counts.get(report.id))
             result.sent.append((report.id, key))
         elif report.state == ReportState.submitted and today > report.round.review_deadline:
             latest = revisions.latest_revision(report)
@@ -94,16 +91,31 @@ def send_reminders(today: dt.date | None = None) -> RunResult:
     return result
 
 
+def remind_now(report: Report, actor: User, today: dt.date | None = None) -> int:
+    """The status board's reminder: the same mail and notification as the daily one, sent on request
+    (and not recorded as a daily threshold, so the daily reminders still go out). Returns the number
+    of reporters reminded. Flushes; the caller commits."""
+    if report.state not in NOT_SUBMITTED:
+        raise RoundError("This report has been submitted; there is nothing to remind its party of.")
+    if report.round.state != RoundState.open:
+        raise RoundError("Reminders are only sent while the round is open.")
+    deadline = deadline_for(report.round, report.party_id)
+    days = (deadline - (today or dt.date.today())).days
+    reminded = _remind_party(report, deadline, days, progress_counts([report.id]).get(report.id))
+    audit.record("report.reminder_sent", report, actor=actor, recipients=len(reminded))
+    return len(reminded)
+
+
+def _remind_party(report: Report, deadline: dt.date, days: int, progress: tuple[int, int] | None) -> list[User]:
+    label = notify.report_label(report)
+    subject = f"Overdue: {label}" if days < 0 else f"Reminder: {label} is due {_when(days)}"
+    return notify.send(notify.party_users(report), "reminder", subject, "review_reminder_due.txt",
+                       link=_report_link(report), days=days, deadline=deadline, label=label, progress=progress)
+
+
 def _when(days: int) -> str:
     return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
 
 
 def _report_link(report: Report) -> str:
-    from flask import current_app
-    from werkzeug.routing import BuildError
-    if "reports.overview" in current_app.view_functions:
-        try:
-            return notify.path_for("reports.overview", report_id=report.id)
-        except BuildError:  # another area's endpoint, with other arguments than expected
-            pass
-    return notify.path_for("comments.feedback", report_id=report.id)
+    return notify.path_for("reports.overview", report_id=report.id)

@@ -6,6 +6,8 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from ctportal.domain.formatting import long_date
+from ctportal.domain.errors import DomainError
 from ctportal.models import DeadlineExtension, Round, db
 
 
@@ -36,7 +38,7 @@ def open_round(rnd: Round, actor) -> list:
     from ctportal.services.reporting.reports import ensure_reports
 
     if rnd.state != RoundState.draft:
-        raise ValueError(f"The round is {rnd.state.title.lower()}; only a round in preparation can be opened.")
+        raise RoundError(f"The round is {rnd.state.title.lower()}; only a round in preparation can be opened.")
     rnd.state = RoundState.open
     rnd.opened_at = utcnow()
     reports = ensure_reports(rnd)
@@ -50,7 +52,7 @@ ROUND_FIELDS = ("title", "period_start", "period_end", "submission_deadline", "r
                 "meeting_name", "meeting_place", "meeting_date", "document_number")
 
 
-class RoundError(ValueError):
+class RoundError(DomainError, ValueError):
     """An operation the round's state does not allow; the message says why, for the user."""
 
 
@@ -79,7 +81,8 @@ def update_round(rnd: Round, actor, *, plan_version_id: int | None = None, **val
     changed = {}
     if plan_version_id is not None and plan_version_id != rnd.plan_version_id:
         if rnd.state != RoundState.draft:
-            raise RoundError("The plan version of an open round cannot change: its reports are built on it.")
+            raise RoundError("The plan version of an open round cannot change: its reports are built on it.",
+                             field="plan_version_id")
         changed["plan_version_id"] = [rnd.plan_version_id, plan_version_id]
         rnd.plan_version_id = plan_version_id
     for name in ROUND_FIELDS:
@@ -114,10 +117,11 @@ def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: st
         raise RoundError("The round is closed; its deadlines cannot change.")
     reason = (reason or "").strip()
     if not reason:
-        raise RoundError("Give the reason for the extension.")
+        raise RoundError("Give the reason for the extension.", field="reason")
     current = deadline_for(rnd, party_id)
     if new_deadline <= current:
-        raise RoundError(f"The new deadline must be later than the current one ({current.isoformat()}).")
+        raise RoundError(f"The new deadline must be later than the current one ({long_date(current)}).",
+                         field="new_deadline")
     extension = DeadlineExtension(round_id=rnd.id, party_id=party_id, new_deadline=new_deadline,
                                   reason=reason, granted_by_id=actor.id)
     db.session.add(extension)
@@ -177,55 +181,3 @@ def status_board(rnd: Round, today: dt.date | None = None) -> list[dict]:
             "open_comments": open_comments.get(report.id, 0),
         })
     return lines
-
-
-def send_reminder(report, actor) -> int:
-    """Remind a party's reporters of their report from the status board; returns the emails queued.
-
-    The daily reminders module decides the wording when it exists; otherwise a plain email goes
-    to the party's active reporters through the mail service.
-    """
-    from ctportal.models import ReportState, Role, User
-    from ctportal.services import audit
-
-    if report.state in (ReportState.submitted, ReportState.approved):
-        raise RoundError("This report has been submitted; there is nothing to remind its party of.")
-    if report.round.state.value != "open":
-        raise RoundError("Reminders are only sent while the round is open.")
-    try:
-        from ctportal.services.desk import reminders
-        remind = getattr(reminders, "remind_report", None)
-    except ImportError:
-        remind = None
-    if remind is not None:
-        sent = remind(report, actor)
-        count = sent if isinstance(sent, int) else len(sent or [])
-    else:
-        recipients = list(db.session.scalars(
-            sa.select(User.email).where(User.party_id == report.party_id, User.active.is_(True),
-                                        User.role.in_([Role.coordinator, Role.contributor, Role.eu_reporter]))
-            .order_by(User.email)))
-        deadline = deadline_for(report.round, report.party_id)
-        subject = f"Reminder: {report.round.title} — report due {deadline.strftime('%d %B %Y').lstrip('0')}"
-        body = (f"The report of {report.party.name}{'*' if report.party.name_footnote else ''} for "
-                f"{report.round.title} is due on {deadline.isoformat()} and has not been submitted yet.\n\n"
-                "Please complete and submit it in the reporting portal.")
-        _deliver(recipients, subject, body)
-        count = len(recipients)
-    audit.record("report.reminder_sent", report, actor=actor, recipients=count)
-    return count
-
-
-def _deliver(recipients: list[str], subject: str, body: str) -> None:
-    if not recipients:
-        return
-    try:
-        from ctportal.services.messaging.mail import send_mail
-    except ImportError:
-        # Until the mail service exists, the email waits in the outbox table it will send from.
-        from ctportal.models import OutgoingMail
-        for recipient in recipients:
-            db.session.add(OutgoingMail(recipient=recipient, subject=subject, body=body))
-        db.session.flush()
-        return
-    send_mail(recipients, subject, body)

@@ -12,13 +12,13 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import entry_fields, parties
+from ctportal.domain import actors, entry_fields, parties
+from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.services.reporting import previous
 from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
@@ -32,20 +32,6 @@ STATUS_ORDER = [s.value for s in EntryStatus]
 def cache_key(kind: str, context: dict[str, Any]) -> str:
     payload = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{template_version()}|{kind}|{payload}".encode()).hexdigest()
-
-
-def day(value: dt.date) -> str:
-    """"1 July 2025": the date as Council documents print it."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def _date(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return day(dt.date.fromisoformat(value[:10]))
-    except ValueError:
-        return value
 
 
 def _status(value: str | None) -> dict[str, str]:
@@ -132,14 +118,14 @@ def load_round(rnd: Round) -> RoundData:
 # --- the parts -----------------------------------------------------------------------------------
 
 def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"name": d["original_name"], "title": d.get("title") or "", "date": _date(d.get("uploaded_at")),
+    return [{"name": d["original_name"], "title": d.get("title") or "", "date": iso_long_date(d.get("uploaded_at")),
              "sha": (d.get("sha256") or "")[:16], "size": d.get("size") or 0,
              "sensitivity": (d.get("sensitivity") or "").replace("_", " ").upper()} for d in docs]
 
 
 def _cell(column: entry_fields.Column, value: Any) -> str:
     if column.date:
-        return day(value) if value else ""
+        return iso_long_date(value) if value else ""
     return value
 
 
@@ -175,7 +161,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
             "key": e["key"], "code": e["action_code"], "kind": e["kind"],
             "action_text": action.text if action else "",
             "priority": None if not e.get("priority") else {
-                "text": e["priority"]["text"], "target": _date(e["priority"].get("target_date"))},
+                "text": e["priority"]["text"], "target": iso_long_date(e["priority"].get("target_date"))},
             "status": _status(e.get("status")),
             "fields": _fields(e),
             "documents": _documents(e.get("documents") or []),
@@ -185,7 +171,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
         "label": annex_label(party),
         "party": parties.display_name(party), "party_code": party.code,
         "native_name": party.native_name,
-        "revision": revision.number, "submitted": _date(revision.created_at.isoformat()),
+        "revision": revision.number, "submitted": iso_long_date(revision.created_at.isoformat()),
         "approved": approved, "snapshot_sha": revision.snapshot_sha256[:16],
         "objectives": [{"number": n, "title": objectives.get(n, ""), "entries": groups[n]} for n in sorted(groups)],
         "documents": _documents(snapshot.get("documents") or []),
@@ -194,13 +180,10 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
 
 def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
     """Every action of one objective, with each party's status, assessment and key progress."""
-    partners = [p for p in data.included if p.party.kind == PartyKind.wb_partner]
-    by_group = {p.party.actor_group: p for p in data.included if p.party.kind != PartyKind.wb_partner}
     actions = []
     for action in (a for a in data.actions if a.objective_id == objective.id):
         group = action.actor_group
-        reporters = partners if group in (ActorGroup.partner, ActorGroup.joint) else (
-            [by_group[group.value]] if group.value in by_group else [])
+        reporters = [p for p in data.included if actors.reports_on(p.party, action)]
         rows = []
         for inc in reporters:
             entry = inc.entries.get(action.code)
@@ -212,7 +195,7 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
             for pe in (e for e in inc.entries.values() if e["kind"] == "priority" and e["action_code"] == action.code):
                 rows.append({"party": parties.display_name(inc.party),
                              "priority": {"text": pe["priority"]["text"] if pe.get("priority") else "",
-                                          "target": _date((pe.get("priority") or {}).get("target_date"))},
+                                          "target": iso_long_date((pe.get("priority") or {}).get("target_date"))},
                              "status": _status(pe.get("status")), "assessment": inc.assessments.get(pe["key"], ""),
                              "progress_html": _key_progress(pe.get("narrative"))})
         actions.append({"code": action.code, "text": action.text, "group": group.value,
@@ -255,7 +238,7 @@ def _changes(data: RoundData) -> list[dict[str, Any]]:
 
 def summary_context(data: RoundData) -> dict[str, Any]:
     partners = [p for p in data.parties if p.party.kind == PartyKind.wb_partner]
-    heat_actions = [a for a in data.actions if a.actor_group in (ActorGroup.partner, ActorGroup.joint)]
+    heat_actions = [a for a in data.actions if a.actor_group in actors.PARTNER_GROUPS]
     heatmap = []
     for action in heat_actions:
         cells = []
@@ -296,10 +279,10 @@ def front_context(data: RoundData, *, issued_on: dt.date, toc: list[dict[str, An
     included = [tracker.mention(p.party) for p in data.included]
     missing = [tracker.mention(p.party) for p in data.missing]
     return {
-        "document_number": rnd.document_number, "issued_on": day(issued_on),
+        "document_number": rnd.document_number, "issued_on": long_date(issued_on),
         "title": rnd.title, "meeting_name": rnd.meeting_name, "meeting_place": rnd.meeting_place,
-        "meeting_date": day(rnd.meeting_date),
-        "period": f"{day(rnd.period_start)} – {day(rnd.period_end)}",
+        "meeting_date": long_date(rnd.meeting_date),
+        "period": f"{long_date(rnd.period_start)} – {long_date(rnd.period_end)}",
         "included": included, "missing": missing, "footnotes": tracker.footnotes,
         "toc": toc, "summary": summary_context(data),
     }

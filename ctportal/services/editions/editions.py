@@ -14,6 +14,8 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 
+from ctportal.domain.errors import DomainError
+from ctportal.domain import parties
 from ctportal.infra import jobs
 from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, db,
                              utcnow)
@@ -25,7 +27,7 @@ log = logging.getLogger("ctportal.compile")
 ACTIVE = (CompileState.queued, CompileState.running)
 
 
-class CompileError(Exception):
+class CompileError(DomainError):
     """A compile that may not start; the message says why."""
 
 
@@ -184,7 +186,7 @@ def supersede_containing(revision: Revision, reason: str, user) -> list[Compiled
                                        CompiledReportRevision.compiled_report_id == CompiledReport.id)
         .where(CompiledReportRevision.revision_id == revision.id, CompiledReport.superseded_at.is_(None))))
     now = utcnow()
-    party = revision.report.party.name if revision.report is not None else "a party"
+    party = parties.display_name(revision.report.party) if revision.report is not None else "a party"
     for edition in found:
         edition.superseded_at = now
         edition.superseded_reason = f"The report of {party} (revision {revision.number}) was reopened: {reason}"[:2000]

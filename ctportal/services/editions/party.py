@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ctportal.domain import parties
+from ctportal.domain.formatting import long_date
 from ctportal.infra import storage
 from ctportal.models import Report, Revision
 from ctportal.pdf.assemble import assemble
@@ -31,11 +32,11 @@ def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
     annex = annex_parts(inc, approved=approved)
     tracker = parties.FootnoteTracker()
     cover_ctx = {"title": rnd.title, "document_number": rnd.document_number,
-                 "period": f"{content.day(rnd.period_start)} – {content.day(rnd.period_end)}",
+                 "period": f"{long_date(rnd.period_start)} – {long_date(rnd.period_end)}",
                  "party": tracker.mention(report.party), "footnotes": tracker.footnotes,
                  "revision": revision.number, "state": "approved" if approved else "submitted, not approved",
                  "meeting_name": rnd.meeting_name, "meeting_place": rnd.meeting_place,
-                 "meeting_date": content.day(rnd.meeting_date)}
+                 "meeting_date": long_date(rnd.meeting_date)}
     cover = Part("party-cover", content.cache_key("party-cover", cover_ctx), "party_cover.html", cover_ctx,
                  "cover")
     whole_key = content.cache_key("party-pdf", {"annex": [p.key for p in annex], "cover": cover.key,

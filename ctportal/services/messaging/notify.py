@@ -165,7 +165,7 @@ def comment_posted(comment: Comment) -> None:
     thread_authors = list(db.session.scalars(
         sa.select(User).join(Comment, Comment.author_id == User.id)
         .where(sa.or_(Comment.id == root_id, Comment.parent_id == root_id), Comment.is_system.is_(False))))
-    if comment.visibility == Visibility.internal or (author is not None and author.role.is_commission):
+    if comment.visibility == Visibility.internal or (author is not None and policy.is_commission(author)):
         other_side = reviewers_for(report) if comment.visibility == Visibility.internal else party_users(report)
     else:
         other_side = reviewers_for(report)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ctportal.models import Entry, EntryStatus, Report
+from ctportal.models import Entry, Report
+from ctportal.services.reporting.progress import unanswered_field
 
 
 @dataclass(frozen=True)
@@ -16,23 +17,23 @@ class MissingItem:
 
 
 def missing_items(report: Report) -> list[MissingItem]:
-    """Every entry needs a status and a narrative; "not applicable" needs a justification instead."""
+    """Every entry not yet answered (progress.unanswered_field), with what to fix."""
     missing = []
     for entry in report.entries:
         missing.extend(_entry_missing(entry))
     return missing
 
 
+_WHAT_TO_DO = {
+    "status": "choose an implementation status.",
+    "na_justification": "explain why the action does not apply.",
+    "narrative": "describe the progress made.",
+}
+
+
 def _entry_missing(entry: Entry) -> list[MissingItem]:
-    label = entry.key if entry.priority_action_id is None else f"priority action on {entry.action.code}"
-    objective = entry.action.objective.number
-    if entry.status is None:
-        return [MissingItem(entry.id, entry.key, objective, "status", f"{label}: choose an implementation status.")]
-    if entry.status == EntryStatus.not_applicable:
-        if not entry.na_justification.strip():
-            return [MissingItem(entry.id, entry.key, objective, "na_justification",
-                                f"{label}: explain why the action does not apply.")]
+    field = unanswered_field(entry)
+    if field is None:
         return []
-    if not entry.narrative.strip():
-        return [MissingItem(entry.id, entry.key, objective, "narrative", f"{label}: describe the progress made.")]
-    return []
+    label = entry.key if entry.priority_action_id is None else f"priority action on {entry.action.code}"
+    return [MissingItem(entry.id, entry.key, entry.action.objective.number, field, f"{label}: {_WHAT_TO_DO[field]}")]

@@ -19,6 +19,7 @@ import filetype
 import sqlalchemy as sa
 from flask import current_app
 
+from ctportal.domain.errors import DomainError
 from ctportal.models import Document, Entry, Report, RevisionDocument, Sensitivity, User, db, utcnow
 from ctportal.services import audit
 from ctportal.infra import storage
@@ -45,12 +46,16 @@ MAX_ZIP_MEMBERS = 10_000
 log = logging.getLogger("ctportal.documents")
 
 
-class RejectedFile(ValueError):
+class RejectedFile(DomainError, ValueError):
     """The upload is refused; the message says why, in the user's words."""
 
+    status = 422
 
-class StorageFailed(RuntimeError):
+
+class StorageFailed(DomainError, RuntimeError):
     """The server could not store the file (disk full, storage failing); the message says so plainly."""
+
+    status = 503
 
 
 def _storage_failed(exc: OSError) -> StorageFailed:
@@ -62,8 +67,10 @@ def _storage_failed(exc: OSError) -> StorageFailed:
                          "please try again later, and tell the portal administrators if it happens again.")
 
 
-class DocumentLocked(ValueError):
+class DocumentLocked(DomainError, ValueError):
     """The document belongs to a submitted revision and cannot be deleted."""
+
+    status = 409
 
 
 def max_upload_bytes() -> int:
@@ -247,14 +254,10 @@ def delete(doc: Document, user: User) -> None:
                  name=doc.original_name, sha256=doc.sha256)
 
 
-def get_document(report: Report, document_id: int) -> Optional[Document]:
-    """A document of this report that has not been deleted (current or an earlier version)."""
-    return db.session.scalar(sa.select(Document).where(
-        Document.id == document_id, Document.report_id == report.id, Document.deleted_at.is_(None)))
-
-
 def current_documents(report: Report, entry: Optional[Entry] = None, *, whole_report_only: bool = False
                       ) -> list[Document]:
+    """The report's documents as they stand, neither replaced nor deleted, oldest first: all of them,
+    those of one entry, or (whole_report_only) those attached to the report as a whole."""
     query = sa.select(Document).where(Document.report_id == report.id, Document.replaced_at.is_(None),
                                       Document.deleted_at.is_(None))
     if entry is not None:

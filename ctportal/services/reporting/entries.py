@@ -16,6 +16,8 @@ from typing import Any, Optional
 from markdown_it import MarkdownIt
 
 from ctportal.domain import entry_fields
+from ctportal.domain.errors import DomainError
+from ctportal.domain.formatting import long_date
 from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
 
@@ -41,17 +43,13 @@ def latest_allowed_date(today: Optional[dt.date] = None) -> dt.date:
         return today.replace(year=today.year + YEARS_AHEAD, day=28)
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
-
-
 def check_date(value: Optional[dt.date]) -> Optional[str]:
     """Why a measure's or legal act's date is refused, or None."""
     if value is None:
         return None
     latest = latest_allowed_date()
     if value < EARLIEST_DATE or value > latest:
-        return (f"the date must be between {_day(EARLIEST_DATE)} and {_day(latest)}"
+        return (f"the date must be between {long_date(EARLIEST_DATE)} and {long_date(latest)}"
                 f" (you entered {value.isoformat()}).")
     return None
 
@@ -196,7 +194,11 @@ def validate(data: EntryData) -> list[Problem]:
     return problems
 
 
-class InvalidEntry(ValueError):
+class InvalidEntry(DomainError, ValueError):
+    """The entry is not saved: `problems` names each field and what is wrong with it."""
+
+    status = 422
+
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems

@@ -8,17 +8,22 @@ import sqlalchemy as sa
 from ctportal.models import Action, Entry, EntryKind, EntryStatus, Objective, Report, db
 
 
-def entry_is_answered(entry: Entry) -> bool:
-    """An entry counts as answered when it has a status and a narrative ("not applicable": a justification)."""
+def unanswered_field(entry: Entry) -> str | None:
+    """The field an entry still lacks to count as answered, or None: every entry needs a status and a
+    narrative; "not applicable" needs a justification instead of the narrative."""
     if entry.status is None:
-        return False
+        return "status"
     if entry.status == EntryStatus.not_applicable:
-        return bool(entry.na_justification.strip())
-    return bool(entry.narrative.strip())
+        return None if entry.na_justification.strip() else "na_justification"
+    return None if entry.narrative.strip() else "narrative"
+
+
+def entry_is_answered(entry: Entry) -> bool:
+    return unanswered_field(entry) is None
 
 
 def answered_clause() -> sa.ColumnElement[bool]:
-    """The same rule as entry_is_answered, as SQL, for counting many reports at once."""
+    """The same rule as unanswered_field, as SQL, for counting many reports at once."""
     return sa.and_(
         Entry.status.is_not(None),
         sa.or_(
@@ -75,4 +80,4 @@ def progress_counts(report_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {rid: (answered, total) for rid, answered, total in rows}
 
 
-__all__ = ["entry_is_answered", "answered_clause", "report_progress", "progress_counts", "EntryKind"]
+__all__ = ["unanswered_field", "entry_is_answered", "answered_clause", "report_progress", "progress_counts", "EntryKind"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ctportal.domain import actors
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, db)
 from ctportal.services.reporting import entries, previous
@@ -11,15 +12,8 @@ _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
 
 def actions_for_party(rnd: Round, party: Party) -> list[tuple[EntryKind, Action]]:
-    """The plan actions a party reports on, in the plan's order.
-
-    A Western Balkans partner: its partner actions and its contribution to the joint ones.
-    The Commission, Europol, Eurojust: their own support actions.
-    """
-    if party.kind == PartyKind.wb_partner:
-        groups = {ActorGroup.partner: EntryKind.action, ActorGroup.joint: EntryKind.joint}
-    else:
-        groups = {ActorGroup(party.actor_group): EntryKind.action}
+    """The plan actions a party reports on (domain/actors.py), in the plan's order."""
+    groups = actors.entry_kinds(party)
     actions = db.session.scalars(
         sa.select(Action).join(Objective)
         .where(Action.plan_version_id == rnd.plan_version_id, Action.actor_group.in_(list(groups)))

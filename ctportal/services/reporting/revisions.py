@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from ctportal.domain import entry_fields
 from ctportal.models import Document, Entry, Report, Revision, RevisionDocument, User, db
+from ctportal.services.reporting.documents import current_documents
 
 SNAPSHOT_FORMAT = 1
 
@@ -40,13 +41,6 @@ def document_snapshot(doc: Document) -> dict[str, Any]:
         "size": doc.size, "content_type": doc.content_type, "sensitivity": doc.sensitivity.value,
         "uploaded_at": _iso(doc.uploaded_at), "uploaded_by": doc.uploaded_by.name if doc.uploaded_by else "",
     }
-
-
-def current_documents(report: Report) -> list[Document]:
-    """The report's documents as they stand: neither replaced nor deleted."""
-    return list(db.session.scalars(
-        sa.select(Document).where(Document.report_id == report.id, Document.replaced_at.is_(None),
-                                  Document.deleted_at.is_(None)).order_by(Document.uploaded_at, Document.id)))
 
 
 def entry_snapshot(entry: Entry, documents: list[Document]) -> dict[str, Any]:

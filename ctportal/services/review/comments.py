@@ -12,16 +12,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import Comment, Entry, Report, User, Visibility, db, utcnow
 
 
-class CommentError(Exception):
+class CommentError(DomainError):
     """A comment that may not be written; the message says why."""
 
 
 class CommentForbidden(CommentError):
     """The user may see the report but not write this comment (answer 403)."""
+
+    status = 403
 
 
 @dataclass
@@ -119,16 +122,6 @@ def set_resolved(comment: Comment, user: User, resolved: bool) -> Comment:
     db.session.flush()
     audit.record("comment.resolved" if resolved else "comment.reopened", comment, actor=user,
                  party_id=db.session.get(Report, comment.report_id).party_id)
-    return comment
-
-
-def get_comment_or_404(report: Report, comment_id: int, user: Any) -> Comment:
-    """A comment of this report that the user may see; 404 otherwise, like a missing one."""
-    from flask import abort
-
-    comment = db.session.scalar(sa.select(Comment).where(Comment.id == comment_id, Comment.report_id == report.id))
-    if comment is None or not policy.may_see_comment(user, comment):
-        abort(404)
     return comment
 
 

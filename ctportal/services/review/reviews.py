@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import (Assessment, Entry, EntryReview, Party, Report, ReportEvent, ReportState,
                              Revision, Round, RoundState, User, Verdict, db, utcnow)
@@ -23,7 +24,7 @@ from ctportal.services.reporting import revisions
 from ctportal.services.reporting.progress import progress_counts
 
 
-class ReviewError(Exception):
+class ReviewError(DomainError):
     """A review step that may not happen now; the message says why."""
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import Comment, Report, ReportEvent, ReportState, Visibility, db, utcnow
 from ctportal.policy import Permission
@@ -59,12 +60,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """A transition that may not happen now; the message says why, in the user's words."""
 
 
 class IncompleteReport(TransitionError):
     """Submission refused: `missing` lists what still needs filling in."""
+
+    status = 422
 
     def __init__(self, missing: list[Any]) -> None:
         super().__init__(f"The report is not complete: {len(missing)} item(s) still need an answer.")
