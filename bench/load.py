@@ -443,7 +443,8 @@ def _drive(base, env, workdir, seconds, reports, review_round, postgres) -> int:
     for kind, problems in stats.errors.items():
         for problem in problems[:3]:
             print(f"  {kind}: {problem}")
-    return 0 if errors == 0 and stats.server_errors == 0 and lost == 0 and restore_ok == "restored, all files intact" else 1
+    clean = errors == 0 and stats.server_errors == 0 and lost == 0
+    return 0 if clean and restore_ok == "restored, all files intact" else 1
 
 
 CHECK = r'''

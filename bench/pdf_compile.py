@@ -196,7 +196,8 @@ def step_plain(workdir: Path) -> dict:
     text = (workdir / "whole.html").read_text(encoding="utf-8")
     doc = HTML(string=text, base_url=css.base_url, url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
     doc.write_pdf(workdir / "plain.pdf")
-    return {"seconds": time.perf_counter() - t, "pages": len(doc.pages), "bytes": (workdir / "plain.pdf").stat().st_size,
+    return {"seconds": time.perf_counter() - t, "pages": len(doc.pages),
+            "bytes": (workdir / "plain.pdf").stat().st_size,
             **_peaks()}
 
 

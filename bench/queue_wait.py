@@ -101,7 +101,7 @@ def main() -> None:
         print(f"\n{'warm compile, embedded queue':<32}{'queued s':>18}{'job s':>14}{'click to done s':>22}")
         print(f"{'':<32}{'median   max':>18}{'median':>14}{'median   max':>22}")
         for label, rows in results.items():
-            queued, job, total = zip(*rows)
+            queued, job, total = zip(*rows, strict=False)
             print(f"{label:<32}{statistics.median(queued):>10.2f}{max(queued):>8.2f}{statistics.median(job):>14.2f}"
                   f"{statistics.median(total):>14.2f}{max(total):>8.2f}")
         print(f"\n{len(gaps)} clicks per mode, idle gaps {gaps} s")

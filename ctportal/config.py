@@ -79,7 +79,7 @@ class Defaults:
     JOBS_MODE = "embedded"
     JOB_WORKERS = 2
     # Run the periodic tasks (reminders, pruning, mail retries, stale-job checks) in the embedded
-    # consumer; a `flask jobs-worker` always runs them (services/operations/schedule.py).
+    # consumer; a `flask jobs-worker` always runs them (services/schedule.py).
     JOBS_PERIODIC = True
     # A running job writes a heartbeat this often; one silent for JOB_STALE_SECONDS is failed.
     JOB_HEARTBEAT_SECONDS = 5

@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 
 os.environ.setdefault("CTPORTAL_ENV", "testing")
 
-from ctportal import create_app  # noqa: E402
-from ctportal.models import db  # noqa: E402
+from ctportal import create_app
+from ctportal.models import db
 
-from tests.helpers import AuthActions, make_users  # noqa: E402
+from tests.helpers import AuthActions, make_users
 
 TEST_DATABASE_URL = os.environ.get("CTPORTAL_TEST_DATABASE_URL", "")
 

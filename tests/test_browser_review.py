@@ -22,7 +22,7 @@ def _sign_out(page):
 def test_the_review_round_in_a_browser(app, users, page):
     report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
     first, second = report.entries[0], report.entries[1]
-    report_id, first_id, second_id = report.id, first.id, second.id
+    report_id, second_id = report.id, second.id
     first_key, second_key = first.key, second.key
     db.session.commit()
 

@@ -128,7 +128,7 @@ def _pairs(calls: tuple[FootnoteCall, ...]) -> list[tuple[int, str]]:
 
 def _check_calls(where: str, yaml_calls: tuple[FootnoteCall, ...], seed_calls: list[Call]) -> None:
     assert [c.number for c in yaml_calls] == [n for n, _ in seed_calls], where
-    for call, (_, before) in zip(yaml_calls, seed_calls):
+    for call, (_, before) in zip(yaml_calls, seed_calls, strict=True):
         assert before.endswith(call.anchor), f"{where}: footnote {call.number} is not after {call.anchor!r}"
 
 
@@ -169,10 +169,10 @@ def test_every_action_is_verbatim(catalogue: Catalogue, seed: Seed) -> None:
         printed = seed.objectives[objective.number]
         assert objective.title == printed.title
         assert [g.actor_group for g in objective.groups] == [g.actor_group for g in printed.groups]
-        for group, printed_group in zip(objective.groups, printed.groups):
+        for group, printed_group in zip(objective.groups, printed.groups, strict=True):
             assert group.lead_in == printed_group.lead_in
             assert len(group.actions) == len(printed_group.bullets), (objective.number, group.actor_group)
-            for action, bullet in zip(group.actions, printed_group.bullets):
+            for action, bullet in zip(group.actions, printed_group.bullets, strict=True):
                 assert action.text == bullet, action.code
 
 
@@ -183,10 +183,10 @@ def test_footnotes_are_verbatim_and_called_where_the_plan_calls_them(
     for objective in catalogue.objectives:
         printed = seed.objectives[objective.number]
         _check_calls(f"objective {objective.number}", objective.title_footnotes, printed.title_calls)
-        for group, printed_group in zip(objective.groups, printed.groups):
+        for group, printed_group in zip(objective.groups, printed.groups, strict=True):
             _check_calls(f"lead-in {objective.number} {group.actor_group.value}",
                          group.lead_in_footnotes, printed_group.lead_in_calls)
-            for action, calls in zip(group.actions, printed_group.bullet_calls):
+            for action, calls in zip(group.actions, printed_group.bullet_calls, strict=True):
                 _check_calls(action.code, action.footnotes, calls)
 
 

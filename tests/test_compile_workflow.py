@@ -28,8 +28,9 @@ def approved_round(users, codes=("AL",)):
 
 def done_edition(rnd, users, revisions) -> CompiledReport:
     name, sha, size = storage.write_atomically("compiled", [b"%PDF-1.4 earlier edition"], "pdf")
-    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100, requested_by_id=users.secretariat.id,
-                             stored_name=name, sha256=sha, size=size, page_count=1, finished_at=utcnow())
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, progress=100,
+                             requested_by_id=users.secretariat.id, stored_name=name, sha256=sha, size=size,
+                             page_count=1, finished_at=utcnow())
     db.session.add(edition)
     db.session.flush()
     for revision in revisions:
@@ -164,7 +165,8 @@ def test_after_a_report_is_reopened_and_approved_again_the_compile_renders_nothi
     assert {r.id for r in edition.revisions} == {report.approved_revision_id,
                                                          report_of(rnd, "RS").approved_revision_id}
     # Serbia's annex was not rendered again.
-    assert len(serbia_annex) == 5 and serbia_annex <= {p.stored_name for p in db.session.scalars(sa.select(RenderedPart))}
+    assert len(serbia_annex) == 5
+    assert serbia_annex <= {p.stored_name for p in db.session.scalars(sa.select(RenderedPart))}
 
 
 def test_the_secretariat_compiles_from_the_page_and_downloads_the_edition(app, users, auth, client):
@@ -221,7 +223,8 @@ def test_a_parallel_compile_numbers_every_page(app, users):
     db.session.expire_all()
     assert edition.state == CompileState.done, edition.error
     path = storage.path_for("compiled", edition.stored_name)
-    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode().split("\f")[:-1]
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    pages = text.split("\f")[:-1]
     assert len(pages) == edition.page_count == len(PdfReader(path).pages)
     for n, text in enumerate(pages, start=1):
         assert re.search(rf"\b{n}\s*/\s*{len(pages)}\b", text) and "LIMITE" in text, f"page {n}"

@@ -46,7 +46,7 @@ def _xlsx(response):
 def _rows(ws):
     values = list(ws.iter_rows(values_only=True))
     header = values[0]
-    return [dict(zip(header, row)) for row in values[1:]]
+    return [dict(zip(header, row, strict=True)) for row in values[1:]]
 
 
 def test_the_commission_export_has_a_summary_all_entries_and_a_sheet_per_objective(auth, client, users):

@@ -26,6 +26,7 @@ from ctportal.pdf import renderer
 from ctportal.services.editions import editions as compile_service
 from ctportal.infra import storage
 from ctportal.services.operations.backup import verify_storage
+from tests import servers
 from tests.access.world import MINIMAL_PDF
 from tests.factories import approve, fill_report, make_round, report_of, submit
 
@@ -150,10 +151,17 @@ def _children(pid: int) -> list[int]:
 
 
 def _get(port: int, path: str, cookie: str = "") -> int:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=servers.REQUEST_SECONDS) as sock:
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ctportal_session={cookie}\r\n"
                      "Connection: close\r\n\r\n".encode())
         return int(sock.recv(64).split(b" ", 2)[1])
+
+
+def _serving_or_none(client_port: int, candidates: list[int]) -> int | None:
+    try:
+        return _process_serving(client_port, candidates)
+    except AssertionError:
+        return None
 
 
 def _process_serving(client_port: int, candidates: list[int]) -> int:
@@ -187,15 +195,8 @@ def test_gunicorn_workers_killed_mid_body_leave_nothing_and_the_service_carries_
                                "app:app"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2"))
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if _get(port, "/healthz") == 200 and len(_children(server.pid)) == 2:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
-            time.sleep(0.1)
+        servers.wait_until(lambda: _get(port, "/healthz") == 200 and len(_children(server.pid)) == 2,
+                           "gunicorn did not start with its 2 workers", process=server)
         workers = _children(server.pid)
         # Logged in as the contributor (the test client's session cookie), half of a 4 MB upload.
         boundary = "faultboundary"
@@ -210,9 +211,12 @@ def test_gunicorn_workers_killed_mid_body_leave_nothing_and_the_service_carries_
                    f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
                    f"Content-Length: {len(head) + len(content) + len(tail)}\r\nConnection: close\r\n\r\n").encode()
         assert _get(port, f"/reports/{al.id}/documents/upload", cookie) == 200  # the session is good here
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        with socket.create_connection(("127.0.0.1", port), timeout=servers.REQUEST_SECONDS) as sock:
             sock.sendall(request + head + content[:len(content) // 2])
-            time.sleep(0.3)
+            # A worker accepts the connection and waits for the rest of the body (on a busy machine
+            # the accept itself can take a while).
+            servers.wait_until(lambda: _serving_or_none(sock.getsockname()[1], workers) is not None,
+                               "no worker took the upload's connection", seconds=servers.REQUEST_SECONDS)
             sock.setblocking(False)
             with pytest.raises(BlockingIOError):
                 sock.recv(1)  # no answer yet: the worker is waiting for the rest of the body
@@ -225,20 +229,12 @@ def test_gunicorn_workers_killed_mid_body_leave_nothing_and_the_service_carries_
                 answer = b""
         assert answer == b""  # the connection drops: the browser reports it and the user sends again
         # gunicorn starts a fresh worker (which starts the app: it sweeps dead writers' temporary files).
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                replaced = _children(server.pid)  # the killed worker stays listed until gunicorn reaps it
-                if victim not in replaced and len(replaced) == 2 and _get(port, "/healthz") == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not replace its worker"
-            time.sleep(0.1)
+        # The killed worker stays listed until gunicorn reaps it.
+        servers.wait_until(lambda: victim not in (replaced := _children(server.pid)) and len(replaced) == 2
+                           and _get(port, "/healthz") == 200, "gunicorn did not replace its worker", process=server)
         assert _get(port, f"/reports/{al.id}/documents/upload", cookie) == 200  # the service carries on
     finally:
-        server.terminate()
-        server.wait(10)
+        servers.stop(server)
     assert_only_the_earlier_document(app, earlier)
     assert_storage_consistent(app)
 
@@ -389,7 +385,7 @@ def test_a_failed_commit_of_a_new_version_keeps_the_current_one(app, client, ear
 def test_a_compile_whose_renderer_dies_halfway_keeps_the_previous_edition_and_a_retry_succeeds(
         app, users, client, auth, monkeypatch):
     rnd = make_round()
-    for code, coordinator in (("AL", users.coordinator_al), ("RS", users.coordinator_rs)):
+    for code in ("AL", "RS"):
         fill_report(report_of(rnd, code), "Napredak {key}")
     al, rs = report_of(rnd, "AL"), report_of(rnd, "RS")
     submit(al, users.coordinator_al)

@@ -145,7 +145,7 @@ def test_a_demo_user_can_sign_in_and_sees_their_reports(client, app, runner):
                                            "password": "demo-portal-passphrase"})
     assert response.status_code == 302
     home = client.get("/home")
-    assert "Progress report 2026 (demo)".encode() in home.data
+    assert b"Progress report 2026 (demo)" in home.data
     assert b"Arben Hoxha" in home.data
 
 

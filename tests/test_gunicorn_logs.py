@@ -6,10 +6,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from ctportal.models import db
+from tests import servers
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ def _free_port() -> int:
 
 
 def _request(port: int, target: str) -> int:
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=servers.REQUEST_SECONDS) as sock:
         sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: probe \"quoted\" \\ agent\r\n"
                      "Connection: close\r\n\r\n".encode())
         return int(sock.recv(64).split(b" ", 2)[1])
@@ -40,21 +40,13 @@ def test_gunicorn_writes_json_lines_without_single_use_secrets(app, database_url
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", str(ROOT / "deploy/gunicorn.conf.py"),
                                    "app:app"], cwd=ROOT, stdout=stdout, stderr=stderr, env=env)
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    if _request(port, "/healthz") == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline and server.poll() is None, err.read_text()
-                time.sleep(0.1)
+            servers.wait_until(lambda: _request(port, "/healthz") == 200, "gunicorn did not start",
+                               process=server, details=err.read_text)
             _request(port, "/reset/SECRET-RESET-TOKEN-42")
             _request(port, "/invite/SECRET-INVITE-TOKEN-43?x=1")
             _request(port, '/login?next=%22%5C&q="\\')
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            servers.stop(server)
     lines = [(name, line) for name, path in (("stdout", out), ("stderr", err))
              for line in path.read_text().splitlines() if line.strip()]
     records = []

@@ -1,4 +1,4 @@
-"""The periodic tasks of the job queue (services/operations/schedule.py), on a frozen clock:
+"""The periodic tasks of the job queue (services/schedule.py), on a frozen clock:
 when each is due, and that two job servers never both run one period's work."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from ctportal.infra import jobs
 from ctportal.models import (CompiledReport, CompileState, OutgoingMail, RenderedPart, ScheduledRun, db,
                              utcnow)
-from ctportal.services.operations import schedule
+from ctportal.services import schedule
 from tests.factories import make_round
 
 
@@ -38,7 +38,8 @@ def test_each_task_is_due_when_documented(app):
     assert _due(sunday) == {"weekly_prune", "mail_retries", "silent_jobs"}
     assert "weekly_prune" not in _due(sunday + dt.timedelta(days=1))
     app.config["REMINDER_HOUR"] = 9
-    assert "daily_reminders" in _due(thursday.replace(hour=9)) and "daily_reminders" not in _due(thursday.replace(hour=6))
+    assert "daily_reminders" in _due(thursday.replace(hour=9))
+    assert "daily_reminders" not in _due(thursday.replace(hour=6))
 
 
 def _reminder_mail() -> list[tuple[str, str]]:

@@ -142,7 +142,7 @@ def test_internal_comments_never_reach_party_users(inbox, users):
     request_changes(report, users.reviewer, reason="Please revise.")
     submit(report, users.coordinator_al)
     approve(report, users.reviewer2)
-    for recipient, subject, body in inbox.take():
+    for _recipient, subject, body in inbox.take():
         assert "inflated" not in body and "inflated" not in subject
 
 

@@ -145,7 +145,7 @@ def test_contents_page_numbers_point_at_the_right_pages(compiled):
     titles = {str(o.title): reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)}
     annex_i = next(t for t in titles if t.startswith("Annex I —"))
     assert "Annex I" in pages[titles[annex_i]]
-    assert int(dict((l.split(" — ")[0], n) for l, n in entries)["Annex I"]) == titles[annex_i] + 1
+    assert int(dict((label.split(" — ")[0], n) for label, n in entries)["Annex I"]) == titles[annex_i] + 1
 
 
 def test_contents_entries_are_links_to_their_pages(compiled):

@@ -59,7 +59,7 @@ def test_a_second_download_reuses_the_rendered_pdf(app, users, auth, client):
     assert first == second
 
 
-def test_hostile_report_text_reads_no_file_and_reaches_no_server(app, users, auth, client, tmp_path, canary):  # noqa: F811
+def test_hostile_report_text_reads_no_file_and_reaches_no_server(app, users, auth, client, tmp_path, canary):  # noqa: F811 - the fixture imported above
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-LOCAL-FILE-CONTENT")
     hostile = (f"![x](file:///etc/passwd) ![y]({secret.as_uri()}) ![z]({canary.url}/img.png)\n\n"

@@ -35,7 +35,8 @@ def test_a_reviewer_adds_a_priority_action_that_appears_in_the_partners_next_rep
     assert not [e for e in report_of(current, "AL").entries if e.kind == EntryKind.priority]
     nxt = make_round("Next", document_number="ST 2/26")
     entries = [e for e in report_of(nxt, "AL").entries if e.kind == EntryKind.priority]
-    assert [(e.key, e.priority_action_id, e.action.code) for e in entries] == [(f"PA{priority.id}", priority.id, "2.P1")]
+    assert [(e.key, e.priority_action_id, e.action.code) for e in entries] == [
+        (f"PA{priority.id}", priority.id, "2.P1")]
     assert not [e for e in report_of(nxt, "RS").entries if e.kind == EntryKind.priority]
 
 

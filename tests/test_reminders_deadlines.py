@@ -49,8 +49,9 @@ def test_an_extended_deadline_earns_its_own_reminders(app, users):
     today = dt.date.today()
     send_reminders(today)
     assert _mail_to(users.coordinator_al.email) == [f"Reminder: Albania — {rnd.title} is due in 5 days"]
-    db.session.add(DeadlineExtension(round_id=rnd.id, party_id=report.party_id, new_deadline=today + dt.timedelta(days=13),
-                                     reason="Elections", granted_by_id=users.secretariat.id))
+    db.session.add(DeadlineExtension(round_id=rnd.id, party_id=report.party_id,
+                                     new_deadline=today + dt.timedelta(days=13), reason="Elections",
+                                     granted_by_id=users.secretariat.id))
     db.session.commit()
     send_reminders(today)
     send_reminders(today + dt.timedelta(days=6))

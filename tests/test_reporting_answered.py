@@ -20,7 +20,7 @@ CASES = [  # (status, narrative, justification, the field still missing)
 def test_every_screen_counts_the_same_entries_as_answered(app, users):
     report = report_of(make_round(), "AL")
     entries = report.entries[:len(CASES)]
-    for entry, (status, narrative, justification, _) in zip(entries, CASES):
+    for entry, (status, narrative, justification, _) in zip(entries, CASES, strict=False):
         entry.status, entry.narrative, entry.na_justification = status, narrative, justification
     for entry in report.entries[len(CASES):]:
         entry.status, entry.narrative = EntryStatus.achieved, "Done."
@@ -31,4 +31,4 @@ def test_every_screen_counts_the_same_entries_as_answered(app, users):
     assert sum(1 for e in report.entries if entry_is_answered(e)) == expected_answered
     assert progress_counts([report.id])[report.id] == (expected_answered, len(report.entries))
     missing = {item.entry_id: item.field for item in missing_items(report)}
-    assert missing == {e.id: case[3] for e, case in zip(entries, CASES) if case[3] is not None}
+    assert missing == {e.id: case[3] for e, case in zip(entries, CASES, strict=False) if case[3] is not None}

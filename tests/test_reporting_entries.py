@@ -189,7 +189,7 @@ def test_a_concurrent_save_that_slips_past_the_form_check_is_caught_by_the_datab
     """Both requests read version 1; the second UPDATE matches no row and is reported as a conflict."""
     from sqlalchemy.orm.exc import StaleDataError
     entry = al.entries[0]
-    entry.measures, entry.legal_acts  # loaded, as a request has them before saving
+    _loaded = (entry.measures, entry.legal_acts)  # loaded, as a request has them before saving
     # Another official's save reaches the database after this request loaded the entry at version 1
     # (a plain SQL UPDATE: the ORM's copy of the entry still says version 1).
     db.session.execute(sa.update(Entry.__table__).where(Entry.__table__.c.id == entry.id)
@@ -219,7 +219,8 @@ def test_an_entry_of_another_report_in_the_url_is_404(client, auth, rnd, al):
     assert client.get(f"/reports/{al.id}/entries/{foreign.id}").status_code == 404
     response = client.post(f"/reports/{al.id}/entries/{foreign.id}", data=form_for(foreign, narrative="forged"))
     assert response.status_code == 404
-    assert client.post(f"/reports/{rs.id}/entries/{foreign.id}", data=form_for(foreign, narrative="x")).status_code == 404
+    response = client.post(f"/reports/{rs.id}/entries/{foreign.id}", data=form_for(foreign, narrative="x"))
+    assert response.status_code == 404
     assert reload(foreign).narrative == ""
 
 

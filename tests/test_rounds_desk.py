@@ -249,7 +249,8 @@ def test_the_extension_message_writes_the_date_without_a_leading_zero(auth, clie
     assert "05 March" not in text
 
 
-def test_the_boards_reminder_is_the_reminder_mail_and_reaches_the_smtp_server(app, auth, client, users, smtp_inbox):
+def test_the_boards_reminder_is_the_reminder_mail_and_reaches_the_smtp_server(app, auth, client, users,
+                                                                               smtp_inbox):  # noqa: F811 - the fixture
     from ctportal.models import Notification
     rnd = make_round(deadline_in_days=5)
     report = report_of(rnd, "AL")

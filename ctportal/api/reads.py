@@ -7,7 +7,8 @@ the user may not see is a 404 exactly like a missing one (policy.get_*_or_404).
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -37,7 +38,7 @@ def page_of_list(items: Sequence[Any], page: int, per_page: int) -> dict[str, An
     return _page(items[start:start + per_page], len(items), page, per_page)
 
 
-def _party_id(code: Optional[str]) -> Optional[int]:
+def _party_id(code: str | None) -> int | None:
     """A party code as an id; an unknown code matches nothing (an empty list, not an error)."""
     if code is None:
         return None
@@ -63,7 +64,7 @@ def plan_version_or_404(user: User, code: str) -> PlanVersion:
 
 # --- rounds ---------------------------------------------------------------------------------------
 
-def rounds(user: User, state: Optional[str] = None) -> list[Round]:
+def rounds(user: User, state: str | None = None) -> list[Round]:
     """The rounds the user may see, newest first (few: filtered with the policy, not in SQL)."""
     query = sa.select(Round).order_by(Round.period_end.desc(), Round.id.desc())
     if state is not None:
@@ -77,8 +78,8 @@ def round_or_404(user: User, round_id: int) -> Round:
 
 # --- reports and their approved revisions -----------------------------------------------------------
 
-def reports_query(user: User, round: Optional[int] = None, party: Optional[str] = None,
-                  state: Optional[str] = None) -> sa.Select:
+def reports_query(user: User, round: int | None = None, party: str | None = None,
+                  state: str | None = None) -> sa.Select:
     query = (sa.select(Report).join(Party, Party.id == Report.party_id).where(policy.readable_reports_clause(user))
              .order_by(Report.round_id.desc(), Party.sort_order, Report.id))
     if round is not None:
@@ -94,7 +95,7 @@ def report_or_404(user: User, report_id: int) -> Report:
     return policy.get_readable_report_or_404(report_id, user)
 
 
-def approved_revisions_query(user: User, round: Optional[int] = None, party: Optional[str] = None) -> sa.Select:
+def approved_revisions_query(user: User, round: int | None = None, party: str | None = None) -> sa.Select:
     """The approved revision of every report the user may see that has one."""
     # Aliased: the policy's clause has its own subquery on revision, which must not correlate.
     approved = so.aliased(Revision)

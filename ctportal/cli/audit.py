@@ -5,13 +5,12 @@ import click
 import sqlalchemy as sa
 
 from ctportal.models import AuditEvent, db
+from ctportal.services.audit import verify_chain
 
 
 @click.command("verify-audit")
 def verify_audit() -> None:
     """Recompute every audit event's hash; name the first event that does not match."""
-    from ctportal.services.audit import verify_chain
-
     db.session.expire_all()  # read every row as the database holds it now, never from the session
     broken = verify_chain()
     count = db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) or 0

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import click
+import pyotp
 from flask import current_app
 
+from ctportal.demo import seed as demo
 from ctportal.models import db
+from ctportal.services.accounts.signin import find_user_by_email
 
 
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Create a demo round with accounts for every role and report content for all parties."""
-    from ctportal.demo import seed as demo
-
     if current_app.config["ENV"] == "production":
         raise click.ClickException("seed-demo is for development and demonstration instances only.")
     logins = demo.seed()
@@ -23,10 +24,6 @@ def seed_demo() -> None:
 @click.argument("email")
 def demo_code(email: str) -> None:
     """Development only: print the current sign-in code of a demo account's authenticator."""
-    import pyotp
-
-    from ctportal.services.accounts.signin import find_user_by_email
-
     if current_app.config["ENV"] == "production":
         raise click.ClickException("demo-code is for development instances only.")
     user = find_user_by_email(email)

@@ -6,6 +6,7 @@ import datetime as dt
 import click
 
 from ctportal.models import db
+from ctportal.services.desk.reminders import send_reminders
 
 
 @click.command("send-reminders")
@@ -13,8 +14,6 @@ from ctportal.models import db
               help="Pretend today is this date (YYYY-MM-DD); for catching up or testing.")
 def send_reminders_command(today: dt.datetime | None) -> None:
     """Remind parties of deadlines (14, 7, 1 days before, overdue) and reviewers of late reviews. Run daily."""
-    from ctportal.services.desk.reminders import send_reminders
-
     result = send_reminders(today.date() if today else None)
     db.session.commit()
     for report_id, kind in result.sent:

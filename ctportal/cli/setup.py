@@ -4,8 +4,13 @@ from __future__ import annotations
 import sys
 
 import click
+from flask_migrate import upgrade
 
+from ctportal.domain.catalogue import CatalogueError, load_catalogue
 from ctportal.models import Role, db
+from ctportal.services.accounts.users import AccountError, create_user
+from ctportal.services.operations.db_roles import RoleError, grant_app_role
+from ctportal.services.operations.setup import ensure_parties, party_by_code
 
 
 @click.command("init-db")
@@ -14,12 +19,6 @@ from ctportal.models import Role, db
                    "access to every table, and no more. Env: CTPORTAL_DB_APP_ROLE.")
 def init_db(grant_to: str | None) -> None:
     """Create or upgrade the database schema, then load the parties and the plan catalogue."""
-    from flask_migrate import upgrade
-
-    from ctportal.domain.catalogue import load_catalogue
-    from ctportal.services.operations.db_roles import RoleError, grant_app_role
-    from ctportal.services.operations.setup import ensure_parties
-
     upgrade()
     parties = len(ensure_parties())
     version = load_catalogue()
@@ -40,8 +39,6 @@ def init_db(grant_to: str | None) -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
 def load_catalogue_command(path: str | None) -> None:
     """Load a plan catalogue YAML file (default: the 2018 plan) as a plan version."""
-    from ctportal.domain.catalogue import CatalogueError, load_catalogue
-
     try:
         version = load_catalogue(path)
     except CatalogueError as exc:
@@ -57,9 +54,6 @@ def load_catalogue_command(path: str | None) -> None:
 @click.option("--name", default="", help="Full name (default: the email address).")
 def create_user_command(email: str, role: str, party_code: str | None, name: str) -> None:
     """Create an account. The password is asked for, or read from standard input."""
-    from ctportal.services.operations.setup import party_by_code
-    from ctportal.services.accounts.users import AccountError, create_user
-
     party = None
     if party_code:
         party = party_by_code(party_code)

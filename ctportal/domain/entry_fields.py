@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class RowsField:
     when_not_applicable: ClassVar[bool] = False
 
 
-Field = Union[StatusField, TextField, RowsField]
+Field = StatusField | TextField | RowsField
 
 MAX_ROWS = 50
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ctportal.forms.auth import ChangePasswordForm  # noqa: F401  (the change-password form lives with its rules)
+from ctportal.forms.auth import ChangePasswordForm  # noqa: F401 - re-exported; it lives with the sign-in rules
 from ctportal.services.accounts.passwords import MAX_LENGTH
 
 

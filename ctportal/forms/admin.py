@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ctportal.forms import options
 from ctportal.models import Party, Role, db
@@ -25,6 +25,9 @@ def _role_choices() -> list[tuple[str, str]]:
 
 class RolePartyMixin:
     """Role and party chosen from lists; a value not in the list is refused with a clear message."""
+
+    role: SelectField
+    party: SelectField
 
     def _fill_choices(self) -> None:
         self.role.choices = options(_role_choices())
@@ -66,8 +69,6 @@ class EditUserForm(RolePartyMixin, FlaskForm):
 
 
 def _pre_validate(field, message):
-    from wtforms.validators import ValidationError
-
     def check(form):
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(message)

@@ -14,7 +14,8 @@ class AuditSearchForm(FlaskForm):
     user = StringField("User (email contains)", validators=[Optional(), Length(max=254)])
     party = SelectField("Party", coerce=str, validators=[Optional()])
     object_type = SelectField("Object type", coerce=str, validators=[Optional()])
-    object_id = IntegerField("Object id", validators=[Optional(), NumberRange(min=1, message="Enter a whole number from 1.")])
+    object_id = IntegerField("Object id",
+                             validators=[Optional(), NumberRange(min=1, message="Enter a whole number from 1.")])
     action = StringField("Action (or its beginning, such as round.)", validators=[Optional(), Length(max=60)])
     since = PortalDateField("From", validators=[Optional()])
     until = PortalDateField("To", validators=[Optional()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined] # WTForms 3.3; types-WTForms lags
 from wtforms.validators import Length, ValidationError
 
 from ctportal.models import Sensitivity

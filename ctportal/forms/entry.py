@@ -6,7 +6,7 @@ shared class mutated in place would leak one request's rows into another's.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
@@ -107,7 +107,7 @@ def entry_form_class(row_counts: dict[str, int]) -> type[FlaskForm]:
     return type("EntryForm", (FlaskForm,), attrs)
 
 
-def added_row(form: FlaskForm) -> Optional[FieldList]:
+def added_row(form: FlaskForm) -> FieldList | None:
     """The rows field whose "Add another" button was pressed, if any."""
     for rows in entry_fields.ROWS_FIELDS:
         if getattr(form, add_button_name(rows)).data:
@@ -115,8 +115,8 @@ def added_row(form: FlaskForm) -> Optional[FieldList]:
     return None
 
 
-def build_entry_form(entry: Entry, *, formdata: Any = None, data: Optional[svc.EntryData] = None,
-                     version: Optional[int] = None) -> FlaskForm:
+def build_entry_form(entry: Entry, *, formdata: Any = None, data: svc.EntryData | None = None,
+                     version: int | None = None) -> FlaskForm:
     """The form for `entry`: from the request (formdata), or filled from `data` / the entry itself."""
     data = data or svc.EntryData.of(entry)
     cls = entry_form_class({rows.name: len(data.rows.get(rows.name, [])) + EMPTY_ROWS
@@ -152,7 +152,7 @@ def form_to_data(form: FlaskForm) -> svc.EntryData:
     )
 
 
-def expected_version(form: FlaskForm) -> Optional[int]:
+def expected_version(form: FlaskForm) -> int | None:
     try:
         return int(form.version.data)
     except (TypeError, ValueError):

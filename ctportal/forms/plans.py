@@ -6,4 +6,5 @@ from flask_wtf.file import FileField, FileRequired
 
 
 class CatalogueUploadForm(FlaskForm):
-    catalogue = FileField("Catalogue file (YAML)", validators=[FileRequired(message="Choose the catalogue file to load.")])
+    catalogue = FileField("Catalogue file (YAML)",
+                          validators=[FileRequired(message="Choose the catalogue file to load.")])

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Callable, TypeVar
+from typing import Any, TypeVar, cast
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context, request
@@ -29,6 +30,12 @@ db = SQLAlchemy(model_class=Base)
 F = TypeVar("F", bound=Callable)
 
 
+def rows_changed(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed. Session.execute() is typed to return a Result;
+    for these statements it is a CursorResult, which counts them."""
+    return cast("sa.CursorResult[Any]", result).rowcount
+
+
 def init_database(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
@@ -44,7 +51,7 @@ def init_database(app: Flask) -> None:
                 g.ctportal_serving = True
 
             @app.teardown_request
-            def _served(_exc=None) -> None:  # noqa: ANN001
+            def _served(_exc=None) -> None:
                 g.pop("ctportal_serving", None)
 
 
@@ -95,7 +102,7 @@ def _refuse_unmarked_writes_on_get(engine: sa.Engine) -> None:
     """In tests: a GET view that writes must say so, or SQLite would run it in a read transaction
     that fails with "database is locked" when it turns into a write under load."""
     @sa.event.listens_for(engine, "before_cursor_execute")
-    def _check(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def _check(conn, cursor, statement, parameters, context, executemany):
         if not has_request_context() or request.method not in ("GET", "HEAD") \
                 or not g.get("ctportal_serving") or g.get("ctportal_write_allowed"):
             return
@@ -109,7 +116,7 @@ def _refuse_unmarked_writes_on_get(engine: sa.Engine) -> None:
 
 def _configure_sqlite(engine: sa.Engine, app: Flask) -> None:
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not the driver, decide when a transaction begins (see "begin" below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -120,5 +127,5 @@ def _configure_sqlite(engine: sa.Engine, app: Flask) -> None:
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
+    def _on_begin(connection):
         connection.exec_driver_sql(f"BEGIN {_begin_mode(app)}")

@@ -21,7 +21,7 @@ import importlib
 import logging
 import threading
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask
 from huey import Huey, RedisHuey, SqliteHuey
@@ -165,5 +165,5 @@ def periodic_task(schedule: Callable, **task_kwargs) -> Callable:
     """Like @huey.periodic_task(schedule), and the body runs inside the portal's application context.
 
     Every job server's scheduler queues a periodic task: a body that must run once per period
-    claims it (ctportal.services.operations.schedule.claim_run) instead of relying on this."""
+    claims it (ctportal.services.schedule.claim_run) instead of relying on this."""
     return lambda fn: huey.periodic_task(schedule, name=fn.__name__, **task_kwargs)(_in_app_context(fn))

@@ -11,7 +11,8 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
+from collections.abc import Iterable
 
 from flask import current_app
 

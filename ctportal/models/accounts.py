@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Optional
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -65,7 +64,7 @@ class Party(db.Model):
     sort_order: so.Mapped[int] = so.mapped_column(default=0)
     require_2fa: so.Mapped[bool] = so.mapped_column(default=False)
 
-    users: so.Mapped[list["User"]] = so.relationship(back_populates="party")
+    users: so.Mapped[list[User]] = so.relationship(back_populates="party")
 
 
 class User(UserMixin, db.Model):
@@ -79,21 +78,21 @@ class User(UserMixin, db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
-    password_hash: so.Mapped[Optional[str]] = so.mapped_column(sa.String(200))
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     role: so.Mapped[Role] = enum_column(Role)
-    party_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
+    party_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
-    totp_secret: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     totp_enabled: so.Mapped[bool] = so.mapped_column(default=False)
     # The last TOTP time step accepted: a code of that step or earlier is refused (no replay).
     totp_last_step: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
     failed_logins: so.Mapped[int] = so.mapped_column(default=0)
-    locked_until: so.Mapped[Optional[dt.datetime]]
+    locked_until: so.Mapped[dt.datetime | None]
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    last_login_at: so.Mapped[Optional[dt.datetime]]
-    password_changed_at: so.Mapped[Optional[dt.datetime]]
+    last_login_at: so.Mapped[dt.datetime | None]
+    password_changed_at: so.Mapped[dt.datetime | None]
 
-    party: so.Mapped[Optional[Party]] = so.relationship(back_populates="users")
+    party: so.Mapped[Party | None] = so.relationship(back_populates="users")
 
     # Set by the session loader for the request (not stored): the cookie carries the session
     # token, never the user's id, so ending the session row ends the cookie.
@@ -122,7 +121,7 @@ class LoginSession(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     last_seen_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    ended_at: so.Mapped[Optional[dt.datetime]]
+    ended_at: so.Mapped[dt.datetime | None]
     # A session stays "half signed in" until the second factor is given.
     second_factor_done: so.Mapped[bool] = so.mapped_column(default=False)
     ip: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
@@ -147,7 +146,7 @@ class AccountToken(db.Model):
     purpose: so.Mapped[TokenPurpose] = enum_column(TokenPurpose)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     expires_at: so.Mapped[dt.datetime]
-    used_at: so.Mapped[Optional[dt.datetime]]
+    used_at: so.Mapped[dt.datetime | None]
 
     user: so.Mapped[User] = so.relationship()
 
@@ -158,4 +157,4 @@ class RecoveryCode(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"), index=True)
     code_hash: so.Mapped[str] = so.mapped_column(sa.String(200))
-    used_at: so.Mapped[Optional[dt.datetime]]
+    used_at: so.Mapped[dt.datetime | None]

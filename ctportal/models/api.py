@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -24,10 +23,10 @@ class ApiToken(db.Model):
     scope: so.Mapped[str] = so.mapped_column(sa.String(16), default="read")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     expires_at: so.Mapped[dt.datetime]
-    last_used_at: so.Mapped[Optional[dt.datetime]]
-    revoked_at: so.Mapped[Optional[dt.datetime]]
+    last_used_at: so.Mapped[dt.datetime | None]
+    revoked_at: so.Mapped[dt.datetime | None]
 
-    user: so.Mapped["User"] = so.relationship()  # noqa: F821
+    user: so.Mapped[User] = so.relationship()  # noqa: F821
 
     @property
     def is_live(self) -> bool:
@@ -45,7 +44,7 @@ class ObserverParty(db.Model):
     party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
-    party: so.Mapped["Party"] = so.relationship()  # noqa: F821
+    party: so.Mapped[Party] = so.relationship()  # noqa: F821
 
 
 class ObserverConsent(db.Model):
@@ -62,8 +61,8 @@ class ObserverConsent(db.Model):
     party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
     given_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     given_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    withdrawn_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
-    withdrawn_at: so.Mapped[Optional[dt.datetime]]
+    withdrawn_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    withdrawn_at: so.Mapped[dt.datetime | None]
 
-    given_by: so.Mapped["User"] = so.relationship(foreign_keys=[given_by_id])  # noqa: F821
-    withdrawn_by: so.Mapped[Optional["User"]] = so.relationship(foreign_keys=[withdrawn_by_id])  # noqa: F821
+    given_by: so.Mapped[User] = so.relationship(foreign_keys=[given_by_id])  # noqa: F821
+    withdrawn_by: so.Mapped[User | None] = so.relationship(foreign_keys=[withdrawn_by_id])  # noqa: F821

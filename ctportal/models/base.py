@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.infra.database import Base, db  # noqa: F401 - the models' one `db`
+from ctportal.infra.database import Base, db
+
+# Every model subclasses `Model`. Flask-SQLAlchemy makes db.Model at run time from Base; the type
+# checker cannot follow that, so to it `Model` is Base itself (the same columns and constructor).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 def utcnow() -> dt.datetime:
     """Timestamps are stored as naive UTC, the same on SQLite and PostgreSQL."""

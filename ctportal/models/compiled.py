@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -32,20 +31,20 @@ class CompiledReport(db.Model):
     stage: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     requested_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    started_at: so.Mapped[Optional[dt.datetime]]
+    started_at: so.Mapped[dt.datetime | None]
     # Written every few seconds by the job while it runs: without it, a worker that died is
     # noticed (ctportal/services/operations/heartbeat.py) and the edition marked failed.
-    heartbeat_at: so.Mapped[Optional[dt.datetime]]
-    finished_at: so.Mapped[Optional[dt.datetime]]
-    stored_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(100), unique=True)
-    sha256: so.Mapped[Optional[str]] = so.mapped_column(sa.String(64))
-    size: so.Mapped[Optional[int]] = so.mapped_column(sa.BigInteger)
-    page_count: so.Mapped[Optional[int]]
+    heartbeat_at: so.Mapped[dt.datetime | None]
+    finished_at: so.Mapped[dt.datetime | None]
+    stored_name: so.Mapped[str | None] = so.mapped_column(sa.String(100), unique=True)
+    sha256: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    size: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    page_count: so.Mapped[int | None]
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    superseded_at: so.Mapped[Optional[dt.datetime]]
+    superseded_at: so.Mapped[dt.datetime | None]
     superseded_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
-    revisions: so.Mapped[list["Revision"]] = so.relationship(  # noqa: F821
+    revisions: so.Mapped[list[Revision]] = so.relationship(  # noqa: F821
         secondary="compiled_report_revision", order_by="Revision.report_id")
 
 
@@ -68,11 +67,11 @@ class RenderedPart(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     # Hash of everything the part depends on: revision snapshot, template version, party.
     cache_key: so.Mapped[str] = so.mapped_column(sa.String(64))
-    revision_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("revision.id"), index=True)
+    revision_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("revision.id"), index=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
     stored_name: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     page_count: so.Mapped[int]
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     # Last looked up by a compile or a download; `flask prune-parts` removes long-unused parts.
-    used_at: so.Mapped[Optional[dt.datetime]] = so.mapped_column(default=utcnow)
+    used_at: so.Mapped[dt.datetime | None] = so.mapped_column(default=utcnow)

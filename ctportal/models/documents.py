@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.accounts import User
+from ctportal.models.base import Model, enum_column, utcnow
 
 
 class Sensitivity(enum.Enum):
@@ -21,12 +21,12 @@ class Sensitivity(enum.Enum):
         return {"public": "Public", "limite": "LIMITE", "restricted": "RESTRICTED"}[self.value]
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "document"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
-    entry_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
+    entry_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
     original_name: so.Mapped[str] = so.mapped_column(sa.String(255))
     # Server-made file name under the storage folder; never derived from user input.
     stored_name: so.Mapped[str] = so.mapped_column(sa.String(100), unique=True)
@@ -38,19 +38,19 @@ class Document(db.Model):
     uploaded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     uploaded_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     # Replacing a document keeps the old one: the new row points at the one it replaces.
-    replaces_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("document.id"))
-    replaced_at: so.Mapped[Optional[dt.datetime]]
-    deleted_at: so.Mapped[Optional[dt.datetime]]
-    deleted_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    replaces_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("document.id"))
+    replaced_at: so.Mapped[dt.datetime | None]
+    deleted_at: so.Mapped[dt.datetime | None]
+    deleted_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
 
-    uploaded_by: so.Mapped["User"] = so.relationship(foreign_keys=[uploaded_by_id])  # noqa: F821
+    uploaded_by: so.Mapped[User] = so.relationship(foreign_keys=[uploaded_by_id])
 
     @property
     def is_current(self) -> bool:
         return self.replaced_at is None and self.deleted_at is None
 
 
-class RevisionDocument(db.Model):
+class RevisionDocument(Model):
     """The documents frozen into a revision: these can no longer be deleted."""
 
     __tablename__ = "revision_document"

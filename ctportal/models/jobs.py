@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -25,7 +24,7 @@ class ScheduledRun(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(60))
     period: so.Mapped[str] = so.mapped_column(sa.String(40))
     started_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    finished_at: so.Mapped[Optional[dt.datetime]]
+    finished_at: so.Mapped[dt.datetime | None]
     outcome: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
 
 
@@ -43,9 +42,9 @@ class PartyPdfJob(db.Model):
     progress: so.Mapped[int] = so.mapped_column(default=0)  # percent
     stage: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    stored_name: so.Mapped[Optional[str]] = so.mapped_column(sa.String(100))  # under "parts"
+    stored_name: so.Mapped[str | None] = so.mapped_column(sa.String(100))  # under "parts"
     requested_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     requested_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    started_at: so.Mapped[Optional[dt.datetime]]
-    heartbeat_at: so.Mapped[Optional[dt.datetime]]
-    finished_at: so.Mapped[Optional[dt.datetime]]
+    started_at: so.Mapped[dt.datetime | None]
+    heartbeat_at: so.Mapped[dt.datetime | None]
+    finished_at: so.Mapped[dt.datetime | None]

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, utcnow
+from ctportal.models.base import Model, utcnow
 
 
-class Notification(db.Model):
+class Notification(Model):
     __tablename__ = "notification"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -20,10 +19,10 @@ class Notification(db.Model):
     body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     link: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    read_at: so.Mapped[Optional[dt.datetime]]
+    read_at: so.Mapped[dt.datetime | None]
 
 
-class OutgoingMail(db.Model):
+class OutgoingMail(Model):
     """Every email the portal sends, queued here first (the development outbox shows them)."""
 
     __tablename__ = "outgoing_mail"
@@ -33,12 +32,12 @@ class OutgoingMail(db.Model):
     subject: so.Mapped[str] = so.mapped_column(sa.String(300))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    sent_at: so.Mapped[Optional[dt.datetime]]
+    sent_at: so.Mapped[dt.datetime | None]
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     last_error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """A reminder goes out once: the unique key records that it did."""
 
     __tablename__ = "reminder_sent"

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.accounts import Party, User
+from ctportal.models.base import Model, enum_column, utcnow
 from ctportal.models.plan import Action
 from ctportal.models.rounds import PriorityAction, Round
 
@@ -78,7 +79,7 @@ class EntryKind(enum.Enum):
     priority = "priority"    # a partner-specific priority action
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "report"
     __table_args__ = (sa.UniqueConstraint("round_id", "party_id"),)
 
@@ -88,30 +89,30 @@ class Report(db.Model):
     state: so.Mapped[ReportState] = enum_column(ReportState, default=ReportState.draft)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    submitted_at: so.Mapped[Optional[dt.datetime]]
-    assigned_reviewer_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
-    approved_revision_id: so.Mapped[Optional[int]] = so.mapped_column(
+    submitted_at: so.Mapped[dt.datetime | None]
+    assigned_reviewer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    approved_revision_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("revision.id", use_alter=True))
-    approved_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
-    approved_at: so.Mapped[Optional[dt.datetime]]
+    approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    approved_at: so.Mapped[dt.datetime | None]
     # The revision of an earlier round this draft was started from, if any.
-    copied_from_revision_id: so.Mapped[Optional[int]] = so.mapped_column(
+    copied_from_revision_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("revision.id", use_alter=True))
     # Bumped by every state change, so an action taken on a stale page is refused.
     state_version: so.Mapped[int] = so.mapped_column(default=1)
 
     round: so.Mapped[Round] = so.relationship()
-    party: so.Mapped["Party"] = so.relationship()  # noqa: F821
-    entries: so.Mapped[list["Entry"]] = so.relationship(
+    party: so.Mapped[Party] = so.relationship()
+    entries: so.Mapped[list[Entry]] = so.relationship(
         back_populates="report", order_by="Entry.position", cascade="all, delete-orphan")
-    revisions: so.Mapped[list["Revision"]] = so.relationship(
+    revisions: so.Mapped[list[Revision]] = so.relationship(
         back_populates="report", order_by="Revision.number",
         foreign_keys="Revision.report_id", cascade="all, delete-orphan")
-    approved_revision: so.Mapped[Optional["Revision"]] = so.relationship(
+    approved_revision: so.Mapped[Revision | None] = so.relationship(
         foreign_keys=[approved_revision_id], post_update=True)
 
 
-class Entry(db.Model):
+class Entry(Model):
     """One action as a party reports on it, in the editable draft."""
 
     __tablename__ = "entry"
@@ -123,12 +124,12 @@ class Entry(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     report_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("report.id"), index=True)
     action_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("action.id"), index=True)
-    priority_action_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("priority_action.id"))
+    priority_action_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("priority_action.id"))
     kind: so.Mapped[EntryKind] = enum_column(EntryKind)
     # Stable across revisions and rounds: the action code, or "PA<id>" for a priority action.
     key: so.Mapped[str] = so.mapped_column(sa.String(40))
     position: so.Mapped[int]
-    status: so.Mapped[Optional[EntryStatus]] = enum_column(EntryStatus, nullable=True)
+    status: so.Mapped[EntryStatus | None] = enum_column(EntryStatus, nullable=True)
     na_justification: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     narrative: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     challenges: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -138,45 +139,45 @@ class Entry(db.Model):
     responsible_institutions: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # Set when the entry was copied from the last approved revision and nobody has edited it since.
     copied_from_previous: so.Mapped[bool] = so.mapped_column(default=False)
-    updated_at: so.Mapped[Optional[dt.datetime]]
-    updated_by_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: so.Mapped[dt.datetime | None]
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
     # Optimistic locking: a save made from an older version is a conflict, never an overwrite.
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     report: so.Mapped[Report] = so.relationship(back_populates="entries")
     action: so.Mapped[Action] = so.relationship()
-    priority_action: so.Mapped[Optional[PriorityAction]] = so.relationship()
-    updated_by: so.Mapped[Optional["User"]] = so.relationship()  # noqa: F821
-    measures: so.Mapped[list["Measure"]] = so.relationship(
+    priority_action: so.Mapped[PriorityAction | None] = so.relationship()
+    updated_by: so.Mapped[User | None] = so.relationship()
+    measures: so.Mapped[list[Measure]] = so.relationship(
         order_by="Measure.position", cascade="all, delete-orphan")
-    legal_acts: so.Mapped[list["LegalAct"]] = so.relationship(
+    legal_acts: so.Mapped[list[LegalAct]] = so.relationship(
         order_by="LegalAct.position", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
 
-class Measure(db.Model):
+class Measure(Model):
     __tablename__ = "measure"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
     position: so.Mapped[int]
     description: so.Mapped[str] = so.mapped_column(sa.Text)
-    taken_on: so.Mapped[Optional[dt.date]]
+    taken_on: so.Mapped[dt.date | None]
 
 
-class LegalAct(db.Model):
+class LegalAct(Model):
     __tablename__ = "legal_act"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
     position: so.Mapped[int]
     title: so.Mapped[str] = so.mapped_column(sa.Text)
-    adopted_on: so.Mapped[Optional[dt.date]]
+    adopted_on: so.Mapped[dt.date | None]
     gazette_reference: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
 
 
-class Revision(db.Model):
+class Revision(Model):
     """A submission frozen whole: reviews, approvals, diffs and PDFs refer to these, never to drafts."""
 
     __tablename__ = "revision"
@@ -192,10 +193,10 @@ class Revision(db.Model):
     snapshot_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
 
     report: so.Mapped[Report] = so.relationship(back_populates="revisions", foreign_keys=[report_id])
-    submitted_by: so.Mapped["User"] = so.relationship()  # noqa: F821
+    submitted_by: so.Mapped[User] = so.relationship()
 
 
-class EntryReview(db.Model):
+class EntryReview(Model):
     """The reviewer's side of an entry, on one revision; kept apart from what the party wrote."""
 
     __tablename__ = "entry_review"
@@ -206,14 +207,14 @@ class EntryReview(db.Model):
     revision_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("revision.id"), index=True)
     entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("entry.id"), index=True)
     entry_key: so.Mapped[str] = so.mapped_column(sa.String(40))
-    verdict: so.Mapped[Optional[Verdict]] = enum_column(Verdict, nullable=True)
-    assessment: so.Mapped[Optional[Assessment]] = enum_column(Assessment, nullable=True)
+    verdict: so.Mapped[Verdict | None] = enum_column(Verdict, nullable=True)
+    assessment: so.Mapped[Assessment | None] = enum_column(Assessment, nullable=True)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     reviewer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
 
-class ReportEvent(db.Model):
+class ReportEvent(Model):
     """One state transition of a report: who, when, from, to and why."""
 
     __tablename__ = "report_event"
@@ -225,7 +226,7 @@ class ReportEvent(db.Model):
     to_state: so.Mapped[ReportState] = enum_column(ReportState, check_name="to_state")
     actor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    revision_id: so.Mapped[Optional[int]] = so.mapped_column(sa.ForeignKey("revision.id"))
+    revision_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("revision.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
-    actor: so.Mapped["User"] = so.relationship()  # noqa: F821
+    actor: so.Mapped[User] = so.relationship()

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.base import Model, enum_column, utcnow
 from ctportal.models.plan import Action, PlanVersion
 
 
@@ -22,7 +21,7 @@ class RoundState(enum.Enum):
         return self.value.capitalize()
 
 
-class Round(db.Model):
+class Round(Model):
     __tablename__ = "reporting_round"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -38,15 +37,15 @@ class Round(db.Model):
     document_number: so.Mapped[str] = so.mapped_column(sa.String(50))
     state: so.Mapped[RoundState] = enum_column(RoundState, default=RoundState.draft)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    opened_at: so.Mapped[Optional[dt.datetime]]
-    closed_at: so.Mapped[Optional[dt.datetime]]
+    opened_at: so.Mapped[dt.datetime | None]
+    closed_at: so.Mapped[dt.datetime | None]
 
     plan_version: so.Mapped[PlanVersion] = so.relationship()
-    extensions: so.Mapped[list["DeadlineExtension"]] = so.relationship(
+    extensions: so.Mapped[list[DeadlineExtension]] = so.relationship(
         back_populates="round", order_by="DeadlineExtension.granted_at")
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     __tablename__ = "deadline_extension"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -60,7 +59,7 @@ class DeadlineExtension(db.Model):
     round: so.Mapped[Round] = so.relationship(back_populates="extensions")
 
 
-class PriorityAction(db.Model):
+class PriorityAction(Model):
     """A partner-specific priority attached by the Commission to an action of the plan."""
 
     __tablename__ = "priority_action"
@@ -69,10 +68,10 @@ class PriorityAction(db.Model):
     party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
     action_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("action.id"), index=True)
     text: so.Mapped[str] = so.mapped_column(sa.Text)
-    target_date: so.Mapped[Optional[dt.date]]
+    target_date: so.Mapped[dt.date | None]
     created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    updated_at: so.Mapped[Optional[dt.datetime]]
-    retired_at: so.Mapped[Optional[dt.datetime]]
+    updated_at: so.Mapped[dt.datetime | None]
+    retired_at: so.Mapped[dt.datetime | None]
 
     action: so.Mapped[Action] = so.relationship()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -50,10 +50,10 @@ class WebhookDelivery(db.Model):
     state: so.Mapped[DeliveryState] = enum_column(DeliveryState, default=DeliveryState.pending)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
-    last_attempt_at: so.Mapped[Optional[dt.datetime]]
-    next_attempt_at: so.Mapped[Optional[dt.datetime]]
-    last_status: so.Mapped[Optional[int]]
+    last_attempt_at: so.Mapped[dt.datetime | None]
+    next_attempt_at: so.Mapped[dt.datetime | None]
+    last_status: so.Mapped[int | None]
     last_error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    delivered_at: so.Mapped[Optional[dt.datetime]]
+    delivered_at: so.Mapped[dt.datetime | None]
 
     webhook: so.Mapped[Webhook] = so.relationship()

@@ -6,7 +6,7 @@ load and check through the policy, then hand these to render_template.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -85,7 +85,7 @@ def sections_of(report: Report) -> list[Section]:
     return ordered
 
 
-def section_of_entry(report: Report, entry: Entry) -> Optional[Section]:
+def section_of_entry(report: Report, entry: Entry) -> Section | None:
     return next((s for s in sections_of(report) if any(e.id == entry.id for e in s.entries)), None)
 
 
@@ -161,7 +161,7 @@ def report_list(user: User) -> list[dict[str, Any]]:
     return items
 
 
-def overview(report: Report, user: User, *, missing: Optional[list[MissingItem]] = None) -> dict[str, Any]:
+def overview(report: Report, user: User, *, missing: list[MissingItem] | None = None) -> dict[str, Any]:
     """The report's overview: its parts, last edits, what is missing, documents, and where it may start from."""
     header = report_header(report, user)
     start_from = previous_round_revision(report) if (
@@ -190,7 +190,7 @@ def conflict_rows(conflict: entry_service.Conflict) -> list[tuple[str, str, str,
 
 
 def entry_page(report: Report, entry: Entry, user: User, section: Section,
-               conflict: Optional[entry_service.Conflict] = None) -> dict[str, Any]:
+               conflict: entry_service.Conflict | None = None) -> dict[str, Any]:
     """One entry: the form or the answer, the conflict if a save lost a race, its documents and neighbours."""
     before, after = neighbours(report, entry)
     return {

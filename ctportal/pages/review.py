@@ -7,7 +7,7 @@ approved revision of the previous round), never from the draft.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -33,7 +33,7 @@ def queue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
             [(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
 
 
-def queue_page(user: User, *, round_id: Optional[int], party_id: Optional[int], state: str,
+def queue_page(user: User, *, round_id: int | None, party_id: int | None, state: str,
                mine: bool) -> dict[str, Any]:
     return {"rows": review.queue(user, round_id=round_id, party_id=party_id, state=state, mine=mine),
             "drafts": review.draft_counts(user, round_id=round_id, party_id=party_id),
@@ -48,7 +48,7 @@ def _open_thread_counts(user: User, report: Report) -> dict[int | None, int]:
     return counts
 
 
-def report_page(report: Report, user: User, show: Optional[str]) -> dict[str, Any]:
+def report_page(report: Report, user: User, show: str | None) -> dict[str, Any]:
     """The report under review: its latest revision, what changed since the one before, verdicts so far.
 
     `show` filters the entries (SHOWN); by default a resubmission shows only what changed.
@@ -100,7 +100,7 @@ def entry_page(report: Report, entry: Entry, latest: Revision, snapshot: dict[st
     }
 
 
-def next_entry(latest: Revision, key: str) -> Optional[Entry]:
+def next_entry(latest: Revision, key: str) -> Entry | None:
     """The entry after `key` in the revision's order, or None after the last."""
     keys = [e["key"] for e in latest.snapshot["entries"]]
     index = keys.index(key)

@@ -37,7 +37,7 @@ def page_link(page: int) -> str:
 class Bookmark:
     title: str
     page: int            # 0-based, within its part
-    children: list["Bookmark"]
+    children: list[Bookmark]
 
 
 def outline_of(reader: PdfReader) -> list[Bookmark]:
@@ -67,8 +67,9 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
              continued: set[int] = frozenset()) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
     returns the page count. `continued`: indices of parts that go on from the part before (a
-    section of an annex): their bookmarks nest under that part's last top-level bookmark. `font_cache`: where the page numbers' font subset and the merged
-    fonts (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
+    section of an annex): their bookmarks nest under that part's last top-level bookmark.
+    `font_cache`: where the page numbers' font subset and the merged fonts
+    (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
     writer = PdfWriter()
     outlines: list[tuple[int, list[Bookmark]]] = []
     for path in parts:

@@ -47,7 +47,7 @@ class AssetFetcher(URLFetcher):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
         self.refused: list[str] = []
 
-    def fetch(self, url, headers=None):  # noqa: ARG002 - WeasyPrint's signature
+    def fetch(self, url, headers=None):  # WeasyPrint's signature; headers are not needed
         path = bundled_asset(str(url))
         if path is None:
             self.refused.append(str(url)[:200])
@@ -55,5 +55,5 @@ class AssetFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": _TYPES[path.suffix]})
 
     # WeasyPrint calls the fetcher; urllib's OpenerDirector.open must never be reachable either.
-    def open(self, url, data=None, timeout=None):  # noqa: ARG002
+    def open(self, url, data=None, timeout=None):
         return self.fetch(url if isinstance(url, str) else url.full_url)

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from queue import SimpleQueue
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ctportal.infra.storage import TEMP_PREFIX
 
@@ -113,7 +113,7 @@ class WorkerPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -33,7 +33,7 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record(action: str, obj: Any = None, *, actor=None, party_id: Optional[int] = None,
+def record(action: str, obj: Any = None, *, actor: Any = None, party_id: int | None = None,
            **detail: Any) -> AuditEvent:
     """Append one event. `actor` defaults to the signed-in user; `obj` gives type and id."""
     if actor is None and has_request_context() and current_user.is_authenticated:
@@ -67,7 +67,7 @@ def record(action: str, obj: Any = None, *, actor=None, party_id: Optional[int] 
     return event
 
 
-def verify_chain() -> Optional[AuditEvent]:
+def verify_chain() -> AuditEvent | None:
     """The first event whose hash or link does not match, or None if the whole chain holds."""
     prev = GENESIS
     for event in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):

@@ -6,5 +6,5 @@ TASK_MODULES = (
     "ctportal.services.editions.editions",
     "ctportal.services.editions.hooks",
     "ctportal.services.editions.party_jobs",
-    "ctportal.services.operations.schedule",
+    "ctportal.services.schedule",
 )

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.infra.database import writes_on_get
-from ctportal.models import Report
+from ctportal.models import Report, db
 from ctportal.services import audit
 from ctportal.services.desk import exports
 from ctportal.services.desk.progress_map import round_data
@@ -53,7 +53,6 @@ def _export(rnd, fmt: str, report: Report | None = None) -> Response:
     audit.record("export.downloaded", report if report is not None else rnd, format=fmt, rows=len(rows),
                  round_id=rnd.id, parties=[d.party.code for d in data],
                  internal=policy.is_commission(current_user))
-    from ctportal.models import db
     db.session.commit()
     if fmt == "csv":
         return _send(exports.to_csv(rows, columns), "text/csv; charset=utf-8", f"{name}.csv")

@@ -7,6 +7,7 @@ import tempfile
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify
 
+from ctportal.infra.jobs import huey
 from ctportal.models import db
 
 bp = Blueprint("health", __name__)
@@ -37,10 +38,9 @@ def readyz():
     except OSError as exc:
         checks["storage"] = f"error: {exc.strerror}"
     try:
-        from ctportal.infra.jobs import huey
         huey.pending_count()
         checks["queue"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure means the queue is not ready
         checks["queue"] = f"error: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
     return jsonify(status="ok" if ready else "unavailable", checks=checks), (200 if ready else 503)

@@ -73,7 +73,8 @@ def party(party_id: int):
                 on_form(form, exc, "action_id")
             else:
                 db.session.commit()
-                flash(f"The priority action for {display_name(partner)} is added. It appears in the partner's next report.",
+                flash(f"The priority action for {display_name(partner)} is added. "
+                      "It appears in the partner's next report.",
                       "success")
                 return redirect(url_for("priorities.party", party_id=partner.id))
     return render_template("priorities/party.html", partner=partner, form=form,

@@ -137,7 +137,8 @@ def save_entry(report_id: int, entry_id: int):
             db.session.commit()
     except entry_service.InvalidEntry as exc:
         db.session.rollback()
-        return _render_entry(report, policy.entry_of_report_or_404(report, entry_id), form, problems=exc.problems, status=422)
+        return _render_entry(report, policy.entry_of_report_or_404(report, entry_id), form, problems=exc.problems,
+                             status=422)
     except StaleDataError:
         # Another save of this entry reached the database first.
         db.session.rollback()

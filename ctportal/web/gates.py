@@ -9,7 +9,8 @@ answer through a policy loader instead, 404 for what the user may not see).
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user

@@ -47,7 +47,8 @@ cells expecting success are each run on a fresh world.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 ROLES = ("anonymous", "contributor", "coordinator", "eu_reporter", "reviewer", "secretariat", "admin", "observer")
 # An observer holds no permission on any page: a table without an "observer" row expects each of
@@ -96,7 +97,7 @@ class Route:
                 raise ValueError(f"{self.endpoint}: unknown role {role!r}")
             if len(cells) != len(header):
                 raise ValueError(f"{self.endpoint}: role {role} has {len(cells)} cells for {len(header)} objects")
-            table[role] = {obj: int(cell) for obj, cell in zip(header, cells)}
+            table[role] = {obj: int(cell) for obj, cell in zip(header, cells, strict=False)}
         if self.observer_like is not None:
             table.setdefault("observer", dict(table[self.observer_like]))
         table.setdefault("observer", {obj: REFUSED_ANY for obj in header})

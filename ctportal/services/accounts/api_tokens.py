@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Optional
 
 import sqlalchemy as sa
 from flask import current_app
@@ -61,7 +60,7 @@ def create(user: User, name: str, days: int, *, actor: User | None = None) -> tu
     return row, secret
 
 
-def find_live(secret: str) -> Optional[ApiToken]:
+def find_live(secret: str) -> ApiToken | None:
     """The live token with this secret, or None (unknown, revoked, expired, owner deactivated)."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 100:
         return None
@@ -78,7 +77,7 @@ def tokens_of(user: User) -> list[ApiToken]:
     return sorted(rows, key=lambda t: not t.is_live)
 
 
-def own_token(user: User, token_id: int) -> Optional[ApiToken]:
+def own_token(user: User, token_id: int) -> ApiToken | None:
     """The user's own token by id; another user's token is as missing as one that never was."""
     return db.session.scalar(sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
 

@@ -6,7 +6,7 @@ module only records the facts it reads. Every change is an audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
@@ -25,7 +25,7 @@ def bound_parties(user: User) -> list[Party]:
                                    .where(ObserverParty.user_id == user.id).order_by(Party.sort_order)))
 
 
-def bind(user: User, parties: Iterable[Party], *, actor: Optional[User] = None) -> list[Party]:
+def bind(user: User, parties: Iterable[Party], *, actor: User | None = None) -> list[Party]:
     """Make `parties` the observer's whole set (others are unbound)."""
     if user.role != Role.observer:
         raise ObserverError(f"{user.email} is not an observer ({user.role.title}).")
@@ -54,14 +54,14 @@ def observers_of(party: Party) -> list[User]:
 @dataclass
 class RoundConsent:
     round: Round
-    consent: Optional[ObserverConsent]   # the standing consent, if any
+    consent: ObserverConsent | None   # the standing consent, if any
 
     @property
     def given(self) -> bool:
         return self.consent is not None
 
 
-def standing_consent(rnd: Round, party: Party) -> Optional[ObserverConsent]:
+def standing_consent(rnd: Round, party: Party) -> ObserverConsent | None:
     return db.session.scalar(sa.select(ObserverConsent).where(
         ObserverConsent.round_id == rnd.id, ObserverConsent.party_id == party.id,
         ObserverConsent.withdrawn_at.is_(None)).order_by(ObserverConsent.id.desc()).limit(1))

@@ -45,8 +45,8 @@ def needs_rehash(stored_hash: str) -> bool:
         return True
 
 
-_SEQUENCES = ("0123456789012345678901234567890", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn",
-              "abcdefghijklmnopqrstuvwxyz", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
+_SEQUENCES = ("0123456789012345678901234567890", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm",
+              "azertyuiopqsdfghjklmwxcvbn", "abcdefghijklmnopqrstuvwxyz", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
 _DECORATION = "0123456789!@#$%^&*()-_=+.,;:?'\" "
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Optional
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,7 +30,7 @@ def start_session(user: User, *, second_factor_done: bool, ip: str = "", user_ag
     return token
 
 
-def find_live_session(token: str) -> Optional[LoginSession]:
+def find_live_session(token: str) -> LoginSession | None:
     """The session for this token if it is neither ended, idle too long nor too old."""
     if not token:
         return None

@@ -5,12 +5,12 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from typing import Optional
 
 import pyotp
 import sqlalchemy as sa
 from flask import current_app
 
+from ctportal.infra.database import rows_changed
 from ctportal.models import RecoveryCode, User, db, utcnow
 from ctportal.services import audit
 from ctportal.services.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -18,11 +18,11 @@ from ctportal.services.accounts.passwords import hash_password, needs_rehash, ve
 RECOVERY_CODE_COUNT = 10
 
 
-def find_user_by_email(email: str) -> Optional[User]:
+def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(email: str, password: str) -> Optional[User]:
+def authenticate(email: str, password: str) -> User | None:
     """The user if the password is right and the account usable; None otherwise, for any reason.
 
     Unknown account, wrong password, locked or deactivated account all cost one argon2
@@ -45,7 +45,7 @@ def authenticate(email: str, password: str) -> Optional[User]:
         return None
     user.failed_logins = 0
     user.locked_until = None
-    if needs_rehash(user.password_hash):
+    if user.password_hash is not None and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     db.session.flush()
     return user
@@ -88,7 +88,7 @@ def totp_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=current_app.config["TOTP_ISSUER"])
 
 
-def _matching_step(secret: str, code: str, at: dt.datetime | None = None) -> Optional[int]:
+def _matching_step(secret: str, code: str, at: dt.datetime | None = None) -> int | None:
     """The time step (of now, or one either side for clock drift) whose code this is."""
     code = code.strip().replace(" ", "")
     if not (len(code) == 6 and code.isdigit()):
@@ -110,7 +110,7 @@ def verify_totp(user: User, code: str, *, secret: str | None = None) -> bool:
     result = db.session.execute(
         sa.update(User).where(User.id == user.id, User.totp_last_step < step).values(totp_last_step=step))
     db.session.flush()
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         return False
     db.session.refresh(user, ["totp_last_step"])
     return True
@@ -140,7 +140,7 @@ def use_recovery_code(user: User, code: str) -> bool:
                RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow()))
     db.session.flush()
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         return False
     audit.record("login.recovery_code_used", user, actor=user)
     return True

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Optional
 
 import sqlalchemy as sa
 from flask import current_app, url_for
 
+from ctportal.infra.database import rows_changed
 from ctportal.models import AccountToken, TokenPurpose, User, db, utcnow
 
 _ENDPOINTS = {TokenPurpose.invite: "auth.accept_invite", TokenPurpose.reset: "auth.reset_password"}
@@ -41,10 +41,10 @@ def issue(user: User, purpose: TokenPurpose) -> str:
 def link(token: str, purpose: TokenPurpose) -> str:
     """The absolute link for an email, built on BASE_URL (never on the request's Host header)."""
     path = url_for(_ENDPOINTS[purpose], token=token, _external=False)
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
 
-def find_valid(token: str, purpose: TokenPurpose) -> Optional[AccountToken]:
+def find_valid(token: str, purpose: TokenPurpose) -> AccountToken | None:
     """The unused, unexpired token row for this link, or None (unknown, used, expired, wrong purpose)."""
     if not token or len(token) > 100:
         return None
@@ -62,7 +62,7 @@ def consume(row: AccountToken) -> bool:
         sa.update(AccountToken).where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
         .values(used_at=utcnow()))
     db.session.flush()
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 def recently_issued(user: User, purpose: TokenPurpose, *, within: dt.timedelta) -> int:

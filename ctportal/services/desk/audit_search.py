@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 import sqlalchemy as sa
 
@@ -16,14 +15,14 @@ from ctportal.models import AuditEvent, Party, db
 @dataclass
 class AuditQuery:
     user: str = ""                    # part of the actor's email address
-    party_id: Optional[int] = None
+    party_id: int | None = None
     object_type: str = ""
-    object_id: Optional[int] = None
+    object_id: int | None = None
     action: str = ""                  # an action or its prefix, e.g. "round." or "export"
-    since: Optional[dt.date] = None   # from this day (UTC) ...
-    until: Optional[dt.date] = None   # ... to this day, inclusive
+    since: dt.date | None = None   # from this day (UTC) ...
+    until: dt.date | None = None   # ... to this day, inclusive
 
-    def statement(self) -> sa.Select:
+    def statement(self) -> sa.Select[AuditEvent]:
         query = sa.select(AuditEvent)
         if self.user:
             query = query.where(sa.func.lower(AuditEvent.actor_email).contains(self.user.strip().lower(),
@@ -63,7 +62,7 @@ CSV_COLUMNS = ("id", "created_at", "actor_email", "actor_id", "party", "action",
 
 def to_csv(q: AuditQuery) -> bytes:
     """Every matching event, oldest first, with its hashes so the chain can be checked outside."""
-    parties = {p.id: p.code for p in db.session.scalars(sa.select(Party))}
+    parties: dict[int | None, str] = {p.id: p.code for p in db.session.scalars(sa.select(Party))}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

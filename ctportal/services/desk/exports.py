@@ -99,7 +99,8 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
     return rows
 
 
-def export_rows(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -> tuple[list[dict], list[str], list[PartyData]]:
+def export_rows(rnd: Round, user: Any,
+                party_data: list[PartyData] | None = None) -> tuple[list[dict], list[str], list[PartyData]]:
     data = party_data if party_data is not None else round_data(rnd, user)
     rows = rows_for(rnd, user, data)
     footnotes = sorted({p.party.name_footnote for p in data if p.party.name_footnote})

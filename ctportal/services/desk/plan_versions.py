@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 import sqlalchemy as sa
 
@@ -15,8 +14,8 @@ from ctportal.models import Action, Objective, PlanVersion, Round, db
 @dataclass
 class ActionMatch:
     code: str
-    old: Optional[Action]
-    new: Optional[Action]
+    old: Action | None
+    new: Action | None
 
     @property
     def changed(self) -> bool:
@@ -67,7 +66,7 @@ def versions() -> list[tuple[PlanVersion, int, int]]:
     return [(v, n_actions, n_rounds) for v, n_actions, n_rounds in rows]
 
 
-def latest_version() -> Optional[PlanVersion]:
+def latest_version() -> PlanVersion | None:
     return db.session.scalar(sa.select(PlanVersion).order_by(PlanVersion.loaded_at.desc(),
                                                              PlanVersion.id.desc()).limit(1))
 

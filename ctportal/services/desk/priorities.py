@@ -7,7 +7,6 @@ adding, changing or retiring one affects the partner's next report, never one al
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import sqlalchemy as sa
 
@@ -50,7 +49,7 @@ def _check(party: Party, action: Action) -> None:
         raise PriorityError(f"Action {action.code} is not addressed to the partners.")
 
 
-def add(party: Party, action: Action, text: str, target_date: Optional[dt.date], actor) -> PriorityAction:
+def add(party: Party, action: Action, text: str, target_date: dt.date | None, actor) -> PriorityAction:
     _check(party, action)
     priority = PriorityAction(party_id=party.id, action_id=action.id, text=text.strip(),
                               target_date=target_date, created_by_id=actor.id)
@@ -60,7 +59,7 @@ def add(party: Party, action: Action, text: str, target_date: Optional[dt.date],
     return priority
 
 
-def edit(priority: PriorityAction, action: Action, text: str, target_date: Optional[dt.date], actor) -> None:
+def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.date | None, actor) -> None:
     if priority.retired_at is not None:
         raise PriorityError("This priority action is retired; it cannot be changed.")
     party = db.session.get(Party, priority.party_id)

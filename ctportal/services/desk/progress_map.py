@@ -10,7 +10,7 @@ The same selection feeds the exports (services/exports.py), so screen and file n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -56,7 +56,7 @@ class PartyData:
     report: Report
     party: Party
     source: str
-    revision: Optional[Revision] = None
+    revision: Revision | None = None
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # entry key -> snapshot dict
     answered: int = 0
     total: int = 0
@@ -131,7 +131,7 @@ def round_data(rnd: Round, user: Any) -> list[PartyData]:
 class Cell:
     party_data: PartyData
     applies: bool                      # does this party report on this action at all?
-    status: Optional[EntryStatus] = None
+    status: EntryStatus | None = None
     entry_key: str = ""
     priority: list[dict[str, Any]] = field(default_factory=list)   # priority entries on this action
 
@@ -193,7 +193,7 @@ class ProgressMap:
         return [(a, cells) for a, cells in self.rows if a.objective_id == objective.id]
 
 
-def _status(entry: dict[str, Any] | None) -> Optional[EntryStatus]:
+def _status(entry: dict[str, Any] | None) -> EntryStatus | None:
     if not entry or not entry.get("status"):
         return None
     return EntryStatus(entry["status"])
@@ -233,7 +233,7 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
     return ProgressMap(rnd, parties, objectives, rows, shares, priority_list)
 
 
-def _count(share: ObjectiveShare, status: Optional[EntryStatus]) -> None:
+def _count(share: ObjectiveShare, status: EntryStatus | None) -> None:
     if status == EntryStatus.not_applicable:
         share.not_applicable += 1
     else:
@@ -247,8 +247,8 @@ def _count(share: ObjectiveShare, status: Optional[EntryStatus]) -> None:
 class Movement:
     code: str
     action_text: str
-    previous: Optional[EntryStatus]
-    current: Optional[EntryStatus]
+    previous: EntryStatus | None
+    current: EntryStatus | None
     changed_action: bool       # the action's wording or place differs between the two plan versions
 
     @property
@@ -263,8 +263,8 @@ class Movement:
 @dataclass
 class PartyMovement:
     party: Party
-    current: Optional[PartyData]
-    previous: Optional[PartyData]
+    current: PartyData | None
+    previous: PartyData | None
     movements: list[Movement]
 
     def count(self, direction: str) -> int:
@@ -277,7 +277,7 @@ class AcrossRounds:
     shares: dict[int, dict[int, dict[int, ObjectiveShare]]]    # round id -> party id -> objective -> share
     parties: list[Party]
     current: Round
-    previous: Optional[Round]
+    previous: Round | None
     movements: list[PartyMovement]
     only_in_one: list[str]                                      # action codes not in both versions
 

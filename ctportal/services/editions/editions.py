@@ -158,7 +158,7 @@ def run_compile(edition_id: int, pool=None) -> None:
         from ctportal.services.messaging import webhooks
         webhooks.edition_compiled(edition)
         db.session.commit()
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the edition, said plainly
+    except Exception as exc:
         db.session.rollback()
         if built is not None:
             storage.remove("compiled", built.stored_name)

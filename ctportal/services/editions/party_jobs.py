@@ -74,7 +74,7 @@ def run_party_pdf(job_id: int) -> None:
         db.session.commit()
         _set(job_id, state=CompileState.done, progress=100, stage="Done", stored_name=path.name,
              finished_at=utcnow())
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the job, said plainly
+    except Exception as exc:
         db.session.rollback()
         log.exception("party PDF job %s failed", job_id)
         reason = str(exc) if exc.__class__.__name__ == "RenderError" else f"{type(exc).__name__}: {exc}"

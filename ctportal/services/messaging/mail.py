@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from email.message import EmailMessage
-from typing import Iterable
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app

@@ -17,7 +17,8 @@ policy.may_see_comment first: an internal comment never reaches a party user.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for

@@ -20,7 +20,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -54,7 +54,7 @@ def allowed_hosts() -> set[str]:
     return {h.strip().lower() for h in items if h.strip()}
 
 
-def target_problem(url: str) -> Optional[str]:
+def target_problem(url: str) -> str | None:
     """Why this URL may not receive webhooks, or None."""
     parts = urlsplit(url or "")
     schemes = ("https", "http") if current_app.config["WEBHOOK_ALLOW_HTTP"] else ("https",)
@@ -149,7 +149,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - a redirect could leave the allowed hosts
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -161,7 +161,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=float(current_app.config["WEBHOOK_RETRY_BASE_SECONDS"]) * 2 ** (attempts - 1))
 
 
-def attempt(delivery_id: int) -> Optional[dt.timedelta]:
+def attempt(delivery_id: int) -> dt.timedelta | None:
     """One try; commits its outcome. Returns the delay before the next try, or None when done."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.state != DeliveryState.pending:

@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -43,6 +44,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sqlite_file(engine: sa.Engine) -> str:
+    if not engine.url.database:
+        raise BackupError("an in-memory SQLite database has no file to back up or restore")
+    return engine.url.database
+
+
 def _schema_revision() -> str:
     try:
         return db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() or ""
@@ -58,11 +65,11 @@ def create_backup(destination: Path) -> Path:
         raise BackupError(f"{destination} is not empty; give a new folder.")
     destination.mkdir(parents=True, exist_ok=True)
     engine = db.engine
-    manifest: dict = {"created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    manifest: dict[str, Any] = {"created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                       "database": engine.dialect.name, "schema_revision": _schema_revision(), "files": {}}
     db.session.rollback()  # hold no lock or snapshot of our own while copying
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(engine.url.database)
+        source = sqlite3.connect(_sqlite_file(engine))
         target = sqlite3.connect(destination / "database.sqlite3")
         with target:
             source.backup(target)
@@ -91,13 +98,13 @@ def create_backup(destination: Path) -> Path:
     return destination
 
 
-def restore_backup(source: Path) -> dict:
+def restore_backup(source: Path) -> dict[str, Any]:
     """Restore a backup into this instance, whose database must be empty (a new instance)."""
     source = Path(source)
     manifest_path = source / MANIFEST
     if not manifest_path.exists():
         raise BackupError(f"{source} is not a backup: it has no {MANIFEST}.")
-    manifest = json.loads(manifest_path.read_text())
+    manifest: dict[str, Any] = json.loads(manifest_path.read_text())
     engine = db.engine
     if manifest["database"] != engine.dialect.name:
         raise BackupError(f"the backup holds a {manifest['database']} database; this instance uses "
@@ -113,7 +120,7 @@ def restore_backup(source: Path) -> dict:
     db.session.remove()
     engine.dispose()
     if engine.dialect.name == "sqlite":
-        target = Path(engine.url.database)
+        target = Path(_sqlite_file(engine))
         for suffix in ("-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         source_db = sqlite3.connect(database_file)
@@ -167,7 +174,7 @@ def verify_storage() -> StorageReport:
     for doc in db.session.scalars(sa.select(Document)):
         rows.append(("documents", doc.stored_name, doc.sha256, f"document {doc.id} ({doc.original_name})"))
     for edition in db.session.scalars(sa.select(CompiledReport).where(CompiledReport.stored_name.is_not(None))):
-        rows.append(("compiled", edition.stored_name, edition.sha256 or "", f"compiled report {edition.id}"))
+        rows.append(("compiled", edition.stored_name or "", edition.sha256 or "", f"compiled report {edition.id}"))
     for part in db.session.scalars(sa.select(RenderedPart)):
         rows.append(("parts", part.stored_name, part.sha256, f"rendered part {part.id}"))
     for kind, name, sha, label in rows:

@@ -47,7 +47,7 @@ class Heartbeat:
                     log.warning("heartbeat of %s %s missed: %s", self.model.__tablename__, self.row_id,
                                 type(exc).__name__)
 
-    def __enter__(self) -> "Heartbeat":
+    def __enter__(self) -> Heartbeat:
         self._thread.start()  # the claim that set the job running wrote the first beat
         return self
 

@@ -13,7 +13,7 @@ import os
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO, Optional
+from typing import BinaryIO
 
 import filetype
 import sqlalchemy as sa
@@ -110,7 +110,7 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
                                "send it as PDF.")
 
 
-def _office_type(path: str) -> Optional[FileType]:
+def _office_type(path: str) -> FileType | None:
     with _check_zip(path) as archive:
         names = set(archive.namelist())
         if "[Content_Types].xml" in names:
@@ -199,9 +199,9 @@ def store_upload(stream: BinaryIO, filename: str) -> tuple[str, str, int, FileTy
     return final, sha, size, kind
 
 
-def upload(report: Report, stream: BinaryIO, filename: str, user: User, *, entry: Optional[Entry] = None,
+def upload(report: Report, stream: BinaryIO, filename: str, user: User, *, entry: Entry | None = None,
            title: str = "", sensitivity: Sensitivity = Sensitivity.limite,
-           replaces: Optional[Document] = None) -> Document:
+           replaces: Document | None = None) -> Document:
     """A new document of the report (or of one of its entries); flushes, the caller commits.
 
     On failure after the file was written, the file is removed; if the caller's commit fails it
@@ -254,7 +254,7 @@ def delete(doc: Document, user: User) -> None:
                  name=doc.original_name, sha256=doc.sha256)
 
 
-def current_documents(report: Report, entry: Optional[Entry] = None, *, whole_report_only: bool = False
+def current_documents(report: Report, entry: Entry | None = None, *, whole_report_only: bool = False
                       ) -> list[Document]:
     """The report's documents as they stand, neither replaced nor deleted, oldest first: all of them,
     those of one entry, or (whole_report_only) those attached to the report as a whole."""

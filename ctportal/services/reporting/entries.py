@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -35,7 +35,7 @@ _inspector.validateLink = lambda url: True  # type: ignore[method-assign]
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
 
-def latest_allowed_date(today: Optional[dt.date] = None) -> dt.date:
+def latest_allowed_date(today: dt.date | None = None) -> dt.date:
     today = today or dt.date.today()
     try:
         return today.replace(year=today.year + YEARS_AHEAD)
@@ -43,7 +43,7 @@ def latest_allowed_date(today: Optional[dt.date] = None) -> dt.date:
         return today.replace(year=today.year + YEARS_AHEAD, day=28)
 
 
-def check_date(value: Optional[dt.date]) -> Optional[str]:
+def check_date(value: dt.date | None) -> str | None:
     """Why a measure's or legal act's date is refused, or None."""
     if value is None:
         return None
@@ -54,7 +54,7 @@ def check_date(value: Optional[dt.date]) -> Optional[str]:
     return None
 
 
-def check_markdown(text: str) -> Optional[str]:
+def check_markdown(text: str) -> str | None:
     """Why a Markdown text is refused (raw HTML, links other than web and email), or None."""
     if not text:
         return None
@@ -81,14 +81,15 @@ def check_markdown(text: str) -> Optional[str]:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def check_characters(value: str) -> Optional[str]:
+def check_characters(value: str) -> str | None:
     """Control characters (a NUL above all) cannot be stored or printed: refuse them with a message."""
     if value and _CONTROL.search(value):
-        return "the text contains an invisible control character that cannot be saved; retype or paste it as plain text."
+        return ("the text contains an invisible control character that cannot be saved; "
+                "retype or paste it as plain text.")
     return None
 
 
-def check_text(name: str, value: str) -> Optional[str]:
+def check_text(name: str, value: str) -> str | None:
     """Why the text of field `name` is refused (too long, unsafe Markdown), or None."""
     described = entry_fields.text_field(name)
     bad = check_characters(value)
@@ -101,7 +102,7 @@ def check_text(name: str, value: str) -> Optional[str]:
     return None
 
 
-def parse_status(value: Any) -> Optional[EntryStatus]:
+def parse_status(value: Any) -> EntryStatus | None:
     """An EntryStatus from a form value ('' = not chosen); ValueError for anything else."""
     if value in (None, ""):
         return None
@@ -117,16 +118,16 @@ class EntryData:
     `rows` holds each rows field's rows as dicts of column values (dates as dt.date).
     """
 
-    status: Optional[EntryStatus] = None
+    status: EntryStatus | None = None
     texts: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, entry: Entry) -> "EntryData":
+    def of(cls, entry: Entry) -> EntryData:
         return cls.from_values(entry_fields.values_of(entry))
 
     @classmethod
-    def from_values(cls, values: dict[str, Any]) -> "EntryData":
+    def from_values(cls, values: dict[str, Any]) -> EntryData:
         """From the plain shape (a snapshot entry): dates parsed, an unknown status left unchosen."""
         try:
             status = parse_status(values.get("status"))
@@ -157,7 +158,7 @@ class Problem:
     message: str    # names the field and says what is wrong
 
 
-def _check_cell(column: entry_fields.Column, value: Any) -> Optional[str]:
+def _check_cell(column: entry_fields.Column, value: Any) -> str | None:
     if column.date:
         return check_date(value)
     text = value or ""
@@ -217,8 +218,8 @@ class Conflict:
     mine: EntryData                # what this user sent
     theirs: EntryData              # what is saved
     changed_fields: list[str]      # the text fields where the two differ (plus "status", "measures", ...)
-    saved_by: Optional[User]
-    saved_at: Optional[dt.datetime]
+    saved_by: User | None
+    saved_at: dt.datetime | None
 
 
 def differences(a: EntryData, b: EntryData) -> list[str]:

@@ -80,4 +80,5 @@ def progress_counts(report_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {rid: (answered, total) for rid, answered, total in rows}
 
 
-__all__ = ["unanswered_field", "entry_is_answered", "answered_clause", "report_progress", "progress_counts", "EntryKind"]
+__all__ = ["unanswered_field", "entry_is_answered", "answered_clause", "report_progress", "progress_counts",
+           "EntryKind"]

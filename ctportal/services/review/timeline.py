@@ -48,7 +48,7 @@ def history(user: Any, report: Report) -> list[Item]:
                           _name(revision.submitted_by_id, names),
                           details={"sha256": revision.snapshot_sha256,
                                    "entries": len(revision.snapshot.get("entries", []))}))
-    revision_numbers = dict(db.session.execute(
+    revision_numbers: dict[int | None, int] = dict(db.session.execute(
         sa.select(Revision.id, Revision.number).where(Revision.report_id == report.id)).all())
     for event in db.session.scalars(sa.select(ReportEvent).where(ReportEvent.report_id == report.id)):
         title = {"submit": "Submitted", "request_changes": "Changes requested", "approve": "Approved",
@@ -76,15 +76,15 @@ def history(user: Any, report: Report) -> list[Item]:
     if not commission:
         downloads = downloads.where(AuditEvent.party_id == report.party_id,
                                     AuditEvent.actor_id.in_(sa.select(User.id).where(User.party_id == report.party_id)))
-    for event in db.session.scalars(downloads):
-        what = _download_title(event)
-        items.append(Item(event.created_at, "download", f"Downloaded: {what}",
-                          _name(event.actor_id, names) or event.actor_email))
+    for download in db.session.scalars(downloads):
+        what = _download_title(download)
+        items.append(Item(download.created_at, "download", f"Downloaded: {what}",
+                          _name(download.actor_id, names) or download.actor_email))
     if commission:
-        for event in db.session.scalars(sa.select(AuditEvent).where(
+        for audited in db.session.scalars(sa.select(AuditEvent).where(
                 AuditEvent.object_type == "report", AuditEvent.object_id == report.id,
                 AuditEvent.action.in_(COMMISSION_AUDIT))):
-            items.append(Item(event.created_at, "review", _review_title(event), _name(event.actor_id, names),
+            items.append(Item(audited.created_at, "review", _review_title(audited), _name(audited.actor_id, names),
                               internal=True))
     items.sort(key=lambda i: (i.at, _ORDER.get(i.kind, 9)), reverse=True)
     return items
@@ -96,7 +96,7 @@ _ORDER = {"revision": 0, "transition": 1, "review": 2, "comment": 3, "download":
 def _download_title(event: AuditEvent) -> str:
     d = event.detail
     if d.get("name"):
-        return d["name"]
+        return str(d["name"])
     if event.action == "report.pdf_download":
         return f"PDF of revision {d.get('revision', '?')}"
     if event.action.startswith("export."):
