@@ -9,15 +9,24 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test serve-prod bench bench-web clean-instance demo-code
+.PHONY: run test setup setup-test lock check serve-prod bench bench-web clean-instance demo-code
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+# Installs the lock file: every package pinned, transitive ones included (README, "Dependencies").
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
+
+# Refresh the lock files after changing requirements.txt or requirements-dev.txt.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools==7.6.2
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock requirements.txt
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--output-file requirements-dev.lock requirements-dev.txt
 
 setup: $(VENV)/.installed
 	scripts/system-packages.sh run
@@ -32,6 +41,12 @@ run: setup
 
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The habits CI checks before the suite (settings in pyproject.toml): style and bugs, types, layers.
+check: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # Production-like: gunicorn with 4 workers, PostgreSQL and Redis on this machine, a separate job worker.
 serve-prod: setup
