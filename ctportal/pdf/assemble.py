@@ -13,6 +13,7 @@ and turned into links to page N here.
 """
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -52,6 +53,8 @@ def outline_of(reader: PdfReader) -> list[Bookmark]:
                 page = reader.get_destination_page_number(item)
             except Exception:  # noqa: BLE001 - a bookmark without a page is dropped
                 continue
+            if page is None:  # as before: a bookmark to no page fails the assembly (it cannot be added)
+                raise ValueError(f"the bookmark {item.title!r} points to no page")
             out.append(Bookmark(str(item.title), page, []))
         return out
     return walk(reader.outline)
@@ -64,7 +67,7 @@ def _stream(writer: PdfWriter, data: bytes):
 
 
 def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None,
-             continued: set[int] = frozenset()) -> int:
+             continued: Set[int] = frozenset()) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
     returns the page count. `continued`: indices of parts that go on from the part before (a
     section of an annex): their bookmarks nest under that part's last top-level bookmark.
@@ -79,8 +82,11 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
         outlines.append((first, outline_of(reader)))
     total = len(writer.pages)
     furniture_page = PdfReader(furniture).pages[0]
+    furniture_contents = furniture_page.get_contents()
+    if furniture_contents is None:  # as before, the assembly fails (it did on None.get_data())
+        raise ValueError("the furniture page has no content stream")
     form = DecodedStreamObject()
-    form.set_data(furniture_page.get_contents().get_data())
+    form.set_data(furniture_contents.get_data())
     form.update({
         NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): RectangleObject(furniture_page.mediabox),

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import cast
 
 from pypdf import PdfWriter
 from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, IndirectObject, NameObject, NumberObject,
@@ -85,7 +86,7 @@ def _to_unicode(stream: StreamObject) -> dict[int, str] | None:
     data = stream.get_data()
     if b"bfrange" in data:
         return None
-    out = {}
+    out: dict[int, str] = {}
     for block in _BFCHAR.findall(data):
         for code, text in _PAIR.findall(block):
             out.setdefault(int(code, 16), text.decode("ascii").upper())
@@ -116,6 +117,13 @@ def _mergeable(font: DictionaryObject) -> tuple[DictionaryObject, DictionaryObje
     return (cid, descriptor) if "/FontFile2" in descriptor else None
 
 
+def _merged_parts(font: DictionaryObject) -> tuple[DictionaryObject, DictionaryObject]:
+    """`_mergeable(font)` of a font already collected into a face (so it is mergeable)."""
+    parts = _mergeable(font)
+    assert parts is not None  # only fonts _mergeable accepted are collected (_collect)
+    return parts
+
+
 def _font_dicts(writer: PdfWriter):
     """Every /Font resource dictionary of the pages and of the form XObjects they use, once each."""
     seen: set[int] = set()
@@ -131,7 +139,8 @@ def _font_dicts(writer: PdfWriter):
         fonts = resources.get("/Font")
         if fonts is not None:
             yield fonts.get_object()
-        for xobject in (resources.get("/XObject") or DictionaryObject()).get_object().values():
+        xobjects = cast(DictionaryObject, (resources.get("/XObject") or DictionaryObject()).get_object())
+        for xobject in xobjects.values():
             xobject = xobject.get_object()
             if xobject.get("/Subtype") == "/Form":
                 todo.append(xobject.get("/Resources"))
@@ -174,7 +183,7 @@ def merge_fonts(writer: PdfWriter, cache_dir: Path | None = None) -> int:
 
 def _objects_of(font: DictionaryObject) -> list[IndirectObject]:
     """The indirect objects one embedded Type0 font is made of (WeasyPrint makes them for it alone)."""
-    cid, descriptor = _mergeable(font)
+    cid, descriptor = _merged_parts(font)
     descendants = font.raw_get("/DescendantFonts")
     refs = [font.indirect_reference, font.raw_get("/ToUnicode"), descendants,
             *descendants.get_object(),  # an ArrayObject yields its items unresolved
@@ -192,15 +201,15 @@ def _collect(font: DictionaryObject, faces: dict[str, _Face], programs: dict[int
     program_ref = descriptor.raw_get("/FontFile2")
     idnum = program_ref.idnum if isinstance(program_ref, IndirectObject) else id(program_ref)
     if idnum not in programs:
-        programs[idnum] = _postscript_name(descriptor["/FontFile2"].get_object().get_data())
+        programs[idnum] = _postscript_name(cast(StreamObject, descriptor["/FontFile2"].get_object()).get_data())
     source = bundled_faces().get(programs[idnum] or "")
-    text = _to_unicode(font["/ToUnicode"].get_object())
+    text = _to_unicode(cast(StreamObject, font["/ToUnicode"].get_object()))
     if source is None or text is None:
         return None
     key = f"{font['/BaseFont']}|{source.name}"
     face = faces.setdefault(key, _Face(source))
     face.fonts.append(font)
-    face.widths.update(_widths(cid["/W"].get_object()))
+    face.widths.update(_widths(cast(ArrayObject, cid["/W"].get_object())))
     for gid, unicode in text.items():
         face.text.setdefault(gid, unicode)
     bbox = [float(v) for v in descriptor.get("/FontBBox", [0, 0, 0, 0])]
@@ -257,7 +266,7 @@ def _embed(writer: PdfWriter, face: _Face, cache_dir: Path | None) -> IndirectOb
     program[NameObject("/Length1")] = NumberObject(len(data))
     program = program.flate_encode()
     first = face.fonts[0]
-    first_cid, first_descriptor = _mergeable(first)
+    first_cid, first_descriptor = _merged_parts(first)
     # A subset's name starts with six capitals that differ between subsets of one face.
     tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(sorted(glyphs)).encode()).digest()[:6])
     base = NameObject(f"/{tag}+{str(first['/BaseFont']).split('+', 1)[-1].lstrip('/')}")

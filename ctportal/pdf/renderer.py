@@ -60,11 +60,13 @@ class _Worker:
             self.proc.kill()
 
         timer = threading.Timer(timeout, kill)
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None  # both opened as PIPE in __init__
         timer.start()
         try:
-            self.proc.stdin.write(json.dumps({"html": html, "out": str(out)}) + "\n")
-            self.proc.stdin.flush()
-            line = self.proc.stdout.readline()
+            stdin.write(json.dumps({"html": html, "out": str(out)}) + "\n")
+            stdin.flush()
+            line = stdout.readline()
         except (BrokenPipeError, OSError):
             line = ""
         finally:

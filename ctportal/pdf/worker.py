@@ -68,7 +68,7 @@ def main() -> None:
             if renderer is None:
                 renderer = Renderer()
             pages = renderer.render(request["html"], request["out"])
-            answer = {"ok": True, "pages": pages}
+            answer: dict[str, object] = {"ok": True, "pages": pages}
         except MemoryError:
             answer = {"ok": False, "error": "the render exceeded its memory limit"}
         except Exception as exc:  # noqa: BLE001 - any failure is reported, the worker stays up

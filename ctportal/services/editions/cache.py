@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ctportal.infra import storage
 from ctportal.models import RenderedPart, db, utcnow
 from ctportal.pdf.html import html
-from ctportal.pdf.renderer import RenderTask, WorkerPool
+from ctportal.pdf.renderer import RenderResult, RenderTask, WorkerPool
 
 Progress = Callable[[int, str], None]
 
@@ -43,6 +43,12 @@ class Part:
     path: Path | None = None
     pages: int = 0
     continues: bool = False  # goes on from the part before it: its bookmarks nest under that part's
+
+
+def rendered_path(part: Part) -> Path:
+    """The file of a part `ensure_parts` (or `cached_front`) has filled in."""
+    assert part.path is not None, f"part {part.key} used before it was rendered"
+    return part.path
 
 
 def cached(key: str) -> RenderedPart | None:
@@ -76,7 +82,10 @@ def _store(part: Part, rendered_path: Path) -> RenderedPart:
             db.session.add(row)
     except IntegrityError:  # another build stored the same part meanwhile: use theirs
         storage.remove("parts", name)
-        row = db.session.scalar(sa.select(RenderedPart).where(RenderedPart.cache_key == part.key))
+        theirs = db.session.scalar(sa.select(RenderedPart).where(RenderedPart.cache_key == part.key))
+        if theirs is None:  # as before, the caller fails (it did on None.stored_name)
+            raise LookupError(f"the rendered part {part.key} was stored and then removed") from None
+        row = theirs
     return row
 
 
@@ -99,7 +108,7 @@ def ensure_parts(parts: list[Part], pool: WorkerPool, progress: Progress | None 
     by_key = {p.key: p for p in todo}
     done = 0
 
-    def on_done(task: RenderTask, result) -> None:
+    def on_done(task: RenderTask, result: RenderResult) -> None:
         nonlocal done
         done += 1
         if progress is not None:

@@ -41,7 +41,7 @@ def _status(value: str | None) -> dict[str, str]:
     return {"value": status.value, "title": status.title, "symbol": status.symbol}
 
 
-def _key_progress(text: str) -> str:
+def _key_progress(text: str | None) -> str:
     words = (text or "").split()
     if len(words) > KEY_PROGRESS_WORDS:
         text = " ".join(words[:KEY_PROGRESS_WORDS]) + " …"
@@ -87,7 +87,7 @@ class RoundData:
 
     @property
     def revisions(self) -> list[Revision]:
-        return [p.revision for p in self.included]
+        return [p.revision for p in self.included if p.revision is not None]  # all of them: `included`
 
 
 def assessments_of(revision: Revision) -> dict[str, str]:
@@ -123,7 +123,7 @@ def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "sensitivity": (d.get("sensitivity") or "").replace("_", " ").upper()} for d in docs]
 
 
-def _cell(column: entry_fields.Column, value: Any) -> str:
+def _cell(column: entry_fields.Column, value: Any) -> Any:
     if column.date:
         return iso_long_date(value) if value else ""
     return value
@@ -208,6 +208,7 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
 def documents_context(data: RoundData) -> dict[str, Any]:
     rows = []
     for inc in data.included:
+        assert inc.revision is not None  # `included` holds only parties with an approved revision
         snap = inc.revision.snapshot
         for d in _documents(snap.get("documents") or []):
             rows.append({"party": parties.display_name(inc.party), "entry": "whole report", **d})
@@ -250,7 +251,7 @@ def summary_context(data: RoundData) -> dict[str, Any]:
         heatmap.append({"code": action.code, "objective": action.objective.number, "cells": cells})
     counts = []
     for objective in data.objectives:
-        row = {"objective": objective.number, "cells": []}
+        row: dict[str, Any] = {"objective": objective.number, "cells": []}
         codes = {a.code for a in data.actions if a.objective_id == objective.id}
         for inc in data.parties:
             if inc.revision is None:

@@ -23,7 +23,7 @@ from ctportal.models import Revision, db
 from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
-from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts
+from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts, rendered_path
 from ctportal.services.editions.parts import body_parts, front_part, furniture_part
 
 
@@ -78,8 +78,8 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
             progress(93, f"Assembling {whole.pages} pages")
         with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
             out = Path(tmp) / "out.pdf"
-            whole.pages = assemble([p.path for p in plan.parts], plan.furniture.path, out, title=plan.title,
-                                   font_cache=storage.folder("parts"),
+            whole.pages = assemble([rendered_path(p) for p in plan.parts], rendered_path(plan.furniture), out,
+                                   title=plan.title, font_cache=storage.folder("parts"),
                                    continued={i for i, p in enumerate(plan.parts) if p.continues})
             row = _store(whole, out)
         db.session.commit()

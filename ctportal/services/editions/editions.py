@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,11 +18,14 @@ from flask import current_app
 from ctportal.domain.errors import DomainError
 from ctportal.domain import parties
 from ctportal.infra import jobs
-from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, db,
+from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, User, db,
                              utcnow)
 from ctportal.services import audit
 from ctportal.services.operations import heartbeat
 from ctportal.infra import storage
+
+if TYPE_CHECKING:  # the job imports the renderer only when it runs (cache.pool_from_config)
+    from ctportal.pdf.renderer import WorkerPool
 
 log = logging.getLogger("ctportal.compile")
 ACTIVE = (CompileState.queued, CompileState.running)
@@ -67,7 +71,7 @@ def get_edition(rnd: Round, edition_id: int) -> CompiledReport | None:
         CompiledReport.id == edition_id, CompiledReport.round_id == rnd.id))
 
 
-def start_compile(rnd: Round, user) -> CompiledReport:
+def start_compile(rnd: Round, user: User) -> CompiledReport:
     """Queue a new edition, or return the one already queued or running for this round.
 
     The caller commits, then calls `enqueue(edition)`: the job must see the committed row.
@@ -98,23 +102,23 @@ def compile_job(edition_id: int) -> None:
     run_compile(edition_id)
 
 
-def _set(edition_id: int, **values) -> None:
+def _set(edition_id: int, **values: Any) -> None:
     """One short transaction: progress is visible at once and holds no lock for long."""
     db.session.execute(sa.update(CompiledReport).where(CompiledReport.id == edition_id).values(**values))
     db.session.commit()
 
 
-def run_compile(edition_id: int, pool=None) -> None:
+def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
     """The job: build the edition from the round's approved revisions, recording progress and errors."""
     from ctportal.services.editions.cache import pool_from_config
     from ctportal.services.editions.edition import build_edition
     from ctportal.services.editions import content
 
     # Claim the edition: of two workers handed the same job, only one moves it out of "queued".
-    claimed = db.session.execute(
+    claimed = cast("sa.CursorResult[Any]", db.session.execute(
         sa.update(CompiledReport).where(CompiledReport.id == edition_id, CompiledReport.state == CompileState.queued)
         .values(state=CompileState.running, started_at=utcnow(), heartbeat_at=utcnow(), progress=1,
-                stage="Starting"))
+                stage="Starting")))
     db.session.commit()
     if claimed.rowcount != 1:
         return
@@ -128,7 +132,11 @@ def run_compile(edition_id: int, pool=None) -> None:
 
     built = None
     try:
+        if edition is None:  # as before, the compile fails (it did on None.round_id)
+            raise LookupError(f"edition {edition_id} is gone")
         rnd = db.session.get(Round, edition.round_id)
+        if rnd is None:  # as before, the compile fails (load_round failed on None)
+            raise LookupError(f"the round of edition {edition_id} is gone")
         data = content.load_round(rnd)
         if not data.included:
             raise CompileError("No report of this round is approved yet: there is nothing to compile.")
@@ -140,7 +148,7 @@ def run_compile(edition_id: int, pool=None) -> None:
         finally:
             if own_pool:
                 pool.close()
-        edition = db.session.get(CompiledReport, edition_id)
+        edition = _edition(edition_id)
         edition.stored_name, edition.sha256, edition.size = built.stored_name, built.sha256, built.size
         edition.page_count = built.page_count
         for revision in built.revisions:
@@ -165,7 +173,7 @@ def run_compile(edition_id: int, pool=None) -> None:
         log.exception("compile %s failed", edition_id)
         reason = str(exc) if isinstance(exc, CompileError) or exc.__class__.__name__ == "RenderError" else (
             f"{type(exc).__name__}: {exc}")
-        edition = db.session.get(CompiledReport, edition_id)
+        edition = _edition(edition_id)
         edition.state, edition.finished_at = CompileState.failed, utcnow()
         edition.error = reason[:2000] or "The compile failed."
         edition.stage = "Failed"
@@ -174,12 +182,20 @@ def run_compile(edition_id: int, pool=None) -> None:
         db.session.commit()
 
 
-def edition_requester(edition: CompiledReport):
+def _edition(edition_id: int) -> CompiledReport:
+    """The edition the job works on; gone (deleted meanwhile), the job fails as it did on None."""
+    edition = db.session.get(CompiledReport, edition_id)
+    if edition is None:
+        raise LookupError(f"edition {edition_id} is gone")
+    return edition
+
+
+def edition_requester(edition: CompiledReport) -> User | None:
     from ctportal.models import User
     return db.session.get(User, edition.requested_by_id)
 
 
-def supersede_containing(revision: Revision, reason: str, user) -> list[CompiledReport]:
+def supersede_containing(revision: Revision, reason: str, user: User | None) -> list[CompiledReport]:
     """Mark every edition containing this revision superseded (the report was reopened)."""
     found = list(db.session.scalars(
         sa.select(CompiledReport).join(CompiledReportRevision,
@@ -195,5 +211,5 @@ def supersede_containing(revision: Revision, reason: str, user) -> list[Compiled
     return found
 
 
-def record_download(edition: CompiledReport, user) -> None:
+def record_download(edition: CompiledReport, user: User) -> None:
     audit.record("editions.download", edition, actor=user, sha256=edition.sha256)

@@ -27,7 +27,7 @@ def revision_approved(revision: Any) -> None:
         return
     revision_id = revision.id
 
-    def queue(_session) -> None:
+    def queue(_session: Any) -> None:
         prerender_job(revision_id)
 
     sa.event.listen(db.session(), "after_commit", queue, once=True)

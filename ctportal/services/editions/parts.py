@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from ctportal.domain import parties
 from ctportal.infra import storage
-from ctportal.models import RenderedPart, db
+from ctportal.models import Objective, RenderedPart, db
 from ctportal.pdf.assemble import page_link
 from ctportal.pdf.html import css_string_body
 from ctportal.pdf.renderer import RenderError, WorkerPool
@@ -36,7 +36,10 @@ def annex_parts(included: content.Included, *, approved: bool = True) -> list[Pa
     """A party's annex as one part per objective section (the first with the annex's heading,
     the last with the documents of the whole report). A corrected entry re-renders its own
     section, a fifth of the annex, and the sections render side by side."""
-    ctx = content.annex_context(included.party, included.revision, included.assessments, approved=approved)
+    revision = included.revision
+    if revision is None:  # as before, a party without a revision has no annex (annex_context failed on None)
+        raise ValueError(f"{parties.display_name(included.party)} has no revision to make an annex of")
+    ctx = content.annex_context(included.party, revision, included.assessments, approved=approved)
     sections = [ctx["objectives"][i:i + 1] for i in range(len(ctx["objectives"]))] or [[]]
     label = f"{ctx['label']} ({parties.display_name(included.party)})"
     parts = []
@@ -49,12 +52,12 @@ def annex_parts(included: content.Included, *, approved: bool = True) -> list[Pa
                    "documents": ctx["documents"] if last else []}
         kind = "annex-section" if i else "annex"
         parts.append(Part(kind, content.cache_key(kind, section), "annex.html", section,
-                          f"{label}, objective {objectives[0]['number']}" if i else label, included.revision.id,
+                          f"{label}, objective {objectives[0]['number']}" if i else label, revision.id,
                           continues=i > 0))
     return parts
 
 
-def objective_parts(data: content.RoundData, objective) -> list[Part]:
+def objective_parts(data: content.RoundData, objective: Objective) -> list[Part]:
     """One objective's part as blocks of OBJECTIVE_BLOCK actions (the first with the part's
     heading; each block starts a page). A report approved again changes the rows of the actions
     its corrections touch: only their blocks render again."""
@@ -86,11 +89,11 @@ def body_parts(data: content.RoundData) -> list[Part]:
 
 
 def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[dict[str, Any]]:
-    toc = [{"label": "Summary", "href": "summary", "sub": False},
+    toc: list[dict[str, Any]] = [{"label": "Summary", "href": "summary", "sub": False},
            {"label": "Status of the actions by partner", "href": "summary-heatmap", "sub": True},
            {"label": "Actions per objective and party", "href": "summary-counts", "sub": True},
            {"label": "Changes since the previous round", "href": "summary-changes", "sub": True}]
-    start = {}
+    start: dict[str, int] = {}
     page = front_pages + 1
     for part in parts:
         start[part.key] = page

@@ -12,7 +12,7 @@ from ctportal.models import Report, Revision
 from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
-from ctportal.services.editions.cache import Part, _store, cached, ensure_parts
+from ctportal.services.editions.cache import Part, _store, cached, ensure_parts, rendered_path
 from ctportal.services.editions.parts import annex_parts, furniture_part
 
 
@@ -63,7 +63,7 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
                  pages=cover.pages + sum(p.pages for p in annex))
     with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
         out = Path(tmp) / "out.pdf"
-        assemble([cover.path, *(p.path for p in annex)], furniture.path, out,
+        assemble([rendered_path(cover), *(rendered_path(p) for p in annex)], rendered_path(furniture), out,
                  continued={1 + i for i, p in enumerate(annex) if p.continues}, title=plan.title,
                  font_cache=storage.folder("parts"))
         row = _store(whole, out)

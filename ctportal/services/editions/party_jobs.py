@@ -7,11 +7,12 @@ edition's: `request_pdf` returns the job already making that revision's PDF, or 
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from ctportal.infra import jobs
-from ctportal.models import CompileState, PartyPdfJob, Report, Revision, db, utcnow
+from ctportal.models import CompileState, PartyPdfJob, Report, Revision, User, db, utcnow
 from ctportal.services.operations import heartbeat
 
 log = logging.getLogger("ctportal.party_pdf")
@@ -24,7 +25,7 @@ def get_job(report: Report, job_id: int) -> PartyPdfJob | None:
                                                           PartyPdfJob.report_id == report.id))
 
 
-def request_pdf(report: Report, revision: Revision, user) -> tuple[PartyPdfJob, bool]:
+def request_pdf(report: Report, revision: Revision, user: User) -> tuple[PartyPdfJob, bool]:
     """The job making this revision's PDF: a running one, or a new one (True: queue it after the
     commit with `enqueue`). Flushes."""
     heartbeat.fail_silent_jobs()
@@ -49,7 +50,7 @@ def party_pdf_job(job_id: int) -> None:
     run_party_pdf(job_id)
 
 
-def _set(job_id: int, **values) -> None:
+def _set(job_id: int, **values: Any) -> None:
     db.session.execute(sa.update(PartyPdfJob).where(PartyPdfJob.id == job_id).values(**values))
     db.session.commit()
 
@@ -59,16 +60,21 @@ def run_party_pdf(job_id: int) -> None:
     from ctportal.services.editions.cache import pool_from_config
     from ctportal.services.editions.party import build_party_pdf
 
-    claimed = db.session.execute(
+    claimed = cast("sa.CursorResult[Any]", db.session.execute(
         sa.update(PartyPdfJob).where(PartyPdfJob.id == job_id, PartyPdfJob.state == CompileState.queued)
         .values(state=CompileState.running, started_at=utcnow(), heartbeat_at=utcnow(), progress=5,
-                stage="Rendering the report"))
+                stage="Rendering the report")))
     db.session.commit()
     if claimed.rowcount != 1:
         return  # another worker has it, or it was failed meanwhile
     job = db.session.get(PartyPdfJob, job_id)
     try:
+        # Each gone (deleted meanwhile): the job fails, as it did on None before.
+        if job is None:
+            raise LookupError(f"party PDF job {job_id} is gone")
         report, revision = db.session.get(Report, job.report_id), db.session.get(Revision, job.revision_id)
+        if report is None or revision is None:
+            raise LookupError(f"the report or revision of party PDF job {job_id} is gone")
         with heartbeat.Heartbeat(PartyPdfJob, job_id), pool_from_config() as pool:
             path = build_party_pdf(report, revision, pool)
         db.session.commit()
