@@ -61,8 +61,9 @@ def run_once(name: str, period: str, body: Callable[[], str]) -> str | None:
         db.session.delete(db.session.get(ScheduledRun, row.id))  # the retry may claim it again
         db.session.commit()
         raise
-    row = db.session.get(ScheduledRun, row.id)
-    row.finished_at, row.outcome = now(), outcome[:300]
+    claimed = db.session.get(ScheduledRun, row.id)
+    assert claimed is not None  # claimed and committed above; only a failed body deletes it
+    claimed.finished_at, claimed.outcome = now(), outcome[:300]
     db.session.commit()
     log.info("%s for %s: %s", name, period, outcome)
     return outcome

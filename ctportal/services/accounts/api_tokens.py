@@ -64,7 +64,7 @@ def find_live(secret: str) -> ApiToken | None:
     """The live token with this secret, or None (unknown, revoked, expired, owner deactivated)."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    row: ApiToken | None = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
     if row is None or not row.is_live or not row.user.active:
         return None
     return row

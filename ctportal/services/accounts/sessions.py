@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import orm as so
 
-from ctportal.infra.database import write_allowed_on_get
+from ctportal.infra.database import rows_changed, write_allowed_on_get
 from ctportal.models import LoginSession, Notification, User, db, utcnow
 
 # Writing last_seen on every request would be a write per page view; once a minute is enough
@@ -45,7 +45,8 @@ def find_live_session(token: str) -> LoginSession | None:
         .options(so.joinedload(LoginSession.user).joinedload(User.party))).first()
     if found is None:
         return None
-    row, unread_count = found
+    row: LoginSession = found[0]
+    unread_count = found[1]
     if row.ended_at is not None or not row.user.active:
         return None
     row.user.unread_notifications = unread_count
@@ -81,7 +82,7 @@ def end_all_sessions(user: User, *, except_token: str | None = None) -> int:
         query = query.where(LoginSession.token_hash != _hash(except_token))
     result = db.session.execute(query.values(ended_at=utcnow()))
     db.session.flush()
-    return result.rowcount or 0
+    return rows_changed(result) or 0
 
 
 def mark_second_factor_done(token: str) -> None:
@@ -99,7 +100,9 @@ def live_sessions(user: User) -> list[LoginSession]:
 
 
 def is_current(row: LoginSession, token: str | None) -> bool:
-    return bool(token) and row.token_hash == _hash(token)
+    if not token:
+        return False
+    return row.token_hash == _hash(token)
 
 
 def replace_session(old_token: str, user: User, *, ip: str = "", user_agent: str = "") -> str:

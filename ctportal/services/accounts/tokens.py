@@ -48,7 +48,8 @@ def find_valid(token: str, purpose: TokenPurpose) -> AccountToken | None:
     """The unused, unexpired token row for this link, or None (unknown, used, expired, wrong purpose)."""
     if not token or len(token) > 100:
         return None
-    row = db.session.scalar(sa.select(AccountToken).where(AccountToken.token_hash == _hash(token)))
+    row: AccountToken | None = db.session.scalar(
+        sa.select(AccountToken).where(AccountToken.token_hash == _hash(token)))
     if row is None or row.purpose != purpose or row.used_at is not None or row.expires_at <= utcnow():
         return None
     if not row.user.active:

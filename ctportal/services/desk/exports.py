@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ctportal import policy
 from ctportal.models import (Assessment, Comment, EntryReview, Objective, Round, Verdict,
@@ -100,7 +101,7 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
 
 
 def export_rows(rnd: Round, user: Any,
-                party_data: list[PartyData] | None = None) -> tuple[list[dict], list[str], list[PartyData]]:
+                party_data: list[PartyData] | None = None) -> tuple[list[dict[str, Any]], list[str], list[PartyData]]:
     data = party_data if party_data is not None else round_data(rnd, user)
     rows = rows_for(rnd, user, data)
     footnotes = sorted({p.party.name_footnote for p in data if p.party.name_footnote})
@@ -117,7 +118,7 @@ def _csv_safe(value: Any) -> Any:
     return value
 
 
-def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
+def to_csv(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([title for _, title in columns])
@@ -127,7 +128,7 @@ def to_csv(rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _write_sheet(ws, columns, rows) -> None:
+def _write_sheet(ws: Worksheet, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
     ws.append([title for _, title in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -144,7 +145,7 @@ def _write_sheet(ws, columns, rows) -> None:
         ws.column_dimensions[get_column_letter(i)].width = 60 if name in WIDE_COLUMNS else 18
 
 
-def to_xlsx(rnd: Round, user: Any, rows: list[dict], columns: list[tuple[str, str]],
+def to_xlsx(rnd: Round, user: Any, rows: list[dict[str, Any]], columns: list[tuple[str, str]],
             data: list[PartyData], footnotes: list[str]) -> bytes:
     from ctportal.models import utcnow
     from ctportal.domain.parties import display_name
@@ -152,6 +153,7 @@ def to_xlsx(rnd: Round, user: Any, rows: list[dict], columns: list[tuple[str, st
 
     wb = Workbook()
     summary = wb.active
+    assert isinstance(summary, Worksheet)  # a new workbook always has its one worksheet active
     summary.title = "Summary"
     summary.append([rnd.title])
     summary["A1"].font = Font(bold=True, size=14)

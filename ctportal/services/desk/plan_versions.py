@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ctportal.domain.errors import DomainError
 from ctportal.domain.catalogue import load_catalogue, parse_catalogue
-from ctportal.models import Action, Objective, PlanVersion, Round, db
+from ctportal.models import Action, Objective, PlanVersion, Round, User, db
 
 
 @dataclass
@@ -75,7 +75,7 @@ class PlanUploadError(DomainError, ValueError):
     """A catalogue file that validates but may not be loaded (its plan code is loaded already)."""
 
 
-def load_uploaded(path: Path, original_name: str, actor) -> PlanVersion:
+def load_uploaded(path: Path, original_name: str, actor: User) -> PlanVersion:
     """Validate and load an uploaded catalogue file as a new plan version.
 
     Raises catalogue.CatalogueError (with the line) for a file that does not validate, and

@@ -7,6 +7,7 @@ adding, changing or retiring one affects the partner's next report, never one al
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -14,6 +15,9 @@ from ctportal.domain.errors import DomainError
 from ctportal.domain.actors import PARTNER_GROUPS
 from ctportal.models import Action, Objective, Party, PartyKind, PriorityAction, db, utcnow
 from ctportal.services import audit
+
+if TYPE_CHECKING:
+    from ctportal.models import User
 
 
 class PriorityError(DomainError, ValueError):
@@ -49,7 +53,7 @@ def _check(party: Party, action: Action) -> None:
         raise PriorityError(f"Action {action.code} is not addressed to the partners.")
 
 
-def add(party: Party, action: Action, text: str, target_date: dt.date | None, actor) -> PriorityAction:
+def add(party: Party, action: Action, text: str, target_date: dt.date | None, actor: User) -> PriorityAction:
     _check(party, action)
     priority = PriorityAction(party_id=party.id, action_id=action.id, text=text.strip(),
                               target_date=target_date, created_by_id=actor.id)
@@ -59,12 +63,13 @@ def add(party: Party, action: Action, text: str, target_date: dt.date | None, ac
     return priority
 
 
-def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.date | None, actor) -> None:
+def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.date | None, actor: User) -> None:
     if priority.retired_at is not None:
         raise PriorityError("This priority action is retired; it cannot be changed.")
     party = db.session.get(Party, priority.party_id)
+    assert party is not None  # party_id is a non-null foreign key
     _check(party, action)
-    changes = {}
+    changes: dict[str, object] = {}
     if action.id != priority.action_id:
         changes["action"] = [priority.action.code, action.code]
         priority.action_id = action.id
@@ -81,7 +86,7 @@ def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.da
         audit.record("priority.edited", priority, actor=actor, changes=changes)
 
 
-def retire(priority: PriorityAction, actor) -> None:
+def retire(priority: PriorityAction, actor: User) -> None:
     if priority.retired_at is not None:
         raise PriorityError("This priority action is already retired.")
     priority.retired_at = utcnow()

@@ -207,7 +207,7 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
         Action.plan_version_id == rnd.plan_version_id).order_by(Objective.number, Action.position)))
     # Show only actions that at least one of the visible parties reports on.
     actions = [a for a in actions if any(actors.reports_on(p.party, a) for p in parties)]
-    priorities_by = {}
+    priorities_by: dict[tuple[int, str], list[dict[str, Any]]] = {}
     priority_list = []
     for data in parties:
         for entry in data.entries.values():
@@ -221,8 +221,8 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
         cells = []
         for data in parties:
             applies = actors.reports_on(data.party, action)
-            entry = data.entries.get(action.code)
-            cell = Cell(data, applies, _status(entry) if data.has_statuses else None, action.code,
+            action_entry = data.entries.get(action.code)
+            cell = Cell(data, applies, _status(action_entry) if data.has_statuses else None, action.code,
                         priorities_by.get((data.party.id, action.code), []))
             cells.append(cell)
             if applies and data.has_statuses:
@@ -238,7 +238,8 @@ def _count(share: ObjectiveShare, status: EntryStatus | None) -> None:
         share.not_applicable += 1
     else:
         # An entry without a status counts as not started.
-        setattr(share, SHARE_OF.get(status, "not_started"), getattr(share, SHARE_OF.get(status, "not_started")) + 1)
+        name = SHARE_OF.get(status, "not_started") if status is not None else "not_started"
+        setattr(share, name, getattr(share, name) + 1)
 
 
 # --- across rounds ----------------------------------------------------------------------------------
@@ -305,17 +306,18 @@ def across_rounds(current: Round, user: Any) -> AcrossRounds:
         cur = {p.party.id: p for p in maps[current.id].parties}
         prev = {p.party.id: p for p in maps[previous.id].parties}
         for party in parties:
-            c, p = cur.get(party.id), prev.get(party.id)
+            c, pd = cur.get(party.id), prev.get(party.id)
             moves = []
             for match in matches:
                 action = match.new or match.old
+                assert action is not None  # match_actions pairs every action with at least one side
                 if not actors.reports_on(party, action):
                     continue
                 moves.append(Movement(
                     match.code, action.text,
-                    _status(p.entries.get(match.code)) if p and p.has_statuses else None,
+                    _status(pd.entries.get(match.code)) if pd and pd.has_statuses else None,
                     _status(c.entries.get(match.code)) if c and c.has_statuses else None,
                     match.changed))
-            movements.append(PartyMovement(party, c, p, moves))
+            movements.append(PartyMovement(party, c, pd, moves))
     return AcrossRounds(rounds, {r.id: maps[r.id].shares for r in rounds}, parties, current, previous,
                         movements, only_in_one)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
@@ -9,6 +10,9 @@ from sqlalchemy import orm as so
 from ctportal.domain.formatting import long_date
 from ctportal.domain.errors import DomainError
 from ctportal.models import DeadlineExtension, Round, db
+
+if TYPE_CHECKING:
+    from ctportal.models import Report, User
 
 
 def deadline_for(rnd: Round, party_id: int) -> dt.date:
@@ -31,7 +35,7 @@ def deadlines_for(rnd: Round) -> dict[int, dt.date]:
     return deadlines
 
 
-def open_round(rnd: Round, actor) -> list:
+def open_round(rnd: Round, actor: User) -> list[Report]:
     """Open a round: parties can now see it, and every party gets its report."""
     from ctportal.models import RoundState, utcnow
     from ctportal.services import audit
@@ -56,7 +60,7 @@ class RoundError(DomainError, ValueError):
     """An operation the round's state does not allow; the message says why, for the user."""
 
 
-def create_round(actor, *, plan_version_id: int, **values) -> Round:
+def create_round(actor: User, *, plan_version_id: int, **values: Any) -> Round:
     """A new round in preparation (draft): parties do not see it until it is opened."""
     from ctportal.services import audit
 
@@ -67,7 +71,7 @@ def create_round(actor, *, plan_version_id: int, **values) -> Round:
     return rnd
 
 
-def update_round(rnd: Round, actor, *, plan_version_id: int | None = None, **values) -> list[str]:
+def update_round(rnd: Round, actor: User, *, plan_version_id: int | None = None, **values: Any) -> list[str]:
     """Change a round's details; returns the names of the fields that changed.
 
     A closed round is read-only. Once a round is open its reports exist on its plan version,
@@ -78,7 +82,7 @@ def update_round(rnd: Round, actor, *, plan_version_id: int | None = None, **val
 
     if rnd.state == RoundState.closed:
         raise RoundError("The round is closed; a closed round cannot be changed.")
-    changed = {}
+    changed: dict[str, list[Any]] = {}
     if plan_version_id is not None and plan_version_id != rnd.plan_version_id:
         if rnd.state != RoundState.draft:
             raise RoundError("The plan version of an open round cannot change: its reports are built on it.",
@@ -95,7 +99,7 @@ def update_round(rnd: Round, actor, *, plan_version_id: int | None = None, **val
     return list(changed)
 
 
-def close_round(rnd: Round, actor) -> None:
+def close_round(rnd: Round, actor: User) -> None:
     """Close an open round: from now on it is read-only for everyone."""
     from ctportal.models import RoundState, utcnow
     from ctportal.services import audit
@@ -108,7 +112,7 @@ def close_round(rnd: Round, actor) -> None:
     audit.record("round.closed", rnd, actor=actor)
 
 
-def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: str, actor) -> DeadlineExtension:
+def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: str, actor: User) -> DeadlineExtension:
     """Give one party a later submission deadline, with the reason why."""
     from ctportal.models import RoundState
     from ctportal.services import audit
@@ -131,13 +135,13 @@ def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: st
     return extension
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
 # --- who is late: the round status board --------------------------------------------------------------
 
-def status_board(rnd: Round, today: dt.date | None = None) -> list[dict]:
+def status_board(rnd: Round, today: dt.date | None = None) -> list[dict[str, Any]]:
     """One line per party: report state, last activity, deadline and days left, answers, open comments."""
     from ctportal.models import Comment, Entry, Party, Report, ReportState, Revision
     from ctportal.services.reporting.progress import progress_counts

@@ -27,7 +27,7 @@ _PENDING_KEY = "ctportal_mail_pending"
 def outbox_available() -> bool:
     """The development outbox page exists only where mail goes to the console: in production the
     messages go out by SMTP, and their one-time links must not be readable in the portal."""
-    return current_app.config["ENV"] != "production" and current_app.config["MAIL_BACKEND"] == "console"
+    return bool(current_app.config["ENV"] != "production" and current_app.config["MAIL_BACKEND"] == "console")
 
 
 def send_mail(recipients: Iterable[str], subject: str, body: str) -> list[OutgoingMail]:

@@ -61,7 +61,7 @@ def mentioned_users(body: str) -> list[User]:
     names = {m.lower() for m in MENTION.findall(body or "")}
     if not names:
         return []
-    found = []
+    found: list[User] = []
     for name in sorted(names):
         found.extend(db.session.scalars(
             sa.select(User).where(sa.func.lower(User.email).like(f"{_escape_like(name)}@%", escape="\\"),
@@ -84,7 +84,8 @@ def path_for(endpoint: str, **values: Any) -> str:
 
 
 def absolute(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    base: str = current_app.config["BASE_URL"]
+    return base.rstrip("/") + path
 
 
 def report_label(report: Report) -> str:
@@ -93,7 +94,7 @@ def report_label(report: Report) -> str:
 
 # --- sending ----------------------------------------------------------------------------------------
 
-def send(users: Iterable[User], kind: str, subject: str, template: str, *, link: str = "",
+def send(users: Iterable[User | None], kind: str, subject: str, template: str, *, link: str = "",
          exclude: Any = None, **context: Any) -> list[User]:
     """One in-portal notification and one email per distinct active user, except `exclude`."""
     from ctportal.services.messaging.mail import send_mail
@@ -161,6 +162,7 @@ def entries_needing_revision(report: Report, revision_id: int | None) -> list[st
 def comment_posted(comment: Comment) -> None:
     """Tell the other side (or, for an internal comment, the Commission), thread and mentions."""
     report = db.session.get(Report, comment.report_id)
+    assert report is not None  # report_id is a non-null foreign key
     author = db.session.get(User, comment.author_id) if comment.author_id else None
     root_id = comment.parent_id or comment.id
     thread_authors = list(db.session.scalars(

@@ -134,7 +134,7 @@ def emit(event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
     db.session.flush()
     ids = [d.id for d in made]
 
-    def queue(_session) -> None:
+    def queue(_session: object) -> None:
         for delivery_id in ids:
             deliver_job(delivery_id)
 
@@ -149,7 +149,7 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 

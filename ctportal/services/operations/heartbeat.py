@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Iterable
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,13 +20,15 @@ from flask import current_app
 from ctportal.models import CompiledReport, CompileState, PartyPdfJob, db, utcnow
 
 log = logging.getLogger("ctportal.jobs.heartbeat")
-JOB_TABLES = (CompiledReport, PartyPdfJob)
+JobRow = CompiledReport | PartyPdfJob
+JobModel = type[CompiledReport] | type[PartyPdfJob]
+JOB_TABLES: tuple[JobModel, ...] = (CompiledReport, PartyPdfJob)
 
 
 class Heartbeat:
     """`with Heartbeat(CompiledReport, id):` beats for that row while the block runs."""
 
-    def __init__(self, model, row_id: int) -> None:
+    def __init__(self, model: JobModel, row_id: int) -> None:
         self.model, self.row_id = model, row_id
         self.every = float(current_app.config["JOB_HEARTBEAT_SECONDS"])
         self.engine = db.engine  # the thread has no app context; it uses its own connections
@@ -51,7 +55,7 @@ class Heartbeat:
         self._thread.start()  # the claim that set the job running wrote the first beat
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         # Not joined: on SQLite a beat may be waiting for the write lock the job's own session
         # holds right now, and waiting for that beat here would stall the job for the whole busy
         # timeout (measured: 30 s added to a warm compile). A late beat only touches a running row.
@@ -62,7 +66,7 @@ def silence_limit() -> dt.timedelta:
     return dt.timedelta(seconds=float(current_app.config["JOB_STALE_SECONDS"]))
 
 
-def is_silent(job, now: dt.datetime | None = None) -> bool:
+def is_silent(job: JobRow, now: dt.datetime | None = None) -> bool:
     """A running job that has not beaten for the stale limit: its worker is gone."""
     if job.state != CompileState.running:
         return False
@@ -70,17 +74,21 @@ def is_silent(job, now: dt.datetime | None = None) -> bool:
     return last is not None and (now or utcnow()) - last > silence_limit()
 
 
-def fail_silent_jobs(now: dt.datetime | None = None) -> list:
+def fail_silent_jobs(now: dt.datetime | None = None) -> list[JobRow]:
     """Mark every silent running job failed, with the reason. Flushes; the caller commits."""
     from ctportal.services import audit
 
     now = now or utcnow()
-    failed = []
+    failed: list[JobRow] = []
     for model in JOB_TABLES:
         last = sa.func.coalesce(model.heartbeat_at, model.started_at)
-        for job in db.session.scalars(sa.select(model).where(model.state == CompileState.running,
-                                                             last < now - silence_limit())):
-            since = (job.heartbeat_at or job.started_at).strftime("%H:%M:%S UTC")
+        # select() of a union of two model classes types its rows as object: they are that model's rows.
+        silent = cast("Iterable[JobRow]", db.session.scalars(sa.select(model).where(
+            model.state == CompileState.running, last < now - silence_limit())))
+        for job in silent:
+            last_beat = job.heartbeat_at or job.started_at
+            assert last_beat is not None  # the query's coalesce(...) < limit never matches a NULL
+            since = last_beat.strftime("%H:%M:%S UTC")
             job.state, job.finished_at, job.stage = CompileState.failed, now, "Failed"
             job.error = (f"The worker running this job stopped (last sign of life {since}): "
                          "nothing was lost, start it again.")

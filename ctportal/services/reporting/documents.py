@@ -13,6 +13,7 @@ import os
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import filetype
@@ -174,7 +175,7 @@ def store_upload(stream: BinaryIO, filename: str) -> tuple[str, str, int, FileTy
     """
     limit = max_upload_bytes()
 
-    def limited():
+    def limited() -> Iterator[bytes]:
         size = 0
         for chunk in storage.read_chunks(stream):
             size += len(chunk)
@@ -237,8 +238,10 @@ def discard_file(doc: Document) -> None:
 
 def is_frozen(doc: Document) -> bool:
     """Part of a submitted revision: it must stay as it was."""
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(RevisionDocument).where(RevisionDocument.document_id == doc.id)) > 0
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(RevisionDocument).where(RevisionDocument.document_id == doc.id))
+    assert count is not None  # count() always yields one row
+    return count > 0
 
 
 def delete(doc: Document, user: User) -> None:
@@ -250,6 +253,7 @@ def delete(doc: Document, user: User) -> None:
     doc.deleted_by_id = user.id
     db.session.flush()
     report = db.session.get(Report, doc.report_id)
+    assert report is not None  # report_id is a non-null foreign key
     audit.record("document.deleted", doc, actor=user, party_id=report.party_id, report_id=doc.report_id,
                  name=doc.original_name, sha256=doc.sha256)
 
@@ -269,13 +273,14 @@ def current_documents(report: Report, entry: Entry | None = None, *, whole_repor
 
 def earlier_versions(doc: Document) -> list[Document]:
     """The versions this document replaced, newest first."""
-    found = []
+    found: list[Document] = []
     current = doc
     seen = {doc.id}
     while current.replaces_id is not None and current.replaces_id not in seen:
-        current = db.session.get(Document, current.replaces_id)
-        if current is None:
+        replaced = db.session.get(Document, current.replaces_id)
+        if replaced is None:
             break
+        current = replaced
         seen.add(current.id)
         found.append(current)
     return found
@@ -283,5 +288,6 @@ def earlier_versions(doc: Document) -> list[Document]:
 
 def record_download(doc: Document, user: User) -> None:
     report = db.session.get(Report, doc.report_id)
+    assert report is not None  # report_id is a non-null foreign key
     audit.record("document.downloaded", doc, actor=user, party_id=report.party_id, report_id=doc.report_id,
                  name=doc.original_name, sha256=doc.sha256)

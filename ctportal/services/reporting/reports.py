@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from ctportal.domain import actors
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
-                             PriorityAction, Report, Round, db)
+                             PriorityAction, Report, Round, User, db)
 from ctportal.services.reporting import entries, previous
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
@@ -67,7 +67,7 @@ def can_copy_from_last_round(report: Report) -> bool:
             and report.copied_from_revision_id is None)
 
 
-def copy_from_last_approved(report: Report, user) -> int:
+def copy_from_last_approved(report: Report, user: User) -> int:
     """Start the draft from the party's approved revision of the previous round (services/reporting/previous.py);
     returns how many entries were copied.
 

@@ -19,6 +19,7 @@ Dates are ISO strings. The action's own text is not copied: a plan version never
 from __future__ import annotations
 
 import hashlib
+import datetime as dt
 import json
 from typing import Any
 
@@ -31,7 +32,7 @@ from ctportal.services.reporting.documents import current_documents
 SNAPSHOT_FORMAT = 1
 
 
-def _iso(value) -> str | None:
+def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 

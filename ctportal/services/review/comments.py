@@ -84,7 +84,9 @@ def post_comment(report: Report, author: User, body: str, *, visibility: Visibil
         if parent.report_id != report.id or parent.entry_id != (entry.id if entry else None):
             raise CommentError("The comment you answer is not in this thread.")
         if parent.parent_id is not None:
-            parent = db.session.get(Comment, parent.parent_id)
+            root = db.session.get(Comment, parent.parent_id)
+            assert root is not None  # parent_id is a foreign key; comments are never deleted
+            parent = root
         if not policy.may_see_comment(author, parent):
             raise CommentError("The comment you answer is not in this thread.")
         visibility = parent.visibility  # a thread is wholly shared or wholly internal
@@ -110,7 +112,9 @@ def set_resolved(comment: Comment, user: User, resolved: bool) -> Comment:
     from ctportal.services import audit
 
     if comment.parent_id is not None:
-        comment = db.session.get(Comment, comment.parent_id)
+        root = db.session.get(Comment, comment.parent_id)
+        assert root is not None  # parent_id is a foreign key; comments are never deleted
+        comment = root
     if not policy.may_resolve_comment(user, comment):
         raise CommentForbidden("Your account may not resolve comments on this report.")
     if resolved and comment.resolved_at is None:
@@ -120,8 +124,10 @@ def set_resolved(comment: Comment, user: User, resolved: bool) -> Comment:
     else:
         return comment
     db.session.flush()
+    report = db.session.get(Report, comment.report_id)
+    assert report is not None  # report_id is a non-null foreign key
     audit.record("comment.resolved" if resolved else "comment.reopened", comment, actor=user,
-                 party_id=db.session.get(Report, comment.report_id).party_id)
+                 party_id=report.party_id)
     return comment
 
 
@@ -134,6 +140,8 @@ def open_threads_by_entry(user: Any, report: Report, *, shared_only: bool = Fals
         if c.parent_id in roots:
             roots[c.parent_id].replies.append(c)
     for thread in roots.values():
+        entry_id = thread.root.entry_id
+        assert entry_id is not None  # roots hold the threads on an entry only
         if not thread.resolved:
-            result.setdefault(thread.root.entry_id, []).append(thread)
+            result.setdefault(entry_id, []).append(thread)
     return result

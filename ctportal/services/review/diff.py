@@ -66,6 +66,6 @@ def entry_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> boo
     return any(field_text(old, n) != field_text(new, n) for n, _ in COMPARED)
 
 
-def changed_keys(old_entries: dict[str, dict], new_entries: dict[str, dict]) -> set[str]:
+def changed_keys(old_entries: dict[str, dict[str, Any]], new_entries: dict[str, dict[str, Any]]) -> set[str]:
     """Keys of the entries that differ (or are new) between two revisions' entries_by_key()."""
     return {key for key, entry in new_entries.items() if entry_changed(old_entries.get(key), entry)}
