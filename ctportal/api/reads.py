@@ -124,7 +124,7 @@ def progress(user: User, round_id: int) -> dict[str, Any]:
     rnd = round_or_404(user, round_id)
     if policy.is_observer(user):
         party_data = _observed_map_data(user, rnd)
-    elif progress_map.may_see_map(user):
+    elif policy.may_see_map(user):
         party_data = progress_map.round_data(rnd, user)
     else:
         abort(403)

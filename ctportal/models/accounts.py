@@ -96,7 +96,7 @@ class User(UserMixin, Model):
 
     # Set by the session loader for the request (not stored): the cookie carries the session
     # token, never the user's id, so ending the session row ends the cookie.
-    session_token = None
+    session_token: str | None = None
     second_factor_pending = False
     unread_notifications = None   # counted with the session lookup, for the navigation
 
