@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -96,7 +97,10 @@ class User(UserMixin, Model):
 
     # Set by the session loader for the request (not stored): the cookie carries the session
     # token, never the user's id, so ending the session row ends the cookie.
-    session_token: str | None = None
+    if TYPE_CHECKING:  # an annotation here would ask SQLAlchemy to map it
+        session_token: str | None
+    else:
+        session_token = None
     second_factor_pending = False
     unread_notifications = None   # counted with the session lookup, for the navigation
 
