@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -115,7 +116,7 @@ def _convert(raw: str, default: Any) -> Any:
     return raw
 
 
-def from_environment(defaults: type = Defaults, environ: dict[str, str] | None = None) -> dict[str, Any]:
+def from_environment(defaults: type = Defaults, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The settings the environment overrides, converted to the defaults' types."""
     environ = os.environ if environ is None else environ
     found: dict[str, Any] = {}
@@ -133,7 +134,7 @@ def from_environment(defaults: type = Defaults, environ: dict[str, str] | None =
     return found
 
 
-def listening_address(environ: dict[str, str] | None = None) -> str:
+def listening_address(environ: Mapping[str, str] | None = None) -> str:
     """The address this server listens on, for links when BASE_URL is not set: `flask run`'s
     (FLASK_RUN_HOST/PORT, which `make run HOST=… PORT=…` sets), else gunicorn's GUNICORN_BIND,
     else flask's default. A wildcard host is reached on loopback."""

@@ -14,7 +14,8 @@ The rules (DESIGN.md, "Who may see what"):
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import abort
@@ -22,6 +23,8 @@ from flask_login import current_user
 
 from ctportal.models import (Comment, Document, Entry, Report, ReportState, Role, Round, RoundState, User,
                              Visibility, db)
+
+_T = TypeVar("_T")
 
 
 class Permission(enum.Flag):
@@ -57,7 +60,7 @@ def _user(user: Any) -> User | None:
         return None
     if getattr(user, "second_factor_pending", False):
         return None
-    return user
+    return cast(User, user)  # the signed-in user (Flask-Login's proxy stands for a User)
 
 
 def is_party_user(user: Any) -> bool:
@@ -163,7 +166,10 @@ def may_manage_rounds(user: Any) -> bool:
 
 
 def _report_of(obj: Any) -> Report:
-    return obj.report if getattr(obj, "report", None) is not None else db.session.get(Report, obj.report_id)
+    report: Report | None = (obj.report if getattr(obj, "report", None) is not None
+                             else db.session.get(Report, obj.report_id))
+    assert report is not None  # report_id is a non-null foreign key: the report exists
+    return report
 
 
 # --- queries ------------------------------------------------------------------------------------
@@ -186,7 +192,7 @@ def visible_reports_clause(user: Any) -> sa.ColumnElement[bool]:
 
 def visible_comments_clause(user: Any) -> sa.ColumnElement[bool]:
     """Comments of visible reports; internal ones only for the Commission side."""
-    clause = Comment.report_id.in_(sa.select(Report.id).where(visible_reports_clause(user)))
+    clause: sa.ColumnElement[bool] = Comment.report_id.in_(sa.select(Report.id).where(visible_reports_clause(user)))
     if not is_commission(user):
         clause = sa.and_(clause, Comment.visibility == Visibility.shared)
     return clause
@@ -201,7 +207,8 @@ def get_report_or_404(report_id: int, user: Any = None, permission: Permission =
     return _load_or_404(Report, report_id, report_permissions, user, permission)
 
 
-def _load_or_404(model, object_id: int, permissions_of, user: Any, permission: Permission):
+def _load_or_404(model: type[_T], object_id: int, permissions_of: Callable[[Any, _T], Permission], user: Any,
+                 permission: Permission) -> _T:
     """The object if the user has `permission` on it: 404 if it does not exist or the user may
     not see it (the two answers are the same), 403 if they may see it but not do this."""
     user = current_user if user is None else user
@@ -364,7 +371,7 @@ def observed_party_ids(user: Any, round_id: int) -> set[int]:
     return set(db.session.scalars(_observed_parties(user, round_id)))
 
 
-def _observed_parties(user: Any, round_id: Any) -> sa.Select:
+def _observed_parties(user: Any, round_id: Any) -> sa.Select[int]:
     from ctportal.models import ObserverConsent, ObserverParty
     return (sa.select(ObserverParty.party_id)
             .join(ObserverConsent, sa.and_(ObserverConsent.party_id == ObserverParty.party_id,

@@ -7,7 +7,7 @@ pages' access: ctportal/api/reads.py asks ctportal.policy with the token's owner
 from __future__ import annotations
 
 from flask import Flask
-from flask_smorest import Api
+from flask_smorest import Api  # type: ignore[import-untyped]  # flask_smorest ships no types
 
 PREFIX = "/api/v1"
 

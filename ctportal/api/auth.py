@@ -11,7 +11,7 @@ import hashlib
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint, abort  # type: ignore[import-untyped]  # flask_smorest ships no types
 
 from ctportal.models import ApiToken, User, db
 from ctportal.services.accounts import api_tokens

@@ -83,6 +83,7 @@ def seed() -> list[DemoLogin]:
 def _observer(parties: dict[str, Party], rnd: Round) -> None:
     observer = db.session.scalar(sa.select(User).where(User.role == Role.observer))
     coordinator = db.session.scalar(sa.select(User).where(User.email == "coordinator.al@demo.ctportal.eu"))
+    assert observer is not None and coordinator is not None  # the demo users are seeded before the round
     observers.bind(observer, [parties[c] for c in DEMO_OBSERVED], actor=None)
     observers.give(rnd, parties["AL"], coordinator)
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Sequence
+from typing import cast
 
 import sqlalchemy as sa
 import yaml
@@ -381,7 +382,9 @@ class _Parser:
 
 
 def _shown(node: yaml.Node) -> str:
-    return f"'{node.value}'" if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
+    if isinstance(node, yaml.ScalarNode):
+        return f"'{node.value}'"
+    return f"a {cast(yaml.SequenceNode | yaml.MappingNode, node).id}"  # the other kinds of node
 
 
 def _calls(objective: ObjectiveSpec) -> list[FootnoteCall]:

@@ -11,7 +11,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
                      StringField, SubmitField, TextAreaField)
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms stubs lack SelectChoice
 from wtforms.validators import ValidationError
 
 from ctportal.domain import entry_fields

@@ -88,6 +88,8 @@ class WakeableWorker(Worker):
     """An embedded worker: idle, it sleeps until a job is queued in this process (or the poll
     delay passes, for jobs a scheduler or another process queued)."""
 
+    delay: float  # huey's Worker sets it (untyped there)
+
     def sleep(self) -> None:
         self.delay = min(self.delay, self.max_delay)
         if _wake.wait(self.delay):

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.base import Model, enum_column, utcnow
 
 
 class PartyKind(enum.Enum):
@@ -48,7 +49,7 @@ class Role(enum.Enum):
         return self in (Role.contributor, Role.coordinator, Role.eu_reporter)
 
 
-class Party(db.Model):
+class Party(Model):
     __tablename__ = "party"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -67,7 +68,7 @@ class Party(db.Model):
     users: so.Mapped[list[User]] = so.relationship(back_populates="party")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
     __table_args__ = (
         sa.CheckConstraint(
@@ -96,7 +97,10 @@ class User(UserMixin, db.Model):
 
     # Set by the session loader for the request (not stored): the cookie carries the session
     # token, never the user's id, so ending the session row ends the cookie.
-    session_token = None
+    if TYPE_CHECKING:  # an annotation here would ask SQLAlchemy to map it
+        session_token: str | None
+    else:
+        session_token = None
     second_factor_pending = False
     unread_notifications = None   # counted with the session lookup, for the navigation
 
@@ -111,7 +115,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role.value}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One signed-in browser. The cookie carries only its random id; ending the row ends the session."""
 
     __tablename__ = "login_session"
@@ -135,7 +139,7 @@ class TokenPurpose(enum.Enum):
     reset = "reset"
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A one-time link (invitation or password reset); only its hash is stored."""
 
     __tablename__ = "account_token"
@@ -151,7 +155,7 @@ class AccountToken(db.Model):
     user: so.Mapped[User] = so.relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     __tablename__ = "recovery_code"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, utcnow
+from ctportal.models.base import Model, utcnow
+
+if TYPE_CHECKING:
+    from ctportal.models.accounts import Party, User
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """One personal token. It acts with exactly its owner's rights, within its scope ("read")."""
 
     __tablename__ = "api_token"
@@ -26,14 +30,14 @@ class ApiToken(db.Model):
     last_used_at: so.Mapped[dt.datetime | None]
     revoked_at: so.Mapped[dt.datetime | None]
 
-    user: so.Mapped[User] = so.relationship()  # noqa: F821
+    user: so.Mapped[User] = so.relationship()
 
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None and self.expires_at > utcnow()
 
 
-class ObserverParty(db.Model):
+class ObserverParty(Model):
     """An observer reads what this party agreed to share (and nothing of any other party)."""
 
     __tablename__ = "observer_party"
@@ -44,10 +48,10 @@ class ObserverParty(db.Model):
     party_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("party.id"), index=True)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 
-    party: so.Mapped[Party] = so.relationship()  # noqa: F821
+    party: so.Mapped[Party] = so.relationship()
 
 
-class ObserverConsent(db.Model):
+class ObserverConsent(Model):
     """A party's consent for a round: observers bound to it may read its approved report.
 
     Given and withdrawn by the party's coordinator; a row is never deleted, so the history of
@@ -64,5 +68,5 @@ class ObserverConsent(db.Model):
     withdrawn_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
     withdrawn_at: so.Mapped[dt.datetime | None]
 
-    given_by: so.Mapped[User] = so.relationship(foreign_keys=[given_by_id])  # noqa: F821
-    withdrawn_by: so.Mapped[User | None] = so.relationship(foreign_keys=[withdrawn_by_id])  # noqa: F821
+    given_by: so.Mapped[User] = so.relationship(foreign_keys=[given_by_id])
+    withdrawn_by: so.Mapped[User | None] = so.relationship(foreign_keys=[withdrawn_by_id])

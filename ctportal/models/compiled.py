@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.base import Model, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from ctportal.models.reports import Revision
 
 
 class CompileState(enum.Enum):
@@ -21,7 +25,7 @@ class CompileState(enum.Enum):
         return self.value.capitalize()
 
 
-class CompiledReport(db.Model):
+class CompiledReport(Model):
     __tablename__ = "compiled_report"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -44,11 +48,11 @@ class CompiledReport(db.Model):
     superseded_at: so.Mapped[dt.datetime | None]
     superseded_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
-    revisions: so.Mapped[list[Revision]] = so.relationship(  # noqa: F821
+    revisions: so.Mapped[list[Revision]] = so.relationship(
         secondary="compiled_report_revision", order_by="Revision.report_id")
 
 
-class CompiledReportRevision(db.Model):
+class CompiledReportRevision(Model):
     """The exact revisions an edition contains."""
 
     __tablename__ = "compiled_report_revision"
@@ -58,7 +62,7 @@ class CompiledReportRevision(db.Model):
     revision_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("revision.id"), primary_key=True)
 
 
-class RenderedPart(db.Model):
+class RenderedPart(Model):
     """A PDF part rendered from immutable input (an approved revision), reused across compiles."""
 
     __tablename__ = "rendered_part"

@@ -6,11 +6,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.base import Model, enum_column, utcnow
 from ctportal.models.compiled import CompileState
 
 
-class ScheduledRun(db.Model):
+class ScheduledRun(Model):
     """One run of a periodic task for one period (a day, a week, five minutes).
 
     Every job server's scheduler queues each periodic task; the unique (name, period) row lets
@@ -28,7 +28,7 @@ class ScheduledRun(db.Model):
     outcome: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
 
 
-class PartyPdfJob(db.Model):
+class PartyPdfJob(Model):
     """Making one party's report PDF (one revision) in the background; the file itself is a
     cached part (services/editions/party.py), so a second request for it is instant."""
 

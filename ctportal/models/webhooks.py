@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
-from ctportal.models.base import db, enum_column, utcnow
+from ctportal.models.base import Model, enum_column, utcnow
 
 
 class DeliveryState(enum.Enum):
@@ -21,7 +21,7 @@ class DeliveryState(enum.Enum):
         return self.value.capitalize()
 
 
-class Webhook(db.Model):
+class Webhook(Model):
     __tablename__ = "webhook"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -40,7 +40,7 @@ class Webhook(db.Model):
         return self.events.split()
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     __tablename__ = "webhook_delivery"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -1,6 +1,7 @@
 """What each user finds on their home page: their own work."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from ctportal.services.desk.rounds import deadline_for
 @dataclass
 class Work:
     reports: list[dict[str, Any]] = field(default_factory=list)
-    rounds: list[Round] = field(default_factory=list)
+    rounds: Sequence[Round] = field(default_factory=list)
     state_counts: dict[str, int] = field(default_factory=dict)
     user_count: int = 0
 

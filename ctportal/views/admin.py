@@ -62,6 +62,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             changed = users.change_role(user, form.chosen_role(), form.chosen_party(), actor=current_user)
+            assert form.name.data is not None  # DataRequired passed
             if form.name.data.strip() != user.name:
                 users.rename(user, form.name.data, actor=current_user)
                 changed = True

@@ -204,6 +204,7 @@ def _set_password_from_link(token: str, purpose: TokenPurpose, template: str):
         if not tokens.consume(row):
             return _link_not_valid(purpose)
         # Every session of the account ends, this browser's too: sign in afresh with the new password.
+        assert form.new_password.data is not None  # DataRequired passed
         users.set_password(user, form.new_password.data, reason=purpose.value)
         db.session.commit()
         if current_user.is_authenticated and current_user.id == user.id:

@@ -83,6 +83,7 @@ def _post(report: Report, entry: Entry | None):
         return redirect(back)
     parent = policy.comment_of_report_or_404(report, form.parent_id.data) \
         if form.parent_id.data else None
+    assert form.body.data is not None  # DataRequired passed
     with refused_to(back):
         comment = comment_service.post_comment(report, current_user, form.body.data,
                                                visibility=Visibility(form.visibility.data), entry=entry,

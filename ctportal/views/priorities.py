@@ -1,6 +1,8 @@
 """Partners' priority actions, kept by the Commission."""
 from __future__ import annotations
 
+from typing import cast
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
@@ -45,7 +47,7 @@ def _action_choices(form: PriorityForm, current: PriorityAction | None = None) -
 def _chosen_action(form: PriorityForm) -> Action | None:
     action = db.session.get(Action, form.action_id.data)
     if action is None:
-        form.action_id.errors.append("Choose one of the plan's actions.")
+        cast(list[str], form.action_id.errors).append("Choose one of the plan's actions.")
     return action
 
 
@@ -68,6 +70,7 @@ def party(party_id: int):
         action = _chosen_action(form)
         if action is not None:
             try:
+                assert form.text.data is not None  # DataRequired passed
                 service.add(partner, action, form.text.data, form.target_date.data, current_user)
             except service.PriorityError as exc:
                 on_form(form, exc, "action_id")
@@ -86,6 +89,7 @@ def party(party_id: int):
 def edit(priority_id: int):
     priority = _priority(priority_id)
     partner = db.session.get(Party, priority.party_id)
+    assert partner is not None  # party_id is a non-null foreign key
     if priority.retired_at is not None:
         abort(403)
     form = PriorityForm(obj=priority)
@@ -94,6 +98,7 @@ def edit(priority_id: int):
         action = _chosen_action(form)
         if action is not None:
             try:
+                assert form.text.data is not None  # DataRequired passed
                 service.edit(priority, action, form.text.data, form.target_date.data, current_user)
             except service.PriorityError as exc:
                 on_form(form, exc, "action_id")

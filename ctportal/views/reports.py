@@ -184,8 +184,8 @@ def submit(report_id: int):
     if not form.validate():
         abort(400)
     try:
-        expected = int(form.state_version.data)
-    except (TypeError, ValueError):
+        expected: int | None = int(form.state_version.data) if form.state_version.data is not None else None
+    except ValueError:
         expected = None
     with refused_to(url_for(".overview", report_id=report_id)):
         try:

@@ -106,10 +106,12 @@ def entry(report_id: int, entry_id: int):
 def accept_all(report_id: int):
     report = _report(report_id, Permission.REVIEW)
     latest = revisions.latest_revision(report)
+    assert latest is not None  # a report open to review has been submitted: it has a revision
     remaining = review.remaining_keys(report)
     form = AcceptAllForm(keys=",".join(remaining), revision_id=latest.id)
     if request.method == "POST" and form.validate_on_submit():
         keys = [k for k in (form.keys.data or "").split(",") if k]
+        assert form.revision_id.data is not None  # InputRequired passed
         with refused_to(url_for("review.accept_all", report_id=report.id)):
             accepted = review.accept_remaining(report, current_user, keys, expected_revision_id=form.revision_id.data)
         db.session.commit()
@@ -121,6 +123,7 @@ def accept_all(report_id: int):
 def _transition_page(report: Report, action: Step, template: str):
     form = ReasonForm(state_version=report.state_version)
     if request.method == "POST" and form.validate_on_submit():
+        assert form.reason.data is not None  # DataRequired passed
         try:
             workflow.apply_transition(report, action, current_user, reason=form.reason.data,
                                       expected_state_version=form.state_version.data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms stubs lack SelectChoice
 
 from ctportal import policy
 from ctportal.forms import options
@@ -128,6 +128,7 @@ def extend(round_id: int):
     form = ExtensionForm()
     form.party_id.choices = _party_choices(rnd)
     if form.validate_on_submit():
+        assert form.new_deadline.data is not None and form.reason.data is not None  # required fields passed
         try:
             ext = rounds_service.extend_deadline(rnd, form.party_id.data, form.new_deadline.data,
                                                  form.reason.data, current_user)

@@ -9,12 +9,12 @@ answer through a policy loader instead, 404 for what the user may not see).
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
-from flask_login.config import EXEMPT_METHODS
+from flask_login.config import EXEMPT_METHODS  # type: ignore[import-untyped]  # flask_login ships no types
 
 Rule = Callable[[Any], bool]
 
@@ -24,7 +24,7 @@ def _refusal(rule: Rule):
     if request.method in EXEMPT_METHODS or current_app.config.get("LOGIN_DISABLED"):
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return cast(Any, current_app).login_manager.unauthorized()  # Flask-Login's attribute
     if not rule(current_user):
         abort(403)
     return None

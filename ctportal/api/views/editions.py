@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, send_file
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint  # type: ignore[import-untyped]  # flask_smorest ships no types
 
 from ctportal.api import reads
 from ctportal.api.auth import api_user, documented_errors, protect
@@ -30,6 +30,7 @@ def list_editions(round_id: int):
 def get_edition_file(round_id: int, edition_id: int):
     """The PDF of a finished edition"""
     edition = reads.edition_file_or_404(api_user(), round_id, edition_id)
+    assert edition.stored_name is not None  # edition_file_or_404 answers only editions with a file
     path = storage.path_for("compiled", edition.stored_name)
     if not path.exists():
         abort(404)

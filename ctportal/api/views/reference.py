@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import flask_swagger_ui
+import flask_swagger_ui  # type: ignore[import-untyped]  # ships no types
 from flask import Blueprint, abort, render_template, send_from_directory, url_for
 
 from ctportal.api import PREFIX

@@ -1,7 +1,7 @@
 """Reporting rounds."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint  # type: ignore[import-untyped]  # flask_smorest ships no types
 
 from ctportal.api import reads
 from ctportal.api.auth import api_user, documented_errors, protect
