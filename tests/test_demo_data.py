@@ -25,7 +25,7 @@ def test_the_shipped_data_loads_with_a_file_for_every_party():
     data = loader.load(loader.DATA_DIR)
     assert set(data.parties) == {info.code for info in PARTIES}
     assert {p.file for p in data.parties.values()} == {f"{info.code.lower()}.yaml" for info in PARTIES}
-    assert data.cast.password == "demo-portal-passphrase" and len(data.cast.accounts) == 15
+    assert data.cast.password == "demo-portal-passphrase" and len(data.cast.accounts) == 16  # with the observer
     assert data.cast.editors("AL") == ["coordinator.al@demo.ctportal.eu", "contributor.al@demo.ctportal.eu"]
     assert data.parties["RS"].voice.institutions["police"] == ("Police Directorate", "Дирекција полиције")
 

@@ -6,10 +6,25 @@ pages' access: ctportal/api/reads.py asks ctportal.policy with the token's owner
 """
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Flask
-from flask_smorest import Api  # type: ignore[import-untyped]  # flask_smorest ships no types
+from flask_smorest import Api, Blueprint  # type: ignore[import-untyped]  # flask_smorest ships no types
+from webargs.flaskparser import FlaskParser
 
 PREFIX = "/api/v1"
+
+
+class StrictQueryParser(FlaskParser):
+    """An unknown query parameter is an error (422 naming it), as the document says
+    (additionalProperties: false), not silently ignored: a misspelt filter (`?stat=open`) would
+    otherwise return everything unfiltered."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": ma.RAISE,
+                                   "querystring": ma.RAISE}
+
+
+# flask-smorest builds every Blueprint's arguments with this parser; only the API uses flask-smorest.
+Blueprint.ARGUMENTS_PARSER = StrictQueryParser()
 
 
 class PortalApi(Api):

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from huey import crontab
 from sqlalchemy.exc import IntegrityError
 
@@ -94,7 +95,7 @@ def weekly_prune() -> str | None:
 
     def body() -> str:
         pruned = prune_parts(PRUNE_PARTS_DAYS)
-        old = ScheduledRun.__table__.delete().where(
+        old = sa.delete(ScheduledRun).where(
             ScheduledRun.started_at < now() - dt.timedelta(days=KEEP_RUN_RECORDS_DAYS))
         db.session.execute(old)
         db.session.commit()

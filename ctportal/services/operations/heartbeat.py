@@ -37,7 +37,8 @@ class Heartbeat:
                                         daemon=True)
 
     def beat(self) -> None:
-        table = self.model.__table__
+        table = sa.Table(self.model.__tablename__, sa.MetaData(), sa.Column("id"), sa.Column("state"),
+                         sa.Column("heartbeat_at"))  # a plain Core table: the beat runs on its own connection
         with self.engine.begin() as conn:
             conn.execute(sa.update(table).where(table.c.id == self.row_id, table.c.state == CompileState.running.value)
                          .values(heartbeat_at=utcnow()))
