@@ -124,8 +124,8 @@ def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _cell(column: entry_fields.Column, value: Any) -> Any:
-    if column.date:
-        return iso_long_date(value) if value else ""
+    if column.date:  # a date (values_of() parses the snapshot's ISO strings)
+        return long_date(value) if value else ""
     return value
 
 
