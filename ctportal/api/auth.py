@@ -8,6 +8,7 @@ sign-in attempts (LOGIN_RATE_LIMIT), good ones per token (API_RATE_LIMIT).
 from __future__ import annotations
 
 import hashlib
+import http
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
@@ -76,5 +77,4 @@ def documented_errors(blp: Blueprint, *codes: int):
 
 
 def _status_name(code: int) -> str:
-    import http
     return http.HTTPStatus(code).name

@@ -68,5 +68,10 @@ def upgrade():
 def downgrade():
     op.drop_table('observer_consent')
     op.drop_table('observer_party')
-    op.execute("DELETE FROM user_account WHERE role = 'observer'")
-    _set_roles(OLD_ROLES)
+    # Observer accounts cannot be deleted (the append-only audit trail names them) nor given another
+    # role (every other one reads more): they are deactivated, and the role CHECK keeps 'observer'
+    # while any remain.
+    op.execute("UPDATE user_account SET active = false WHERE role = 'observer'")
+    remaining = op.get_bind().execute(sa.text("SELECT count(*) FROM user_account WHERE role = 'observer'")).scalar()
+    if not remaining:
+        _set_roles(OLD_ROLES)
