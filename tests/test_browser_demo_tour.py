@@ -49,7 +49,7 @@ def test_the_readme_tour_of_the_demo(runner, app, live_url, page):
     expect(page.locator("main")).to_contain_text("2.P1 Needs revision")
     expect(page.locator("main")).to_contain_text("4.P1 Needs revision")
     page.get_by_role("link", name="Edit entry 4.P1").click()
-    page.get_by_label("Title of the act").fill("Law on the Prevention of Money Laundering and Terrorist Financing")
+    page.get_by_label("Title", exact=True).fill("Law on the Prevention of Money Laundering and Terrorist Financing")
     page.get_by_label("Date of adoption").fill(f"{_montenegro().round.period_start.year + 1}-03-12")
     page.get_by_label("Official gazette reference").fill("Službeni list Crne Gore, br. 24/26")
     page.get_by_role("button", name="Save", exact=True).first.click()
