@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI and error pages."""
     app = Flask(__name__, instance_relative_config=True)
+    from ctportal.web.ids import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route: see web/ids.py
     app.config.from_object(config_module.Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(config_module.from_environment())

@@ -45,7 +45,8 @@ def test_each_task_is_due_when_documented(app):
 def _reminder_mail() -> list[tuple[str, str]]:
     db.session.commit()  # the task ran in an app context (and session) of its own: see what it committed
     return [tuple(row) for row in db.session.execute(sa.select(OutgoingMail.recipient, OutgoingMail.subject)
-                                                      .where(OutgoingMail.subject.like("Reminder:%")))]
+                                                      .where(OutgoingMail.subject.like("Reminder:%"))
+                                                      .order_by(OutgoingMail.id))]
 
 
 def test_two_job_servers_send_a_days_reminders_once(app, users, clock):

@@ -7,8 +7,15 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from ctportal.models import ActorGroup, CompileState, ReportState, RoundState
+from ctportal.web.ids import MAX_ID
 
 MAX_PER_PAGE = 100
+
+
+def IdFilter(description: str) -> fields.Integer:  # noqa: N802 - reads as a field class, like the others
+    """An id in a query string: bounded like the ids in paths (web/ids.py), so that PostgreSQL is
+    never asked about an integer it cannot hold (that was a 500)."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": description})
 
 
 class UtcDateTime(fields.DateTime):
@@ -40,7 +47,7 @@ class RoundArgs(PageArgs):
 
 
 class ReportArgs(PageArgs):
-    round = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Only reports of this round (id)."})
+    round = IdFilter("Only reports of this round (id).")
     party = fields.String(validate=validate.Length(min=1, max=8),
                           metadata={"description": "Only reports of this party (code, e.g. AL)."})
     state = fields.String(validate=validate.OneOf([s.value for s in ReportState]),
@@ -48,8 +55,7 @@ class ReportArgs(PageArgs):
 
 
 class ApprovedArgs(PageArgs):
-    round = fields.Integer(validate=validate.Range(min=1),
-                           metadata={"description": "Only revisions of this round (id)."})
+    round = IdFilter("Only revisions of this round (id).")
     party = fields.String(validate=validate.Length(min=1, max=8),
                           metadata={"description": "Only revisions of this party (code, e.g. AL)."})
 

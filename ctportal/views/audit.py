@@ -37,7 +37,7 @@ def _form() -> tuple[AuditSearchForm, audit_search.AuditQuery | None]:
 @login_required
 def index():
     form, query = _form()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # a bounded OFFSET
     events, total = audit_search.search(query, page=page, per_page=PER_PAGE) if query else ([], 0)
     parties = {p.id: p for p in db.session.scalars(sa.select(Party))}
     args = {k: v for k, v in request.args.items() if k != "page"}

@@ -14,7 +14,7 @@ PER_PAGE = 50
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # a bounded OFFSET
 
 
 def _back():
