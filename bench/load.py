@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.load                  # SQLite (the embedded default)
     .venv/bin/python -m bench.load --postgres       # PostgreSQL + Redis, as in production
     .venv/bin/python -m bench.load --seconds 60 --postgres
+    .venv/bin/python -m bench.load --postgres --nodes 2 --kill-node-after 20   # two web nodes, one dies
 
 Six parties × five officials open their report and save entries (each official its own
 entries) and upload documents; four reviewers read submitted reports and comment; the
@@ -131,18 +132,54 @@ def form_with(page: str, pattern: str) -> dict:
 
 # --- the virtual users --------------------------------------------------------------------------------
 
+class Nodes:
+    """The web nodes behind one address: a round robin, as a load balancer would spread requests.
+    A node that refuses connections is taken out (a balancer's health check); a request cut off
+    in flight is an error of that request, not retried (the balancer would answer 502)."""
+
+    def __init__(self, bases: list[str]) -> None:
+        self.bases, self.down, self.turn = list(bases), set(), 0
+        self.cut_off = 0
+        self.lock = threading.Lock()
+
+    def next(self) -> str:
+        with self.lock:
+            live = [b for b in self.bases if b not in self.down] or self.bases
+            self.turn += 1
+            return live[self.turn % len(live)]
+
+    def refused(self, base: str, exc: Exception) -> bool:
+        from urllib3.exceptions import NewConnectionError
+        reason = exc.args[0] if exc.args else None
+        if isinstance(getattr(reason, "reason", None), NewConnectionError) or isinstance(reason, NewConnectionError):
+            with self.lock:
+                self.down.add(base)
+            return len(self.down) < len(self.bases)
+        return False
+
+
 class Client:
-    def __init__(self, base: str, stats: Stats, email: str, totp: bool = False) -> None:
-        self.base, self.stats, self.email, self.totp = base, stats, email, totp
+    def __init__(self, base: str | Nodes, stats: Stats, email: str, totp: bool = False) -> None:
+        self.nodes = base if isinstance(base, Nodes) else Nodes([base])
+        self.stats, self.email, self.totp = stats, email, totp
         self.http = requests.Session()
 
     def _timed(self, kind: str, method: str, path: str, expect=(200, 302), **kw) -> requests.Response | None:
         start = time.perf_counter()
-        try:
-            response = self.http.request(method, self.base + path, allow_redirects=False, timeout=120, **kw)
-        except requests.RequestException as exc:
-            self.stats.record(kind, time.perf_counter() - start, f"{type(exc).__name__}")
-            return None
+        while True:
+            base = self.nodes.next()
+            try:
+                response = self.http.request(method, base + path, allow_redirects=False, timeout=120, **kw)
+                break
+            except requests.ConnectionError as exc:
+                if self.nodes.refused(base, exc):
+                    continue  # never reached a node: the balancer sends it to another
+                self.nodes.cut_off += 1
+                self.stats.record(kind, time.perf_counter() - start, f"{type(exc).__name__}")
+                return None
+            except requests.RequestException as exc:
+                self.stats.record(kind, time.perf_counter() - start, f"{type(exc).__name__}")
+                return None
         problem = None if response.status_code in expect else f"HTTP {response.status_code} {path}"
         self.stats.record(kind, time.perf_counter() - start, problem, response.status_code)
         return response
@@ -179,6 +216,9 @@ class Official:
     report_id: int
     entry_ids: list[int]
     acknowledged: dict[int, str] = field(default_factory=dict)
+    # Saves sent since the entry's last acknowledged one and cut off in flight (a node killed):
+    # each may or may not have been applied, so the stored text may be one of them.
+    in_flight: dict[int, set[str]] = field(default_factory=dict)
     uploads: int = 0
 
     def step(self, rng: random.Random) -> None:
@@ -197,9 +237,12 @@ class Official:
         text = f"Load test narrative {secrets.token_hex(6)}: measures taken and institutions involved."
         data = dict(form["fields"], narrative=text, status="in_progress")
         response = c.post("entry save", f"/reports/{self.report_id}/entries/{entry_id}", data=data)
-        if response is not None and response.status_code in (200, 302) and "conflict" not in response.text.lower():
+        if response is None:
+            self.in_flight.setdefault(entry_id, set()).add(text)
+        elif response is not None and response.status_code in (200, 302) and "conflict" not in response.text.lower():
             if response.status_code == 302 or "saved" in response.text.lower():
                 self.acknowledged[entry_id] = text
+                self.in_flight.pop(entry_id, None)
 
     def upload(self, rng: random.Random) -> None:
         c = self.client
@@ -316,7 +359,7 @@ with app.app_context():
 '''
 
 
-def run(seconds: int, postgres: bool) -> int:
+def run(seconds: int, postgres: bool, nodes: int = 1, kill_after: float | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ctportal-load-"))
     env = _environment(workdir, postgres)
     flask = [str(VENV_BIN / "flask"), "--app", "app"]
@@ -334,25 +377,34 @@ def run(seconds: int, postgres: bool) -> int:
         elif len(parts) == 5:
             reports[(parts[0], parts[1])] = (int(parts[2]), parts[3], [int(x) for x in parts[4].split(",") if x])
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     log_path = workdir / "server.log"
     log = log_path.open("w")
-    server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "app:app"],
-                              cwd=ROOT, env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="4"),
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    # Four gunicorn workers in all, spread over the nodes: two nodes are two hosts' process trees
+    # (own masters, own sessions of nothing but the shared database, Redis and storage folder).
+    bases, servers = [], []
+    for _ in range(nodes):
+        port = _free_port()
+        bases.append(f"http://127.0.0.1:{port}")
+        servers.append(subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "app:app"], cwd=ROOT,
+            env=dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(max(1, 4 // nodes))),
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
     worker = subprocess.Popen(flask + ["jobs-worker", "--workers", "2"], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        for _ in range(100):
-            try:
-                if requests.get(base + "/readyz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        return _drive(base, env, workdir, seconds, reports, review_round, postgres)
+        for base in bases:
+            for _ in range(300):
+                try:
+                    if requests.get(base + "/readyz", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.2)
+        if kill_after is not None:
+            # The last node's host goes away mid-load: SIGKILL to its whole process tree.
+            threading.Timer(kill_after, lambda: os.killpg(servers[-1].pid, signal.SIGKILL)).start()
+        return _drive(Nodes(bases), env, workdir, seconds, reports, review_round, postgres)
     finally:
-        for proc in (server, worker):
+        for proc in (*servers, worker):
             try:
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait(timeout=20)
@@ -367,7 +419,7 @@ def run(seconds: int, postgres: bool) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _drive(base, env, workdir, seconds, reports, review_round, postgres) -> int:
+def _drive(nodes: Nodes, env, workdir, seconds, reports, review_round, postgres) -> int:
     stats = Stats()
     stop = threading.Event()
     officials: list[Official] = []
@@ -375,16 +427,17 @@ def _drive(base, env, workdir, seconds, reports, review_round, postgres) -> int:
         report_id, _, entry_ids = reports[("LOAD 1/26", code)]
         for i in range(OFFICIALS_PER_PARTY):
             mine = entry_ids[i::OFFICIALS_PER_PARTY]  # each official works on entries of their own
-            officials.append(Official(Client(base, stats, f"{code.lower()}{i}@load.test"), report_id, mine))
+            officials.append(Official(Client(nodes, stats, f"{code.lower()}{i}@load.test"), report_id, mine))
     under_review = [(rid, eids[:10]) for (number, code), (rid, state, eids) in reports.items()
                     if number == "LOAD 2/26" and state == "submitted"]
-    reviewers = [Reviewer(Client(base, stats, f"reviewer{i}@load.test", totp=True), under_review)
+    reviewers = [Reviewer(Client(nodes, stats, f"reviewer{i}@load.test", totp=True), under_review)
                  for i in range(REVIEWERS)]
-    secretariat = Client(base, stats, "secretariat@load.test", totp=True)
+    secretariat = Client(nodes, stats, "secretariat@load.test", totp=True)
 
     def loop(actor, seed):
         rng = random.Random(seed)
-        if not actor.client.login():
+        # A sign-in cut off by a dying node is tried again, as a person would.
+        if not any(actor.client.login() for _ in range(3)):
             stats.record("login", 0, f"{actor.client.email} could not sign in")
             return
         while not stop.is_set():
@@ -428,7 +481,8 @@ def _drive(base, env, workdir, seconds, reports, review_round, postgres) -> int:
         f"backup failed: {backup.stderr.strip()[-300:]}"
     total = sum(len(v) for v in stats.times.values())
     errors = sum(len(v) for v in stats.errors.values())
-    print(f"\nctportal load test — {'PostgreSQL + Redis' if postgres else 'SQLite'}, gunicorn 4 workers, "
+    shape = f"{len(nodes.bases)} web nodes" if len(nodes.bases) > 1 else "1 web node"
+    print(f"\nctportal load test — {'PostgreSQL + Redis' if postgres else 'SQLite'}, {shape}, gunicorn 4 workers, "
           f"{len(officials)} officials, {len(reviewers)} reviewers, 1 secretariat, {elapsed:.0f} s")
     print(f"{'page type':<18}{'requests':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for kind in sorted(stats.times):
@@ -443,7 +497,10 @@ def _drive(base, env, workdir, seconds, reports, review_round, postgres) -> int:
     for kind, problems in stats.errors.items():
         for problem in problems[:3]:
             print(f"  {kind}: {problem}")
-    clean = errors == 0 and stats.server_errors == 0 and lost == 0
+    if nodes.down:
+        print(f"nodes taken out after refusing connections: {len(nodes.down)}; requests cut off in flight "
+              f"(a balancer's 502, not acknowledged): {nodes.cut_off}")
+    clean = errors - nodes.cut_off == 0 and stats.server_errors == 0 and lost == 0
     return 0 if clean and restore_ok == "restored, all files intact" else 1
 
 
@@ -454,14 +511,14 @@ from ctportal.models import Entry, db
 app = create_app()
 with app.app_context():
     expected = json.loads(sys.stdin.read())
-    lost = sum(1 for eid, text in expected.items() if db.session.get(Entry, int(eid)).narrative != text)
+    lost = sum(1 for eid, texts in expected.items() if db.session.get(Entry, int(eid)).narrative not in texts)
     print(lost)
 '''
 
 
 def _lost_writes(env, officials) -> int:
     import json
-    expected = {str(k): v for o in officials for k, v in o.acknowledged.items()}
+    expected = {str(k): [v, *o.in_flight.get(k, ())] for o in officials for k, v in o.acknowledged.items()}
     result = subprocess.run([str(VENV_BIN / "python"), "-c", CHECK], cwd=ROOT, env=env, input=json.dumps(expected),
                             capture_output=True, text=True, check=True)
     return int(result.stdout.strip().splitlines()[-1])
@@ -495,8 +552,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL + Redis instead of SQLite")
+    parser.add_argument("--nodes", type=int, default=1,
+                        help="web nodes (separate gunicorn process trees, as on separate hosts) behind a round robin")
+    parser.add_argument("--kill-node-after", type=float, metavar="SECONDS",
+                        help="SIGKILL the last node's process tree this long into the load")
     args = parser.parse_args()
-    return run(args.seconds, args.postgres)
+    if args.nodes > 1 and not args.postgres:
+        parser.error("--nodes needs --postgres: hosts share PostgreSQL, never a SQLite file")
+    return run(args.seconds, args.postgres, args.nodes, args.kill_node_after)
 
 
 if __name__ == "__main__":
