@@ -33,6 +33,11 @@ setup: $(VENV)/.installed
 
 setup-test: $(VENV)/.installed
 	scripts/system-packages.sh test
+	$(MAKE) --no-print-directory tests/a11y/node_modules/.package-lock.json
+
+# axe-core for the browser tests' accessibility check, pinned by tests/a11y/package-lock.json.
+tests/a11y/node_modules/.package-lock.json: tests/a11y/package-lock.json
+	npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
 
 run: setup
 	CTPORTAL_ENV=development $(FLASK) init-db

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian packages the portal needs, if missing.
 #   scripts/system-packages.sh run    # WeasyPrint's libraries (Pango)
-#   scripts/system-packages.sh test   # also Chromium (browser tests) and poppler-utils (pdftotext)
+#   scripts/system-packages.sh test   # also Chromium (browser tests), poppler-utils (pdftotext), npm if missing
 #   scripts/system-packages.sh bench  # also wrk (bench/web.py)
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig)
 if [ "${1:-run}" = "test" ]; then
   need+=(chromium poppler-utils)
+  # npm installs axe-core for the accessibility check; most machines have Node.js already.
+  command -v npm >/dev/null || need+=(npm)
 fi
 if [ "${1:-run}" = "bench" ]; then
   need+=(wrk)

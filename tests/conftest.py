@@ -20,6 +20,7 @@ os.environ.setdefault("CTPORTAL_ENV", "testing")
 from ctportal import create_app
 from ctportal.models import db
 
+from tests import a11y
 from tests.helpers import AuthActions, make_users
 
 TEST_DATABASE_URL = os.environ.get("CTPORTAL_TEST_DATABASE_URL", "")
@@ -226,10 +227,14 @@ def live_url(app, live_server):
 def page(browser, live_url):
     context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
+    findings = a11y.attach(context)  # every page visited is checked against WCAG 2.1 A/AA
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    a11y.settle(page)
     context.close()
+    assert findings.pages, "no page was checked for accessibility"
+    assert not findings.violations, findings.report()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -79,7 +79,8 @@ def test_every_cell_carries_a_symbol_and_the_page_a_legend(auth, client, users):
     for status in EntryStatus:
         assert f"{status.symbol}</span> {status.title}" in page
     # Albania's approved cells read "A" (achieved) even without colour.
-    assert re.search(r'status-achieved">\s*<a [^>]*aria-label="Albania, 1\.P1: Achieved">A<', page)
+    assert re.search(r'status-achieved">\s*<a [^>]*class="map-link">A'
+                     r'<span class="visually-hidden"> — Albania, 1\.P1: Achieved</span></a>', page)
     assert "@media print" in client.get("/static/css/portal.css").get_data(as_text=True)
 
 
