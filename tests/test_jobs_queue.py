@@ -77,11 +77,11 @@ def _redis_available() -> bool:
 
 @pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_a_redis_worker_waits_on_the_queue_and_never_sleeps(monkeypatch):
-    """On Redis the worker blocks in BRPOP: Redis hands it the job as it is queued; Huey's
-    polling sleep is never used."""
-    from huey import RedisHuey
+    """On Redis the worker blocks in BZPOPMIN (the priority queue, as production): Redis hands it
+    the job as it is queued; Huey's polling sleep is never used."""
+    from huey import PriorityRedisHuey
 
-    huey = RedisHuey(f"ctportal-test-{uuid.uuid4().hex}", url=REDIS_URL, blocking=True)
+    huey = PriorityRedisHuey(f"ctportal-test-{uuid.uuid4().hex}", url=REDIS_URL, blocking=True)
     ran = threading.Event()
 
     @huey.task()
@@ -93,7 +93,7 @@ def test_a_redis_worker_waits_on_the_queue_and_never_sleeps(monkeypatch):
     worker = Worker(huey, threading.Event(), default_delay=30, max_delay=30, backoff=1)
 
     def run() -> None:
-        for _ in range(5):  # each loop() waits up to read_timeout (1 s) in BRPOP
+        for _ in range(5):  # each loop() waits up to read_timeout (1 s) in BZPOPMIN
             if ran.is_set():
                 return
             worker.loop()
@@ -101,7 +101,7 @@ def test_a_redis_worker_waits_on_the_queue_and_never_sleeps(monkeypatch):
     loop = threading.Thread(target=run)
     try:
         loop.start()
-        time.sleep(0.3)  # the worker is blocked in BRPOP
+        time.sleep(0.3)  # the worker is blocked in BZPOPMIN
         mark()
         assert ran.wait(2.0)
         assert slept == []

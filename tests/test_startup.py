@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import servers
+
 ROOT = Path(__file__).resolve().parent.parent
 requests = pytest.importorskip("requests")
 
@@ -120,7 +122,7 @@ def test_make_run_serves_approves_and_logs_no_traceback(served):
     _wait_for(lambda: state("SELECT count(*) FROM outgoing_mail WHERE sent_at IS NULL") == 0
               and state(f"SELECT count(*) FROM rendered_part WHERE revision_id = "
                         f"(SELECT approved_revision_id FROM report WHERE id = {report_id})") > 0,
-              120, "the approval's mail and pre-render", log)
+              servers.STARTUP_SECONDS, "the approval's mail and pre-render", log)  # behind the demo's pre-renders
     approval_mail = database.execute("SELECT body FROM outgoing_mail WHERE subject LIKE 'Approved:%' "
                                      "ORDER BY id DESC LIMIT 1").fetchone()[0]
     links = re.findall(r"https?://[^\s]+", approval_mail)

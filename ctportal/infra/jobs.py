@@ -4,7 +4,8 @@ One Huey instance, whose storage is chosen by the configuration when the app is 
 
 * ``embedded`` (default): SQLite storage in instance/, and a consumer (worker threads and the
   periodic scheduler) inside the web process, so `make run` needs no extra service;
-* ``redis``: Redis storage at REDIS_URL, consumed by a separate `flask jobs-worker` process;
+* ``redis``: Redis storage at REDIS_URL (a priority queue: a sorted set, Redis ≥ 5), consumed by a
+  separate `flask jobs-worker` process;
 * ``immediate``: tasks run synchronously where they are queued (tests).
 
 Every task module is imported by `init_jobs` (the app's list, `ctportal.services.tasks`), so the
@@ -12,7 +13,10 @@ registry is complete before any consumer can dequeue. A queued job starts at onc
 worker blocks on the queue (BRPOP) and Redis wakes it; in embedded mode an idle worker waits on
 an event that `enqueue` sets, instead of polling with Huey's back-off (up to 10 s).
 
-Tasks run inside an application context of the app that configured the queue.
+Tasks run inside an application context of the app that configured the queue. Each task has a
+priority (`Priority`): a worker takes the highest first, so mail and a PDF someone is waiting for
+never queue behind a backlog of pre-renders (after a start-up or a day of approvals, there can be
+one per approved report).
 """
 from __future__ import annotations
 
@@ -24,11 +28,20 @@ from pathlib import Path
 from collections.abc import Callable, Iterable
 
 from flask import Flask
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, PriorityRedisHuey, SqliteHuey
 from huey.consumer import Consumer, Worker
 from huey.storage import MemoryStorage
 
 log = logging.getLogger("ctportal.infra.jobs")
+
+
+class Priority:
+    """Which job a free worker takes first (higher first; equal ones in the order queued)."""
+
+    MAIL = 30        # a notification's mail: people act on it
+    ASKED_FOR = 20   # a PDF someone asked for and watches the progress page of
+    DELIVERY = 10    # webhooks to other systems
+    BACKGROUND = 0   # pre-renders and periodic work: nobody is waiting
 
 
 class WakeCounts:
@@ -70,8 +83,10 @@ def init_jobs(app: Flask, task_modules: Iterable[str] = ()) -> None:
     if mode == "redis":
         if not app.config["REDIS_URL"]:
             raise RuntimeError("CTPORTAL_JOBS_MODE=redis needs REDIS_URL.")
-        # blocking: the worker waits in BRPOP, so Redis hands it a job the moment it is queued.
-        huey.storage = RedisHuey("ctportal", url=app.config["REDIS_URL"], blocking=True).storage
+        # blocking: the worker waits in BZPOPMIN, so Redis hands it a job the moment it is queued.
+        # The priority queue is a sorted set under its own key: a queue left by a version without
+        # priorities (a list, "huey.redis.ctportal") is not read — drain it before upgrading.
+        huey.storage = PriorityRedisHuey("ctportal-p", url=app.config["REDIS_URL"], blocking=True).storage
     elif mode == "embedded":
         # Beside the instance's files, so two instances in one tree never share a queue.
         path = Path(app.config["STORAGE_DIR"]) / "jobs.sqlite3"
@@ -158,9 +173,9 @@ def _in_app_context(fn: Callable) -> Callable:
     return run
 
 
-def task(**task_kwargs) -> Callable:
+def task(priority: int = Priority.BACKGROUND, **task_kwargs) -> Callable:
     """Like @huey.task(), and the body runs inside the portal's application context."""
-    return lambda fn: huey.task(**task_kwargs)(_in_app_context(fn))
+    return lambda fn: huey.task(priority=priority, **task_kwargs)(_in_app_context(fn))
 
 
 def periodic_task(schedule: Callable, **task_kwargs) -> Callable:

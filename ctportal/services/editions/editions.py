@@ -97,7 +97,7 @@ def enqueue(edition_id: int) -> None:
     compile_job(edition_id)
 
 
-@jobs.task()
+@jobs.task(priority=jobs.Priority.ASKED_FOR)
 def compile_job(edition_id: int) -> None:
     run_compile(edition_id)
 

@@ -33,7 +33,7 @@ def revision_approved(revision: Any) -> None:
     sa.event.listen(db.session(), "after_commit", queue, once=True)
 
 
-@jobs.task()
+@jobs.task(priority=jobs.Priority.BACKGROUND)
 def prerender_job(revision_id: int) -> None:
     from ctportal.models import Revision
     from ctportal.services.editions import content

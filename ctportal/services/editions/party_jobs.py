@@ -45,7 +45,7 @@ def enqueue(job_id: int) -> None:
     party_pdf_job(job_id)
 
 
-@jobs.task()
+@jobs.task(priority=jobs.Priority.ASKED_FOR)
 def party_pdf_job(job_id: int) -> None:
     run_party_pdf(job_id)
 

@@ -54,7 +54,7 @@ def _forget_after_rollback(session: sa.orm.Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-@jobs.task(retries=2, retry_delay=30)
+@jobs.task(priority=jobs.Priority.MAIL, retries=2, retry_delay=30)
 def deliver_pending_task() -> int:
     return deliver_pending()
 

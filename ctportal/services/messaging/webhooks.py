@@ -204,7 +204,7 @@ def attempt(delivery_id: int) -> dt.timedelta | None:
     return delay
 
 
-@jobs.task()
+@jobs.task(priority=jobs.Priority.DELIVERY)
 def deliver_job(delivery_id: int) -> None:
     delay = attempt(delivery_id)
     if delay is not None:
