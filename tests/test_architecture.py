@@ -15,7 +15,6 @@ MAX_LINES = 400
 # Modules allowed over the limit, each with its reason. An entry that is no longer true fails too,
 # so the list only shrinks.
 OVERSIZED = {
-    "ctportal/domain/catalogue.py": "the spec dataclasses go to catalogue_specs.py (lost in a merge)",
     "ctportal/policy.py": "the API's observer rules were added at its end; move them into their own policy module",
 }
 

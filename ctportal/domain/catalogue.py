@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Sequence
 from typing import cast
@@ -18,6 +17,8 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy import orm as so
 
+from ctportal.domain.catalogue_specs import (
+    ActionSpec, Catalogue, FootnoteCall, FootnoteSpec, GroupSpec, ObjectiveSpec)
 from ctportal.domain.errors import DomainError
 from ctportal.models.base import db
 from ctportal.models.plan import (
@@ -48,76 +49,6 @@ class CatalogueError(DomainError):
         self.problem = problem
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {problem}")
-
-
-@dataclass(frozen=True)
-class FootnoteCall:
-    """A footnote number printed after `anchor` in a text."""
-
-    number: int
-    anchor: str
-    line: int
-
-
-@dataclass(frozen=True)
-class FootnoteSpec:
-    number: int
-    text: str
-    context: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    code: str
-    actor_group: ActorGroup
-    text: str
-    footnotes: tuple[FootnoteCall, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class GroupSpec:
-    """The actions an objective addresses to one actor group, with their lead-in sentence."""
-
-    actor_group: ActorGroup
-    lead_in: str
-    lead_in_footnotes: tuple[FootnoteCall, ...]
-    actions: tuple[ActionSpec, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class ObjectiveSpec:
-    number: int
-    title: str
-    title_footnotes: tuple[FootnoteCall, ...]
-    groups: tuple[GroupSpec, ...]
-    line: int
-
-    @property
-    def actions(self) -> list[ActionSpec]:
-        return [a for g in self.groups for a in g.actions]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    path: Path
-    sha256: str
-    code: str
-    code_line: int
-    title: str
-    document: str
-    adopted_on: dt.date | None
-    follow_up_intro: str
-    follow_up_processes: tuple[str, ...]
-    follow_up_closing: str
-    footnotes: tuple[FootnoteSpec, ...]
-    objectives: tuple[ObjectiveSpec, ...]
-
-    @property
-    def actions(self) -> list[ActionSpec]:
-        return [a for o in self.objectives for a in o.actions]
 
 
 def list_catalogue_files() -> list[Path]:

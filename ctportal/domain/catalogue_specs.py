@@ -1,4 +1,5 @@
-"""A parsed plan catalogue: plain, frozen data, with the source line of every part (for messages)."""
+"""What a catalogue file says, as plain frozen dataclasses (`parse_catalogue` makes them,
+`load_catalogue` puts them into the database). No database and no YAML here."""
 from __future__ import annotations
 
 import datetime as dt
