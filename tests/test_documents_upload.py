@@ -266,7 +266,7 @@ def test_the_written_file_is_removed_when_the_database_commit_fails(app, al, use
 def test_original_names_are_cleaned_for_display(app):
     from ctportal.services.reporting.documents import clean_name
     assert clean_name("C:\\Users\\me\\plan.pdf", "pdf") == "plan.pdf"
-    assert clean_name("../../etc/passwd", "pdf") == "passwd"
+    assert clean_name("../../etc/passwd", "pdf") == "passwd.pdf"  # the extension follows the content
     assert clean_name("bad\x00name\n.pdf", "pdf") == "badname.pdf"
     assert clean_name("", "pdf") == "document.pdf"
     assert len(clean_name("a" * 400 + ".pdf", "pdf")) <= 200

@@ -105,10 +105,11 @@ def download(report_id: int, document_id: int):
         abort(404)
     service.record_download(doc, current_user)
     db.session.commit()
-    response = send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.original_name,
-                         conditional=False, etag=False, max_age=0)
+    # The name's extension follows the content (a PDF named minutes.html downloads as minutes.pdf);
+    # the sandbox CSP and nosniff come with every file (infra/security_headers.py).
+    response = send_file(path, mimetype=doc.content_type, as_attachment=True,
+                         download_name=service.download_name(doc), conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
