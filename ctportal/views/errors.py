@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from ctportal.api import api_of, is_api_request
 from ctportal.domain.errors import DomainError
+from ctportal.infra.database import committed_in_request
 from ctportal.models import db
 
 log = logging.getLogger("ctportal.errors")
@@ -42,8 +43,17 @@ MESSAGES = {
 }
 
 
+# An error after this request committed: what the user sent is (at least partly) saved, and saying
+# "Nothing was changed" would invite them to send it twice — or to believe it lost.
+AFTER_COMMIT = ("The portal saved what you sent, but could not finish the request afterwards. Open the page "
+                "again to see what was saved before you send anything again; if something is missing, "
+                "tell the portal administrators.")
+
+
 def error_page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if detail is None and committed_in_request() and code >= 500:
+        title, message = "Saved, but not finished", AFTER_COMMIT
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
@@ -100,5 +110,8 @@ def register_error_handlers(app: Flask) -> None:
             raise exc  # tests see the real traceback, unless they test the error page itself
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api_request(request.path):
-            return {"code": 500, "status": "Internal Server Error"}, 500
+            body: dict[str, object] = {"code": 500, "status": "Internal Server Error"}
+            if committed_in_request():
+                body["message"] = "The change was saved, but the request could not be finished."
+            return body, 500
         return error_page(500)
