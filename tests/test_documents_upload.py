@@ -78,12 +78,12 @@ def test_every_accepted_type_is_stored_by_a_server_made_name_with_its_sha256(
         app, client, auth, al, content, name, expected_type):
     content = content if content is not None else xlsx_bytes()
     auth.login("contributor_al")
-    response = upload(client, al, content, name, sensitivity="restricted", title="Annex")
+    response = upload(client, al, content, name, sensitivity="public", title="Annex")
     assert response.status_code == 302
     doc = db.session.scalar(sa.select(Document))
     assert doc.content_type == expected_type
     assert doc.original_name == name and doc.title == "Annex"
-    assert doc.sensitivity == Sensitivity.restricted
+    assert doc.sensitivity == Sensitivity.public
     assert doc.sha256 == hashlib.sha256(content).hexdigest() and doc.size == len(content)
     assert name not in doc.stored_name and "/" not in doc.stored_name
     files = stored_files(app)

@@ -34,6 +34,7 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     409: ("Conflict", "Someone else changed this in the meantime. Reload the page to see the current "
                       "version; nothing you saved before was lost."),
+    410: ("Withheld", "This file is not available from the portal."),
     413: ("File too large", "The file is larger than the portal accepts."),
     422: ("Not saved", "The request could not be completed as sent. Go back, correct it and try again."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes and try again."),

@@ -230,6 +230,9 @@ def upload(report: Report, stream: BinaryIO, filename: str, user: User, *, entry
     """
     if entry is not None and entry.report_id != report.id:
         raise ValueError("the entry is not part of this report")
+    if not sensitivity.held:  # the forms offer none; this holds for every other caller too
+        raise RejectedFile("Classified information (RESTREINT UE/EU RESTRICTED and above) must not be uploaded "
+                           "to this portal.", field="sensitivity")
     stored, sha, size, kind = store_upload(stream, filename)
     try:
         doc = Document(report_id=report.id, entry_id=entry.id if entry is not None else None,
