@@ -61,7 +61,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     pdf = tmp_path / "CT strategy 2026.pdf"
     pdf.write_bytes(MINIMAL_PDF)
     page.get_by_label("File").set_input_files(str(pdf))
-    page.get_by_label("Sensitivity marking").select_option("public")  # RESTRICTED is no longer offered (issue 13, item 12)
+    page.get_by_label("Sensitivity marking").select_option("public")  # RESTRICTED is not offered (issue 13, 12)
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.get_by_text("“CT strategy 2026.pdf” was uploaded.")).to_be_visible()
     expect(page.get_by_role("link", name="CT strategy 2026.pdf", exact=True)).to_be_visible()

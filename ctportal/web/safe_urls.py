@@ -22,7 +22,8 @@ def _unsafe_character(c: str, decoded: bool) -> bool:
 
 def is_local_path(target: str | None) -> bool:
     """A path on this site: no scheme or host, not protocol-relative, no backslash, space, line break or
-    control character, also once percent-decoded (a proxy or browser that decodes `%2F` or `%5C` must not make it a host)."""
+    control character, also once percent-decoded (a proxy or browser that decodes `%2F` or `%5C` must
+    not make it a host)."""
     if not target:
         return False
     decoded = target

@@ -88,7 +88,8 @@ def to_csv(q: AuditQuery, *, content: bool = True) -> bytes:
     for e in db.session.scalars(q.statement().order_by(AuditEvent.id)).yield_per(500):
         values = [e.id, e.created_at.isoformat(timespec="microseconds"), e.actor_email, e.actor_id or "",
                   parties.get(e.party_id, ""), e.action, e.object_type, e.object_id or "",
-                  json.dumps(shown_detail(e, content=content), ensure_ascii=False, sort_keys=True, default=str), e.ip, e.prev_hash, e.hash]
+                  json.dumps(shown_detail(e, content=content), ensure_ascii=False, sort_keys=True, default=str),
+                  e.ip, e.prev_hash, e.hash]
         writer.writerow([("'" + v) if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
                          for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
