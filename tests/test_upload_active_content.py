@@ -185,3 +185,11 @@ def test_every_file_response_is_sandboxed_and_not_sniffed(app, client, auth, al)
     assert response.headers["Content-Disposition"].startswith("attachment")
     page = client.get(f"/reports/{al.id}")
     assert "sandbox" not in page.headers["Content-Security-Policy"]  # pages keep their own policy
+
+
+def test_an_export_is_sandboxed_too(app, client, auth):
+    auth.login("secretariat")
+    response = client.get("/audit/export.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"].split(";")[0] == "sandbox"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
