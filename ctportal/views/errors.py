@@ -7,7 +7,8 @@ way views answer a refused operation (a DomainError from a service):
 * `on_form(form, exc, default_field)`: roll back, the message goes under the field it concerns
   (`exc.field`, else the default), and the view shows the form again;
 * anything else reaches the registered handler: roll back, and the error page with the error's
-  status (a 403 exactly like every other 403; a 409 or 422 shows the message).
+  status (a 403 exactly like every other 403; a 409 or 422 shows the message). A 500 or 503 after the
+  request committed a change says so (AFTER_COMMIT), never "Nothing was changed".
 """
 from __future__ import annotations
 
@@ -111,8 +112,5 @@ def register_error_handlers(app: Flask) -> None:
             raise exc  # tests see the real traceback, unless they test the error page itself
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api_request(request.path):
-            body: dict[str, object] = {"code": 500, "status": "Internal Server Error"}
-            if committed_in_request():
-                body["message"] = "The change was saved, but the request could not be finished."
-            return body, 500
+            return {"code": 500, "status": "Internal Server Error"}, 500  # the API reads only: nothing committed
         return error_page(500)
