@@ -315,6 +315,13 @@ def may_see_audit(user: Any) -> bool:
     return u is not None and u.role in (Role.secretariat, Role.admin)
 
 
+def may_read_audit_content(user: Any) -> bool:
+    """Whether the audit trail shows this user what events say of report content (document names,
+    reasons, changes). Not the administrator, who reads no report content (docs/security.md)."""
+    u = _user(user)
+    return u is not None and u.role == Role.secretariat
+
+
 def may_export_round(user: Any, rnd: Round) -> bool:
     """Anyone who sees the round on the map may export what they see of it (party users: their own)."""
     return Permission.VIEW in round_permissions(user, rnd) and (is_commission(user) or is_party_user(user))

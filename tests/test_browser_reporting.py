@@ -61,7 +61,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     pdf = tmp_path / "CT strategy 2026.pdf"
     pdf.write_bytes(MINIMAL_PDF)
     page.get_by_label("File").set_input_files(str(pdf))
-    page.get_by_label("Sensitivity marking").select_option("restricted")
+    page.get_by_label("Sensitivity marking").select_option("public")  # RESTRICTED is not offered (issue 13, 12)
     page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.get_by_text("“CT strategy 2026.pdf” was uploaded.")).to_be_visible()
     expect(page.get_by_role("link", name="CT strategy 2026.pdf", exact=True)).to_be_visible()
@@ -90,7 +90,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
                                                 "taken_on": "2026-02-10"}]
     assert snapshot[second.key]["status"] == EntryStatus.not_applicable.value
     assert [d["original_name"] for d in revision.snapshot["documents"]] == ["CT strategy 2026.pdf"]
-    assert db.session.scalar(sa.select(Document)).sensitivity.value == "restricted"
+    assert db.session.scalar(sa.select(Document)).sensitivity.value == "public"
 
 
 def test_the_live_preview_shows_the_sanitised_narrative(page, users, prepared):

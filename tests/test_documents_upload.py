@@ -78,12 +78,12 @@ def test_every_accepted_type_is_stored_by_a_server_made_name_with_its_sha256(
         app, client, auth, al, content, name, expected_type):
     content = content if content is not None else xlsx_bytes()
     auth.login("contributor_al")
-    response = upload(client, al, content, name, sensitivity="restricted", title="Annex")
+    response = upload(client, al, content, name, sensitivity="public", title="Annex")
     assert response.status_code == 302
     doc = db.session.scalar(sa.select(Document))
     assert doc.content_type == expected_type
     assert doc.original_name == name and doc.title == "Annex"
-    assert doc.sensitivity == Sensitivity.restricted
+    assert doc.sensitivity == Sensitivity.public
     assert doc.sha256 == hashlib.sha256(content).hexdigest() and doc.size == len(content)
     assert name not in doc.stored_name and "/" not in doc.stored_name
     files = stored_files(app)
@@ -266,7 +266,7 @@ def test_the_written_file_is_removed_when_the_database_commit_fails(app, al, use
 def test_original_names_are_cleaned_for_display(app):
     from ctportal.services.reporting.documents import clean_name
     assert clean_name("C:\\Users\\me\\plan.pdf", "pdf") == "plan.pdf"
-    assert clean_name("../../etc/passwd", "pdf") == "passwd"
+    assert clean_name("../../etc/passwd", "pdf") == "passwd.pdf"  # the extension follows the content
     assert clean_name("bad\x00name\n.pdf", "pdf") == "badname.pdf"
     assert clean_name("", "pdf") == "document.pdf"
     assert len(clean_name("a" * 400 + ".pdf", "pdf")) <= 200

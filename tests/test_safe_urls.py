@@ -60,3 +60,15 @@ def test_a_stored_notification_link_cannot_lead_off_the_site(app, users, client,
     response = client.post(f"/notifications/{item.id}/open")
     assert response.status_code == 302 and not _offsite(response.headers["Location"])
     assert response.headers["Location"] == "/notifications/"
+
+
+@pytest.mark.parametrize("target", [
+    "/home\r\nLocation: https://evil.example", "/home\nX: y", "/\u2028/evil.example", "/\u2029x", "/\x85x",
+    "/home%0d%0aSet-Cookie:a=b", "/home%E2%80%A8x", "/ho me", "/\u200bhome", "/home\u00a0x", "/%00/x",
+])
+def test_line_breaks_spaces_and_invisible_characters_are_never_a_local_path(target):
+    assert not is_local_path(target)
+
+
+def test_a_search_s_encoded_space_stays_local():
+    assert is_local_path("/audit/?user=a%20b")

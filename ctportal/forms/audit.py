@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from ctportal.forms import IdField
 from ctportal.forms.rounds import PortalDateField
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 
@@ -14,7 +15,7 @@ class AuditSearchForm(FlaskForm):
     user = StringField("User (email contains)", validators=[Optional(), Length(max=254)])
     party = SelectField("Party", coerce=str, validators=[Optional()])
     object_type = SelectField("Object type", coerce=str, validators=[Optional()])
-    object_id = IntegerField("Object id",
+    object_id = IdField("Object id",
                              validators=[Optional(), NumberRange(min=1, message="Enter a whole number from 1.")])
     action = StringField("Action (or its beginning, such as round.)", validators=[Optional(), Length(max=60)])
     since = PortalDateField("From", validators=[Optional()])

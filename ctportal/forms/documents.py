@@ -10,6 +10,16 @@ from wtforms.validators import Length, ValidationError
 from ctportal.models import Sensitivity
 
 
+CLASSIFIED = ("classified information (RESTREINT UE/EU RESTRICTED and above, or a national equivalent) "
+              "must not be uploaded to this portal: choose Public or LIMITE, or do not upload the document.")
+
+
+def _held_marking(form, field):
+    if field.data not in {s.value for s in Sensitivity.offered()}:
+        raise ValidationError(CLASSIFIED if field.data == Sensitivity.restricted.value
+                              else "choose one of the listed markings.")
+
+
 def _file_given(form, field):
     if field.data is None or not getattr(field.data, "filename", ""):
         raise ValidationError("choose a file to upload.")
@@ -19,12 +29,17 @@ class UploadForm(FlaskForm):
     file = FileField("File", validators=[_file_given])
     title = StringField("Short description (optional)",
                         validators=[Length(max=300, message="at most 300 characters.")])
-    sensitivity = SelectField("Sensitivity marking", default=Sensitivity.limite.value,
-                              choices=[SelectChoice(s.value, s.title) for s in Sensitivity])
+    # Only the markings the portal may hold; the select's own choice check is replaced by
+    # _held_marking, so a forged "restricted" is told why.
+    sensitivity = SelectField("Sensitivity marking", default=Sensitivity.limite.value, validate_choice=False,
+                              choices=[SelectChoice(s.value, s.title) for s in Sensitivity.offered()],
+                              validators=[_held_marking])
     upload = SubmitField("Upload")
 
 
 class ReplaceForm(FlaskForm):
     file = FileField("New version of the file", validators=[_file_given])
-    sensitivity = SelectField("Sensitivity marking", choices=[SelectChoice(s.value, s.title) for s in Sensitivity])
+    sensitivity = SelectField("Sensitivity marking", default=Sensitivity.limite.value, validate_choice=False,
+                              choices=[SelectChoice(s.value, s.title) for s in Sensitivity.offered()],
+                              validators=[_held_marking])
     upload = SubmitField("Upload the new version")

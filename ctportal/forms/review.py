@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ctportal.forms import options
+from ctportal.forms import IdField, id_choice, options
 from ctportal.models import Assessment, Verdict, Visibility
 
 
@@ -15,7 +15,7 @@ class CommentForm(FlaskForm):
     # Offered to the Commission only; the service refuses an internal comment from anyone else.
     visibility = RadioField("Who sees it", choices=options((v.value, v.title) for v in Visibility),
                             default=Visibility.shared.value, validators=[InputRequired("Choose who sees it.")])
-    parent_id = IntegerField("In reply to", validators=[Optional()])
+    parent_id = IdField("In reply to", validators=[Optional()])
     next = HiddenField()
 
 
@@ -27,7 +27,7 @@ class EntryReviewForm(FlaskForm):
                              default="", validators=[Optional()])
     note = TextAreaField("Note on the assessment",
                          validators=[Length(max=2000, message="Keep the note under 2,000 characters.")])
-    revision_id = IntegerField(validators=[InputRequired()])
+    revision_id = IdField(validators=[InputRequired()])
 
 
 class ReasonForm(FlaskForm):
@@ -42,19 +42,19 @@ class ApproveForm(FlaskForm):
 
 class AcceptAllForm(FlaskForm):
     keys = HiddenField()
-    revision_id = IntegerField(validators=[InputRequired()])
+    revision_id = IdField(validators=[InputRequired()])
 
 
 class AssignForm(FlaskForm):
-    reviewer_id = SelectField("Assigned reviewer", coerce=int, validators=[Optional()])
+    reviewer_id = SelectField("Assigned reviewer", coerce=id_choice, validators=[Optional()])
 
 
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    round = SelectField("Round", coerce=int, validators=[Optional()])
-    party = SelectField("Party", coerce=int, validators=[Optional()])
+    round = SelectField("Round", coerce=id_choice, validators=[Optional()])
+    party = SelectField("Party", coerce=id_choice, validators=[Optional()])
     state = SelectField("State", choices=options([("submitted", "Awaiting review"),
                                                   ("changes_requested", "Changes requested"),
                                                   ("approved", "Approved"), ("all", "All states")]),

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ctportal.forms import id_choice
+
 
 class PortalDateField(DateField):
     """A date typed as YYYY-MM-DD, with an error that says how to write it."""
@@ -22,7 +24,7 @@ def _date(label: str, what: str) -> PortalDateField:
 
 class RoundForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="Enter the round's title."), Length(max=200)])
-    plan_version_id = SelectField("Plan version", coerce=int,
+    plan_version_id = SelectField("Plan version", coerce=id_choice,
                                   validators=[InputRequired(message="Choose the plan version.")])
     period_start = _date("Reporting period from", "start of the reporting period")
     period_end = _date("Reporting period to", "end of the reporting period")
@@ -51,7 +53,7 @@ class RoundForm(FlaskForm):
 
 
 class ExtensionForm(FlaskForm):
-    party_id = SelectField("Party", coerce=int, validators=[InputRequired(message="Choose the party.")])
+    party_id = SelectField("Party", coerce=id_choice, validators=[InputRequired(message="Choose the party.")])
     new_deadline = _date("New submission deadline", "new deadline")
     reason = TextAreaField("Reason", validators=[
         DataRequired(message="Give the reason for the extension."), Length(max=2000)])

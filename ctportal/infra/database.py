@@ -42,6 +42,7 @@ def init_database(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, app)
+        _remember_commits(engine)
         if app.config.get("CHECK_WRITES_ON_GET", app.testing):
             _refuse_unmarked_writes_on_get(engine)
 
@@ -53,6 +54,34 @@ def init_database(app: Flask) -> None:
             @app.teardown_request
             def _served(_exc=None) -> None:
                 g.pop("ctportal_serving", None)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _remember_commits(engine: sa.Engine) -> None:
+    """Note in the request when a transaction that wrote was committed, so that an error after it never
+    tells the user that nothing was changed (views/errors.py asks `committed_in_request`). The
+    session's own "last seen" (write_allowed_on_get) is bookkeeping, not a change the user made."""
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _wrote(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip()[:6].upper() in _WRITES and not (has_request_context()
+                                                             and g.get("ctportal_write_allowed")):
+            conn.info["ctportal_wrote"] = True
+
+    @sa.event.listens_for(engine, "commit")
+    def _committed(conn):
+        if conn.info.pop("ctportal_wrote", False) and has_request_context():
+            g.ctportal_committed = True
+
+    @sa.event.listens_for(engine, "rollback")
+    def _rolled_back(conn):
+        conn.info.pop("ctportal_wrote", None)
+
+
+def committed_in_request() -> bool:
+    """Whether this request has already committed a change (a row written and kept)."""
+    return bool(has_request_context() and g.get("ctportal_committed"))
 
 
 def writes_on_get(view: F) -> F:

@@ -1,9 +1,17 @@
-"""Report text: Markdown rendered, then sanitised — one function for screen and PDF alike."""
+"""Report text: Markdown rendered, then sanitised — one function for screen and PDF alike.
+
+What is saved is what every reader sees. markdown-it stops at 20 levels of nesting and silently drops
+everything deeper (thousands of `>` would hide a paragraph from the review page and both PDFs while
+the exports, which carry the source, still show it). So the depth of quotes and lists is limited
+to MAX_DEPTH, well inside what the renderer renders faithfully: the entry form refuses more
+(`nesting_problem`, asked by services/reporting/entries.check_markdown), and a text stored before
+that rule is shown as its plain source rather than rendered with a part missing.
+"""
 from __future__ import annotations
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Raw HTML in the source is shown as text, never interpreted; nh3 then removes anything
 # markdown could still produce that we do not want (images, unknown schemes).
@@ -26,10 +34,44 @@ def _downgrade_headings(html: str) -> str:
     return html
 
 
+# Quotes and lists inside one another. A list costs the parser two levels (list and item), a quote
+# one, a paragraph one more: 8 lists stay at 17 of the renderer's 20.
+MAX_DEPTH = 8
+_OPENS = {"blockquote_open", "bullet_list_open", "ordered_list_open"}
+_CLOSES = {"blockquote_close", "bullet_list_close", "ordered_list_close"}
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest quotes-and-lists nesting of `text`, as the renderer parses it (a text nested
+    beyond what it renders shows at least MAX_DEPTH + 1 here, since it stops at 20 levels)."""
+    depth = deepest = 0
+    for token in _md.parse(text):
+        if token.type in _OPENS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type in _CLOSES:
+            depth -= 1
+    return deepest
+
+
+def nesting_problem(text: str | None) -> str | None:
+    """Why `text` cannot be rendered faithfully (nested too deep), or None."""
+    if not text:
+        return None
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        return (f"quotes or lists are nested {depth} levels deep; at most {MAX_DEPTH} can be shown on screen "
+                "and in the PDF, so the deeper text would not be seen. Remove some of the “>” or list markers.")
+    return None
+
+
 def render(text: str | None) -> Markup:
     """Safe HTML for a Markdown text written by a user."""
     if not text:
         return Markup("")
+    if nesting_problem(text):
+        # Stored before the limit: every character shown as typed, rather than rendered with text missing.
+        return Markup('<pre class="unrendered">{}</pre>').format(escape(text))
     html = _downgrade_headings(_md.render(text))
     clean = nh3.clean(
         html,

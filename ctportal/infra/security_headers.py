@@ -9,12 +9,25 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# A file the portal sends (a document, a PDF, an export) is never a page of this origin: opened in
+# the browser after all, it runs nothing and reaches nothing (a PDF with HTML inside stays inert).
+FILE_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
+
+
+def _is_file(response: Response) -> bool:
+    """A download: sent as a file (send_file) or as an attachment (the CSV and XLSX exports)."""
+    if request.endpoint == "static":
+        return False
+    disposition = response.headers.get("Content-Disposition", "")
+    return response.direct_passthrough or disposition.lower().startswith(("attachment", "inline"))
 
 
 def init_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         h = response.headers
+        if _is_file(response):
+            h["Content-Security-Policy"] = FILE_CSP
         h.setdefault("Content-Security-Policy", CSP)
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("X-Frame-Options", "DENY")

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 else:
     Model = db.Model
 
+# The largest value of PostgreSQL's `integer`, every primary key's type: an id beyond it (or below 1)
+# names nothing, wherever it arrives (a URL: web/ids.py; a form or query string: forms.IdField).
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> dt.datetime:
     """Timestamps are stored as naive UTC, the same on SQLite and PostgreSQL."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

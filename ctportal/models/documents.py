@@ -12,13 +12,28 @@ from ctportal.models.base import Model, enum_column, utcnow
 
 
 class Sensitivity(enum.Enum):
+    """The marking of a document. The portal is not accredited for EU classified information
+    (docs/security.md, "Markings"): it holds LIMITE and public documents only."""
+
     public = "public"
     limite = "limite"                # the plan's own marking: not for public release
-    restricted = "restricted"        # EU RESTRICTED / national equivalent
+    # RESTREINT UE / EU RESTRICTED: classified, never accepted. Kept only so that rows marked so by
+    # an earlier version still load; such a document is withheld (`held` is False).
+    restricted = "restricted"
 
     @property
     def title(self) -> str:
         return {"public": "Public", "limite": "LIMITE", "restricted": "RESTRICTED"}[self.value]
+
+    @property
+    def held(self) -> bool:
+        """Whether the portal may hold (accept, store, hand out) a document with this marking."""
+        return self is not Sensitivity.restricted
+
+    @classmethod
+    def offered(cls) -> list[Sensitivity]:
+        """The markings a form offers: those the portal may hold."""
+        return [s for s in cls if s.held]
 
 
 class Document(Model):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.infra.database import writes_on_get
@@ -41,7 +41,10 @@ def index():
     events, total = audit_search.search(query, page=page, per_page=PER_PAGE) if query else ([], 0)
     parties = {p.id: p for p in db.session.scalars(sa.select(Party))}
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("audit/index.html", form=form, events=events, total=total, page=page,
+    content = policy.may_read_audit_content(current_user)
+    details = {e.id: audit_search.shown_detail(e, content=content) for e in events}
+    return render_template("audit/index.html", form=form, events=events, details=details, content=content,
+                           total=total, page=page,
                            pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), parties=parties, args=args,
                            valid=query is not None)
 
@@ -53,7 +56,7 @@ def export_csv():
     form, query = _form()
     if query is None:
         abort(400)
-    body = audit_search.to_csv(query)
+    body = audit_search.to_csv(query, content=policy.may_read_audit_content(current_user))
     audit.record("audit.exported", None, filters={k: v for k, v in request.args.items()})
     db.session.commit()
     response = Response(body, mimetype="text/csv; charset=utf-8")

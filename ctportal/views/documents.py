@@ -20,13 +20,17 @@ from ctportal.models import Document, Entry, Report, Sensitivity, db
 from ctportal.policy import Permission
 from ctportal.services.reporting import documents as service
 from ctportal.infra import storage
-from ctportal.views.errors import on_form
+from ctportal.views.errors import error_page, on_form
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("ctportal.documents")
 
 NOT_SAVED = ("The document could not be saved because the database did not answer. Nothing was uploaded; "
              "please try again, and tell the portal administrators if it happens again.")
+
+
+WITHHELD = ("This document was marked RESTRICTED, a classified marking this portal may not hold, so it cannot be "
+            "downloaded here. Ask the secretariat how it is to be handled.")
 
 
 def _back(report: Report, entry_id: int | None) -> str:
@@ -100,15 +104,19 @@ def upload_to_entry(report_id: int, entry_id: int):
 def download(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.DOWNLOAD)
     doc = policy.document_of_report_or_404(report, document_id)
+    if not doc.sensitivity.held:
+        # Marked classified by an earlier version: withheld from everyone (docs/security.md, "Markings").
+        return error_page(410, WITHHELD)
     path = storage.path_for("documents", doc.stored_name)
     if not path.exists():
         abort(404)
     service.record_download(doc, current_user)
     db.session.commit()
-    response = send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.original_name,
-                         conditional=False, etag=False, max_age=0)
+    # The name's extension follows the content (a PDF named minutes.html downloads as minutes.pdf);
+    # the sandbox CSP and nosniff come with every file (infra/security_headers.py).
+    response = send_file(path, mimetype=doc.content_type, as_attachment=True,
+                         download_name=service.download_name(doc), conditional=False, etag=False, max_age=0)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -119,7 +127,7 @@ def replace(report_id: int, document_id: int):
     old = policy.document_of_report_or_404(report, document_id)
     if not old.is_current:
         abort(404)
-    form = ReplaceForm(sensitivity=old.sensitivity.value)
+    form = ReplaceForm(sensitivity=old.sensitivity.value if old.sensitivity.held else None)
     status = 200
     if request.method == "POST":
         if form.validate():

@@ -7,7 +7,8 @@ way views answer a refused operation (a DomainError from a service):
 * `on_form(form, exc, default_field)`: roll back, the message goes under the field it concerns
   (`exc.field`, else the default), and the view shows the form again;
 * anything else reaches the registered handler: roll back, and the error page with the error's
-  status (a 403 exactly like every other 403; a 409 or 422 shows the message).
+  status (a 403 exactly like every other 403; a 409 or 422 shows the message). A 500 or 503 after the
+  request committed a change says so (AFTER_COMMIT), never "Nothing was changed".
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from ctportal.api import api_of, is_api_request
 from ctportal.domain.errors import DomainError
+from ctportal.infra.database import committed_in_request
 from ctportal.models import db
 
 log = logging.getLogger("ctportal.errors")
@@ -33,6 +35,7 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     409: ("Conflict", "Someone else changed this in the meantime. Reload the page to see the current "
                       "version; nothing you saved before was lost."),
+    410: ("Withheld", "This file is not available from the portal."),
     413: ("File too large", "The file is larger than the portal accepts."),
     422: ("Not saved", "The request could not be completed as sent. Go back, correct it and try again."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes and try again."),
@@ -42,8 +45,17 @@ MESSAGES = {
 }
 
 
+# An error after this request committed: what the user sent is (at least partly) saved, and saying
+# "Nothing was changed" would invite them to send it twice — or to believe it lost.
+AFTER_COMMIT = ("The portal saved what you sent, but could not finish the request afterwards. Open the page "
+                "again to see what was saved before you send anything again; if something is missing, "
+                "tell the portal administrators.")
+
+
 def error_page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if detail is None and committed_in_request() and code >= 500:
+        title, message = "Saved, but not finished", AFTER_COMMIT
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
@@ -100,5 +112,5 @@ def register_error_handlers(app: Flask) -> None:
             raise exc  # tests see the real traceback, unless they test the error page itself
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api_request(request.path):
-            return {"code": 500, "status": "Internal Server Error"}, 500
+            return {"code": 500, "status": "Internal Server Error"}, 500  # the API reads only: nothing committed
         return error_page(500)

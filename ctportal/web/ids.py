@@ -11,7 +11,9 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
-MAX_ID = 2**31 - 1  # the largest value of PostgreSQL's `integer`, every primary key's type
+from ctportal.models.base import MAX_ID  # the largest value of PostgreSQL's `integer`, every primary key's type
+
+__all__ = ["MAX_ID", "IdConverter", "is_storable_id"]
 
 
 def _at_most(limit: int) -> str:

@@ -13,8 +13,10 @@ from tests.access.spec import REPORTS
 from tests.factories import approve, fill_report, make_round, submit
 from tests.helpers import make_users
 
+# One blank page: a PDF with none is damaged to qpdf, which the upload check reads every PDF with.
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+               b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 # The matrix's role names -> the accounts of tests/helpers.py
 ROLE_ACCOUNTS = {

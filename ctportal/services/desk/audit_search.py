@@ -56,12 +56,31 @@ def object_types() -> list[str]:
                                           .order_by(AuditEvent.object_type)) if t]
 
 
+# Events about report content: what the administrator (no report content, docs/security.md) sees of
+# them is who, when, what and which object — and of their detail only the keys below, which name
+# states, revisions, sizes and hashes, never what a party or the Commission wrote or named.
+CONTENT_ACTIONS = ("report.", "entry.", "document.", "comment.", "priority.", "compile.", "editions.", "export.")
+FACTUAL_KEYS = frozenset({"revision", "revision_id", "from_state", "to_state", "sha256", "size", "replaces",
+                          "mimetype", "report_id", "entry_id", "round_id", "version", "state", "progress",
+                          "visibility", "reviewer", "format", "rows", "parties"})
+WITHHELD = "(withheld: report content)"
+
+
+def shown_detail(event: AuditEvent, *, content: bool) -> dict[str, object]:
+    """The detail of `event` as its reader may see it: whole with `content`, else without report content."""
+    detail = dict(event.detail or {})
+    if content or not event.action.startswith(CONTENT_ACTIONS):
+        return detail
+    return {k: (v if k in FACTUAL_KEYS else WITHHELD) for k, v in detail.items()}
+
+
 CSV_COLUMNS = ("id", "created_at", "actor_email", "actor_id", "party", "action", "object_type", "object_id",
                "detail", "ip", "prev_hash", "hash")
 
 
-def to_csv(q: AuditQuery) -> bytes:
-    """Every matching event, oldest first, with its hashes so the chain can be checked outside."""
+def to_csv(q: AuditQuery, *, content: bool = True) -> bytes:
+    """Every matching event, oldest first, with its hashes so the chain can be checked outside
+    (the administrator's copy, without report content, still names every event and its hashes)."""
     parties: dict[int | None, str] = {p.id: p.code for p in db.session.scalars(sa.select(Party))}
     out = io.StringIO()
     writer = csv.writer(out)
@@ -69,7 +88,8 @@ def to_csv(q: AuditQuery) -> bytes:
     for e in db.session.scalars(q.statement().order_by(AuditEvent.id)).yield_per(500):
         values = [e.id, e.created_at.isoformat(timespec="microseconds"), e.actor_email, e.actor_id or "",
                   parties.get(e.party_id, ""), e.action, e.object_type, e.object_id or "",
-                  json.dumps(e.detail, ensure_ascii=False, sort_keys=True, default=str), e.ip, e.prev_hash, e.hash]
+                  json.dumps(shown_detail(e, content=content), ensure_ascii=False, sort_keys=True, default=str),
+                  e.ip, e.prev_hash, e.hash]
         writer.writerow([("'" + v) if isinstance(v, str) and v.startswith(("=", "+", "-", "@")) else v
                          for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -23,6 +23,7 @@ from flask import current_app
 from ctportal.domain.errors import DomainError
 from ctportal.models import Document, Entry, Report, RevisionDocument, Sensitivity, User, db, utcnow
 from ctportal.services import audit
+from ctportal.services.reporting import pdf_check
 from ctportal.infra import storage
 
 
@@ -31,11 +32,12 @@ class FileType:
     extension: str
     content_type: str
     label: str
+    also: tuple[str, ...] = ()  # other extensions a file of this type is commonly given
 
 
 PDF = FileType("pdf", "application/pdf", "PDF")
 PNG = FileType("png", "image/png", "PNG image")
-JPEG = FileType("jpg", "image/jpeg", "JPEG image")
+JPEG = FileType("jpg", "image/jpeg", "JPEG image", also=("jpeg",))
 DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)")
 XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)")
 ODT = FileType("odt", "application/vnd.oasis.opendocument.text", "OpenDocument text (ODT)")
@@ -136,6 +138,9 @@ def sniff(path: str) -> FileType:
     if not head:
         raise RejectedFile("The file is empty.")
     if head.startswith(b"%PDF-"):
+        problem = pdf_check.check_pdf(path)  # scripts, actions, embedded files, appended payloads
+        if problem:
+            raise RejectedFile(problem)
         return PDF
     kind = filetype.guess(head)
     mime = kind.mime if kind else ""
@@ -154,17 +159,32 @@ def _clean_title(title: str) -> str:
     return "".join(c for c in (title or "") if unicodedata.category(c)[0] != "C").strip()[:300]
 
 
-def clean_name(name: str, extension: str) -> str:
-    """The original name, kept for display and download: no path, no control characters, not too long."""
+TYPES_BY_CONTENT = {t.content_type: t for t in ACCEPTED}
+
+
+def clean_name(name: str, kind: FileType | str) -> str:
+    """The original name, kept for display and download: no path, no control characters, not too long,
+    and ending in the extension of the type its content was found to be — a PDF named `minutes.html`
+    is `minutes.pdf`, so that saved to disk it never opens as a web page."""
+    extension = kind if isinstance(kind, str) else kind.extension
+    known = (extension,) if isinstance(kind, str) else (kind.extension, *kind.also)
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C").strip()
-    name = name.lstrip(".")
-    if not name:
-        name = f"document.{extension}"
-    if len(name) > 200:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[:190] + dot + ext[:9]) if dot else name[:200]
-    return name
+    name = name.strip(". ")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:  # no extension: the type's is added
+        stem, ext = name, extension
+    elif ext.lower() not in known:  # the wrong one goes: minutes.html -> minutes.pdf
+        ext = extension
+    stem = stem.rstrip(". ") or "document"
+    return f"{stem[:190]}.{ext[:9]}"
+
+
+def download_name(doc: Document) -> str:
+    """The name a document is downloaded under: its stored name, corrected for rows stored before the
+    extension followed the content."""
+    kind = TYPES_BY_CONTENT.get(doc.content_type)
+    return clean_name(doc.original_name, kind) if kind is not None else doc.original_name
 
 
 def store_upload(stream: BinaryIO, filename: str) -> tuple[str, str, int, FileType]:
@@ -210,10 +230,13 @@ def upload(report: Report, stream: BinaryIO, filename: str, user: User, *, entry
     """
     if entry is not None and entry.report_id != report.id:
         raise ValueError("the entry is not part of this report")
+    if not sensitivity.held:  # the forms offer none; this holds for every other caller too
+        raise RejectedFile("Classified information (RESTREINT UE/EU RESTRICTED and above) must not be uploaded "
+                           "to this portal.", field="sensitivity")
     stored, sha, size, kind = store_upload(stream, filename)
     try:
         doc = Document(report_id=report.id, entry_id=entry.id if entry is not None else None,
-                       original_name=clean_name(filename, kind.extension), stored_name=stored,
+                       original_name=clean_name(filename, kind), stored_name=stored,
                        content_type=kind.content_type, size=size, sha256=sha, sensitivity=sensitivity,
                        title=_clean_title(title), uploaded_by_id=user.id, uploaded_at=utcnow(),
                        replaces_id=replaces.id if replaces is not None else None)

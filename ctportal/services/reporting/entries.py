@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from ctportal.domain import entry_fields
 from ctportal.domain.errors import DomainError
 from ctportal.domain.formatting import long_date
+from ctportal.infra import markdown
 from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
 
@@ -58,6 +59,9 @@ def check_markdown(text: str) -> str | None:
     """Why a Markdown text is refused (raw HTML, links other than web and email), or None."""
     if not text:
         return None
+    deep = markdown.nesting_problem(text)  # the renderer's own parse: what it cannot show is refused
+    if deep:
+        return deep
     tokens = _inspector.parse(text)
     for token in tokens:
         for tok in [token, *(token.children or [])]:
