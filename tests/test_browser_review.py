@@ -33,6 +33,7 @@ def test_the_review_round_in_a_browser(app, users, page):
     expect(page.get_by_role("heading", name="Review: Albania")).to_be_visible()
     page.get_by_role("link", name=first_key, exact=True).click()
     page.get_by_label(f"New comment on {first_key}").fill(SHARED)
+    page.get_by_label("Shared with Albania").check()  # no default (issue 13.6)
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".comment-shared .comment-text")).to_have_text(SHARED)
     page.get_by_label("Needs revision").check()
