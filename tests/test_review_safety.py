@@ -42,10 +42,96 @@ def test_every_shared_comment_is_labelled_with_the_party_it_is_shared_with(repor
     shared = db.session.scalar(sa.select(Comment).where(Comment.body == "Please add the dates."))
     internal = db.session.scalar(sa.select(Comment).where(Comment.body.like("Between us%")))
     for key in ("reviewer", "coordinator_al"):
+        auth.logout()
         auth.login(key)
         page = client.get(f"/reports/{report.id}/entries/{entry.id}/comments").data.decode()
         block = page.split(f'id="comment-{shared.id}"')[1].split("comment-text")[0]
         assert "Shared with Albania" in block, key
+    auth.logout()
     auth.login("reviewer")
     page = client.get(f"/reports/{report.id}/entries/{entry.id}/comments").data.decode()
     assert "Internal — Commission only" in page.split(f'id="comment-{internal.id}"')[1].split("comment-text")[0]
+
+
+# --- item 5: approval goes through a confirmation that states what is approved --------------------
+
+def _token(html: bytes) -> str:
+    return re.search(r'name="confirmed" type="hidden" value="([0-9a-f]+)"', html.decode()).group(1)
+
+
+def test_one_click_approval_at_0_of_n_reviewed_is_refused(report, users, auth, client):
+    auth.login("reviewer")
+    # The old report page's form: a POST with only the state version.
+    response = client.post(f"/review/reports/{report.id}/approve", data={"state_version": report.state_version})
+    assert response.status_code == 409 and b"confirmation page" in response.data
+    db.session.refresh(report)
+    assert report.state.value == "submitted"
+
+
+def test_the_confirmation_states_reviewed_not_reviewed_and_needing_revision_then_approves(report, users, auth,
+                                                                                        client):
+    from ctportal.models import Verdict
+    from ctportal.services.review.reviews import save_entry_review
+    for entry in report.entries[:2]:
+        save_entry_review(report, entry, users.reviewer, verdict=Verdict.accepted, assessment=None, note="")
+    db.session.commit()
+    total = len(report.entries)
+    auth.login("reviewer")
+    page = client.get(f"/review/reports/{report.id}/approve")
+    text = _flashes(page.data)
+    assert page.status_code == 200
+    assert re.search(rf'id="approve-reviewed">2 of {total}<', text)
+    assert re.search(rf'id="approve-not-reviewed">{total - 2}:', text)
+    assert 'id="approve-needing">0<' in text and f"{total - 2} of {total} entries have no verdict" in text
+    response = client.post(f"/review/reports/{report.id}/approve",
+                           data={"state_version": report.state_version, "confirmed": _token(page.data)})
+    assert response.status_code == 302
+    db.session.refresh(report)
+    assert report.state.value == "approved"
+
+
+def test_approval_is_refused_on_its_page_while_an_entry_needs_revision(report, users, auth, client):
+    from ctportal.models import Verdict
+    from ctportal.services.review.reviews import save_entry_review
+    from ctportal.services.review.workflow import Step, confirmation_token
+    key = report.entries[3].key
+    save_entry_review(report, report.entries[3], users.reviewer, verdict=Verdict.needs_revision, assessment=None,
+                      note="")
+    db.session.commit()
+    auth.login("reviewer")
+    page = _flashes(client.get(f"/review/reports/{report.id}/approve").data)
+    assert "Approval is refused" in page and key in page and 'name="confirmed"' not in page
+    # Even with the summary's token, the workflow refuses, naming the entry.
+    response = client.post(f"/review/reports/{report.id}/approve",
+                           data={"state_version": report.state_version,
+                                 "confirmed": confirmation_token(report, Step.approve, users.reviewer)})
+    assert response.status_code == 409 and key in _flashes(response.data)
+    db.session.refresh(report)
+    assert report.state.value == "submitted"
+    # On the report page Approve is no green button, and Request changes comes first.
+    decision = _flashes(client.get(f"/review/reports/{report.id}").data).split('id="decide"')[1].split("</section>")[0]
+    assert "btn-success" not in decision.split("Approve")[0] + decision.split("Approve")[1][:80]
+    assert decision.index("Request changes") < decision.index("Approve")
+
+
+def test_a_summary_changed_since_the_page_was_read_must_be_read_again(report, users, auth, client):
+    from ctportal.models import Verdict
+    from ctportal.services.review.reviews import save_entry_review
+    auth.login("reviewer")
+    page = client.get(f"/review/reports/{report.id}/approve")
+    save_entry_review(report, report.entries[0], users.reviewer2, verdict=Verdict.accepted, assessment=None, note="")
+    db.session.commit()
+    response = client.post(f"/review/reports/{report.id}/approve",
+                           data={"state_version": report.state_version, "confirmed": _token(page.data)})
+    assert response.status_code == 409 and "changed since the confirmation page" in _flashes(response.data)
+
+
+def test_the_confirmation_warns_when_the_report_is_assigned_to_another_reviewer(report, users, auth, client):
+    report.assigned_reviewer_id = users.reviewer2.id
+    db.session.commit()
+    auth.login("reviewer")
+    page = _flashes(client.get(f"/review/reports/{report.id}/approve").data)
+    assert 'id="approve-assigned"' in page and "assigned to <strong>Reviewer2</strong>, not to you" in page
+    auth.logout()
+    auth.login("reviewer2")
+    assert 'id="approve-assigned"' not in _flashes(client.get(f"/review/reports/{report.id}/approve").data)

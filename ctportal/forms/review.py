@@ -39,6 +39,8 @@ class ReasonForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     state_version = IntegerField(validators=[InputRequired()])
+    # The token of the summary the confirmation page states (services/review/confirmation.py).
+    confirmed = HiddenField()
 
 
 class AcceptAllForm(FlaskForm):
