@@ -268,7 +268,8 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
         found_in = canaries_in(f"{note.subject}\n{note.body}\n{note.link}")
         if found_in:
             leaks.setdefault("notifications", {})[f"notification {note.id} to user {note.user_id}"] = found_in
-    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_([u.email for u in readers]))):
+    emails = [u.email for u in readers]
+    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(emails))):
         found_in = canaries_in(f"{mail.subject}\n{mail.body}")
         if found_in:
             leaks.setdefault("mail", {})[f"mail {mail.id} to {mail.recipient}"] = found_in

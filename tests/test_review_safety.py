@@ -25,7 +25,7 @@ def test_a_commission_comment_without_a_visibility_choice_is_refused_naming_the_
     entry = report.entries[0]
     auth.login("reviewer")
     page = client.get(f"/review/reports/{report.id}/entries/{entry.id}").data.decode()
-    radios = re.findall(r'<input[^>]*name="visibility"[^>]*type="radio"[^>]*>|<input[^>]*type="radio"[^>]*name="visibility"[^>]*>', page)
+    radios = [tag for tag in re.findall(r"<input[^>]*>", page) if 'type="radio"' in tag and 'name="visibility"' in tag]
     assert radios and not any("checked" in r for r in radios), "a visibility is preselected"
     response = client.post(f"/reports/{report.id}/entries/{entry.id}/comments",
                            data={"body": "An internal remark, one missed click from the party."},
@@ -135,3 +135,112 @@ def test_the_confirmation_warns_when_the_report_is_assigned_to_another_reviewer(
     auth.logout()
     auth.login("reviewer2")
     assert 'id="approve-assigned"' not in _flashes(client.get(f"/review/reports/{report.id}/approve").data)
+
+
+# --- item 8: submission and resubmission through a confirmation; deleting a document asks first ----
+
+def test_a_one_click_submission_is_refused_and_the_overview_offers_the_confirmation_page(app, users, auth, client):
+    report = fill_report(report_of(make_round(), "AL"))
+    auth.login("coordinator_al")
+    overview = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert f'action="/reports/{report.id}/submit"' not in overview  # no form that submits at once
+    assert f'href="/reports/{report.id}/submit"' in overview
+    # The old overview's form: a POST with only the state version.
+    response = client.post(f"/reports/{report.id}/submit", data={"state_version": str(report.state_version)})
+    assert response.status_code == 409 and "confirmation page" in _flashes(response.data)
+    db.session.refresh(report)
+    assert report.state.value == "draft" and not report.revisions
+    page = _flashes(client.get(f"/reports/{report.id}/submit").data)
+    assert f'id="submit-entries">{len(report.entries)}, every one answered' in page
+    assert 'id="submit-documents">0<' in page and "Note to the Commission" not in page  # first submission
+
+
+def test_an_entry_edited_after_the_summary_was_read_must_be_confirmed_again(app, users, auth, client):
+    from tests.helpers import confirmation_form
+    report = fill_report(report_of(make_round(), "AL"))
+    auth.login("coordinator_al")
+    data = confirmation_form(client, f"/reports/{report.id}/submit")
+    report.entries[0].narrative = "Changed in another tab after the summary was read."
+    db.session.commit()
+    response = client.post(f"/reports/{report.id}/submit", data=data)
+    assert response.status_code == 409 and "changed since the confirmation page" in _flashes(response.data)
+    db.session.refresh(report)
+    assert report.state.value == "draft"
+
+
+def test_a_resubmission_states_what_changed_and_carries_a_note_shown_on_the_review_page(app, users, auth, client):
+    from ctportal.models import Verdict
+    from ctportal.services.review.reviews import save_entry_review
+    from tests.factories import request_changes
+    from tests.helpers import confirmation_form
+    report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    first, second = report.entries[0], report.entries[1]
+    for entry in (first, second):
+        save_entry_review(report, entry, users.reviewer, verdict=Verdict.needs_revision, assessment=None, note="")
+    db.session.commit()
+    request_changes(report, users.reviewer)
+    first.narrative = "Revised: the dates of both trainings."
+    db.session.commit()
+    auth.login("coordinator_al")
+    page = _flashes(client.get(f"/reports/{report.id}/submit").data)
+    assert f'id="submit-changed">1: {first.key}<' in page
+    assert f'id="submit-asked">2: {first.key}, {second.key}<' in page
+    assert "Not changed although the Commission asked to revise it" in page and second.key in page
+    note = "We added the dates to 1.P1; <b>2.P2</b> stays as it was, see our reply."
+    data = confirmation_form(client, f"/reports/{report.id}/submit")
+    too_long = client.post(f"/reports/{report.id}/submit", data=dict(data, note="x" * 5001))
+    assert too_long.status_code == 422 and "Note to the Commission" in _flashes(too_long.data) \
+        and "under 5,000 characters" in _flashes(too_long.data)
+    assert client.post(f"/reports/{report.id}/submit", data=dict(data, note=note)).status_code == 302
+    db.session.refresh(report)
+    assert report.state.value == "submitted" and report.revisions[-1].note == note
+    auth.logout()
+    auth.login("reviewer")
+    review_page = client.get(f"/review/reports/{report.id}").get_data(as_text=True)
+    assert "We added the dates to 1.P1; &lt;b&gt;2.P2&lt;/b&gt; stays as it was" in review_page
+
+
+def _upload(client, report, entry=None):
+    from tests.access.world import MINIMAL_PDF
+    url = (f"/reports/{report.id}/entries/{entry.id}/documents/upload" if entry
+           else f"/reports/{report.id}/documents/upload")
+    return client.post(url, data={"file": (__import__("io").BytesIO(MINIMAL_PDF), "minutes.pdf"),
+                                  "sensitivity": "limite"}, content_type="multipart/form-data")
+
+
+def test_deleting_a_document_asks_first_and_returns_to_where_the_user_was(app, users, auth, client):
+    from ctportal.models import Document
+    report = report_of(make_round(), "AL")
+    entry = report.entries[2]
+    auth.login("contributor_al")
+    _upload(client, report, entry)
+    doc = db.session.scalar(sa.select(Document))
+    entry_page = client.get(f"/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
+    assert f'action="/reports/{report.id}/documents/{doc.id}/delete"' not in entry_page  # no one-click delete
+    link = html_unescape(re.search(rf'href="(/reports/{report.id}/documents/{doc.id}/delete[^"]*)"',
+                                   entry_page).group(1))
+    ask = client.get(link)
+    assert ask.status_code == 200 and "Delete “minutes.pdf”?" in ask.get_data(as_text=True)
+    assert db.session.get(Document, doc.id).deleted_at is None  # asking deletes nothing
+    back = re.search(r'name="next" value="([^"]+)"', ask.get_data(as_text=True)).group(1)
+    assert html_unescape(back) == f"/reports/{report.id}/entries/{entry.id}#documents"
+    done = client.post(f"/reports/{report.id}/documents/{doc.id}/delete", data={"next": html_unescape(back)})
+    assert done.status_code == 302 and done.headers["Location"].endswith(f"/entries/{entry.id}#documents")
+    assert db.session.get(Document, doc.id).deleted_at is not None
+
+
+def test_the_delete_page_never_returns_off_site(app, users, auth, client):
+    from ctportal.models import Document
+    report = report_of(make_round(), "AL")
+    auth.login("contributor_al")
+    _upload(client, report)
+    doc = db.session.scalar(sa.select(Document))
+    page = client.get(f"/reports/{report.id}/documents/{doc.id}/delete?next=//evil.example/x").get_data(as_text=True)
+    assert "evil.example" not in page
+    done = client.post(f"/reports/{report.id}/documents/{doc.id}/delete", data={"next": "https://evil.example/"})
+    assert "evil.example" not in done.headers["Location"]
+
+
+def html_unescape(text: str) -> str:
+    import html
+    return html.unescape(text)

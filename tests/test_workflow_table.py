@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import AuditEvent, Comment, ReportEvent, ReportState, Revision, db
-from ctportal.services.review.workflow import Step, TransitionError, allowed_actions, apply_transition, confirmation_token
+from ctportal.services.review.workflow import (Step, TransitionError, allowed_actions, apply_transition,
+                                              confirmation_token)
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 ROLES = ("contributor_al", "coordinator_al", "coordinator_rs", "reporter_ec", "reviewer", "secretariat", "admin")
