@@ -244,3 +244,44 @@ def test_the_delete_page_never_returns_off_site(app, users, auth, client):
 def html_unescape(text: str) -> str:
     import html
     return html.unescape(text)
+
+
+# --- item 7: the party sees "Needs revision" with the Commission's shared comment, at the top -----
+
+def _sent_back_with_one_entry_to_revise(report, users):
+    from ctportal.models import Verdict, Visibility
+    from ctportal.services.review.comments import post_comment
+    from ctportal.services.review.reviews import save_entry_review
+    from tests.factories import request_changes
+    entry = report.entries[4]
+    save_entry_review(report, entry, users.reviewer, verdict=Verdict.needs_revision, assessment=None,
+                      note="Internal note: weak.")
+    post_comment(report, users.reviewer, "Please give the dates of the trainings.", visibility=Visibility.shared,
+                 entry=entry)
+    post_comment(report, users.reviewer, "Between us: inflated figures.", visibility=Visibility.internal, entry=entry)
+    db.session.commit()
+    request_changes(report, users.reviewer)
+    return entry
+
+
+def test_the_action_page_says_needs_revision_with_the_shared_comment_at_the_top(report, users, auth, client):
+    entry = _sent_back_with_one_entry_to_revise(report, users)
+    auth.login("contributor_al")
+    page = client.get(f"/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
+    assert "Needs revision" in page and "Please give the dates of the trainings." in page
+    top = page.index("Please give the dates of the trainings.")
+    assert top < page.index('class="entry-form"'), "the comment is not above the form"
+    assert "inflated" not in page and "Internal note" not in page
+    other = client.get(f"/reports/{report.id}/entries/{report.entries[5].id}").get_data(as_text=True)
+    assert "The Commission asks you to revise this action" not in other
+
+
+def test_the_overview_and_the_home_page_list_the_actions_to_revise(report, users, auth, client):
+    entry = _sent_back_with_one_entry_to_revise(report, users)
+    auth.login("coordinator_al")
+    overview = _flashes(client.get(f"/reports/{report.id}").data)
+    assert "Actions to revise (1)" in overview
+    assert f'href="/reports/{report.id}/entries/{entry.id}"' in overview.split("Actions to revise")[1][:600]
+    home = _flashes(client.get("/home").data)
+    assert "Actions to revise (1)" in home and f'/reports/{report.id}/entries/{entry.id}' in home
+    assert "inflated" not in overview + home and "Internal note" not in overview + home
