@@ -146,7 +146,7 @@ def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "
             raise IncompleteReport(missing)
     if transition.confirmed and confirmed != confirmation_token(report, action, user):
         raise TransitionError(
-            f"{action.title} from its confirmation page: it states what {_past(action)} means for this report."
+            f"{action.title} through its confirmation page, which states what is {_past(action)}."
             if not confirmed else
             "The report changed since the confirmation page was opened. Read the new summary and confirm again.")
     if transition.freezes_revision:
