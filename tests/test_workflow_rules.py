@@ -63,7 +63,8 @@ def test_nobody_approves_a_revision_they_submitted(submitted, users):
 def test_a_party_user_never_approves_even_its_own_partys_report(submitted, users):
     for key in ("coordinator_al", "contributor_al"):
         with pytest.raises(TransitionError, match="own party"):
-            apply_transition(submitted, Step.approve, users[key])
+            apply_transition(submitted, Step.approve, users[key],
+                             confirmed=confirmation_token(submitted, Step.approve, users[key]))
 
 
 def test_an_action_taken_on_a_stale_page_is_refused(submitted, users):

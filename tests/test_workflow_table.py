@@ -69,8 +69,9 @@ def test_every_action_in_every_state_for_every_role(app, users, state, role):
             assert events == before[0] + 1 and comments == before[2] + 1 and audit > before[3]
             assert revisions_ == before[1] + (1 if action == Step.submit else 0)
         else:
-            with pytest.raises(TransitionError):
-                apply_transition(report, action, user, reason=reason)
+            with pytest.raises(TransitionError):  # with the confirmation: the table or the policy refuses
+                apply_transition(report, action, user, reason=reason,
+                                 confirmed=confirmation_token(report, action, user))
             assert report.state == state
             assert _counts(report.id) == before, "a refused transition left a trace"
         savepoint.rollback()

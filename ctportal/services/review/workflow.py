@@ -98,7 +98,9 @@ def confirmation_token(report: Report, action: Step, user: Any) -> str:
     if action == Step.approve:
         summary = confirmation.approval_summary(report, user)
         return summary.token if summary is not None else ""
-    return confirmation.submission_summary(report).token
+    if action == Step.submit:
+        return confirmation.submission_summary(report).token
+    return ""  # the other steps state their consequence on their own page and take a reason
 
 
 def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "",
