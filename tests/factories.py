@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from ctportal.models import EntryStatus, Party, PlanVersion, Report, Round, RoundState, db
-from ctportal.services.review.workflow import Step, apply_transition
+from ctportal.services.review.workflow import Step, apply_transition, confirmation_token
 
 
 def make_round(title: str = "Progress report 2026", *, state: RoundState = RoundState.open,
@@ -44,14 +44,16 @@ def fill_report(report: Report, narrative: str = "Progress was made: {key}.", *,
     return report
 
 
-def submit(report: Report, user) -> Report:
-    apply_transition(report, Step.submit, user)
+def submit(report: Report, user, note: str = "") -> Report:
+    """Submit as the confirmation page does: with the token of the summary it states (issue 13.8)."""
+    apply_transition(report, Step.submit, user, confirmed=confirmation_token(report, Step.submit, user), note=note)
     db.session.commit()
     return report
 
 
 def approve(report: Report, user) -> Report:
-    apply_transition(report, Step.approve, user)
+    """Approve as the confirmation page does: with the token of the summary it states (issue 13.5)."""
+    apply_transition(report, Step.approve, user, confirmed=confirmation_token(report, Step.approve, user))
     db.session.commit()
     return report
 

@@ -125,3 +125,18 @@ def csrf_token_from(html: bytes | str) -> str:
     import re
     text = html.decode() if isinstance(html, bytes) else html
     return re.search(r'name="(?:[\w-]+-)?csrf_token" type="hidden" value="([^"]+)"', text).group(1)
+
+
+def confirmation_form(client, path: str) -> dict[str, str]:
+    """The hidden fields of a confirmation page (submit, approve: issue 13), as its form posts them."""
+    import re
+    page = client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
+    text = page.get_data(as_text=True)
+    fields = {}
+    for name in ("state_version", "confirmed"):
+        match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', text)
+        if match:
+            fields[name] = match.group(1)
+    assert "confirmed" in fields, f"{path} offers no confirmation"
+    return fields

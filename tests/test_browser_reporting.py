@@ -66,7 +66,7 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
     expect(page.get_by_text("“CT strategy 2026.pdf” was uploaded.")).to_be_visible()
     expect(page.get_by_role("link", name="CT strategy 2026.pdf", exact=True)).to_be_visible()
     # Submitting too early lists what is missing, each with a link.
-    page.get_by_role("button", name="Submit the report for review").click()
+    page.get_by_role("link", name="Submit the report for review…").click()
     expect(page.get_by_role("heading", name="The report was not submitted")).to_be_visible()
     missing = page.locator(".missing-list a")
     assert missing.count() == 2
@@ -78,6 +78,8 @@ def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(pag
         expect(page.get_by_text(re.compile(r" saved\.$"))).to_be_visible()
         page.goto(f"/reports/{al.id}")
     expect(page.get_by_role("heading", name="Ready to submit")).to_be_visible()
+    page.get_by_role("link", name="Submit the report for review…").click()
+    expect(page.locator("#submit-entries")).to_contain_text("every one answered")
     page.get_by_role("button", name="Submit the report for review").click()
     expect(page.get_by_text("The report was submitted for review.")).to_be_visible()
     db.session.commit()  # end this process's read snapshot: the server wrote since

@@ -33,6 +33,7 @@ def test_the_review_round_in_a_browser(app, users, page):
     expect(page.get_by_role("heading", name="Review: Albania")).to_be_visible()
     page.get_by_role("link", name=first_key, exact=True).click()
     page.get_by_label(f"New comment on {first_key}").fill(SHARED)
+    page.get_by_label("Shared with Albania").check()  # no default (issue 13.6)
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".comment-shared .comment-text")).to_have_text(SHARED)
     page.get_by_label("Needs revision").check()
@@ -67,7 +68,10 @@ def test_the_review_round_in_a_browser(app, users, page):
     page.locator("form.entry-form [name=save]").first.click()
     expect(page.get_by_text(re.compile(r" saved\.$"))).to_be_visible()  # before leaving the page
     page.goto(f"/reports/{report_id}")
-    page.get_by_role("button", name="Submit the report for review").click()
+    page.get_by_role("link", name="Resubmit the report for review…").click()
+    expect(page.locator("#submit-changed")).to_contain_text(first_key)
+    page.get_by_label("Note to the Commission: what we changed (optional)").fill("Dates added to the trainings.")
+    page.get_by_role("button", name="Resubmit the report for review").click()
     expect(page.get_by_role("status")).to_contain_text("submitted")
     for path in (f"/reports/{report_id}/timeline", f"/reports/{report_id}/entries/{second_id}/comments",
                  "/notifications/"):
@@ -87,6 +91,8 @@ def test_the_review_round_in_a_browser(app, users, page):
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_role("link", name=re.compile(r"Accept the \d+ remaining entries")).click()
     page.get_by_role("button", name=re.compile(r"Accept these \d+ entries")).click()
+    expect(page.locator(".submission-note")).to_have_text("Dates added to the trainings.")
+    page.get_by_role("link", name="Approve revision 2…").click()
     page.get_by_role("button", name="Approve revision 2").click()
     expect(page.get_by_role("status")).to_contain_text("approved and locked")
     _sign_out(page)

@@ -1,4 +1,4 @@
-"""A party's own PDF: its approved or submitted revision, with Commission assessment; hostile text stays inert."""
+"""A party's own PDF: its approved or submitted revision, never the Commission assessment; hostile text stays inert."""
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ctportal.models import AuditEvent, Entry, EntryStatus, Report, ReportState, Revision, db
 from tests.factories import fill_report, make_round, report_of
+from tests.helpers import confirmation_form
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_the_coordinator_submits_a_complete_report_which_freezes_a_revision_and_
     al = report_of(rnd, "AL")
     fill_report(al)
     auth.login("coordinator_al")
-    response = client.post(f"/reports/{al.id}/submit", data={"state_version": str(al.state_version)})
+    response = client.post(f"/reports/{al.id}/submit", data=confirmation_form(client, f"/reports/{al.id}/submit"))
     assert response.status_code == 302
     al = _reload(al)
     assert al.state == ReportState.submitted
@@ -74,7 +75,7 @@ def test_an_eu_reporter_submits_the_eu_report(client, auth, rnd):
     fill_report(europol)
     auth.login("reporter_europol")
     assert client.post(f"/reports/{europol.id}/submit",
-                       data={"state_version": str(europol.state_version)}).status_code == 302
+                       data=confirmation_form(client, f"/reports/{europol.id}/submit")).status_code == 302
     assert _reload(europol).state == ReportState.submitted
 
 
@@ -82,7 +83,8 @@ def test_a_submission_from_a_stale_page_is_refused(client, auth, rnd):
     al = report_of(rnd, "AL")
     fill_report(al)
     auth.login("coordinator_al")
-    response = client.post(f"/reports/{al.id}/submit", data={"state_version": str(al.state_version + 5)},
+    data = confirmation_form(client, f"/reports/{al.id}/submit")
+    response = client.post(f"/reports/{al.id}/submit", data=dict(data, state_version=str(al.state_version + 5)),
                            follow_redirects=True)
     assert b"changed since you opened this page" in response.data
     assert _reload(al).state == ReportState.draft

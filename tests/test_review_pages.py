@@ -1,6 +1,8 @@
 """The review pages, used as reviewers and partners use them."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from ctportal.models import Comment, ReportState, db
@@ -72,7 +74,11 @@ def test_reviewer_walks_the_whole_round(client, auth, users):
                     data={"keys": ",".join(e.key for e in report.entries if e.key != first.key),
                           "revision_id": rev.id})
     assert r.status_code == 302
-    r = client.post(f"/review/reports/{report.id}/approve", data={"state_version": report.state_version})
+    confirm = client.get(f"/review/reports/{report.id}/approve")
+    assert b"Entries reviewed" in confirm.data
+    token = re.search(r'name="confirmed" type="hidden" value="([0-9a-f]+)"', confirm.data.decode()).group(1)
+    r = client.post(f"/review/reports/{report.id}/approve",
+                    data={"state_version": report.state_version, "confirmed": token})
     assert r.status_code == 302
     db.session.refresh(report)
     assert report.state == ReportState.approved

@@ -109,10 +109,12 @@ def test_make_run_serves_approves_and_logs_no_traceback(served):
     database = sqlite3.connect(tmp_path / "portal.sqlite3")
     report_id = database.execute("SELECT id FROM report WHERE state = 'submitted' ORDER BY id LIMIT 1").fetchone()[0]
     review = web.get(f"{base}/review/reports/{report_id}", timeout=10)
-    assert review.status_code == 200
-    form = review.text[review.text.index(f'action="/review/reports/{report_id}/approve"'):]
+    assert review.status_code == 200 and f'href="/review/reports/{report_id}/approve"' in review.text
+    confirm = web.get(f"{base}/review/reports/{report_id}/approve", timeout=10)  # the confirmation page
+    form = confirm.text[confirm.text.index(f'action="/review/reports/{report_id}/approve"'):]
     approved = web.post(f"{base}/review/reports/{report_id}/approve", timeout=30, data={
-        "csrf_token": _hidden(form, "csrf_token"), "state_version": _hidden(form, "state_version")})
+        "csrf_token": _hidden(form, "csrf_token"), "state_version": _hidden(form, "state_version"),
+        "confirmed": _hidden(form, "confirmed")})
     assert approved.status_code == 200 and "approved and locked" in approved.text
 
     def state(sql):

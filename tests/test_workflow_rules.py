@@ -9,7 +9,7 @@ from ctportal.models import (Assessment, AuditEvent, Comment, CompiledReport, Co
                              EntryReview, ReportState, Verdict, Visibility, db)
 from ctportal.policy import Permission
 from ctportal.services.review import reviews as review
-from ctportal.services.review.workflow import Step, TransitionError, apply_transition
+from ctportal.services.review.workflow import Step, TransitionError, apply_transition, confirmation_token
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 
@@ -47,7 +47,8 @@ def test_approval_is_refused_while_an_entry_needs_revision(submitted, users):
     with pytest.raises(TransitionError, match=entry.key):
         apply_transition(submitted, Step.approve, users.reviewer)
     review.save_entry_review(submitted, entry, users.reviewer, verdict=Verdict.accepted, assessment=None, note="")
-    apply_transition(submitted, Step.approve, users.reviewer)
+    apply_transition(submitted, Step.approve, users.reviewer,
+                     confirmed=confirmation_token(submitted, Step.approve, users.reviewer))
     assert submitted.state == ReportState.approved
 
 
@@ -55,13 +56,15 @@ def test_nobody_approves_a_revision_they_submitted(submitted, users):
     submitted.revisions[-1].submitted_by_id = users.reviewer.id
     with pytest.raises(TransitionError, match="submitted themselves"):
         apply_transition(submitted, Step.approve, users.reviewer)
-    apply_transition(submitted, Step.approve, users.reviewer2)
+    apply_transition(submitted, Step.approve, users.reviewer2,
+                     confirmed=confirmation_token(submitted, Step.approve, users.reviewer2))
 
 
 def test_a_party_user_never_approves_even_its_own_partys_report(submitted, users):
     for key in ("coordinator_al", "contributor_al"):
         with pytest.raises(TransitionError, match="own party"):
-            apply_transition(submitted, Step.approve, users[key])
+            apply_transition(submitted, Step.approve, users[key],
+                             confirmed=confirmation_token(submitted, Step.approve, users[key]))
 
 
 def test_an_action_taken_on_a_stale_page_is_refused(submitted, users):

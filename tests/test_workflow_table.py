@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.models import AuditEvent, Comment, ReportEvent, ReportState, Revision, db
-from ctportal.services.review.workflow import Step, TransitionError, allowed_actions, apply_transition
+from ctportal.services.review.workflow import (Step, TransitionError, allowed_actions, apply_transition,
+                                              confirmation_token)
 from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
 
 ROLES = ("contributor_al", "coordinator_al", "coordinator_rs", "reporter_ec", "reviewer", "secretariat", "admin")
@@ -58,7 +59,8 @@ def test_every_action_in_every_state_for_every_role(app, users, state, role):
         savepoint = db.session.begin_nested()
         reason = "A reason given for the record."
         if role in may:
-            event = apply_transition(report, action, user, reason=reason)
+            event = apply_transition(report, action, user, reason=reason,
+                                     confirmed=confirmation_token(report, action, user))
             assert report.state == target
             assert (event.action, event.from_state, event.to_state, event.actor_id) == (
                 action.value, state, target, user.id)
@@ -67,8 +69,9 @@ def test_every_action_in_every_state_for_every_role(app, users, state, role):
             assert events == before[0] + 1 and comments == before[2] + 1 and audit > before[3]
             assert revisions_ == before[1] + (1 if action == Step.submit else 0)
         else:
-            with pytest.raises(TransitionError):
-                apply_transition(report, action, user, reason=reason)
+            with pytest.raises(TransitionError):  # with the confirmation: the table or the policy refuses
+                apply_transition(report, action, user, reason=reason,
+                                 confirmed=confirmation_token(report, action, user))
             assert report.state == state
             assert _counts(report.id) == before, "a refused transition left a trace"
         savepoint.rollback()

@@ -22,7 +22,7 @@ from ctportal.demo.writing import apply, content_for
 from ctportal.models import (Action, Assessment, Comment, Entry, EntryReview, EntryStatus, LegalAct, Party,
                              PriorityAction, Report, Round, User, Verdict, Visibility, db, utcnow)
 from ctportal.services.reporting.revisions import latest_revision
-from ctportal.services.review.workflow import Step, apply_transition
+from ctportal.services.review.workflow import Step, apply_transition, confirmation_token
 
 
 def before_reports(rnd: Round) -> list[PriorityAction]:
@@ -85,7 +85,8 @@ def _tell(data: DemoData, plan: PartyPlan, report: Report) -> None:
     if story.state != report.state:
         if story.reviewer:
             report.assigned_reviewer_id = _user(story.reviewer).id
-        apply_transition(report, Step.submit, coordinator)
+        apply_transition(report, Step.submit, coordinator,
+                         confirmed=confirmation_token(report, Step.submit, coordinator))
         _review_and_revise(plan, report, coordinator, story)
     if report.state != story.state:
         raise DemoDataError(plan.file, "walk_through.state",
@@ -120,7 +121,8 @@ def _review_and_revise(plan: PartyPlan, report: Report, coordinator: User, story
         entry.status = fix.status
         entry.updated_by_id, entry.updated_at = coordinator.id, utcnow()
         db.session.flush()
-        apply_transition(report, Step.submit, coordinator)
+        apply_transition(report, Step.submit, coordinator,
+                         confirmed=confirmation_token(report, Step.submit, coordinator))
         for comment, item in answers:
             if item.resolved_after_resubmission:
                 comment.resolved_at, comment.resolved_by_id = utcnow(), reviewer.id
@@ -130,7 +132,8 @@ def _review_and_revise(plan: PartyPlan, report: Report, coordinator: User, story
             _review(report, _entry(plan, report, key, "walk_through.approval.assessments"), approver,
                     Verdict.accepted, assessment)
         db.session.flush()
-        apply_transition(report, Step.approve, approver)
+        apply_transition(report, Step.approve, approver,
+                         confirmed=confirmation_token(report, Step.approve, approver))
 
 
 # --- the steps' parts ---------------------------------------------------------------------------------

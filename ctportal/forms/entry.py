@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms stubs lack SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 from ctportal.domain import entry_fields
 from ctportal.models import Entry, EntryStatus
@@ -178,9 +178,14 @@ def error_list(form: FlaskForm) -> list[tuple[str, str]]:
 
 
 class SubmitReportForm(FlaskForm):
-    """Submitting a report: carries the state version the page was opened on."""
+    """Submitting a report, from its confirmation page: the state version the page was opened on, the
+    token of the summary it stated (services/review/confirmation.py) and, on a resubmission, the
+    party's optional note to the Commission."""
 
     state_version = HiddenField()
+    confirmed = HiddenField()
+    note = TextAreaField("Note to the Commission: what we changed (optional)", validators=[
+        Length(max=5000, message="Keep the note under 5,000 characters.")])
     submit = SubmitField("Submit the report for review")
 
 

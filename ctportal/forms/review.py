@@ -12,9 +12,10 @@ from ctportal.models import Assessment, Verdict, Visibility
 class CommentForm(FlaskForm):
     body = TextAreaField("Comment", validators=[DataRequired("Write a comment before sending it."),
                                                 Length(max=10000, message="Keep a comment under 10,000 characters.")])
-    # Offered to the Commission only; the service refuses an internal comment from anyone else.
+    # Offered to the Commission only; the service refuses an internal comment from anyone else. No
+    # default: a Commission user chooses each time (a party's form sends "shared" as a hidden field).
     visibility = RadioField("Who sees it", choices=options((v.value, v.title) for v in Visibility),
-                            default=Visibility.shared.value, validators=[InputRequired("Choose who sees it.")])
+                            validators=[InputRequired("Choose who sees it: shared with the party, or internal.")])
     parent_id = IdField("In reply to", validators=[Optional()])
     next = HiddenField()
 
@@ -38,6 +39,8 @@ class ReasonForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     state_version = IntegerField(validators=[InputRequired()])
+    # The token of the summary the confirmation page states (services/review/confirmation.py).
+    confirmed = HiddenField()
 
 
 class AcceptAllForm(FlaskForm):

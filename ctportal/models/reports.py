@@ -191,6 +191,9 @@ class Revision(Model):
     # The whole report as submitted: entries, measures, legal acts, document references.
     snapshot: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
     snapshot_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # The party's optional note to the Commission with this submission ("what we changed"); not
+    # part of the snapshot: it speaks about the report, it is not in it.
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     report: so.Mapped[Report] = so.relationship(back_populates="revisions", foreign_keys=[report_id])
     submitted_by: so.Mapped[User] = so.relationship()

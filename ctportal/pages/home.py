@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ctportal import policy
 from ctportal.models import Party, Report, ReportState, Role, Round, RoundState, User, db
 from ctportal.services.reporting.progress import progress_counts, report_progress
+from ctportal.pages.reports import entry_label, to_revise
 from ctportal.services.desk.rounds import deadline_for
 
 
@@ -32,6 +33,8 @@ def work_for(user: User) -> Work:
                 "report": report,
                 "deadline": deadline_for(report.round, report.party_id),
                 "progress": report_progress(report),
+                # The actions the Commission sent back, so the party starts from them (issue 13.7).
+                "to_revise": [(entry_label(item.entry), item.entry.id) for item in to_revise(report, user)],
             })
     elif policy.is_commission(user):
         work.rounds = db.session.scalars(

@@ -15,7 +15,7 @@ from sqlalchemy import orm as so
 from ctportal import policy
 from ctportal.domain import entry_fields
 from ctportal.domain.parties import display_name
-from ctportal.models import Action, Entry, EntryKind, FootnoteRef, Report, Round, RoundState, User, db
+from ctportal.models import Action, Entry, EntryKind, FootnoteRef, Report, ReportState, Round, RoundState, User, db
 from ctportal.policy import Permission
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
@@ -24,6 +24,8 @@ from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting.completeness import MissingItem, missing_items
 from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.reporting.progress import entry_is_answered
+from ctportal.services.review import comments as comment_service
+from ctportal.services.review import reviews as review
 
 
 @dataclass
@@ -126,6 +128,33 @@ def neighbours(report: Report, entry: Entry) -> tuple[Entry | None, Entry | None
             ordered[index + 1] if index + 1 < len(ordered) else None)
 
 
+@dataclass
+class ToRevise:
+    """An action the Commission asked the party to revise, with its shared comments (never internal ones)."""
+
+    entry: Entry
+    comments: list[Any]   # the open shared threads the Commission started on the entry (Thread)
+
+
+def to_revise(report: Report, user: User) -> list[ToRevise]:
+    """The actions marked "needs revision" while the report is sent back for changes, in the report's
+    order, with the Commission's open shared threads on each (the party's view, even for the Commission)."""
+    if report.state != ReportState.changes_requested:
+        return []
+    needing = review.needing_revision(report)
+    if not needing:
+        return []
+    by_key = {e.key: e for e in report.entries}
+    threads = comment_service.open_threads_by_entry(user, report, shared_only=True)
+    items = []
+    for row in needing:
+        entry = by_key.get(row.entry_key)
+        if entry is not None:
+            items.append(ToRevise(entry, [t for t in threads.get(entry.id, [])
+                                          if t.root.author is not None and policy.is_commission(t.root.author)]))
+    return items
+
+
 # --- the pages ---------------------------------------------------------------------------------------
 
 def report_header(report: Report, user: User) -> dict[str, Any]:
@@ -175,6 +204,7 @@ def overview(report: Report, user: User, *, missing: list[MissingItem] | None = 
         "earlier_versions": document_service.earlier_versions,
         "can_copy": start_from is not None, "previous": start_from,
         "copied_count": sum(1 for e in report.entries if e.copied_from_previous),
+        "to_revise": to_revise(report, user),
     }
 
 
@@ -199,4 +229,5 @@ def entry_page(report: Report, entry: Entry, user: User, section: Section,
         "conflict": conflict, "conflict_rows": conflict_rows(conflict) if conflict else [],
         "documents": document_service.current_documents(report, entry),
         "earlier_versions": document_service.earlier_versions,
+        "revise": next((item for item in to_revise(report, user) if item.entry.id == entry.id), None),
     }

@@ -21,6 +21,7 @@ from ctportal.policy import Permission
 from ctportal.services.reporting import documents as service
 from ctportal.infra import storage
 from ctportal.views.errors import error_page, on_form
+from ctportal.web.safe_urls import safe_next
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("ctportal.documents")
@@ -152,17 +153,25 @@ def replace(report_id: int, document_id: int):
                            limit_mb=current_app.config["MAX_UPLOAD_MB"], back=_back(report, old.entry_id)), status
 
 
-@bp.post("/reports/<int:report_id>/documents/<int:document_id>/delete")
+@bp.route("/reports/<int:report_id>/documents/<int:document_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(report_id: int, document_id: int):
+    """Deleting a document asks first (this page, without JavaScript) and returns to where the user was."""
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
     doc = policy.document_of_report_or_404(report, document_id)
     if not doc.is_current:
         abort(404)
-    if not ActionForm().validate():
-        abort(400)
     entry_id = doc.entry_id
+    back = safe_next(request.values.get("next"), _back(report, entry_id))
+    if request.method == "GET":
+        service.ensure_deletable(doc)  # DocumentLocked: 409 with its message, before anything is asked
+        entry = db.session.get(Entry, entry_id) if entry_id else None
+        return render_template("documents/delete.html", report=report, doc=doc, entry=entry, back=back,
+                               form=ActionForm())
+    if not ActionForm().validate():
+        flash("The form had expired. Delete the document again.", "error")
+        return redirect(url_for("documents.delete", report_id=report.id, document_id=doc.id, next=back))
     service.delete(doc, current_user)  # DocumentLocked: 409 with its message (views/errors.py)
     db.session.commit()
     flash(f"“{doc.original_name}” was deleted from the report.", "success")
-    return redirect(_back(report, entry_id))
+    return redirect(back)

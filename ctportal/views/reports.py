@@ -23,8 +23,9 @@ from ctportal.pages import reports as pages
 from ctportal.policy import Permission
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
-from ctportal.services.review.workflow import IncompleteReport, Step, apply_transition
-from ctportal.views.errors import refused_to
+from ctportal.services.reporting import completeness
+from ctportal.services.review import confirmation
+from ctportal.services.review.workflow import IncompleteReport, Step, TransitionError, apply_transition
 
 bp = Blueprint("reports", __name__)
 
@@ -59,10 +60,9 @@ def my_reports():
     return render_template("reports/my_reports.html", items=pages.report_list(current_user))
 
 
-def _render_overview(report: Report, *, submit_form=None, missing=None, attempted=False, status=200):
+def _render_overview(report: Report, *, missing=None, attempted=False, status=200):
     return render_template(
         "reports/overview.html", attempted=attempted, upload_form=UploadForm(),
-        submit_form=submit_form or SubmitReportForm(state_version=report.state_version),
         **pages.overview(report, current_user, missing=missing)), status
 
 
@@ -176,24 +176,46 @@ def preview(report_id: int):
     return render_template("reports/_preview.html", error=None, html=markdown.render(text))
 
 
-@bp.post("/reports/<int:report_id>/submit")
+def _submission_page(report: Report, form: SubmitReportForm | None = None, status: int = 200):
+    summary = confirmation.submission_summary(report)
+    if form is None:
+        form = SubmitReportForm(formdata=None, state_version=report.state_version)
+    form.confirmed.data = summary.token  # the token of the summary this page states, now
+    return render_template("reports/submit.html", report=report, summary=summary, form=form), status
+
+
+@bp.route("/reports/<int:report_id>/submit", methods=["GET", "POST"])
 @login_required
 def submit(report_id: int):
+    """Submission goes through this page: it states what is sent (and, on a resubmission, what
+    changed) and takes an optional note to the Commission; the workflow checks the summary's token."""
     report = policy.get_report_or_404(report_id, permission=Permission.SUBMIT)
+    if request.method == "GET":
+        missing = completeness.missing_items(report)
+        if missing:
+            return _render_overview(report, missing=missing, attempted=True, status=422)
+        return _submission_page(report)
     form = SubmitReportForm()
     if not form.validate():
-        abort(400)
+        if "csrf_token" in form.errors:
+            flash("The form had expired. Read the summary and submit again.", "error")
+        return _submission_page(report, form, 422)
     try:
         expected: int | None = int(form.state_version.data) if form.state_version.data is not None else None
     except ValueError:
         expected = None
-    with refused_to(url_for(".overview", report_id=report_id)):
-        try:
-            apply_transition(report, Step.submit, current_user, expected_state_version=expected)
-        except IncompleteReport as exc:
-            db.session.rollback()
-            report = policy.get_report_or_404(report_id)
-            return _render_overview(report, missing=exc.missing, attempted=True, status=422)
+    try:
+        apply_transition(report, Step.submit, current_user, expected_state_version=expected,
+                         confirmed=form.confirmed.data or None, note=form.note.data or "")
+    except IncompleteReport as exc:
+        db.session.rollback()
+        report = policy.get_report_or_404(report_id)
+        return _render_overview(report, missing=exc.missing, attempted=True, status=422)
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        report = policy.get_report_or_404(report_id, permission=Permission.SUBMIT)
+        return _submission_page(report, form, 409)
     db.session.commit()
     flash("The report was submitted for review. It is read-only while the Commission reviews it.", "success")
     return redirect(url_for(".overview", report_id=report.id))

@@ -15,7 +15,7 @@ from ctportal.pages import review as pages
 from ctportal.policy import Permission
 from ctportal.services.reporting import revisions
 from ctportal.services.review import reviews as review
-from ctportal.services.review import workflow
+from ctportal.services.review import confirmation, workflow
 from ctportal.services.review.workflow import Step, TransitionError
 from ctportal.views.errors import on_form, refused_to
 from ctportal.web.gates import requires
@@ -55,7 +55,7 @@ def report(report_id: int):
     assign.reviewer_id.choices = options([(0, "Nobody (all reviewers are told)")] + [
         (u.id, u.name) for u in review.reviewer_choices()])
     return render_template(
-        "review/report.html", assign_form=assign, approve_form=ApproveForm(state_version=report.state_version),
+        "review/report.html", assign_form=assign,
         comment_form=CommentForm(), may_assign=policy.may_assign_reviewer(current_user, report),
         **pages.report_page(report, current_user, request.args.get("show")))
 
@@ -152,20 +152,41 @@ def reopen(report_id: int):
     return _transition_page(report, Step.reopen, "review/reopen.html")
 
 
-@bp.post("/reports/<int:report_id>/approve")
+@bp.route("/reports/<int:report_id>/approve", methods=["GET", "POST"])
 @login_required
 def approve(report_id: int):
+    """Approval goes through this page: it states what is approved (entries reviewed, not
+    reviewed, needing revision; another reviewer assigned) and refuses while entries need revision."""
     report = _report(report_id, Permission.APPROVE)
-    form = ApproveForm()
-    if not form.validate_on_submit():
-        flash("The form had expired. Approve again.", "error")
-        return redirect(url_for("review.report", report_id=report.id))
-    with refused_to(url_for("review.report", report_id=report.id)):
-        workflow.apply_transition(report, Step.approve, current_user,
-                                  expected_state_version=form.state_version.data)
-    db.session.commit()
-    flash("The report is approved and locked.", "success")
-    return redirect(url_for("review.report", report_id=report.id))
+    summary = confirmation.approval_summary(report, current_user)
+    if summary is None:
+        abort(404)
+    # The token comes from the page the user read, never from the server's own default: a form built
+    # with it would fill a POST that lacks it (WTForms keeps the default when a field is absent).
+    form = ApproveForm(formdata=None, state_version=report.state_version, confirmed=summary.token)
+    status = 200
+    if request.method == "POST":
+        form = ApproveForm()
+        if not form.validate_on_submit():
+            flash("The form had expired. Read the summary and approve again.", "error")
+            return redirect(url_for("review.approve", report_id=report.id))
+        try:
+            workflow.apply_transition(report, Step.approve, current_user,
+                                      expected_state_version=form.state_version.data,
+                                      confirmed=form.confirmed.data or None)
+        except TransitionError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            report = _report(report_id, Permission.APPROVE)
+            summary = confirmation.approval_summary(report, current_user)
+            assert summary is not None  # the report had a revision a moment ago; revisions are never deleted
+            form = ApproveForm(formdata=None, state_version=report.state_version, confirmed=summary.token)
+            status = 409
+        else:
+            db.session.commit()
+            flash("The report is approved and locked.", "success")
+            return redirect(url_for("review.report", report_id=report.id))
+    return render_template("review/approve.html", report=report, summary=summary, form=form), status
 
 
 @bp.post("/reports/<int:report_id>/assign")

@@ -107,6 +107,7 @@ ROUTES = [
           data=_entry_data, expect=_edit(302)),
     Route("reports.preview", "POST", "/reports/{report}/preview", objects=REPORTS, mutates=False,
           data={"text": "**bold**"}, expect=_edit(200)),
+    Route("reports.submit", "GET", "/reports/{report}/submit", objects=REPORTS, expect=SUBMIT),
     Route("reports.submit", "POST", "/reports/{report}/submit", objects=REPORTS, data=_state_data,
           expect=SUBMIT),
     Route("reports.copy_previous", "POST", "/reports/{report}/copy-previous", objects=REPORTS,
@@ -124,6 +125,8 @@ ROUTES = [
           expect=DOCUMENT_CHANGE),
     Route("documents.replace", "POST", "/reports/{report}/documents/{document}/replace", objects=DOCUMENTS,
           data=_file, expect=DOCUMENT_CHANGE),
+    Route("documents.delete", "GET", "/reports/{report}/documents/{document}/delete", objects=DOCUMENTS,
+          expect=DOCUMENT_CHANGE),
     Route("documents.delete", "POST", "/reports/{report}/documents/{document}/delete", objects=DOCUMENTS,
           expect=DOCUMENT_CHANGE),
 ]

@@ -37,7 +37,11 @@ def _reason(world, obj):
 
 
 def _approve(world, obj):
-    return {"state_version": _state_version(world.params(obj)["report"])}
+    from ctportal.models import Report, db
+    from ctportal.services.review.workflow import Step, confirmation_token
+    report = db.session.get(Report, world.params(obj)["report"])
+    return {"state_version": _state_version(report.id),
+            "confirmed": confirmation_token(report, Step.approve, world.users.reviewer)}
 
 
 # Who may open the Commission's review pages of a report: the Commission, once it is submitted.
@@ -160,6 +164,7 @@ ROUTES = [
           expect=ON_SUBMITTED_GET),
     Route("review.request_changes", "POST", "/review/reports/{report}/request-changes", objects=REPORTS,
           data=_reason, expect=ON_SUBMITTED_POST),
+    Route("review.approve", "GET", "/review/reports/{report}/approve", objects=REPORTS, expect=ON_SUBMITTED_GET),
     Route("review.approve", "POST", "/review/reports/{report}/approve", objects=REPORTS,
           data=_approve, expect=ON_SUBMITTED_POST),
     Route("review.reopen", "GET", "/review/reports/{report}/reopen", objects=REPORTS, expect=ON_APPROVED_GET),

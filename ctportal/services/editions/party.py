@@ -1,4 +1,4 @@
-"""A party's own report as a PDF (one revision)."""
+"""A party's own report as a PDF (one revision): the party's text, without the Commission's assessment."""
 from __future__ import annotations
 
 import tempfile
@@ -27,7 +27,10 @@ class PartyPdf:
 
 def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
     rnd = report.round
-    inc = content.Included(report.party, report, revision, content.assessments_of(revision))
+    # The party's own document: what it submitted, never the Commission's assessment (Commission-only,
+    # policy.may_see_assessment). The file is one per revision, whoever asks for it, so it carries
+    # none for anyone; the Commission reads its assessments on the review pages and in the edition.
+    inc = content.Included(report.party, report, revision, {})
     approved = report.approved_revision_id == revision.id
     annex = annex_parts(inc, approved=approved)
     tracker = parties.FootnoteTracker()

@@ -267,11 +267,16 @@ def is_frozen(doc: Document) -> bool:
     return count > 0
 
 
-def delete(doc: Document, user: User) -> None:
-    """Withdraw a document from the draft; the file and row stay for the record."""
+def ensure_deletable(doc: Document) -> None:
+    """Refuse (DocumentLocked) to delete a document a submitted revision holds; asked before and at deletion."""
     if is_frozen(doc):
         raise DocumentLocked("This document is part of a submitted revision of the report and cannot be "
                              "deleted. You can upload a new version of it instead.")
+
+
+def delete(doc: Document, user: User) -> None:
+    """Withdraw a document from the draft; the file and row stay for the record."""
+    ensure_deletable(doc)
     doc.deleted_at = utcnow()
     doc.deleted_by_id = user.id
     db.session.flush()

@@ -77,13 +77,14 @@ def snapshot_hash(snapshot: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def freeze(report: Report, submitted_by: User) -> Revision:
-    """A new immutable revision of the report as it stands, with its documents frozen too."""
+def freeze(report: Report, submitted_by: User, *, note: str = "") -> Revision:
+    """A new immutable revision of the report as it stands, with its documents frozen too (and the
+    submitter's note to the Commission, if any)."""
     snapshot = build_snapshot(report)
     number = (db.session.scalar(sa.select(sa.func.max(Revision.number)).where(Revision.report_id == report.id))
               or 0) + 1
     revision = Revision(report=report, number=number, submitted_by=submitted_by, snapshot=snapshot,
-                        snapshot_sha256=snapshot_hash(snapshot))
+                        snapshot_sha256=snapshot_hash(snapshot), note=(note or "").strip())
     db.session.add(revision)
     db.session.flush()
     doc_ids = {d["id"] for d in snapshot["documents"]} | {

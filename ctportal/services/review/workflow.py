@@ -5,7 +5,9 @@
 
 Nothing else changes a report's state. `apply_transition` locks the report, checks the table,
 the page's state version, the policy and the rules (reasons; completeness on submit; on approval:
-not by whoever submitted, and no entry still marked "needs revision"), then writes the revision
+not by whoever submitted, and no entry still marked "needs revision"; for the steps the table marks
+`confirmed` — approve, submit — the token of the summary the confirmation page stated, which must
+still match the report: services/review/confirmation.py), then writes the revision
 (carrying unchanged entries' reviews forward), the event, the system comment and the audit event,
 tells the compile hooks, and queues the notifications (docs/review.md).
 """
@@ -21,6 +23,7 @@ from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import Comment, Report, ReportEvent, ReportState, Visibility, db, utcnow
 from ctportal.policy import Permission
+from ctportal.services.review import confirmation
 
 
 class Step(enum.Enum):
@@ -45,16 +48,19 @@ class Transition:
     permission: Permission
     reason_required: bool = False
     freezes_revision: bool = False
+    # Taken only from a confirmation page that stated what the step does (confirmation.py): the
+    # caller passes the token of that summary, and a stale or missing one is refused.
+    confirmed: bool = False
 
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Step.submit, ReportState.draft, ReportState.submitted, Permission.SUBMIT,
-               freezes_revision=True),
+               freezes_revision=True, confirmed=True),
     Transition(Step.submit, ReportState.changes_requested, ReportState.submitted, Permission.SUBMIT,
-               freezes_revision=True),
+               freezes_revision=True, confirmed=True),
     Transition(Step.request_changes, ReportState.submitted, ReportState.changes_requested,
                Permission.REVIEW, reason_required=True),
-    Transition(Step.approve, ReportState.submitted, ReportState.approved, Permission.APPROVE),
+    Transition(Step.approve, ReportState.submitted, ReportState.approved, Permission.APPROVE, confirmed=True),
     Transition(Step.reopen, ReportState.approved, ReportState.changes_requested, Permission.REOPEN,
                reason_required=True),
 )
@@ -87,9 +93,23 @@ def allowed_actions(user: Any, report: Report) -> list[Step]:
     return [t.action for t in TRANSITIONS if t.source == report.state and t.permission in perms]
 
 
+def confirmation_token(report: Report, action: Step, user: Any) -> str:
+    """The token of what the confirmation page of `action` states now (for the page's form)."""
+    if action == Step.approve:
+        summary = confirmation.approval_summary(report, user)
+        return summary.token if summary is not None else ""
+    if action == Step.submit:
+        return confirmation.submission_summary(report).token
+    return ""  # the other steps state their consequence on their own page and take a reason
+
+
 def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "",
-                     expected_state_version: int | None = None) -> ReportEvent:
-    """Move the report through one transition of the table, with every record it needs."""
+                     expected_state_version: int | None = None, confirmed: str | None = None,
+                     note: str = "") -> ReportEvent:
+    """Move the report through one transition of the table, with every record it needs.
+
+    `confirmed`: the token of the confirmation page's summary, for the steps the table marks
+    `confirmed`. `note`: on a submission, the party's optional note to the Commission."""
     from ctportal.services import audit
     from ctportal.services.messaging import notify
     from ctportal.services.reporting import revisions
@@ -126,7 +146,13 @@ def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "
         missing = missing_items(report)
         if missing:
             raise IncompleteReport(missing)
-        revision = revisions.freeze(report, user)
+    if transition.confirmed and confirmed != confirmation_token(report, action, user):
+        raise TransitionError(
+            f"{action.title} through its confirmation page, which states what is {_past(action)}."
+            if not confirmed else
+            "The report changed since the confirmation page was opened. Read the new summary and confirm again.")
+    if transition.freezes_revision:
+        revision = revisions.freeze(report, user, note=note)
         if revision.number > 1:
             from ctportal.services.review.reviews import carry_forward
             carry_forward(report, revision, user)

@@ -1,0 +1,280 @@
+"""Nothing Commission-only reaches a party (issue 13, item 4).
+
+The access matrix checks who may open what; this checks what is inside. Distinct canary values
+are planted in every Commission-only field — the assessment (an enum: its titles and values are
+the canaries), the review note, internal comments on entries and on the report, internal thread
+replies, an internal comment that @mentions a party user — on reports taken through the real
+workflow. Then every party role (coordinator, contributor, EU reporter) and the observer read
+everything they can reach: every page (a crawl from the home page following every local link,
+plus every GET route of the app filled with the world's ids), every PDF (party PDF; text by
+pdftotext), every export (CSV; XLSX cell by cell with openpyxl), every API answer their token
+reaches, and every notification and mail (the outbox table) they received. Any canary fails.
+
+A positive control shows each canary is real: the Commission reads it on its own pages.
+"""
+from __future__ import annotations
+
+import html
+import io
+import re
+import subprocess
+import tempfile
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from ctportal.models import Assessment, Notification, OutgoingMail, Party, Verdict, Visibility, db
+from ctportal.services.accounts import api_tokens, observers
+from ctportal.services.review.comments import post_comment
+from ctportal.services.review.reviews import save_entry_review
+from tests.factories import approve, fill_report, make_round, report_of, request_changes, submit
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+CANARY = "CNRY"  # every planted text canary starts with it
+# The assessment is an enum: its titles, values and the label name it.
+ASSESSMENT_CANARIES = ([a.title for a in Assessment] + [a.value for a in Assessment]
+                       + ["Commission assessment", "Assessment:"])
+
+PARTY_ROLES = ("coordinator_al", "contributor_al", "reporter_europol")
+MAX_PAGES = 900
+SKIP_PREFIXES = ("/static/", "/logout", "/api/v1/reference/assets/", "/healthz", "/readyz")
+
+
+def _review(report, reviewer, tag: str, *, revision_tag: str, needs_revision_first: bool) -> None:
+    """A verdict, an assessment (all five values, in turn) and a note on the first five entries."""
+    scale = list(Assessment)
+    for i, entry in enumerate(report.entries[:5]):
+        verdict = Verdict.needs_revision if needs_revision_first and i == 0 else Verdict.accepted
+        save_entry_review(report, entry, reviewer, verdict=verdict, assessment=scale[i],
+                          note=f"{CANARY}-REVIEW-NOTE-{tag}-{revision_tag}-{i}")
+
+
+def _internal_talk(report, users, tag: str) -> None:
+    entry = report.entries[0]
+    root = post_comment(report, users.reviewer, f"{CANARY}-INTERNAL-ENTRY-{tag} for @reviewer2",
+                        visibility=Visibility.internal, entry=entry)
+    post_comment(report, users.reviewer2, f"{CANARY}-INTERNAL-REPLY-{tag}", entry=entry, parent=root)
+    # An internal comment naming a party user: the mention must not notify them.
+    mention = "@coordinator.al" if tag == "AL" else "@reporter.europol"
+    post_comment(report, users.reviewer, f"{CANARY}-INTERNAL-MENTION-{tag} {mention}",
+                 visibility=Visibility.internal, entry=report.entries[1])
+    report_root = post_comment(report, users.reviewer, f"{CANARY}-INTERNAL-REPORT-{tag}",
+                               visibility=Visibility.internal)
+    post_comment(report, users.reviewer2, f"{CANARY}-INTERNAL-REPORT-REPLY-{tag}", parent=report_root)
+    # A shared comment too: the party must see it (it is no canary).
+    post_comment(report, users.reviewer, f"Shared remark for {tag}: please add dates.", entry=entry)
+
+
+def build_canary_world(users):
+    """Albania approved after one request for changes; Europol sent back for changes; both reviewed."""
+    rnd = make_round()
+    al = fill_report(report_of(rnd, "AL"))
+    submit(al, users.coordinator_al)
+    _review(al, users.reviewer, "AL", revision_tag="R1", needs_revision_first=True)
+    _internal_talk(al, users, "AL")
+    db.session.commit()
+    request_changes(al, users.reviewer, "Please revise 1.P1 with dates.")
+    al.entries[0].narrative = "Revised with dates: 1.P1."
+    db.session.commit()
+    submit(al, users.coordinator_al)
+    _review(al, users.reviewer, "AL", revision_tag="R2", needs_revision_first=False)
+    for entry in al.entries[5:]:
+        save_entry_review(al, entry, users.reviewer, verdict=Verdict.accepted, assessment=None, note="")
+    db.session.commit()
+    approve(al, users.reviewer2)
+
+    ep = fill_report(report_of(rnd, "EUROPOL"))
+    submit(ep, users.reporter_europol)
+    _review(ep, users.reviewer, "EP", revision_tag="R1", needs_revision_first=True)
+    _internal_talk(ep, users, "EP")
+    db.session.commit()
+    request_changes(ep, users.reviewer, "Please revise the first action.")
+
+    parties = {p.code: p for p in db.session.scalars(sa.select(Party))}
+    observers.bind(users.observer, [parties["AL"], parties["EUROPOL"]])
+    observers.give(rnd, parties["AL"], users.coordinator_al)
+    observers.give(rnd, parties["EUROPOL"], users.reporter_europol)
+    db.session.commit()
+    return rnd, al, ep
+
+
+# --- reading what comes back ----------------------------------------------------------------------
+
+def text_of(response) -> str:
+    """The readable text of any answer: HTML/JSON/CSV as text, a PDF through pdftotext, XLSX cell by cell."""
+    data = response.data
+    ctype = response.headers.get("Content-Type", "")
+    if data.startswith(b"%PDF"):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+            f.write(data)
+            f.flush()
+            out = subprocess.run(["pdftotext", f.name, "-"], check=True, capture_output=True).stdout.decode()
+        return out + "\n" + data.decode("latin-1")  # and the raw bytes: metadata, uncompressed strings
+    if "spreadsheetml" in ctype or data.startswith(b"PK"):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                 for c in row if c is not None]
+        return "\n".join(cells)
+    return html.unescape(data.decode("utf-8", "replace"))
+
+
+def canaries_in(text: str) -> list[str]:
+    found = sorted(set(re.findall(rf"{CANARY}-[A-Z0-9-]+", text)))
+    lower = text.lower()
+    found += [c for c in ASSESSMENT_CANARIES if c.lower() in lower]
+    return found
+
+
+def links_in(path: str, text: str) -> list[str]:
+    raw = re.findall(r'(?:href|src|action)="([^"]+)"', text) + re.findall(r'"(/api/v1/[^"\s]*)"', text)
+    raw += re.findall(r"https?://localhost(/[^\s\"'<>]*)", text)
+    out = []
+    for link in raw:
+        parts = urlsplit(urljoin("http://localhost" + path, html.unescape(link)))
+        if parts.netloc not in ("", "localhost"):
+            continue
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not target.startswith(SKIP_PREFIXES):
+            out.append(target)
+    return out
+
+
+def known_routes(app, ids: dict[str, list[int]]) -> list[str]:
+    """Every GET route of the app, filled with each of the world's ids its arguments name."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule.startswith(SKIP_PREFIXES):
+            continue
+        combos: list[dict] = [{}]
+        for arg in rule.arguments:
+            values = ids.get(arg)
+            if not values:
+                combos = []
+                break
+            combos = [dict(c, **{arg: v}) for c in combos for v in values]
+        for values in combos:
+            with app.test_request_context("/"):
+                from flask import url_for
+                out.append(url_for(rule.endpoint, **values))
+    return out
+
+
+VISITED: set[str] = set()  # every path some reader opened with a 200 (the test checks the crawl's reach)
+
+
+def read_everything(client, start: list[str], headers: dict | None = None) -> dict[str, list[str]]:
+    """Crawl from `start` (GET only, local links), returning path -> canaries found."""
+    seen: set[str] = set()
+    queue = deque(start)
+    leaks: dict[str, list[str]] = {}
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path, headers=headers or {})
+        if response.status_code in (301, 302, 303, 307, 308):
+            queue.append(urlsplit(response.headers["Location"]).path
+                         + (f"?{urlsplit(response.headers['Location']).query}"
+                            if urlsplit(response.headers["Location"]).query else ""))
+            continue
+        text = text_of(response)
+        found = canaries_in(text)
+        if found:
+            leaks[path] = found
+        if response.status_code == 200:
+            VISITED.add(path)
+            queue.extend(p for p in links_in(path, text) if p not in seen)
+    assert len(seen) < MAX_PAGES, "the crawl did not finish: raise MAX_PAGES"
+    return leaks
+
+
+def _ids(rnd, reports, users, key) -> dict[str, list]:
+    from ctportal.models import Comment, Document, PartyPdfJob
+    report_ids = [r.id for r in reports]
+    entries = [e.id for r in reports for e in r.entries[:6]]
+    return {"report_id": report_ids, "entry_id": entries, "round_id": [rnd.id],
+            "party_id": sorted({r.party_id for r in reports}), "user_id": [users[key].id],
+            "job_id": list(db.session.scalars(sa.select(PartyPdfJob.id).where(
+                PartyPdfJob.report_id.in_(report_ids)))),
+            "document_id": list(db.session.scalars(sa.select(Document.id).where(
+                Document.report_id.in_(report_ids)))),
+            "comment_id": list(db.session.scalars(sa.select(Comment.id).where(
+                Comment.report_id.in_(report_ids)))),
+            "slug": ["objective-1", "1", "objective-5"], "code": ["jap-2018"]}
+
+
+def _login(app, auth_cls, users, key):
+    client = app.test_client()
+    auth_cls(client, users).login(key)
+    return client
+
+
+def test_no_commission_only_value_reaches_any_party_output(app, users):
+    from tests.helpers import AuthActions
+    rnd, al, ep = build_canary_world(users)
+    reports = [al, ep]
+
+    # Positive control: the canaries are real, the Commission reads them on its pages.
+    reviewer = _login(app, AuthActions, users, "reviewer")
+    page = text_of(reviewer.get(f"/review/reports/{ep.id}/entries/{ep.entries[0].id}"))
+    assert f"{CANARY}-REVIEW-NOTE-EP-R1-0" in page and f"{CANARY}-INTERNAL-REPLY-EP" in page
+    assert "Limited progress" in text_of(reviewer.get(f"/review/reports/{ep.id}/entries/{ep.entries[1].id}"))
+    assert f"{CANARY}-REVIEW-NOTE" in text_of(reviewer.get(f"/exports/reports/{ep.id}.csv"))
+
+    leaks: dict[str, dict[str, list[str]]] = {}
+    for key in PARTY_ROLES:
+        client = _login(app, AuthActions, users, key)
+        own = [r for r in reports if r.party_id == users[key].party_id]
+        start = ["/", "/home", "/notifications/", "/reports", "/sharing/", "/progress/", "/plans/", "/account"]
+        start += known_routes(app, _ids(rnd, own, users, key))
+        token = api_tokens.create(users[key], "canary", 30)[1]
+        db.session.commit()
+        found = read_everything(client, start)
+        found.update(read_everything(app.test_client(),
+                                     [p for p in start if p.startswith("/api/")] + ["/api/v1/reports",
+                                                                                     "/api/v1/rounds"],
+                                     headers={"Authorization": f"Bearer {token}"}))
+        if found:
+            leaks[key] = found
+
+    # The observer: its pages are closed, its token reads the approved revisions of both parties.
+    token = api_tokens.create(users.observer, "canary", 30)[1]
+    db.session.commit()
+    found = read_everything(app.test_client(),
+                            ["/api/v1/reports", "/api/v1/rounds", "/api/v1/approved-revisions",
+                             *[p for p in known_routes(app, _ids(rnd, reports, users, "observer"))
+                               if p.startswith("/api/")]],
+                            headers={"Authorization": f"Bearer {token}"})
+    if found:
+        leaks["observer"] = found
+
+    # The crawl reached the outputs that matter (a route renamed would otherwise go unread).
+    for must in (f"/compile/reports/{al.id}/pdf", f"/compile/reports/{ep.id}/pdf", f"/exports/reports/{al.id}.csv",
+                 f"/exports/reports/{al.id}.xlsx", f"/exports/rounds/{rnd.id}.xlsx", f"/reports/{ep.id}/feedback",
+                 f"/reports/{al.id}/entries/{al.entries[0].id}", f"/reports/{al.id}/timeline",
+                 f"/reports/{ep.id}/entries/{ep.entries[0].id}/comments", f"/reports/{al.id}/comments",
+                 "/notifications/", f"/api/v1/reports/{al.id}", f"/api/v1/reports/{al.id}/approved-revision"):
+        assert must in VISITED, must
+    assert len(VISITED) > 100
+
+    # Every notification and mail a party user (or the observer) received.
+    readers = [users[k] for k in (*PARTY_ROLES, "observer")]
+    for note in db.session.scalars(sa.select(Notification).where(Notification.user_id.in_([u.id for u in readers]))):
+        found_in = canaries_in(f"{note.subject}\n{note.body}\n{note.link}")
+        if found_in:
+            leaks.setdefault("notifications", {})[f"notification {note.id} to user {note.user_id}"] = found_in
+    emails = [u.email for u in readers]
+    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(emails))):
+        found_in = canaries_in(f"{mail.subject}\n{mail.body}")
+        if found_in:
+            leaks.setdefault("mail", {})[f"mail {mail.id} to {mail.recipient}"] = found_in
+    assert db.session.scalar(sa.select(sa.func.count(OutgoingMail.id)).where(
+        OutgoingMail.recipient == users.coordinator_al.email)) > 0  # the parties did receive mail
+
+    assert not leaks, "Commission-only values reached a party:\n" + "\n".join(
+        f"  {who}: {where}: {what}" for who, by_path in leaks.items() for where, what in by_path.items())
