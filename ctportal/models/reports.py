@@ -60,8 +60,9 @@ class Verdict(enum.Enum):
 
 
 class Assessment(enum.Enum):
-    """The Commission's assessment, on the scale of the EU enlargement reports."""
+    """The Commission's assessment, on the scale of the EU enlargement reports (backsliding first)."""
 
+    backsliding = "backsliding"
     no_progress = "no_progress"
     limited_progress = "limited_progress"
     some_progress = "some_progress"

@@ -21,8 +21,8 @@ from ctportal.domain import actors, entry_fields, parties
 from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.services.reporting import previous
-from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
-                             Revision, Round, db)
+from ctportal.models import (Action, ActorGroup, CommissionText, EntryReview, EntryStatus, Objective, Party, PartyKind,
+                             Report, Revision, Round, TextKind, TextState, db)
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 KEY_PROGRESS_WORDS = 60
@@ -76,6 +76,9 @@ class RoundData:
     previous: dict[int, Revision]  # party id -> approved revision of the previous round
     objectives: list[Objective]
     actions: list[Action]
+    # The Commission's approved texts of the round, by slot ("introduction", "objective-3", ...):
+    # only approved ones are ever read here, and the edition records which it carried.
+    texts: dict[str, CommissionText] = field(default_factory=dict)
 
     @property
     def included(self) -> list[Included]:
@@ -112,7 +115,9 @@ def load_round(rnd: Round) -> RoundData:
         .order_by(Objective.number, Action.position)))
     group_order = {g: i for i, g in enumerate(ActorGroup)}
     actions.sort(key=lambda a: (a.objective.number, group_order[a.actor_group], a.position))
-    return RoundData(rnd, included, previous_round, before, objectives, actions)
+    texts = {t.slot: t for t in db.session.scalars(sa.select(CommissionText).where(
+        CommissionText.round_id == rnd.id, CommissionText.state == TextState.approved))}
+    return RoundData(rnd, included, previous_round, before, objectives, actions, texts)
 
 
 # --- the parts -----------------------------------------------------------------------------------
@@ -201,8 +206,39 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
         actions.append({"code": action.code, "text": action.text, "group": group.value,
                         "group_title": "Contribution of each partner" if group == ActorGroup.joint
                         else group.title, "rows": rows})
+    judged = data.texts.get(f"objective-{objective.number}")
     return {"number": objective.number, "title": objective.title, "actions": actions,
-            "missing": [parties.display_name(p.party) for p in data.missing]}
+            "missing": [parties.display_name(p.party) for p in data.missing],
+            "assessment": None if judged is None else {
+                "scale": judged.assessment.title if judged.assessment else "",
+                "html": str(markdown.render(judged.body))}}
+
+
+# --- the Commission's texts ----------------------------------------------------------------------
+
+def introduction_context(data: RoundData) -> dict[str, Any] | None:
+    text = data.texts.get("introduction")
+    return None if text is None else {"html": str(markdown.render(text.body))}
+
+
+def judgement_context(data: RoundData) -> dict[str, Any] | None:
+    """The assessment of each partner with its numbered recommendations."""
+    partners = []
+    for inc in data.parties:
+        text = data.texts.get(f"party-{inc.party.code}")
+        if text is None or text.kind != TextKind.party:
+            continue
+        partners.append({"party": parties.display_name(inc.party), "code": inc.party.code,
+                         "scale": text.assessment.title if text.assessment else "",
+                         "html": str(markdown.render(text.body)),
+                         "recommendations": [{"number": r.number, "body": r.body, "codes": list(r.action_codes)}
+                                             for r in text.recommendations]})
+    return {"partners": partners} if partners else None
+
+
+def conclusions_context(data: RoundData) -> dict[str, Any] | None:
+    text = data.texts.get("conclusions")
+    return None if text is None else {"html": str(markdown.render(text.body))}
 
 
 def documents_context(data: RoundData) -> dict[str, Any]:
