@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,11 +43,38 @@ def _status(value: str | None) -> dict[str, str]:
     return {"value": status.value, "title": status.title, "symbol": status.symbol}
 
 
-def _key_progress(text: str | None) -> str:
-    words = (text or "").split()
-    if len(words) > KEY_PROGRESS_WORDS:
-        text = " ".join(words[:KEY_PROGRESS_WORDS]) + " …"
-    return str(markdown.render(text))
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|td|th)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_blocks(text: str) -> list[str]:
+    """The narrative's Markdown rendered, then its text block by block: nothing of the Markdown is
+    left to cut in half, and nothing of its syntax shows."""
+    html_text = _BLOCK_END.sub("\n", str(markdown.render(text)))
+    return [" ".join(html.unescape(_TAG.sub(" ", block)).split()) for block in html_text.split("\n")
+            if _TAG.sub("", block).strip()]
+
+
+def whole_sentences(text: str | None, words: int = KEY_PROGRESS_WORDS) -> str:
+    """The narrative's first whole sentences, up to about `words` words: never a sentence cut in
+    half (the first one is given whole, however long); a paragraph or list item ends a sentence."""
+    sentences = [s for block in _plain_blocks(text or "") for s in _SENTENCE_END.split(block) if s.strip()]
+    out: list[str] = []
+    count = 0
+    for sentence in sentences:
+        n = len(sentence.split())
+        if out and count + n > words:
+            break
+        out.append(sentence.strip())
+        count += n
+    return " ".join(out)
+
+
+def key_progress(entry: dict[str, Any], edited: str = "") -> str:
+    """What the consolidated report prints as an entry's key progress, as plain text: the
+    reviewer's edited version, else the party's summary, else the narrative's whole sentences."""
+    return edited.strip() or (entry.get("summary") or "").strip() or whole_sentences(entry.get("narrative"))
 
 
 def annex_label(party: Party) -> str:
@@ -62,6 +91,7 @@ class Included:
     report: Report | None
     revision: Revision | None
     assessments: dict[str, str] = field(default_factory=dict)   # entry key -> assessment title
+    summaries: dict[str, str] = field(default_factory=dict)     # entry key -> reviewer's key progress
 
     @property
     def entries(self) -> dict[str, dict[str, Any]]:
@@ -98,6 +128,13 @@ def assessments_of(revision: Revision) -> dict[str, str]:
     return {r.entry_key: r.assessment.title for r in rows if r.assessment is not None}
 
 
+def summaries_of(revision: Revision) -> dict[str, str]:
+    """The key progress reviewers rewrote for the report (not internal: the party's feedback shows it)."""
+    rows = db.session.scalars(sa.select(EntryReview).where(EntryReview.revision_id == revision.id,
+                                                           EntryReview.report_summary != ""))
+    return {r.entry_key: r.report_summary for r in rows}
+
+
 def load_round(rnd: Round) -> RoundData:
     all_parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order, Party.id)))
     reports = {r.party_id: r for r in db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id))}
@@ -105,7 +142,8 @@ def load_round(rnd: Round) -> RoundData:
     for party in all_parties:
         report = reports.get(party.id)
         revision = report.approved_revision if report is not None else None
-        included.append(Included(party, report, revision, assessments_of(revision) if revision else {}))
+        included.append(Included(party, report, revision, assessments_of(revision) if revision else {},
+                                 summaries_of(revision) if revision else {}))
     previous_round = previous.previous_round(rnd)
     before = previous.approved_revisions(previous_round)
     objectives = list(db.session.scalars(
@@ -196,13 +234,13 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
                 rows.append({"party": parties.display_name(inc.party), "priority": None,
                              "status": _status(entry.get("status")),
                              "assessment": inc.assessments.get(entry["key"], ""),
-                             "progress_html": _key_progress(entry.get("narrative"))})
+                             "progress": key_progress(entry, inc.summaries.get(entry["key"], ""))})
             for pe in (e for e in inc.entries.values() if e["kind"] == "priority" and e["action_code"] == action.code):
                 rows.append({"party": parties.display_name(inc.party),
                              "priority": {"text": pe["priority"]["text"] if pe.get("priority") else "",
                                           "target": iso_long_date((pe.get("priority") or {}).get("target_date"))},
                              "status": _status(pe.get("status")), "assessment": inc.assessments.get(pe["key"], ""),
-                             "progress_html": _key_progress(pe.get("narrative"))})
+                             "progress": key_progress(pe, inc.summaries.get(pe["key"], ""))})
         actions.append({"code": action.code, "text": action.text, "group": group.value,
                         "group_title": "Contribution of each partner" if group == ActorGroup.joint
                         else group.title, "rows": rows})
