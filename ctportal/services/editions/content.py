@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import actors, entry_fields, parties
+from ctportal.domain import actors, entry_fields, parties, plan_words
 from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.services.reporting import previous
@@ -222,10 +222,18 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
 
 
 def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
-    """Every action of one objective, with each party's status, assessment and key progress."""
+    """Every action of one objective, with each party's status, assessment and key progress; the
+    plan's own words around them (the title's and lead-ins' footnotes, each group's lead-in
+    before its first action: Objective 4's partner actions continue their lead-in's sentence)."""
     actions = []
+    introduced: set[str] = set()
     for action in (a for a in data.actions if a.objective_id == objective.id):
         group = action.actor_group
+        words = plan_words.plan_words(action)
+        lead_in = None
+        if words.lead_in is not None and group.value not in introduced:
+            introduced.add(group.value)
+            lead_in = words.lead_in.plain()
         reporters = [p for p in data.included if actors.reports_on(p.party, action)]
         rows = []
         for inc in reporters:
@@ -241,11 +249,13 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
                                           "target": iso_long_date((pe.get("priority") or {}).get("target_date"))},
                              "status": _status(pe.get("status")), "assessment": inc.assessments.get(pe["key"], ""),
                              "progress": key_progress(pe, inc.summaries.get(pe["key"], ""))})
-        actions.append({"code": action.code, "text": action.text, "group": group.value,
+        actions.append({"code": action.code, "text": action.text, "words": words.action.plain(), "lead_in": lead_in,
+                        "group": group.value,
                         "group_title": "Contribution of each partner" if group == ActorGroup.joint
                         else group.title, "rows": rows})
     judged = data.texts.get(f"objective-{objective.number}")
     return {"number": objective.number, "title": objective.title, "actions": actions,
+            "title_words": plan_words.worded(objective.title, list(objective.footnote_refs)).plain(),
             "missing": [parties.display_name(p.party) for p in data.missing],
             "assessment": None if judged is None else {
                 "scale": judged.assessment.title if judged.assessment else "",
