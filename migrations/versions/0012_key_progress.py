@@ -19,9 +19,15 @@ def upgrade():
         batch_op.add_column(sa.Column('summary', sa.Text(), nullable=False, server_default=''))
     with op.batch_alter_table('entry_review', schema=None) as batch_op:
         batch_op.add_column(sa.Column('report_summary', sa.Text(), nullable=False, server_default=''))
+    with op.batch_alter_table('reporting_round', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cover_from', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('subject_codes', sa.String(length=200), nullable=False, server_default=''))
 
 
 def downgrade():
+    with op.batch_alter_table('reporting_round', schema=None) as batch_op:
+        batch_op.drop_column('subject_codes')
+        batch_op.drop_column('cover_from')
     with op.batch_alter_table('entry_review', schema=None) as batch_op:
         batch_op.drop_column('report_summary')
     with op.batch_alter_table('entry', schema=None) as batch_op:

@@ -321,6 +321,33 @@ def _changes(data: RoundData) -> list[dict[str, Any]]:
     return out
 
 
+def _counts(data: RoundData) -> list[dict[str, Any]]:
+    """One row per party, one cell per objective: how many of its entries there are achieved, of how
+    many, and how many stand at each status, in words. "No approved report" and "no action of the
+    objective addressed to it" are told apart (a party with nothing to report there is not a 0)."""
+    rows = []
+    for inc in data.parties:
+        cells: list[dict[str, Any]] = []
+        for objective in data.objectives:
+            codes = {a.code for a in data.actions if a.objective_id == objective.id}
+            if inc.revision is None:
+                cells.append({"kind": "missing"})
+                continue
+            tally = {s: 0 for s in STATUS_ORDER}
+            entries = [e for e in inc.entries.values() if e["action_code"] in codes]
+            for e in entries:
+                if e.get("status"):
+                    tally[e["status"]] += 1
+            if not entries:
+                cells.append({"kind": "none"})
+                continue
+            cells.append({"kind": "counts", "total": len(entries), "achieved": tally["achieved"],
+                          "tally": [{"symbol": EntryStatus(s).symbol, "title": EntryStatus(s).title.lower(), "n": n}
+                                    for s, n in tally.items() if n and s != "achieved"]})
+        rows.append({"party": parties.display_name(inc.party), "cells": cells})
+    return rows
+
+
 def summary_context(data: RoundData) -> dict[str, Any]:
     partners = [p for p in data.parties if p.party.kind == PartyKind.wb_partner]
     heat_actions = [a for a in data.actions if a.actor_group in actors.PARTNER_GROUPS]
@@ -333,29 +360,25 @@ def summary_context(data: RoundData) -> dict[str, Any]:
                          {"value": "missing", "title": "No approved report" if not inc.revision else "Not reported",
                           "symbol": "·"})
         heatmap.append({"code": action.code, "objective": action.objective.number, "cells": cells})
-    counts = []
-    for objective in data.objectives:
-        row: dict[str, Any] = {"objective": objective.number, "cells": []}
-        codes = {a.code for a in data.actions if a.objective_id == objective.id}
-        for inc in data.parties:
-            if inc.revision is None:
-                row["cells"].append(None)
-                continue
-            tally = {s: 0 for s in STATUS_ORDER}
-            for e in inc.entries.values():
-                if e["action_code"] in codes and e.get("status"):
-                    tally[e["status"]] += 1
-            row["cells"].append({"total": sum(tally.values()), "achieved": tally["achieved"],
-                                 "tally": [{"symbol": EntryStatus(s).symbol, "n": n} for s, n in tally.items() if n]})
-        counts.append(row)
+    counts = _counts(data)
     return {
         "partners": [{"name": parties.display_name(p.party), "code": p.party.code} for p in partners],
         "parties": [{"name": parties.display_name(p.party), "code": p.party.code} for p in data.parties],
-        "heatmap": heatmap, "counts": counts,
+        "heatmap": heatmap, "counts": counts, "objectives": [o.number for o in data.objectives],
         "legend": [{"value": s.value, "title": s.title, "symbol": s.symbol} for s in EntryStatus],
         "previous_round": data.previous_round.title if data.previous_round else "",
         "changes": _changes(data),
     }
+
+
+COVER_FROM = "General Secretariat of the Council"
+COVER_SUBJECT_CODES = "JAI CT COTER COWEB ENFOPOL"
+_SUBJECT_CODE = re.compile(r"[A-Z][A-Z-]*(?:\s+\d+(?:/\d+)?)?")
+
+
+def subject_codes(value: str) -> list[str]:
+    """The cover's block of subject codes, one a line: "JAI 844, CT 140 COTER" -> JAI 844 / CT 140 / COTER."""
+    return [" ".join(code.split()) for code in _SUBJECT_CODE.findall((value or COVER_SUBJECT_CODES).upper())]
 
 
 def front_context(data: RoundData, *, issued_on: dt.date, toc: list[dict[str, Any]]) -> dict[str, Any]:
@@ -365,6 +388,7 @@ def front_context(data: RoundData, *, issued_on: dt.date, toc: list[dict[str, An
     missing = [tracker.mention(p.party) for p in data.missing]
     return {
         "document_number": rnd.document_number, "issued_on": long_date(issued_on),
+        "from": (rnd.cover_from or "").strip() or COVER_FROM, "subject_codes": subject_codes(rnd.subject_codes),
         "title": rnd.title, "meeting_name": rnd.meeting_name, "meeting_place": rnd.meeting_place,
         "meeting_date": long_date(rnd.meeting_date),
         "period": f"{long_date(rnd.period_start)} – {long_date(rnd.period_end)}",
