@@ -60,6 +60,9 @@ def test_lead_ins_and_footnote_14_are_in_the_pdf(app, users):
     assert LEAD_IN_4 in flat
     assert "EU acquis17 and in line with the Financial Action Task Force (FATF) standards18:" in flat
     assert flat.count("Western Balkans partners should jointly seek") >= 4
+    # the party's annex too: its first page opens objective 1 with the partners' lead-in
+    annex = next(p for p in pages if "Annex I — Report of Albania" in p and "Contents" not in p)
+    assert "Each Western Balkans partner should seek to" in annex
     # footnote 14 is at the foot of Part 3's first page, where the objective's title calls it
     part3 = next(p for p in pages if "Part 3 — Objective 3" in p and "Contents" not in p)
     assert FOOTNOTE_14 in part3

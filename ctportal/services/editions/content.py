@@ -198,9 +198,19 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
     objectives = {o.number: o.title for o in db.session.scalars(
         sa.select(Objective).where(Objective.id.in_({a.objective_id for a in actions.values()})))}
     groups: dict[int, list[dict[str, Any]]] = {}
+    introduced: set[tuple[int, str]] = set()
     for e in snapshot["entries"]:
         action = actions.get(e["action_id"])
+        # The lead-in of the action's group before the group's first entry in the objective: the
+        # plan's partner actions are the ends of its sentence (the footnotes are in the parts).
+        lead_in = None
+        if action is not None and e["kind"] != "priority":
+            group = (e["objective"], action.actor_group.value)
+            if group not in introduced:
+                introduced.add(group)
+                lead_in = plan_words.lead_in_of(action)
         groups.setdefault(e["objective"], []).append({
+            "lead_in": lead_in.text if lead_in is not None else "",
             "key": e["key"], "code": e["action_code"], "kind": e["kind"],
             "action_text": action.text if action else "",
             "priority": None if not e.get("priority") else {
