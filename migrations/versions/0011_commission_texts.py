@@ -2,7 +2,7 @@
 recommendations, conclusions per round; "backsliding" on the assessment scale
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03 15:20:00
 """
 from alembic import op
