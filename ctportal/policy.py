@@ -344,6 +344,64 @@ def compiled_permissions(user: Any, rnd: Round) -> Permission:
     return Permission.NONE
 
 
+# --- the Commission's texts of a round (issue 15) ---------------------------------------------------
+# Introduction, objective and party assessments, recommendations, conclusions: written and approved
+# by reviewers and the secretariat, internal to the Commission until a final edition carries them.
+
+def is_final_edition(rnd: Round, edition: Any) -> bool:
+    """An edition is final once its round is closed, it is done and nothing superseded it."""
+    from ctportal.models import CompileState
+    return (rnd.state == RoundState.closed and edition.state == CompileState.done
+            and edition.superseded_at is None)
+
+
+def commission_text_permissions(user: Any, rnd: Round) -> Permission:
+    """The texts of a round, as the Commission works on them: reviewers and the secretariat read
+    them (VIEW), write them and approve them (ASSESS, APPROVE) while the round is not closed.
+    Nobody else sees the pages at all (404): a party reads a text only through
+    may_read_commission_text, once it is final."""
+    u = _user(user)
+    if u is None or u.role not in COMMISSION_ROLES or Permission.VIEW not in round_permissions(u, rnd):
+        return Permission.NONE
+    perms = Permission.VIEW
+    if rnd.state != RoundState.closed:
+        perms |= Permission.ASSESS | Permission.APPROVE
+    return perms
+
+
+def get_text_round_or_404(round_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> Round:
+    """The round whose texts the user works on: 404 if they may not see them, 403 if only see them."""
+    return _load_or_404(Round, round_id, commission_text_permissions, user, permission)
+
+
+def may_approve_commission_text(user: Any, text: Any) -> bool:
+    """Four eyes: the text is approved by someone of the Commission other than its last writer."""
+    u = _user(user)
+    return u is not None and u.id != text.written_by_id
+
+
+def may_read_commission_text(user: Any, text: Any) -> bool:
+    """The Commission always; anyone else (a party, an observer) only an approved text that a final
+    edition carries as it stands — and of the party assessments only their own party's."""
+    u = _user(user)
+    if u is None:
+        return False
+    rnd = db.session.get(Round, text.round_id)
+    if rnd is None:
+        return False
+    if Permission.VIEW in commission_text_permissions(u, rnd):
+        return True
+    from ctportal.models import CompiledReport, CompiledReportText, TextKind, TextState
+    if text.state != TextState.approved or not (u.role.is_party_role or u.role == Role.observer):
+        return False
+    if text.kind == TextKind.party and u.party_id != text.party_id:
+        return False
+    carried = db.session.scalars(sa.select(CompiledReport).join(
+        CompiledReportText, CompiledReportText.compiled_report_id == CompiledReport.id).where(
+        CompiledReportText.text_id == text.id, CompiledReportText.version == text.version))
+    return any(is_final_edition(rnd, edition) for edition in carried)
+
+
 # --- the JSON API and observers (branch api) ---------------------------------------------------------
 # The API (ctportal/api/) asks the functions above with the token's owner as the user; these
 # are the few questions only the API asks.
@@ -436,10 +494,7 @@ def may_read_edition(user: Any, rnd: Round, edition: Any) -> bool:
     only if every report in it is of a party that consents and is bound to the observer."""
     if Permission.VIEW in compiled_permissions(user, rnd):
         return True
-    if not is_observer(user) or rnd.state != RoundState.closed:
-        return False
-    from ctportal.models import CompileState
-    if edition.state != CompileState.done or edition.superseded_at is not None or not edition.revisions:
+    if not is_observer(user) or not is_final_edition(rnd, edition) or not edition.revisions:
         return False
     observed = observed_party_ids(user, rnd.id)
     return all(revision.report.party_id in observed for revision in edition.revisions)

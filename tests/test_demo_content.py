@@ -124,7 +124,8 @@ def test_the_content_is_the_same_on_every_run(runner, app):
                   "notification", "outgoing_mail", "legal_act", "measure"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
     db.session.execute(sa.update(Report).values(approved_revision_id=None, copied_from_revision_id=None))
-    for table in ("revision", "entry", "report", "priority_action", "reporting_round"):
+    for table in ("revision", "entry", "report", "priority_action", "recommendation", "compiled_report_text",
+                  "commission_text", "reporting_round"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
     db.session.commit()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0

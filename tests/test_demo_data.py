@@ -92,6 +92,9 @@ def broken(tmp_path):
      "ba.yaml: walk_through.answered: expected a share above 0 and at most 1"),
     ("mk.yaml", "party: MK", "party: ME", "mk.yaml: party: this is the file of MK"),
     ("eu.yaml", "closing: The", "closing: [The", "eu.yaml: cannot be read"),
+    ("judgement.yaml", "  approved_by: secretariat@demo.ctportal.eu\n  assessment: good_progress",
+     "  approved_by: secretary@demo.ctportal.eu\n  assessment: good_progress",
+     "judgement.yaml: texts[3].approved_by: 'secretary@demo.ctportal.eu' is not a demo account"),
     ("partners.yaml", "  3.P10: No cooperation", "  3.P9: No cooperation",
      "partners.yaml: not_applicable: no reason for 3.P10, which xk.yaml answers not applicable"),
 ])

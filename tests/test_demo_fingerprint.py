@@ -20,13 +20,13 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.infra import storage
-from ctportal.models import (Comment, Document, EntryKind, EntryReview, Party, PriorityAction, Report,
+from ctportal.models import (CommissionText, Comment, Document, EntryKind, EntryReview, Party, PriorityAction, Report,
                              ReportEvent, Revision, Round, User, db)
 from ctportal.services.accounts.passwords import verify_password
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "demo_fingerprint.json"
 FIXED_TODAY = dt.date(2026, 12, 3)
-TEXT_FIELDS = ("narrative", "na_justification", "challenges", "eu_support_needed", "next_steps",
+TEXT_FIELDS = ("narrative", "summary", "na_justification", "challenges", "eu_support_needed", "next_steps",
                "next_steps_timeline", "responsible_institutions")
 
 
@@ -72,13 +72,17 @@ def fingerprint() -> dict:
                             c.resolved_at is not None, _revision_number(c.revision_id)]
                            for c in db.session.scalars(sa.select(Comment))),
         "reviews": _sorted([code[r.report_id], r.entry_key if not r.entry_key.startswith("PA") else "PA",
-                           r.verdict.value, r.assessment.value if r.assessment else None, r.note,
+                           r.verdict.value, r.assessment.value if r.assessment else None, r.note, r.report_summary,
                            emails[r.reviewer_id], _revision_number(r.revision_id)]
                           for r in db.session.scalars(sa.select(EntryReview))),
         "documents": _sorted([code[d.report_id], entry_names.get(d.entry_id), d.original_name, d.title,
                              d.sensitivity.value, d.sha256, d.size, emails[d.uploaded_by_id],
                              hashlib.sha256(storage.path_for("documents", d.stored_name).read_bytes()).hexdigest()]
                             for d in db.session.scalars(sa.select(Document))),
+        "commission_texts": _sorted([t.slot, t.kind.value, t.assessment.value if t.assessment else None,
+                                     t.state.value, t.body, emails[t.written_by_id], emails.get(t.approved_by_id),
+                                     [[r.number, r.body, r.action_codes] for r in t.recommendations]]
+                                    for t in db.session.scalars(sa.select(CommissionText))),
         "events": _sorted([code[e.report_id], e.action, e.from_state.value if e.from_state else None, e.to_state.value,
                           emails.get(e.actor_id), e.reason, _revision_number(e.revision_id)]
                          for e in db.session.scalars(sa.select(ReportEvent))),

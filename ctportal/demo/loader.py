@@ -1,7 +1,8 @@
 """The demo's data files (ctportal/demo/data/*.yaml), read and checked into plain dataclasses.
 
 `cast.yaml` holds the accounts and the round; `partners.yaml` and `eu.yaml` the sentences the
-entries are made of; one file per party (`al.yaml` … `eurojust.yaml`, named by party code) its own
+entries are made of; `judgement.yaml` the Commission's texts and key progress; one file per
+party (`al.yaml` … `eurojust.yaml`, named by party code) its own
 names and its walk-through. Everything is checked before the database is touched: types, unknown
 keys, placeholders, and references between files (an account, an institution or a law that does
 not exist). Each problem raises `DemoDataError` naming the file and the key.
@@ -14,8 +15,8 @@ from pathlib import Path
 
 from ctportal.demo.plan import (CORE_INSTITUTIONS, DRAWN_STATUSES, EU_VALUES, PARTNER_VALUES, Account, ApprovalPlan,
                                Cast, CommentPlan, DemoData, DocumentPlan, EuTexts, EuTopic, EuVoice, PartnerTexts,
-                               PartnerVoice, PartyPlan, PriorityPlan, ReviewPlan, RevisionPlan, RoundPlan, Story,
-                               Topic)
+                               JudgementPlan, PartnerVoice, PartyPlan, PriorityPlan, ReviewPlan, RevisionPlan,
+                               RoundPlan, Story, TextPlan, Topic)
 from ctportal.demo.reader import DemoDataError, Node, read_yaml
 from ctportal.domain.parties import PARTIES
 from ctportal.models import Assessment, EntryStatus, ReportState, Role, Visibility
@@ -40,7 +41,44 @@ def load(directory: Path) -> DemoData:
             raise DemoDataError("cast.yaml", "accounts", f"no coordinator or EU reporter of {plan.code}")
     voices = {code: p.voice for code, p in parties.items() if isinstance(p.voice, PartnerVoice)}
     texts = _partner_texts(read_yaml(directory / "partners.yaml"), voices)
-    return DemoData(cast, parties, texts, _eu_texts(read_yaml(directory / "eu.yaml")))
+    judgement = _judgement(read_yaml(directory / "judgement.yaml"), emails, set(parties))
+    return DemoData(cast, parties, texts, _eu_texts(read_yaml(directory / "eu.yaml")), judgement)
+
+
+# --- judgement.yaml ----------------------------------------------------------------------------------
+
+def _judgement(node: Node, emails: set[str], codes: set[str]) -> JudgementPlan:
+    top = node.only(["texts"], ["key_progress", "edited_key_progress"])
+
+    def account(item: Node) -> str:
+        return item.one_of(emails, "a demo account")
+
+    texts = []
+    for item in top.sequence_at("texts"):
+        fields = item.only(["slot", "written_by", "body"], ["approved_by", "assessment", "recommendations"])
+        written = account(fields["written_by"])
+        approved = account(fields["approved_by"]) if fields.get("approved_by") else ""
+        if approved == written:
+            fields["approved_by"].fail("a text is approved by someone other than its writer")
+        assessment = fields["assessment"].choice(Assessment) if fields.get("assessment") else None
+        recommendations = tuple(
+            (r.only(["text", "actions"])["text"].text(), tuple(a.text() for a in r["actions"].sequence()))
+            for r in (fields["recommendations"].sequence() if fields.get("recommendations") else []))
+        texts.append(TextPlan(fields["slot"].text(), written, approved, fields["body"].text(), assessment,
+                              recommendations))
+
+    def by_party(name: str) -> dict[str, dict[str, str]]:
+        """party code -> entry key -> text; the codes checked against the parties."""
+        found = top.get(name)
+        plan = {}
+        for code, per_entry in (found.items() if found is not None else []):
+            if code not in codes:
+                per_entry.fail(f"{code!r} is not a party code")
+            plan[code] = {key: text.text() for key, text in per_entry.items()}
+        return plan
+
+    summaries, edited = by_party("key_progress"), by_party("edited_key_progress")
+    return JudgementPlan(tuple(texts), summaries, edited)
 
 
 # --- cast.yaml --------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What the demo data files describe, as plain dataclasses (read and checked by ctportal/demo/loader.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ctportal.models import Assessment, EntryStatus, ReportState, Role, Visibility
 
@@ -191,8 +191,28 @@ class PartyPlan:
 
 
 @dataclass(frozen=True)
+class TextPlan:
+    """One of the Commission's texts of the demo round (judgement.yaml)."""
+
+    slot: str
+    written_by: str
+    approved_by: str            # "" leaves it a draft
+    body: str
+    assessment: Assessment | None = None
+    recommendations: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (text, action codes)
+
+
+@dataclass(frozen=True)
+class JudgementPlan:
+    texts: tuple[TextPlan, ...] = ()
+    key_progress: dict[str, dict[str, str]] = field(default_factory=dict)          # party -> key -> summary
+    edited_key_progress: dict[str, dict[str, str]] = field(default_factory=dict)   # the reviewer's version
+
+
+@dataclass(frozen=True)
 class DemoData:
     cast: Cast
     parties: dict[str, PartyPlan]
     partner_texts: PartnerTexts
     eu_texts: EuTexts
+    judgement: JudgementPlan = field(default_factory=JudgementPlan)

@@ -9,7 +9,7 @@ import pyotp
 import sqlalchemy as sa
 
 from ctportal import policy
-from ctportal.demo import walkthrough
+from ctportal.demo import judgement, walkthrough
 from ctportal.demo.loader import demo_data
 from ctportal.domain.catalogue import load_catalogue
 from ctportal.domain.parties import display_name
@@ -75,6 +75,7 @@ def seed() -> list[DemoLogin]:
         walkthrough.before_reports(rnd)  # priority actions, so the reports carry their entries
         ensure_reports(rnd)
         walkthrough.fill(rnd)
+        judgement.write(rnd)  # the Commission's texts, after the reports they judge
         _observer(parties, rnd)
     db.session.flush()
     return logins

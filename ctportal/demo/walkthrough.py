@@ -128,9 +128,15 @@ def _review_and_revise(plan: PartyPlan, report: Report, coordinator: User, story
                 comment.resolved_at, comment.resolved_by_id = utcnow(), reviewer.id
     if story.approval:
         approver = _user(story.approval.by)
+        made = {}
         for key, assessment in story.approval.assessments.items():
-            _review(report, _entry(plan, report, key, "walk_through.approval.assessments"), approver,
-                    Verdict.accepted, assessment)
+            made[key] = _review(report, _entry(plan, report, key, "walk_through.approval.assessments"), approver,
+                                Verdict.accepted, assessment)
+        # The key progress the reviewer rewrote for the consolidated report (judgement.yaml).
+        for key, text in demo_data().judgement.edited_key_progress.get(plan.code, {}).items():
+            review = made.get(key) or _review(report, _entry(plan, report, key, "judgement.yaml: edited_key_progress"),
+                                              approver, Verdict.accepted)
+            review.report_summary = text
         db.session.flush()
         apply_transition(report, Step.approve, approver,
                          confirmed=confirmation_token(report, Step.approve, approver))

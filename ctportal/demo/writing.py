@@ -23,6 +23,7 @@ PARTNER_NAMES = [display_name(info) for info in PARTIES if info.kind == "wb_part
 class Content:
     status: EntryStatus
     narrative: str = ""
+    summary: str = ""               # the key progress the party writes (judgement.yaml)
     na_justification: str = ""
     challenges: str = ""
     eu_support_needed: str = ""
@@ -169,14 +170,17 @@ def content_for(data: DemoData, report: Report, entry: Entry) -> Content:
     code = report.party.code
     if isinstance(data.parties[code].voice, PartnerVoice):
         text = entry.priority_action.text if entry.priority_action is not None else ""
-        return partner_content(data, code, entry.key if not text else f"priority:{entry.action.code}",
-                               entry.action.code, report.round, priority_text=text)
-    return eu_content(data, code, entry.action.code, report.round)
+        content = partner_content(data, code, entry.key if not text else f"priority:{entry.action.code}",
+                                  entry.action.code, report.round, priority_text=text)
+    else:
+        content = eu_content(data, code, entry.action.code, report.round)
+    content.summary = data.judgement.key_progress.get(code, {}).get(entry.key, "")
+    return content
 
 
 def apply(entry: Entry, content: Content, user: User | None, when: dt.datetime | None) -> None:
     entry.status = content.status
-    for name in ("narrative", "na_justification", "challenges", "eu_support_needed", "next_steps",
+    for name in ("narrative", "summary", "na_justification", "challenges", "eu_support_needed", "next_steps",
                  "next_steps_timeline", "responsible_institutions"):
         setattr(entry, name, getattr(content, name))
     entry.measures = [Measure(position=i + 1, description=d, taken_on=day)

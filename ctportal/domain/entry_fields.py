@@ -38,6 +38,9 @@ class TextField:
     brief: bool = False                 # always shown, also in the short answer of a section page
     when_not_applicable: bool = False   # shown only when the status is "not applicable"
     preview: bool = False               # the form offers a preview of it (one field has one)
+    # Required before submitting once another field is longer than so many characters:
+    # ("narrative", 1500) — the key-progress summary of a long narrative.
+    required_after: tuple[str, int] | None = None
     kind: ClassVar[str] = "text"
 
 
@@ -80,6 +83,13 @@ FIELDS: tuple[Field, ...] = (
               hint="Only when the status is “Not applicable”: why the action does not apply."),
     TextField("narrative", "Progress narrative", 20_000, True, lines=8, brief=True, preview=True,
               hint="What was done in the reporting period (Markdown, at most 20,000 characters)."),
+    # What the consolidated report prints as "key progress": written by the party, in whole
+    # sentences, never cut (services/editions/content.key_progress); the reviewer may edit the
+    # version the report uses (EntryReview.report_summary), and the party sees that in its feedback.
+    TextField("summary", "Key progress (summary for the consolidated report)", 600, False, lines=3,
+              required_after=("narrative", 1_500),
+              hint="Two or three sentences, at most 600 characters, printed as they are in the consolidated "
+                   "report. Required when the progress narrative is longer than 1,500 characters."),
     RowsField("measures", "Measures taken", "Measure", (
         Column("description", "Description", limit=2_000, required="describe the measure.", lines=2, width=8),
         Column("taken_on", "Date", date=True),
@@ -100,6 +110,7 @@ FIELDS: tuple[Field, ...] = (
 TEXT_FIELDS: tuple[TextField, ...] = tuple(f for f in FIELDS if isinstance(f, TextField))
 ROWS_FIELDS: tuple[RowsField, ...] = tuple(f for f in FIELDS if isinstance(f, RowsField))
 PREVIEWED: TextField = next(f for f in TEXT_FIELDS if f.preview)
+SUMMARY: TextField = next(f for f in TEXT_FIELDS if f.name == "summary")
 LABELS: dict[str, str] = {f.name: f.label for f in FIELDS}
 _BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 

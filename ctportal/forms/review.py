@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ctportal.domain import entry_fields
 from ctportal.forms import IdField, id_choice, options
 from ctportal.models import Assessment, Verdict, Visibility
 
@@ -28,6 +29,8 @@ class EntryReviewForm(FlaskForm):
                              default="", validators=[Optional()])
     note = TextAreaField("Note on the assessment",
                          validators=[Length(max=2000, message="Keep the note under 2,000 characters.")])
+    report_summary = TextAreaField("Key progress in the consolidated report", validators=[Length(
+        max=entry_fields.SUMMARY.limit, message=f"Keep it under {entry_fields.SUMMARY.limit} characters.")])
     revision_id = IdField(validators=[InputRequired()])
 
 

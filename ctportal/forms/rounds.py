@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import Optional, DataRequired, InputRequired, Length, ValidationError
 
 from ctportal.forms import id_choice
 
@@ -38,6 +38,10 @@ class RoundForm(FlaskForm):
     document_number = StringField("Document number", validators=[
         DataRequired(message="Enter the document number of the consolidated report, such as ST 12345/26."),
         Length(max=50)])
+    cover_from = StringField("“From” on the cover", validators=[Optional(), Length(
+        max=200, message="Keep it under 200 characters.")])
+    subject_codes = StringField("Subject codes on the cover", validators=[Optional(), Length(
+        max=200, message="Keep it under 200 characters.")])
 
     def validate_period_end(self, field) -> None:
         if field.data and self.period_start.data and field.data < self.period_start.data:

@@ -60,8 +60,9 @@ class Verdict(enum.Enum):
 
 
 class Assessment(enum.Enum):
-    """The Commission's assessment, on the scale of the EU enlargement reports."""
+    """The Commission's assessment, on the scale of the EU enlargement reports (backsliding first)."""
 
+    backsliding = "backsliding"
     no_progress = "no_progress"
     limited_progress = "limited_progress"
     some_progress = "some_progress"
@@ -132,6 +133,7 @@ class Entry(Model):
     status: so.Mapped[EntryStatus | None] = enum_column(EntryStatus, nullable=True)
     na_justification: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     narrative: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")   # key progress, for the report
     challenges: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     eu_support_needed: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     next_steps: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -213,6 +215,9 @@ class EntryReview(Model):
     verdict: so.Mapped[Verdict | None] = enum_column(Verdict, nullable=True)
     assessment: so.Mapped[Assessment | None] = enum_column(Assessment, nullable=True)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # The key progress as the consolidated report prints it, when the reviewer edited the party's
+    # summary ("" = the party's own). Not internal: the party sees it in its feedback.
+    report_summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     reviewer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
 

@@ -35,6 +35,9 @@ class Round(Model):
     meeting_place: so.Mapped[str] = so.mapped_column(sa.String(100))
     meeting_date: so.Mapped[dt.date]
     document_number: so.Mapped[str] = so.mapped_column(sa.String(50))
+    # The cover of the consolidated report ("" prints the Council's usual: see content.COVER_*).
+    cover_from: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    subject_codes: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     state: so.Mapped[RoundState] = enum_column(RoundState, default=RoundState.draft)
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     opened_at: so.Mapped[dt.datetime | None]

@@ -15,7 +15,9 @@ from sqlalchemy import orm as so
 from ctportal import policy
 from ctportal.domain import entry_fields
 from ctportal.domain.parties import display_name
-from ctportal.models import Action, Entry, EntryKind, FootnoteRef, Report, ReportState, Round, RoundState, User, db
+from ctportal.domain.plan_words import Worded, plan_words
+from ctportal.models import (Action, Entry, EntryKind, FootnoteRef, LeadIn, Objective, Report, ReportState, Round,
+                             RoundState, User, db)
 from ctportal.policy import Permission
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
@@ -57,8 +59,14 @@ def preload(report: Report) -> list[Entry]:
         return report.entries
     entries = list(db.session.scalars(
         sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)
-        .options(so.selectinload(Entry.action).selectinload(Action.objective),
-                 so.selectinload(Entry.action).selectinload(Action.footnote_refs).selectinload(FootnoteRef.footnote),
+        # The plan's words around each action (domain/plan_words): lead-ins, footnotes of the
+        # objective's title, the lead-in and the action — a footnote joined to its call, so the
+        # number of statements stays the same whichever of them a report happens to contain.
+        .options(so.selectinload(Entry.action).selectinload(Action.objective).selectinload(Objective.lead_ins)
+                 .selectinload(LeadIn.footnote_refs).joinedload(FootnoteRef.footnote),
+                 so.selectinload(Entry.action).selectinload(Action.objective).selectinload(Objective.footnote_refs)
+                 .joinedload(FootnoteRef.footnote),
+                 so.selectinload(Entry.action).selectinload(Action.footnote_refs).joinedload(FootnoteRef.footnote),
                  so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
                  so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))))
     so.attributes.set_committed_value(report, "entries", entries)
@@ -99,19 +107,22 @@ def entry_label(entry: Entry) -> str:
     return f"Action {entry.action.code}"
 
 
+def worded_html(words: Worded | None, prefix: str) -> Markup:
+    """A text of the plan with its footnote calls as links to the footnotes listed below it."""
+    if words is None:
+        return Markup("")
+    out = []
+    for text, number in words.segments:
+        out.append(str(escape(text)))
+        if number is not None:
+            out.append(str(Markup('<sup><a href="#{p}-fn-{n}" id="{p}-fnref-{n}">{n}</a></sup>').format(
+                p=prefix, n=number)))
+    return Markup("".join(out))  # noqa: S704 - built from escaped parts
+
+
 def action_text(action: Action, prefix: str) -> Markup:
     """The action's text with its footnote calls as links to the footnotes below it."""
-    text = str(escape(action.text))
-    at_end = []
-    for ref in action.footnote_refs:
-        call = Markup('<sup><a href="#{p}-fn-{n}" id="{p}-fnref-{n}">{n}</a></sup>').format(
-            p=prefix, n=ref.footnote.number)
-        anchor = str(escape(ref.anchor or ""))
-        if anchor and anchor in text:
-            text = text.replace(anchor, anchor + str(call), 1)
-        else:
-            at_end.append(str(call))
-    return Markup(text + "".join(at_end))  # noqa: S704 - built from escaped parts
+    return worded_html(plan_words(action).action, prefix)
 
 
 def last_edits(report: Report, limit: int = 6) -> list[Entry]:
@@ -169,6 +180,8 @@ def report_header(report: Report, user: User) -> dict[str, Any]:
         "deadline": deadline_for(report.round, report.party_id),
         "entry_label": entry_label,
         "action_text": action_text,
+        "plan_words": plan_words,
+        "worded_html": worded_html,
     }
 
 

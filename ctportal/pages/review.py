@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from ctportal.domain.parties import display_name
 from ctportal.models import Entry, Party, Report, ReportState, Revision, Round, RoundState, User, db
-from ctportal.pages.reports import preload
+from ctportal.domain.plan_words import plan_words
+from ctportal.pages.reports import preload, worded_html
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.review import comments as comment_service
@@ -97,6 +98,7 @@ def entry_page(report: Report, entry: Entry, latest: Revision, snapshot: dict[st
         "prev_entry": by_key.get(keys[index - 1]) if index > 0 else None,
         "next_entry": by_key.get(keys[index + 1]) if index + 1 < len(keys) else None,
         "position": index + 1, "count": len(keys),
+        "words": plan_words(entry.action), "worded_html": worded_html,
     }
 
 

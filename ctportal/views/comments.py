@@ -148,5 +148,5 @@ def feedback(report_id: int):
                            entries=entries, entries_by_id=entries_by_id, threads_by_entry=threads_by_entry,
                            other_threads=other_threads, last_request=last_request,
                            report_threads=comment_service.threads(current_user, report, shared_only=True),
-                           comment_form=CommentForm(),
+                           comment_form=CommentForm(), edited_summaries=review.edited_summaries(report),
                            may_see_assessment=policy.may_see_assessment(current_user, report))

@@ -75,7 +75,8 @@ def entry(report_id: int, entry_id: int):
     form = EntryReviewForm(
         verdict=current.verdict.value if current and current.verdict else "",
         assessment=current.assessment.value if current and current.assessment else "",
-        note=current.note if current else "", revision_id=latest.id)
+        note=current.note if current else "", revision_id=latest.id,
+        report_summary=current.report_summary if current else "")
     may_review = Permission.REVIEW in policy.report_permissions(current_user, report)
     if request.method == "POST":
         if not may_review:
@@ -86,7 +87,8 @@ def entry(report_id: int, entry_id: int):
                     report, entry, current_user,
                     verdict=Verdict(form.verdict.data) if form.verdict.data else None,
                     assessment=Assessment(form.assessment.data) if form.assessment.data else None,
-                    note=form.note.data or "", expected_revision_id=form.revision_id.data)
+                    note=form.note.data or "", expected_revision_id=form.revision_id.data,
+                    report_summary=form.report_summary.data)
             except review.ReviewError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
@@ -98,6 +100,7 @@ def entry(report_id: int, entry_id: int):
                     return redirect(url_for("review.entry", report_id=report.id, entry_id=following.id))
                 return redirect(url_for("review.report", report_id=report.id))
     return render_template("review/entry.html", form=form, may_review=may_review, comment_form=CommentForm(),
+                           party_summary=snapshot.get("summary") or "",
                            **pages.entry_page(report, entry, latest, snapshot, current_user))
 
 

@@ -53,7 +53,7 @@ def open_round(rnd: Round, actor: User) -> list[Report]:
 # --- the secretariat's desk: preparing, changing, closing rounds and granting extensions ------------
 
 ROUND_FIELDS = ("title", "period_start", "period_end", "submission_deadline", "review_deadline",
-                "meeting_name", "meeting_place", "meeting_date", "document_number")
+                "meeting_name", "meeting_place", "meeting_date", "document_number", "cover_from", "subject_codes")
 
 
 class RoundError(DomainError, ValueError):
@@ -64,7 +64,7 @@ def create_round(actor: User, *, plan_version_id: int, **values: Any) -> Round:
     """A new round in preparation (draft): parties do not see it until it is opened."""
     from ctportal.services import audit
 
-    rnd = Round(plan_version_id=plan_version_id, **{k: values[k] for k in ROUND_FIELDS})
+    rnd = Round(plan_version_id=plan_version_id, **{k: values[k] for k in ROUND_FIELDS if k in values})
     db.session.add(rnd)
     db.session.flush()
     audit.record("round.created", rnd, actor=actor, title=rnd.title)

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import actors, entry_fields, parties
+from ctportal.domain import actors, entry_fields, parties, plan_words
 from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.services.reporting import previous
-from ctportal.models import (Action, ActorGroup, EntryReview, EntryStatus, Objective, Party, PartyKind, Report,
-                             Revision, Round, db)
+from ctportal.models import (Action, ActorGroup, CommissionText, EntryReview, EntryStatus, Objective, Party, PartyKind,
+                             Report, Revision, Round, TextKind, TextState, db)
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 KEY_PROGRESS_WORDS = 60
@@ -41,11 +43,38 @@ def _status(value: str | None) -> dict[str, str]:
     return {"value": status.value, "title": status.title, "symbol": status.symbol}
 
 
-def _key_progress(text: str | None) -> str:
-    words = (text or "").split()
-    if len(words) > KEY_PROGRESS_WORDS:
-        text = " ".join(words[:KEY_PROGRESS_WORDS]) + " …"
-    return str(markdown.render(text))
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»’)]*\s+")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|tr|td|th)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_blocks(text: str) -> list[str]:
+    """The narrative's Markdown rendered, then its text block by block: nothing of the Markdown is
+    left to cut in half, and nothing of its syntax shows."""
+    html_text = _BLOCK_END.sub("\n", str(markdown.render(text)))
+    return [" ".join(html.unescape(_TAG.sub(" ", block)).split()) for block in html_text.split("\n")
+            if _TAG.sub("", block).strip()]
+
+
+def whole_sentences(text: str | None, words: int = KEY_PROGRESS_WORDS) -> str:
+    """The narrative's first whole sentences, up to about `words` words: never a sentence cut in
+    half (the first one is given whole, however long); a paragraph or list item ends a sentence."""
+    sentences = [s for block in _plain_blocks(text or "") for s in _SENTENCE_END.split(block) if s.strip()]
+    out: list[str] = []
+    count = 0
+    for sentence in sentences:
+        n = len(sentence.split())
+        if out and count + n > words:
+            break
+        out.append(sentence.strip())
+        count += n
+    return " ".join(out)
+
+
+def key_progress(entry: dict[str, Any], edited: str = "") -> str:
+    """What the consolidated report prints as an entry's key progress, as plain text: the
+    reviewer's edited version, else the party's summary, else the narrative's whole sentences."""
+    return edited.strip() or (entry.get("summary") or "").strip() or whole_sentences(entry.get("narrative"))
 
 
 def annex_label(party: Party) -> str:
@@ -62,6 +91,7 @@ class Included:
     report: Report | None
     revision: Revision | None
     assessments: dict[str, str] = field(default_factory=dict)   # entry key -> assessment title
+    summaries: dict[str, str] = field(default_factory=dict)     # entry key -> reviewer's key progress
 
     @property
     def entries(self) -> dict[str, dict[str, Any]]:
@@ -76,6 +106,9 @@ class RoundData:
     previous: dict[int, Revision]  # party id -> approved revision of the previous round
     objectives: list[Objective]
     actions: list[Action]
+    # The Commission's approved texts of the round, by slot ("introduction", "objective-3", ...):
+    # only approved ones are ever read here, and the edition records which it carried.
+    texts: dict[str, CommissionText] = field(default_factory=dict)
 
     @property
     def included(self) -> list[Included]:
@@ -95,6 +128,13 @@ def assessments_of(revision: Revision) -> dict[str, str]:
     return {r.entry_key: r.assessment.title for r in rows if r.assessment is not None}
 
 
+def summaries_of(revision: Revision) -> dict[str, str]:
+    """The key progress reviewers rewrote for the report (not internal: the party's feedback shows it)."""
+    rows = db.session.scalars(sa.select(EntryReview).where(EntryReview.revision_id == revision.id,
+                                                           EntryReview.report_summary != ""))
+    return {r.entry_key: r.report_summary for r in rows}
+
+
 def load_round(rnd: Round) -> RoundData:
     all_parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order, Party.id)))
     reports = {r.party_id: r for r in db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id))}
@@ -102,7 +142,8 @@ def load_round(rnd: Round) -> RoundData:
     for party in all_parties:
         report = reports.get(party.id)
         revision = report.approved_revision if report is not None else None
-        included.append(Included(party, report, revision, assessments_of(revision) if revision else {}))
+        included.append(Included(party, report, revision, assessments_of(revision) if revision else {},
+                                 summaries_of(revision) if revision else {}))
     previous_round = previous.previous_round(rnd)
     before = previous.approved_revisions(previous_round)
     objectives = list(db.session.scalars(
@@ -112,7 +153,9 @@ def load_round(rnd: Round) -> RoundData:
         .order_by(Objective.number, Action.position)))
     group_order = {g: i for i, g in enumerate(ActorGroup)}
     actions.sort(key=lambda a: (a.objective.number, group_order[a.actor_group], a.position))
-    return RoundData(rnd, included, previous_round, before, objectives, actions)
+    texts = {t.slot: t for t in db.session.scalars(sa.select(CommissionText).where(
+        CommissionText.round_id == rnd.id, CommissionText.state == TextState.approved))}
+    return RoundData(rnd, included, previous_round, before, objectives, actions, texts)
 
 
 # --- the parts -----------------------------------------------------------------------------------
@@ -155,9 +198,19 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
     objectives = {o.number: o.title for o in db.session.scalars(
         sa.select(Objective).where(Objective.id.in_({a.objective_id for a in actions.values()})))}
     groups: dict[int, list[dict[str, Any]]] = {}
+    introduced: set[tuple[int, str]] = set()
     for e in snapshot["entries"]:
         action = actions.get(e["action_id"])
+        # The lead-in of the action's group before the group's first entry in the objective: the
+        # plan's partner actions are the ends of its sentence (the footnotes are in the parts).
+        lead_in = None
+        if action is not None and e["kind"] != "priority":
+            group = (e["objective"], action.actor_group.value)
+            if group not in introduced:
+                introduced.add(group)
+                lead_in = plan_words.lead_in_of(action)
         groups.setdefault(e["objective"], []).append({
+            "lead_in": lead_in.text if lead_in is not None else "",
             "key": e["key"], "code": e["action_code"], "kind": e["kind"],
             "action_text": action.text if action else "",
             "priority": None if not e.get("priority") else {
@@ -179,10 +232,18 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
 
 
 def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
-    """Every action of one objective, with each party's status, assessment and key progress."""
+    """Every action of one objective, with each party's status, assessment and key progress; the
+    plan's own words around them (the title's and lead-ins' footnotes, each group's lead-in
+    before its first action: Objective 4's partner actions continue their lead-in's sentence)."""
     actions = []
+    introduced: set[str] = set()
     for action in (a for a in data.actions if a.objective_id == objective.id):
         group = action.actor_group
+        words = plan_words.plan_words(action)
+        lead_in = None
+        if words.lead_in is not None and group.value not in introduced:
+            introduced.add(group.value)
+            lead_in = words.lead_in.plain()
         reporters = [p for p in data.included if actors.reports_on(p.party, action)]
         rows = []
         for inc in reporters:
@@ -191,18 +252,51 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
                 rows.append({"party": parties.display_name(inc.party), "priority": None,
                              "status": _status(entry.get("status")),
                              "assessment": inc.assessments.get(entry["key"], ""),
-                             "progress_html": _key_progress(entry.get("narrative"))})
+                             "progress": key_progress(entry, inc.summaries.get(entry["key"], ""))})
             for pe in (e for e in inc.entries.values() if e["kind"] == "priority" and e["action_code"] == action.code):
                 rows.append({"party": parties.display_name(inc.party),
                              "priority": {"text": pe["priority"]["text"] if pe.get("priority") else "",
                                           "target": iso_long_date((pe.get("priority") or {}).get("target_date"))},
                              "status": _status(pe.get("status")), "assessment": inc.assessments.get(pe["key"], ""),
-                             "progress_html": _key_progress(pe.get("narrative"))})
-        actions.append({"code": action.code, "text": action.text, "group": group.value,
+                             "progress": key_progress(pe, inc.summaries.get(pe["key"], ""))})
+        actions.append({"code": action.code, "text": action.text, "words": words.action.plain(), "lead_in": lead_in,
+                        "group": group.value,
                         "group_title": "Contribution of each partner" if group == ActorGroup.joint
                         else group.title, "rows": rows})
+    judged = data.texts.get(f"objective-{objective.number}")
     return {"number": objective.number, "title": objective.title, "actions": actions,
-            "missing": [parties.display_name(p.party) for p in data.missing]}
+            "title_words": plan_words.worded(objective.title, list(objective.footnote_refs)).plain(),
+            "missing": [parties.display_name(p.party) for p in data.missing],
+            "assessment": None if judged is None else {
+                "scale": judged.assessment.title if judged.assessment else "",
+                "html": str(markdown.render(judged.body))}}
+
+
+# --- the Commission's texts ----------------------------------------------------------------------
+
+def introduction_context(data: RoundData) -> dict[str, Any] | None:
+    text = data.texts.get("introduction")
+    return None if text is None else {"html": str(markdown.render(text.body))}
+
+
+def judgement_context(data: RoundData) -> dict[str, Any] | None:
+    """The assessment of each partner with its numbered recommendations."""
+    partners = []
+    for inc in data.parties:
+        text = data.texts.get(f"party-{inc.party.code}")
+        if text is None or text.kind != TextKind.party:
+            continue
+        partners.append({"party": parties.display_name(inc.party), "code": inc.party.code,
+                         "scale": text.assessment.title if text.assessment else "",
+                         "html": str(markdown.render(text.body)),
+                         "recommendations": [{"number": r.number, "body": r.body, "codes": list(r.action_codes)}
+                                             for r in text.recommendations]})
+    return {"partners": partners} if partners else None
+
+
+def conclusions_context(data: RoundData) -> dict[str, Any] | None:
+    text = data.texts.get("conclusions")
+    return None if text is None else {"html": str(markdown.render(text.body))}
 
 
 def documents_context(data: RoundData) -> dict[str, Any]:
@@ -237,6 +331,33 @@ def _changes(data: RoundData) -> list[dict[str, Any]]:
     return out
 
 
+def _counts(data: RoundData) -> list[dict[str, Any]]:
+    """One row per party, one cell per objective: how many of its entries there are achieved, of how
+    many, and how many stand at each status, in words. "No approved report" and "no action of the
+    objective addressed to it" are told apart (a party with nothing to report there is not a 0)."""
+    rows = []
+    for inc in data.parties:
+        cells: list[dict[str, Any]] = []
+        for objective in data.objectives:
+            codes = {a.code for a in data.actions if a.objective_id == objective.id}
+            if inc.revision is None:
+                cells.append({"kind": "missing"})
+                continue
+            tally = {s: 0 for s in STATUS_ORDER}
+            entries = [e for e in inc.entries.values() if e["action_code"] in codes]
+            for e in entries:
+                if e.get("status"):
+                    tally[e["status"]] += 1
+            if not entries:
+                cells.append({"kind": "none"})
+                continue
+            cells.append({"kind": "counts", "total": len(entries), "achieved": tally["achieved"],
+                          "tally": [{"symbol": EntryStatus(s).symbol, "title": EntryStatus(s).title.lower(), "n": n}
+                                    for s, n in tally.items() if n and s != "achieved"]})
+        rows.append({"party": parties.display_name(inc.party), "cells": cells})
+    return rows
+
+
 def summary_context(data: RoundData) -> dict[str, Any]:
     partners = [p for p in data.parties if p.party.kind == PartyKind.wb_partner]
     heat_actions = [a for a in data.actions if a.actor_group in actors.PARTNER_GROUPS]
@@ -249,29 +370,25 @@ def summary_context(data: RoundData) -> dict[str, Any]:
                          {"value": "missing", "title": "No approved report" if not inc.revision else "Not reported",
                           "symbol": "·"})
         heatmap.append({"code": action.code, "objective": action.objective.number, "cells": cells})
-    counts = []
-    for objective in data.objectives:
-        row: dict[str, Any] = {"objective": objective.number, "cells": []}
-        codes = {a.code for a in data.actions if a.objective_id == objective.id}
-        for inc in data.parties:
-            if inc.revision is None:
-                row["cells"].append(None)
-                continue
-            tally = {s: 0 for s in STATUS_ORDER}
-            for e in inc.entries.values():
-                if e["action_code"] in codes and e.get("status"):
-                    tally[e["status"]] += 1
-            row["cells"].append({"total": sum(tally.values()), "achieved": tally["achieved"],
-                                 "tally": [{"symbol": EntryStatus(s).symbol, "n": n} for s, n in tally.items() if n]})
-        counts.append(row)
+    counts = _counts(data)
     return {
         "partners": [{"name": parties.display_name(p.party), "code": p.party.code} for p in partners],
         "parties": [{"name": parties.display_name(p.party), "code": p.party.code} for p in data.parties],
-        "heatmap": heatmap, "counts": counts,
+        "heatmap": heatmap, "counts": counts, "objectives": [o.number for o in data.objectives],
         "legend": [{"value": s.value, "title": s.title, "symbol": s.symbol} for s in EntryStatus],
         "previous_round": data.previous_round.title if data.previous_round else "",
         "changes": _changes(data),
     }
+
+
+COVER_FROM = "General Secretariat of the Council"
+COVER_SUBJECT_CODES = "JAI CT COTER COWEB ENFOPOL"
+_SUBJECT_CODE = re.compile(r"[A-Z][A-Z-]*(?:\s+\d+(?:/\d+)?)?")
+
+
+def subject_codes(value: str) -> list[str]:
+    """The cover's block of subject codes, one a line: "JAI 844, CT 140 COTER" -> JAI 844 / CT 140 / COTER."""
+    return [" ".join(code.split()) for code in _SUBJECT_CODE.findall((value or COVER_SUBJECT_CODES).upper())]
 
 
 def front_context(data: RoundData, *, issued_on: dt.date, toc: list[dict[str, Any]]) -> dict[str, Any]:
@@ -281,6 +398,7 @@ def front_context(data: RoundData, *, issued_on: dt.date, toc: list[dict[str, An
     missing = [tracker.mention(p.party) for p in data.missing]
     return {
         "document_number": rnd.document_number, "issued_on": long_date(issued_on),
+        "from": (rnd.cover_from or "").strip() or COVER_FROM, "subject_codes": subject_codes(rnd.subject_codes),
         "title": rnd.title, "meeting_name": rnd.meeting_name, "meeting_place": rnd.meeting_place,
         "meeting_date": long_date(rnd.meeting_date),
         "period": f"{long_date(rnd.period_start)} – {long_date(rnd.period_end)}",

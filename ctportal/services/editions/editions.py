@@ -18,8 +18,8 @@ from flask import current_app
 from ctportal.domain.errors import DomainError
 from ctportal.domain import parties
 from ctportal.infra import jobs
-from ctportal.models import (CompiledReport, CompiledReportRevision, CompileState, Revision, Round, User, db,
-                             utcnow)
+from ctportal.models import (CompiledReport, CompiledReportRevision, CompiledReportText, CompileState, Revision, Round,
+                             User, db, utcnow)
 from ctportal.services import audit
 from ctportal.services.operations import heartbeat
 from ctportal.infra import storage
@@ -138,6 +138,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         if rnd is None:  # as before, the compile fails (load_round failed on None)
             raise LookupError(f"the round of edition {edition_id} is gone")
         data = content.load_round(rnd)
+        # The texts as loaded, before any commit of the job could reload a newer version of one.
+        carried = [(text.id, text.version) for text in data.texts.values()]
         if not data.included:
             raise CompileError("No report of this round is approved yet: there is nothing to compile.")
         own_pool = pool is None
@@ -153,6 +155,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         edition.page_count = built.page_count
         for revision in built.revisions:
             db.session.add(CompiledReportRevision(compiled_report_id=edition_id, revision_id=revision.id))
+        for text_id, version in carried:
+            db.session.add(CompiledReportText(compiled_report_id=edition_id, text_id=text_id, version=version))
         edition.state, edition.progress, edition.finished_at = CompileState.done, 100, utcnow()
         edition.stage = f"Done: {built.page_count} pages"
         # A report reopened while we were building: this edition is already out of date.
@@ -162,7 +166,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
             edition.superseded_reason = "A report it contains was reopened while it was being compiled."
         db.session.flush()
         audit.record("compile.done", edition, actor=edition_requester(edition), sha256=built.sha256,
-                     pages=built.page_count, revisions=[r.id for r in built.revisions])
+                     pages=built.page_count, revisions=[r.id for r in built.revisions],
+                     texts=[f"{text_id}v{version}" for text_id, version in carried])
         from ctportal.services.messaging import webhooks
         webhooks.edition_compiled(edition)
         db.session.commit()

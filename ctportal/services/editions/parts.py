@@ -78,8 +78,20 @@ def objective_parts(data: content.RoundData, objective: Objective) -> list[Part]
 
 def body_parts(data: content.RoundData) -> list[Part]:
     parts = []
+    intro = content.introduction_context(data)
+    if intro is not None:
+        parts.append(Part("introduction", content.cache_key("introduction", intro), "introduction.html", intro,
+                          "the Commission's introduction"))
     for objective in data.objectives:
         parts.extend(objective_parts(data, objective))
+    judged = content.judgement_context(data)
+    if judged is not None:
+        parts.append(Part("judgement", content.cache_key("judgement", judged), "judgement.html", judged,
+                          "the Commission's assessment of each partner and its recommendations"))
+    conclusions = content.conclusions_context(data)
+    if conclusions is not None:
+        parts.append(Part("conclusions", content.cache_key("conclusions", conclusions), "conclusions.html",
+                          conclusions, "the Commission's conclusions"))
     for inc in data.included:
         parts.extend(annex_parts(inc))
     ctx = content.documents_context(data)
@@ -100,9 +112,17 @@ def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[d
         page += part.pages
     annexes = {p.revision_id: p for p in parts if p.kind == "annex"}
     for part in parts:
+        if part.kind == "introduction":
+            toc.append({"label": "Introduction", "page": start[part.key], "sub": False})
         if part.kind == "objective":
             toc.append({"label": f"Part {part.context['number']} — Objective {part.context['number']}: "
                                  f"{_short(part.context['title'])}", "page": start[part.key], "sub": False})
+    for part in parts:
+        if part.kind == "judgement":
+            toc.append({"label": "Assessment of each partner and recommendations", "page": start[part.key],
+                        "sub": False})
+        if part.kind == "conclusions":
+            toc.append({"label": "Conclusions", "page": start[part.key], "sub": False})
     for inc in data.parties:
         label = f"{content.annex_label(inc.party)} — {parties.display_name(inc.party)}"
         if inc.revision is not None and inc.revision.id in annexes:

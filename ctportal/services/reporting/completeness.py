@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ctportal.domain import entry_fields
 from ctportal.models import Entry, Report
 from ctportal.services.reporting.progress import unanswered_field
 
@@ -32,8 +33,23 @@ _WHAT_TO_DO = {
 
 
 def _entry_missing(entry: Entry) -> list[MissingItem]:
-    field = unanswered_field(entry)
-    if field is None:
-        return []
     label = entry.key if entry.priority_action_id is None else f"priority action on {entry.action.code}"
-    return [MissingItem(entry.id, entry.key, entry.action.objective.number, field, f"{label}: {_WHAT_TO_DO[field]}")]
+    field = unanswered_field(entry)
+    if field is not None:
+        return [MissingItem(entry.id, entry.key, entry.action.objective.number, field,
+                            f"{label}: {_WHAT_TO_DO[field]}")]
+    return [MissingItem(entry.id, entry.key, entry.action.objective.number, text.name, f"{label}: {why}")
+            for text, why in required_texts(entry)]
+
+
+def required_texts(entry: Entry) -> list[tuple[entry_fields.TextField, str]]:
+    """Fields that another field's length makes required (entry_fields.TextField.required_after)."""
+    out = []
+    for text in entry_fields.TEXT_FIELDS:
+        if text.required_after is None or (getattr(entry, text.name) or "").strip():
+            continue
+        other, length = text.required_after
+        if len(getattr(entry, other) or "") > length:
+            out.append((text, f"write the {text.label.lower()}: the {entry_fields.LABELS[other].lower()} "
+                              f"is longer than {length:,} characters."))
+    return out

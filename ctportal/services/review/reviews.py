@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from ctportal.domain import entry_fields
 from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import (Assessment, Entry, EntryReview, Party, Report, ReportEvent, ReportState,
@@ -21,6 +22,7 @@ from ctportal.models import (Assessment, Entry, EntryReview, Party, Report, Repo
 from ctportal.policy import Permission
 from ctportal.services.review import diff
 from ctportal.services.reporting import revisions
+from ctportal.services.reporting.entries import check_text
 from ctportal.services.reporting.progress import progress_counts
 
 
@@ -178,6 +180,11 @@ def changed_since_previous(revision: Revision) -> set[str]:
     return diff.changed_keys(revisions.entries_by_key(before), revisions.entries_by_key(revision))
 
 
+def _same_summary(before: Revision, after: Revision, key: str) -> bool:
+    old, new = revisions.entries_by_key(before).get(key) or {}, revisions.entries_by_key(after).get(key) or {}
+    return (old.get("summary") or "") == (new.get("summary") or "")
+
+
 def carry_forward(report: Report, revision: Revision, actor: User) -> int:
     """Copy the previous revision's reviews onto a new one; a changed entry loses only its verdict."""
     before = previous_revision(revision)
@@ -192,6 +199,8 @@ def carry_forward(report: Report, revision: Revision, actor: User) -> int:
         db.session.add(EntryReview(
             report_id=report.id, revision_id=revision.id, entry_id=entries[key].id, entry_key=key,
             verdict=None if key in changed else old.verdict, assessment=old.assessment, note=old.note,
+            # The reviewer's key progress stands while the party's summary it replaces is unchanged.
+            report_summary=old.report_summary if _same_summary(before, revision, key) else "",
             reviewer_id=old.reviewer_id, updated_at=old.updated_at))
         copied += 1
     db.session.flush()
@@ -209,7 +218,7 @@ def _require_review(report: Report, user: Any) -> Revision:
 
 def save_entry_review(report: Report, entry: Entry, user: User, *, verdict: Verdict | None,
                       assessment: Assessment | None, note: str,
-                      expected_revision_id: int | None = None) -> EntryReview:
+                      expected_revision_id: int | None = None, report_summary: str | None = None) -> EntryReview:
     """Record the reviewer's verdict, assessment and note on the entry, for the current revision."""
     from ctportal.services import audit
 
@@ -225,6 +234,8 @@ def save_entry_review(report: Report, entry: Entry, user: User, *, verdict: Verd
         db.session.add(review)
     before = (review.verdict, review.assessment)
     review.verdict, review.assessment, review.note = verdict, assessment, (note or "").strip()
+    if report_summary is not None:  # None: left as it was (callers that do not edit it)
+        review.report_summary = _checked_summary(report_summary)
     review.reviewer_id, review.updated_at = user.id, utcnow()
     db.session.flush()
     audit.record("entry.reviewed", report, actor=user, entry=entry.key, revision=latest.number,
@@ -232,6 +243,15 @@ def save_entry_review(report: Report, entry: Entry, user: User, *, verdict: Verd
                  assessment=assessment.value if assessment else None,
                  previous_verdict=before[0].value if before[0] else None)
     return review
+
+
+def _checked_summary(text: str) -> str:
+    """The reviewer's key progress: plain text, whole, within the party's summary limit."""
+    text = " ".join((text or "").split())
+    error = check_text(entry_fields.SUMMARY.name, text)
+    if error:
+        raise ReviewError(f"Key progress in the consolidated report: {error}", field="report_summary")
+    return text
 
 
 def remaining_keys(report: Report) -> list[str]:
@@ -278,3 +298,23 @@ def needing_revision(report: Report) -> list[EntryReview]:
     order = {e["key"]: i for i, e in enumerate(latest.snapshot["entries"])}
     rows = [r for r in reviews_for(latest).values() if r.verdict == Verdict.needs_revision]
     return sorted(rows, key=lambda r: order.get(r.entry_key, 0))
+
+
+@dataclass
+class EditedSummary:
+    key: str
+    code: str
+    own: str        # what the party wrote
+    printed: str    # what the consolidated report prints instead
+
+
+def edited_summaries(report: Report) -> list[EditedSummary]:
+    """The key progress the reviewer rewrote for the consolidated report, on the latest revision:
+    not internal — the party's feedback page shows it beside its own summary."""
+    latest = revisions.latest_revision(report)
+    if latest is None:
+        return []
+    entries = revisions.entries_by_key(latest)
+    reviews = reviews_for(latest)
+    return [EditedSummary(key, e["action_code"], e.get("summary") or "", reviews[key].report_summary)
+            for key, e in entries.items() if key in reviews and reviews[key].report_summary]
