@@ -186,6 +186,16 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.post("/session/keep-alive")
+@login_required
+def keep_alive():
+    """"Stay signed in" (static/js/keep.js): the idle time of this session starts again now."""
+    # CSRFProtect has checked the token: a page of another site cannot keep a session alive.
+    alive = sessions.keep_alive(current_user.session_token)
+    db.session.commit()
+    return {"alive": alive, "idle_seconds": int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)}
+
+
 # --- one-time links: invitation, password reset -------------------------------------------------
 
 def _link_not_valid(purpose: TokenPurpose):

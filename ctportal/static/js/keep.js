@@ -1,0 +1,133 @@
+/* Nothing typed is lost (issue 13): progressive enhancement only — without JavaScript the entry's
+   upload still saves the typed answer first, and a form posted after the session ended is kept on
+   the server for its user.
+   - the entry form is kept on the server while typing (a draft of this user's only, for a day);
+   - leaving a page with unsaved edits asks first;
+   - before the idle limit a warning offers to stay signed in. */
+(function () {
+  "use strict";
+  var warning = document.getElementById("idle-warning");
+  if (!warning) { return; }
+  var csrf = warning.getAttribute("data-csrf-token") || "";
+  var idleMs = (parseInt(warning.getAttribute("data-idle-seconds"), 10) || 1800) * 1000;
+  // The server notes activity at most once a minute: count the session from a little earlier.
+  var slackMs = Math.min(60000, idleMs / 10);
+  var leadMs = Math.min(120000, idleMs / 3);
+  var lastContact = Date.now();
+  var signedOut = false;
+  var countdown = warning.querySelector(".idle-countdown");
+  var text = document.getElementById("idle-warning-text");
+  var button = warning.querySelector(".stay-signed-in");
+
+  function post(url, body) {
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin",
+                        headers: { "X-CSRFToken": csrf, "Accept": "application/json" } });
+  }
+
+  function showSignedOut(loginUrl) {
+    signedOut = true;
+    warning.hidden = false;
+    warning.querySelector("h2").textContent = "You have been signed out";
+    text.textContent = "Your session ended after a time without activity. What you typed on this page is kept for you: sign in again to go on.";
+    var link = document.createElement("a");
+    link.className = "btn btn-primary";
+    link.href = loginUrl || warning.getAttribute("data-login-url") || "/login";
+    link.textContent = "Sign in again";
+    button.replaceWith(link);
+  }
+
+  function tick() {
+    if (signedOut) { return; }
+    var left = lastContact + idleMs - slackMs - Date.now();
+    if (left <= 0) {
+      showSignedOut(null);
+      return;
+    }
+    if (left <= leadMs) {
+      var wasHidden = warning.hidden;
+      warning.hidden = false;
+      var seconds = Math.ceil(left / 1000);
+      countdown.textContent = seconds > 90 ? Math.ceil(seconds / 60) + " minutes" : seconds + " seconds";
+      if (wasHidden) { button.focus(); }
+    } else {
+      warning.hidden = true;
+    }
+  }
+  setInterval(tick, 1000);
+
+  button.addEventListener("click", function () {
+    var body = new FormData();
+    body.append("csrf_token", csrf);
+    post(warning.getAttribute("data-keepalive-url"), body)
+      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
+      .then(function (answer) {
+        if (answer.ok && answer.data.alive) {
+          lastContact = Date.now();
+          warning.hidden = true;
+        } else {
+          showSignedOut(answer.data.login);
+        }
+      })
+      .catch(function () { /* offline: the warning stays, the user may try again */ });
+  });
+
+  // --- the entry form: autosave and the warning before leaving ----------------------------------
+  var form = document.querySelector("form#entry-form");
+  if (!form) { return; }
+  var autosaveUrl = form.getAttribute("data-autosave-url");
+  var status = form.querySelector(".autosave-status");
+  var dirty = form.hasAttribute("data-unsaved");
+  var submitting = false;
+  var timer = null;
+
+  function fieldsOf() {
+    var body = new FormData(form);
+    // The upload's fields belong to this form (form="entry-form") but are not typed text.
+    ["upload-file", "upload-title", "upload-sensitivity"].forEach(function (name) { body.delete(name); });
+    return body;
+  }
+
+  function autosave() {
+    timer = null;
+    post(autosaveUrl, fieldsOf())
+      .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; }); })
+      .then(function (answer) {
+        if (answer.ok) {
+          lastContact = Date.now();
+          status.textContent = "Draft kept on the server at " + answer.data.label + " — not saved yet: use Save.";
+          status.hidden = false;
+        } else if (answer.status === 401) {
+          showSignedOut(answer.data.login);
+        }
+      })
+      .catch(function () { /* the form itself still holds the text */ });
+  }
+
+  function changed(event) {
+    if (event.target && event.target.name && event.target.name.indexOf("upload-") === 0) { return; }
+    dirty = true;
+    if (autosaveUrl) {
+      clearTimeout(timer);
+      timer = setTimeout(autosave, 1500);
+    }
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () {
+    submitting = true;
+    if (timer) { clearTimeout(timer); timer = null; }
+  });
+
+  // Discarding the draft is leaving the unsaved edits on purpose.
+  Array.prototype.forEach.call(document.querySelectorAll("form.discard-draft"), function (discard) {
+    discard.addEventListener("submit", function () { submitting = true; });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty || submitting) { return undefined; }
+    if (timer) { clearTimeout(timer); autosave(); }
+    event.preventDefault();
+    event.returnValue = "";  // the browser shows its own question: leave the page, or stay
+    return "";
+  });
+}());
