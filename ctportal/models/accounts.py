@@ -103,6 +103,7 @@ class User(UserMixin, Model):
         session_token = None
     second_factor_pending = False
     unread_notifications = None   # counted with the session lookup, for the navigation
+    session_seen_at = None        # the session's last noted activity: when the idle limit falls
 
     def get_id(self) -> str | None:
         return self.session_token

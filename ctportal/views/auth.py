@@ -193,7 +193,7 @@ def keep_alive():
     # CSRFProtect has checked the token: a page of another site cannot keep a session alive.
     alive = sessions.keep_alive(current_user.session_token)
     db.session.commit()
-    return {"alive": alive, "idle_seconds": int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)}
+    return {"alive": alive, "idle_left": sessions.idle_seconds_left(sessions.seen_at(current_user.session_token))}
 
 
 # --- one-time links: invitation, password reset -------------------------------------------------

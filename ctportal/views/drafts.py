@@ -14,6 +14,7 @@ from ctportal.domain.formatting import long_datetime
 from ctportal.forms import ActionForm
 from ctportal.models import db
 from ctportal.policy import Permission
+from ctportal.services.accounts import sessions
 from ctportal.services.reporting import drafts
 
 bp = Blueprint("drafts", __name__)
@@ -33,7 +34,9 @@ def autosave(report_id: int, entry_id: int):
         db.session.rollback()
         return {"error": str(exc)}, 413
     db.session.commit()
-    return {"saved_at": draft.saved_at.isoformat() + "Z", "label": long_datetime(draft.saved_at)}
+    # The session may not have noted this request as activity (once a minute): say when it ends.
+    return {"saved_at": draft.saved_at.isoformat() + "Z", "label": long_datetime(draft.saved_at),
+            "idle_left": sessions.idle_seconds_left(sessions.seen_at(current_user.session_token))}
 
 
 @bp.post("/reports/<int:report_id>/entries/<int:entry_id>/draft/discard")

@@ -49,6 +49,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
         user: User = row.user
         user.session_token = token
         user.second_factor_pending = not row.second_factor_done
+        user.session_seen_at = row.last_seen_at
         return user
 
     @app.before_request
@@ -63,5 +64,9 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
     @app.context_processor
     def _session_info():
+        # The page's idle warning counts from the session's last noted activity (noted at most once
+        # a minute), not from the page view: exactly when the server will end the session.
+        seen = getattr(current_user, "session_seen_at", None) if current_user.is_authenticated else None
         return {"session_idle_minutes": app.config["SESSION_IDLE_MINUTES"],
-                "session_idle_seconds": int(float(app.config["SESSION_IDLE_MINUTES"]) * 60)}
+                "session_idle_seconds": int(float(app.config["SESSION_IDLE_MINUTES"]) * 60),
+                "session_idle_left": sessions.idle_seconds_left(seen)}

@@ -112,6 +112,18 @@ def replace_session(old_token: str, user: User, *, ip: str = "", user_agent: str
     return start_session(user, second_factor_done=True, ip=ip, user_agent=user_agent)
 
 
+def idle_seconds_left(seen_at: dt.datetime | None) -> int:
+    """Seconds until a session last noted active at `seen_at` reaches the idle limit (for the warning)."""
+    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if seen_at is None:
+        return int(idle.total_seconds())
+    return max(0, int((seen_at + idle - utcnow()).total_seconds()))
+
+
+def seen_at(token: str) -> dt.datetime | None:
+    return db.session.scalar(sa.select(LoginSession.last_seen_at).where(LoginSession.token_hash == _hash(token)))
+
+
 def keep_alive(token: str) -> bool:
     """"Stay signed in": the session's idle time starts again now (not a minute later, as a page view
     would have it). False if the session has already ended."""

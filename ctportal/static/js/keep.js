@@ -10,10 +10,15 @@
   if (!warning) { return; }
   var csrf = warning.getAttribute("data-csrf-token") || "";
   var idleMs = (parseInt(warning.getAttribute("data-idle-seconds"), 10) || 1800) * 1000;
-  // The server notes activity at most once a minute: count the session from a little earlier.
-  var slackMs = Math.min(60000, idleMs / 10);
   var leadMs = Math.min(120000, idleMs / 3);
-  var lastContact = Date.now();
+  // When the server will end the session: it says so with the page and with each answer below
+  // (it notes activity at most once a minute, so the page view itself may not have counted).
+  var deadline = Date.now();
+  function endsIn(seconds) {
+    var left = parseInt(seconds, 10);
+    deadline = Date.now() + (isNaN(left) ? idleMs : left * 1000);
+  }
+  endsIn(warning.getAttribute("data-idle-left"));
   var signedOut = false;
   var countdown = warning.querySelector(".idle-countdown");
   var text = document.getElementById("idle-warning-text");
@@ -38,7 +43,7 @@
 
   function tick() {
     if (signedOut) { return; }
-    var left = lastContact + idleMs - slackMs - Date.now();
+    var left = deadline - Date.now();
     if (left <= 0) {
       showSignedOut(null);
       return;
@@ -62,7 +67,7 @@
       .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
       .then(function (answer) {
         if (answer.ok && answer.data.alive) {
-          lastContact = Date.now();
+          endsIn(answer.data.idle_left);
           warning.hidden = true;
         } else {
           showSignedOut(answer.data.login);
@@ -87,20 +92,27 @@
     return body;
   }
 
+  var lastSent = null;
   function autosave() {
     timer = null;
-    post(autosaveUrl, fieldsOf())
+    var body = fieldsOf();
+    var snapshot = JSON.stringify(Array.from(body.entries()));
+    if (snapshot === lastSent) { return; }  // a change event after typing (on leaving the field)
+    lastSent = snapshot;
+    post(autosaveUrl, body)
       .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; }); })
       .then(function (answer) {
         if (answer.ok) {
-          lastContact = Date.now();
+          endsIn(answer.data.idle_left);
           status.textContent = "Draft kept on the server at " + answer.data.label + " — not saved yet: use Save.";
           status.hidden = false;
         } else if (answer.status === 401) {
           showSignedOut(answer.data.login);
+        } else {
+          lastSent = null;  // not kept: try again with the next change
         }
       })
-      .catch(function () { /* the form itself still holds the text */ });
+      .catch(function () { lastSent = null; /* the form itself still holds the text */ });
   }
 
   function changed(event) {
