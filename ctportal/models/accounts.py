@@ -99,11 +99,12 @@ class User(UserMixin, Model):
     # token, never the user's id, so ending the session row ends the cookie.
     if TYPE_CHECKING:  # an annotation here would ask SQLAlchemy to map it
         session_token: str | None
+        session_seen_at: dt.datetime | None   # the session's last noted activity: the idle limit's start
     else:
         session_token = None
+        session_seen_at = None
     second_factor_pending = False
     unread_notifications = None   # counted with the session lookup, for the navigation
-    session_seen_at = None        # the session's last noted activity: when the idle limit falls
 
     def get_id(self) -> str | None:
         return self.session_token

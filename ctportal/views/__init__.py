@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import Flask
 
 from ctportal.views import (account, admin, api_tokens, audit, auth, comments, consent, documents, drafts, editions,
-                            exports, health, mail, main, notify, observers, plans, priorities, progress, reports, review, rounds,
-                            timeline, webhooks)
+                            exports, health, mail, main, notify, observers, plans, priorities, progress, reports,
+                            review, rounds, timeline, webhooks)
 
 BLUEPRINT_MODULES = (main, auth, account, api_tokens, admin, reports, drafts, documents, review, comments, timeline,
-                     notify, rounds, progress, exports, priorities, plans, audit, editions, consent, observers, webhooks,
-                     mail, health)
+                     notify, rounds, progress, exports, priorities, plans, audit, editions, consent, observers,
+                     webhooks, mail, health)
 
 
 def register_blueprints(app: Flask) -> None:

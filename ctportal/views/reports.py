@@ -169,7 +169,8 @@ def save_typed_fields(report: Report, entry: Entry):
     typed fields are saved first, by the same save as the Save button. None when they are saved (or
     say nothing new); else the entry page with the form as typed and why the file was not uploaded."""
     form = build_entry_form(entry, formdata=request.form)
-    not_uploaded = "The file was not uploaded, because your answer could not be saved: see above, then choose the file again."
+    not_uploaded = ("The file was not uploaded, because your answer could not be saved: see above, then choose "
+                    "the file again.")
     if not form.validate():
         return _render_entry(report, entry, form, status=422, upload_form=_not_uploaded(not_uploaded))
     if expected_version(form) == entry.version and not entry_service.differences(
