@@ -199,7 +199,7 @@ def keep_alive():
 # --- one-time links: invitation, password reset -------------------------------------------------
 
 def _link_not_valid(purpose: TokenPurpose):
-    return render_template("auth/link_invalid.html", purpose=purpose.value), 404
+    return render_template("auth/link_invalid.html", purpose=purpose.value, idle_warning=False), 404
 
 
 def _set_password_from_link(token: str, purpose: TokenPurpose, template: str):

@@ -61,8 +61,10 @@ _NOT_SHOWN = ("password", "code", "secret", "token", "csrf")
 
 def error_page(code: int, detail: str | None = None, posted: list[tuple[str, str]] | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    # No idle warning on an error page: it carries the time left, and a 404 must be the same bytes
+    # whatever was asked for (the next page the user opens has the warning again).
     return render_template("errors/error.html", code=code, title=title, message=detail or message,
-                           posted=posted or []), code
+                           posted=posted or [], idle_warning=False), code
 
 
 def on_expired_form(*endpoints: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:

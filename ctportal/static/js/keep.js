@@ -76,14 +76,30 @@
       .catch(function () { /* offline: the warning stays, the user may try again */ });
   });
 
-  // --- the entry form: autosave and the warning before leaving ----------------------------------
-  var form = document.querySelector("form#entry-form");
-  if (!form) { return; }
-  var autosaveUrl = form.getAttribute("data-autosave-url");
-  var status = form.querySelector(".autosave-status");
-  var dirty = form.hasAttribute("data-unsaved");
+  // --- the warning before leaving with unsaved edits (every form that posts) ---------------------
+  var dirty = false;
   var submitting = false;
   var timer = null;
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty || submitting) { return undefined; }
+    if (timer) { clearTimeout(timer); autosave(); }
+    event.preventDefault();
+    event.returnValue = "";  // the browser shows its own question: leave the page, or stay
+    return "";
+  });
+  // Sending a form (any of them: saving, discarding the draft, signing out) is leaving on purpose.
+  document.addEventListener("submit", function () { submitting = true; if (timer) { clearTimeout(timer); timer = null; } });
+  // A form the server answered with unsaved text in it (a restored draft, a refused save, a conflict).
+  if (document.querySelector("form[data-unsaved]")) { dirty = true; }
+  document.addEventListener("input", function (event) {
+    var owner = event.target && event.target.form;
+    if (owner && (owner.getAttribute("method") || "").toLowerCase() === "post") { dirty = true; }
+  });
+
+  // --- the entry form: autosave ---------------------------------------------------------------
+  var form = document.querySelector("form#entry-form");
+  var autosaveUrl = form ? form.getAttribute("data-autosave-url") : null;
+  var status = form ? form.querySelector(".autosave-status") : null;
 
   function fieldsOf() {
     var body = new FormData(form);
@@ -95,6 +111,7 @@
   var lastSent = null;
   function autosave() {
     timer = null;
+    if (!form || !autosaveUrl) { return; }
     var body = fieldsOf();
     var snapshot = JSON.stringify(Array.from(body.entries()));
     if (snapshot === lastSent) { return; }  // a change event after typing (on leaving the field)
@@ -118,28 +135,11 @@
   function changed(event) {
     if (event.target && event.target.name && event.target.name.indexOf("upload-") === 0) { return; }
     dirty = true;
-    if (autosaveUrl) {
-      clearTimeout(timer);
-      timer = setTimeout(autosave, 1500);
-    }
+    clearTimeout(timer);
+    timer = setTimeout(autosave, 1500);
   }
-  form.addEventListener("input", changed);
-  form.addEventListener("change", changed);
-  form.addEventListener("submit", function () {
-    submitting = true;
-    if (timer) { clearTimeout(timer); timer = null; }
-  });
-
-  // Discarding the draft is leaving the unsaved edits on purpose.
-  Array.prototype.forEach.call(document.querySelectorAll("form.discard-draft"), function (discard) {
-    discard.addEventListener("submit", function () { submitting = true; });
-  });
-
-  window.addEventListener("beforeunload", function (event) {
-    if (!dirty || submitting) { return undefined; }
-    if (timer) { clearTimeout(timer); autosave(); }
-    event.preventDefault();
-    event.returnValue = "";  // the browser shows its own question: leave the page, or stay
-    return "";
-  });
+  if (form && autosaveUrl) {
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+  }
 }());
