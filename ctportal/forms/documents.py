@@ -43,3 +43,10 @@ class ReplaceForm(FlaskForm):
                               choices=[SelectChoice(s.value, s.title) for s in Sensitivity.offered()],
                               validators=[_held_marking])
     upload = SubmitField("Upload the new version")
+
+
+def entry_page_upload_form(**kwargs) -> UploadForm:
+    """The upload on an entry's page: its fields belong to the entry's form (HTML's form= attribute),
+    so the file goes with what was typed. Named upload-…, apart from the entry's own fields; no token
+    of its own, since the request carries the entry form's (CSRFProtect checks every POST)."""
+    return UploadForm(prefix="upload", meta={"csrf": False}, **kwargs)

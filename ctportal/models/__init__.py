@@ -19,3 +19,4 @@ from ctportal.models.judgement import (  # noqa: F401
 from ctportal.models.jobs import PartyPdfJob, ScheduledRun  # noqa: F401
 from ctportal.models.api import ApiToken, ObserverConsent, ObserverParty  # noqa: F401
 from ctportal.models.webhooks import DeliveryState, Webhook, WebhookDelivery  # noqa: F401
+from ctportal.models.drafts import EntryDraft  # noqa: F401

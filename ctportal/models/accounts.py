@@ -99,8 +99,10 @@ class User(UserMixin, Model):
     # token, never the user's id, so ending the session row ends the cookie.
     if TYPE_CHECKING:  # an annotation here would ask SQLAlchemy to map it
         session_token: str | None
+        session_seen_at: dt.datetime | None   # the session's last noted activity: the idle limit's start
     else:
         session_token = None
+        session_seen_at = None
     second_factor_pending = False
     unread_notifications = None   # counted with the session lookup, for the navigation
 

@@ -7,6 +7,7 @@ stay for those who prefer it).
 | `weekly_prune` | Sundays 03:30 | cached PDF parts unused for 30 days; old run records |
 | `mail_retries` | every 5 minutes | mail whose delivery failed earlier is tried again |
 | `silent_jobs` | every minute | jobs whose worker died are marked failed (heartbeat.py) |
+| `daily_drafts` | every day at 04:10 | unsaved entry drafts older than a day (reporting/drafts.py) |
 
 They run in the embedded consumer (the web process, `make run`) and in every `flask jobs-worker`.
 With two job servers both schedulers queue each task; `claim_run` records (name, period) under a
@@ -123,3 +124,15 @@ def silent_jobs() -> str | None:
         db.session.commit()
         return f"{len(failed)} job(s) failed: worker lost"
     return run_once("silent-jobs", minute, body)
+
+
+@jobs.periodic_task(crontab(hour="4", minute="10"), retries=2, retry_delay=600)
+def daily_drafts() -> str | None:
+    """Unsaved drafts are kept a day at most (they are ignored on reading after that, pruned here)."""
+    from ctportal.services.reporting.drafts import prune
+
+    def body() -> str:
+        removed = prune(now())
+        db.session.commit()
+        return f"{removed} unsaved draft(s) older than a day removed"
+    return run_once("drafts", now().date().isoformat(), body)

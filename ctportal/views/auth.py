@@ -186,10 +186,20 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.post("/session/keep-alive")
+@login_required
+def keep_alive():
+    """"Stay signed in" (static/js/keep.js): the idle time of this session starts again now."""
+    # CSRFProtect has checked the token: a page of another site cannot keep a session alive.
+    alive = sessions.keep_alive(current_user.session_token)
+    db.session.commit()
+    return {"alive": alive, "idle_left": sessions.idle_seconds_left(sessions.seen_at(current_user.session_token))}
+
+
 # --- one-time links: invitation, password reset -------------------------------------------------
 
 def _link_not_valid(purpose: TokenPurpose):
-    return render_template("auth/link_invalid.html", purpose=purpose.value), 404
+    return render_template("auth/link_invalid.html", purpose=purpose.value, idle_warning=False), 404
 
 
 def _set_password_from_link(token: str, purpose: TokenPurpose, template: str):

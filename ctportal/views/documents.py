@@ -14,12 +14,13 @@ from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.infra.database import writes_on_get
-from ctportal.forms.documents import ReplaceForm, UploadForm
+from ctportal.forms.documents import ReplaceForm, UploadForm, entry_page_upload_form
 from ctportal.forms import ActionForm
 from ctportal.models import Document, Entry, Report, Sensitivity, db
 from ctportal.policy import Permission
 from ctportal.services.reporting import documents as service
 from ctportal.infra import storage
+from ctportal.views import reports as entry_views
 from ctportal.views.errors import error_page, on_form
 from ctportal.web.safe_urls import safe_next
 
@@ -40,7 +41,35 @@ def _back(report: Report, entry_id: int | None) -> str:
     return url_for("reports.overview", report_id=report.id, _anchor="documents")
 
 
+def _save_then_upload(report: Report, entry: Entry):
+    """The upload of the entry page: it posts the entry's form too, so what was typed is saved first
+    and never lost to the upload, a refused file included (issue 13)."""
+    refused = entry_views.save_typed_fields(report, entry)
+    if refused is not None:
+        return refused
+    saved = policy.entry_of_report_or_404(report, entry.id)
+    form = entry_page_upload_form()
+    status = 422
+    if form.validate():
+        try:
+            doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
+                                 entry=saved, title=form.title.data or "",
+                                 sensitivity=Sensitivity(form.sensitivity.data))
+        except (service.RejectedFile, service.StorageFailed) as exc:
+            on_form(form, exc, "file")
+            status = exc.status
+        else:
+            if _commit_or_discard(doc):
+                flash(f"Your answer is saved, and “{doc.original_name}” was uploaded.", "success")
+                return redirect(_back(report, saved.id))
+            form.file.errors = [NOT_SAVED]
+            status = 503
+    return entry_views.entry_with_upload_problem(report, saved, form, status)
+
+
 def _upload(report: Report, entry: Entry | None):
+    if request.method == "POST" and entry is not None and "version" in request.form:
+        return _save_then_upload(report, entry)
     form = UploadForm()
     status = 200
     if request.method == "POST":

@@ -9,14 +9,22 @@ way views answer a refused operation (a DomainError from a service):
 * anything else reaches the registered handler: roll back, and the error page with the error's
   status (a 403 exactly like every other 403; a 409 or 422 shows the message). A 500 or 503 after the
   request committed a change says so (AFTER_COMMIT), never "Nothing was changed".
+
+A form posted with an expired CSRF token is never a dead end (issue 13): a route registered with
+`@on_expired_form(endpoint)` shows its form again with what was posted; signed out, an entry's form
+is kept for its user (web/kept_forms.py) and the browser goes to sign in; any other form answers
+the error page with the posted text in it, to copy.
 """
 from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from flask import Flask, abort, flash, redirect, render_template, request
+from flask_login import current_user
+from flask_login.utils import login_url  # type: ignore[import-untyped]  # flask_login ships no types
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -25,6 +33,8 @@ from ctportal.api import api_of, is_api_request
 from ctportal.domain.errors import DomainError
 from ctportal.infra.database import committed_in_request
 from ctportal.models import db
+from ctportal.web.auth_session import KEPT_MESSAGE
+from ctportal.web.kept_forms import keep_entry_form_of_ended_session, same_origin
 
 log = logging.getLogger("ctportal.errors")
 
@@ -52,11 +62,59 @@ AFTER_COMMIT = ("The portal saved what you sent, but could not finish the reques
                 "tell the portal administrators.")
 
 
-def error_page(code: int, detail: str | None = None):
+EXPIRED_FORM = ("Nothing was saved: the form had expired (the page was open a long time, or you signed in "
+                "again in another tab). What you typed is shown below — save it again.")
+_FORM_AGAIN: dict[str, Callable[[], Any]] = {}
+# Never echoed back: secrets, and the token itself.
+_NOT_SHOWN = ("password", "code", "secret", "token", "csrf")
+
+
+def error_page(code: int, detail: str | None = None, posted: list[tuple[str, str]] | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if detail is None and committed_in_request() and code >= 500:
         title, message = "Saved, but not finished", AFTER_COMMIT
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+    # No idle warning on an error page: it carries the time left, and a 404 must be the same bytes
+    # whatever was asked for (the next page the user opens has the warning again).
+    return render_template("errors/error.html", code=code, title=title, message=detail or message,
+                           posted=posted or [], idle_warning=False), code
+
+
+def on_expired_form(*endpoints: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Register the function that shows the form of these routes again, filled with the posted data,
+    when its CSRF token had expired (it returns None if it cannot)."""
+    def register(fn: Callable[[], Any]) -> Callable[[], Any]:
+        for endpoint in endpoints:
+            _FORM_AGAIN[endpoint] = fn
+        return fn
+    return register
+
+
+def _posted_text() -> list[tuple[str, str]]:
+    if (request.endpoint or "").startswith("auth."):
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if value.strip() and not any(word in name.lower() for word in _NOT_SHOWN)][:50]
+
+
+def _expired_form(exc: CSRFError):
+    if request.method != "POST" or not same_origin():
+        return error_page(400, "The form did not come from this portal. Nothing was saved.")
+    again = _FORM_AGAIN.get(request.endpoint or "")
+    if again is not None and current_user.is_authenticated:
+        try:
+            shown = again()
+        except HTTPException:  # the form is not this user's to see (404/403): the plain answer
+            shown = None
+        if shown is not None:
+            return shown
+    if not current_user.is_authenticated:
+        landing = keep_entry_form_of_ended_session()
+        if landing:
+            flash(KEPT_MESSAGE, "info")
+            return redirect(login_url("auth.login", landing))
+    return error_page(400, "The form had expired or did not come from this portal, so nothing was saved. "
+                           "What you typed is below: copy it, reload the form and send it again.",
+                      posted=_posted_text())
 
 
 @contextmanager
@@ -86,8 +144,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return error_page(400, "The form had expired or did not come from this portal. "
-                               "Go back, reload the page and send it again.")
+        return _expired_form(exc)
 
     @app.errorhandler(413)
     def _too_large(exc):

@@ -10,22 +10,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
 from ctportal import policy
 from ctportal.domain import entry_fields
 from ctportal.forms import ActionForm
-from ctportal.forms.documents import UploadForm
+from ctportal.forms.documents import UploadForm, entry_page_upload_form
 from ctportal.forms.entry import (PreviewForm, SubmitReportForm, added_row, build_entry_form, error_list,
                                   expected_version, form_to_data)
 from ctportal.infra import markdown
 from ctportal.models import Entry, Report, db
 from ctportal.pages import reports as pages
 from ctportal.policy import Permission
+from ctportal.services.reporting import drafts
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting import completeness
 from ctportal.services.review import confirmation
 from ctportal.services.review.workflow import IncompleteReport, Step, TransitionError, apply_transition
+from ctportal.views.errors import on_expired_form
 
 bp = Blueprint("reports", __name__)
 
@@ -85,15 +88,29 @@ def section(report_id: int, slug: str):
 
 
 def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, problems=(), conflict=None,
-                  status=200):
+                  status=200, restored=None, upload_form=None, expired=False):
     section = pages.section_of_entry(report, entry)
     if section is None:
         abort(404)
     errors = error_list(form) if form is not None else []
     errors += [(p.field, p.message) for p in problems]
     return render_template(
-        "reports/entry.html", form=form, preview=preview, errors=errors, upload_form=UploadForm(),
+        "reports/entry.html", form=form, preview=preview, errors=errors, restored=restored, expired=expired,
+        upload_form=upload_form or entry_page_upload_form(),
         **pages.entry_page(report, entry, current_user, section, conflict)), status
+
+
+def _restored_draft(entry: Entry):
+    """The user's unsaved draft of the entry as a form, or (None, None) when there is none, or it
+    says nothing the saved entry does not (an autosave of an unchanged form)."""
+    draft = drafts.find(current_user, entry)
+    if draft is None:
+        return None, None
+    form = build_entry_form(entry, formdata=MultiDict([(k, v) for k, values in draft.fields.items() for v in values]))
+    if expected_version(form) == entry.version and not entry_service.differences(
+            form_to_data(form), entry_service.EntryData.of(entry)):
+        return None, None
+    return form, draft
 
 
 @bp.get("/reports/<int:report_id>/entries/<int:entry_id>")
@@ -102,8 +119,71 @@ def entry(report_id: int, entry_id: int):
     report = policy.get_report_or_404(report_id)
     entry = policy.entry_of_report_or_404(report, entry_id)
     can_edit = policy.can(current_user, Permission.EDIT, report)
-    form = build_entry_form(entry) if can_edit else None
-    return _render_entry(report, entry, form)
+    form, draft = _restored_draft(entry) if can_edit else (None, None)
+    if can_edit and form is None:
+        form = build_entry_form(entry)
+    return _render_entry(report, entry, form, restored=draft)
+
+
+def _not_uploaded(message: str) -> UploadForm:
+    upload = entry_page_upload_form()
+    upload.file.errors = [message]
+    return upload
+
+
+def _save(report: Report, entry: Entry, form, *, upload_form=None):
+    """Save the validated entry form, with the conflict check; None once saved and committed, else the
+    page to answer (the form with its problems, or both versions side by side)."""
+    version = expected_version(form)
+    if version is None:
+        form.version.errors = ["the form is missing its version. Reload the page; copy your text first."]
+        return _render_entry(report, entry, form, status=400, upload_form=upload_form)
+    data = form_to_data(form)
+    entry_id = entry.id
+    try:
+        result = entry_service.save_entry(entry, data, version, current_user)
+        if isinstance(result, entry_service.Saved):
+            drafts.discard(current_user, entry)  # saved: the draft has done its work
+            db.session.commit()
+    except entry_service.InvalidEntry as exc:
+        db.session.rollback()
+        return _render_entry(report, policy.entry_of_report_or_404(report, entry_id), form, problems=exc.problems,
+                             status=422, upload_form=upload_form)
+    except StaleDataError:
+        # Another save of this entry reached the database first.
+        db.session.rollback()
+        entry = policy.entry_of_report_or_404(report, entry_id)
+        db.session.refresh(entry)
+        result = entry_service.conflict_for(entry, data)
+    if isinstance(result, entry_service.Conflict):
+        db.session.rollback()
+        entry = policy.entry_of_report_or_404(report, entry_id)
+        # The form keeps what this user typed, now based on the saved version: saving it again is
+        # a deliberate choice made after seeing both texts.
+        mine = build_entry_form(entry, data=result.mine, version=entry.version)
+        return _render_entry(report, entry, mine, conflict=result, status=409, upload_form=upload_form)
+    return None
+
+
+def save_typed_fields(report: Report, entry: Entry):
+    """The upload on the entry page posts the entry's form with the file (no JavaScript needed): the
+    typed fields are saved first, by the same save as the Save button. None when they are saved (or
+    say nothing new); else the entry page with the form as typed and why the file was not uploaded."""
+    form = build_entry_form(entry, formdata=request.form)
+    not_uploaded = ("The file was not uploaded, because your answer could not be saved: see above, then choose "
+                    "the file again.")
+    if not form.validate():
+        return _render_entry(report, entry, form, status=422, upload_form=_not_uploaded(not_uploaded))
+    if expected_version(form) == entry.version and not entry_service.differences(
+            form_to_data(form), entry_service.EntryData.of(entry)):
+        return None
+    return _save(report, entry, form, upload_form=_not_uploaded(not_uploaded))
+
+
+def entry_with_upload_problem(report: Report, entry: Entry, upload_form: UploadForm, status: int):
+    """The entry page after a refused upload: the answer (saved just before) in the form, the file's problem."""
+    db.session.refresh(entry)
+    return _render_entry(report, entry, build_entry_form(entry), upload_form=upload_form, status=status)
 
 
 @bp.post("/reports/<int:report_id>/entries/<int:entry_id>")
@@ -126,32 +206,9 @@ def save_entry(report_id: int, entry_id: int):
                              status=200 if valid else 422)
     if not valid:
         return _render_entry(report, entry, form, status=422)
-    version = expected_version(form)
-    if version is None:
-        form.version.errors = ["the form is missing its version. Reload the page; copy your text first."]
-        return _render_entry(report, entry, form, status=400)
-    data = form_to_data(form)
-    try:
-        result = entry_service.save_entry(entry, data, version, current_user)
-        if isinstance(result, entry_service.Saved):
-            db.session.commit()
-    except entry_service.InvalidEntry as exc:
-        db.session.rollback()
-        return _render_entry(report, policy.entry_of_report_or_404(report, entry_id), form, problems=exc.problems,
-                             status=422)
-    except StaleDataError:
-        # Another save of this entry reached the database first.
-        db.session.rollback()
-        entry = policy.entry_of_report_or_404(report, entry_id)
-        db.session.refresh(entry)
-        result = entry_service.conflict_for(entry, data)
-    if isinstance(result, entry_service.Conflict):
-        db.session.rollback()
-        entry = policy.entry_of_report_or_404(report, entry_id)
-        # The form keeps what this user typed, now based on the saved version: saving it again is
-        # a deliberate choice made after seeing both texts.
-        mine = build_entry_form(entry, data=result.mine, version=entry.version)
-        return _render_entry(report, entry, mine, conflict=result, status=409)
+    refused = _save(report, entry, form)
+    if refused is not None:
+        return refused
     flash(f"{pages.entry_label(entry)} saved.", "success")
     if form.save_next.data:
         _, following = pages.neighbours(report, entry)
@@ -159,6 +216,19 @@ def save_entry(report_id: int, entry_id: int):
             return redirect(url_for(".entry", report_id=report.id, entry_id=following.id))
         return redirect(url_for(".overview", report_id=report.id))
     return redirect(url_for(".entry", report_id=report.id, entry_id=entry.id))
+
+
+@on_expired_form("reports.save_entry", "documents.upload_to_entry")
+def entry_form_again():
+    """The entry form posted with an expired token (signed in again in another tab, say): shown again
+    with what was posted, version included, so saving it meets the conflict check as any save."""
+    args = request.view_args or {}
+    report = policy.get_report_or_404(args["report_id"], permission=Permission.EDIT)
+    entry = policy.entry_of_report_or_404(report, args["entry_id"])
+    if "version" not in request.form:
+        return None
+    form = build_entry_form(entry, formdata=request.form)
+    return _render_entry(report, entry, form, expired=True, status=400)
 
 
 @bp.post("/reports/<int:report_id>/preview")

@@ -96,6 +96,18 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
+    # "Stay signed in" (issue 13): a script's request, so a signed-out browser gets 401, not the sign-in page.
+    Route("auth.keep_alive", "POST", "/session/keep-alive", observer_like="admin", objects=NONE, mutates=False,
+          expect="""
+        -
+        anonymous    401
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     200
+        secretariat  200
+        admin        200
+    """),
     Route("health.healthz", "GET", "/healthz", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    200

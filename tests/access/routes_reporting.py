@@ -105,6 +105,12 @@ ROUTES = [
     Route("reports.entry", "GET", "/reports/{report}/entries/{entry}", objects=REPORTS, expect=DRAFT_PAGE),
     Route("reports.save_entry", "POST", "/reports/{report}/entries/{entry}", objects=REPORTS,
           data=_entry_data, expect=_edit(302)),
+    # The autosave is a script's request: signed out it answers 401 (JSON), not the sign-in page.
+    Route("drafts.autosave", "POST", "/reports/{report}/entries/{entry}/draft", objects=REPORTS,
+          data=_entry_data, expect=_edit(200).replace("anonymous    302       302           302          302         302             302",
+                                                       "anonymous    401       401           401          401         401             401")),
+    Route("drafts.discard", "POST", "/reports/{report}/entries/{entry}/draft/discard", objects=REPORTS,
+          expect=_edit(302)),
     Route("reports.preview", "POST", "/reports/{report}/preview", objects=REPORTS, mutates=False,
           data={"text": "**bold**"}, expect=_edit(200)),
     Route("reports.submit", "GET", "/reports/{report}/submit", objects=REPORTS, expect=SUBMIT),

@@ -110,3 +110,51 @@ def replace_session(old_token: str, user: User, *, ip: str = "", user_agent: str
     taken between the two steps is worth nothing once the second step is done."""
     end_session(old_token)
     return start_session(user, second_factor_done=True, ip=ip, user_agent=user_agent)
+
+
+def idle_seconds_left(seen_at: dt.datetime | None) -> int:
+    """Seconds until a session last noted active at `seen_at` reaches the idle limit (for the warning)."""
+    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    if seen_at is None:
+        return int(idle.total_seconds())
+    return max(0, int((seen_at + idle - utcnow()).total_seconds()))
+
+
+def seen_at(token: str) -> dt.datetime | None:
+    return db.session.scalar(sa.select(LoginSession.last_seen_at).where(LoginSession.token_hash == _hash(token)))
+
+
+def keep_alive(token: str) -> bool:
+    """"Stay signed in": the session's idle time starts again now (not a minute later, as a page view
+    would have it). False if the session has already ended."""
+    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token_hash == _hash(token)))
+    if row is None or row.ended_at is not None:
+        return False
+    row.last_seen_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def user_of_timed_out_session(token: str, *, within: dt.timedelta) -> User | None:
+    """The user of a session that ended by its time limit (idle or absolute) less than `within` ago,
+    fully signed in and still active: whose typed text a form posted on that session may be kept for.
+
+    Nothing for a session ended on purpose — signing out clears the cookie; a password change,
+    "sign out everywhere" or a deactivation end it early — nor for one that never passed its second
+    step. The text is only kept, never applied: the user must sign in and save it.
+    """
+    if not token:
+        return None
+    row = db.session.scalar(sa.select(LoginSession).where(LoginSession.token_hash == _hash(token))
+                            .options(so.joinedload(LoginSession.user)))
+    if row is None or not row.second_factor_done or not row.user.active:
+        return None
+    now = utcnow()
+    idle = dt.timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = dt.timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    ended = row.ended_at or now
+    timed_out = ended - row.last_seen_at > idle or ended - row.created_at > absolute
+    changed = row.user.password_changed_at is not None and row.user.password_changed_at >= row.created_at
+    if not timed_out or changed or now - row.last_seen_at > within:
+        return None
+    return row.user
