@@ -9,10 +9,11 @@ from flask import Flask
 from ctportal.views import (account, admin, api_tokens, audit, auth, comments, consent, documents, editions, exports,
                             health, mail, main, notify, observers, plans, priorities, progress, reports, review, rounds,
                             timeline, webhooks)
+from ctportal.views import language
 
 BLUEPRINT_MODULES = (main, auth, account, api_tokens, admin, reports, documents, review, comments, timeline, notify,
                      rounds, progress, exports, priorities, plans, audit, editions, consent, observers, webhooks,
-                     mail, health)
+                     mail, health, language)
 
 
 def register_blueprints(app: Flask) -> None:

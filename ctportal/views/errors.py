@@ -15,7 +15,9 @@ import logging
 from contextlib import contextmanager
 from collections.abc import Iterator
 
-from flask import Flask, abort, flash, redirect, render_template, request
+from flask import Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,24 +29,25 @@ from ctportal.models import db
 log = logging.getLogger("ctportal.errors")
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
-    403: ("Not allowed", "Your account does not allow this action."),
-    404: ("Page not found", "There is no page at this address, or it is not available to your account."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    409: ("Conflict", "Someone else changed this in the meantime. Reload the page to see the current "
-                      "version; nothing you saved before was lost."),
-    413: ("File too large", "The file is larger than the portal accepts."),
-    422: ("Not saved", "The request could not be completed as sent. Go back, correct it and try again."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes and try again."),
-    500: ("Something went wrong", "The portal could not complete your request. Nothing was changed. "
-                                  "Please try again; if it happens again, tell the portal administrators."),
-    503: ("Not available", "The portal cannot do this right now. Nothing was changed; please try again later."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not allow this action.")),
+    404: (_l("Page not found"), _l("There is no page at this address, or it is not available to your account.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload the page to see the current "
+                      "version; nothing you saved before was lost.")),
+    413: (_l("File too large"), _l("The file is larger than the portal accepts.")),
+    422: (_l("Not saved"), _l("The request could not be completed as sent. Go back, correct it and try again.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The portal could not complete your request. Nothing was changed. "
+                                  "Please try again; if it happens again, tell the portal administrators.")),
+    503: (_l("Not available"), _l("The portal cannot do this right now. Nothing was changed; please try again later.")),
 }
 
 
 def error_page(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
-    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+    return render_template("errors/error.html", code=code, title=str(title), message=detail or str(message),
+                           language_next=url_for("main.index")), code
 
 
 @contextmanager
@@ -74,14 +77,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
-        return error_page(400, "The form had expired or did not come from this portal. "
-                               "Go back, reload the page and send it again.")
+        return error_page(400, _("The form had expired or did not come from this portal. "
+                                 "Go back, reload the page and send it again."))
 
     @app.errorhandler(413)
     def _too_large(exc):
         limit = app.config["MAX_UPLOAD_MB"]
-        return error_page(413, f"The file is larger than the portal accepts ({limit} MB at most). "
-                               "Nothing was uploaded.")
+        return error_page(413, _("The file is larger than the portal accepts (%(limit)s MB at most). "
+                                 "Nothing was uploaded.", limit=limit))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
