@@ -155,7 +155,8 @@ def test_the_reset_mail_follows_the_page_when_the_account_has_no_language(client
     client.post("/forgot-password", data={"email": users.contributor_al.email}, headers={"Accept-Language": "sq"})
     mail = db.session.scalar(sa.select(OutgoingMail).where(OutgoingMail.recipient == users.contributor_al.email)
                              .order_by(OutgoingMail.id.desc()))
-    assert mail.subject == "Rivendosja e fjalëkalimit në portalin e raportimit për kundërterrorizmin në Ballkanin Perëndimor"
+    assert mail.subject == ("Rivendosja e fjalëkalimit në portalin e raportimit për kundërterrorizmin "
+                            "në Ballkanin Perëndimor")
     assert "Zgjidhni një fjalëkalim të ri këtu" in mail.body
 
 
@@ -170,3 +171,4 @@ def test_form_errors_and_flashes_are_translated(client, users):
 def test_error_pages_are_translated_and_keep_their_bytes_for_missing_and_refused(client, app):
     html = client.get("/no/such/page", headers={"Accept-Language": "bs"}).get_data(as_text=True)
     assert "<h1>Stranica nije pronađena</h1>" in html and "Greška 404" in html
+
