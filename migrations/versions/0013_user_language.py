@@ -1,7 +1,7 @@
 """user language (issue 17): the portal's language kept on the account, and the one its mail is written in
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0012
 Create Date: 2026-12-03 15:30:00
 """
 from alembic import op
