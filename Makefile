@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test lock check serve-prod bench bench-web clean-instance demo-code
+.PHONY: run test setup setup-test lock check translations serve-prod bench bench-web clean-instance demo-code
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,14 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
 		--output-file requirements-dev.lock requirements-dev.txt
 
-setup: $(VENV)/.installed
+# The translation catalogues (.po, in git) compiled to the .mo files the portal reads (not in git: docs/i18n.md).
+translations: $(VENV)/.installed
+	$(BIN)/python scripts/translations.py compile
+
+setup: $(VENV)/.installed translations
 	scripts/system-packages.sh run
 
-setup-test: $(VENV)/.installed
+setup-test: $(VENV)/.installed translations
 	scripts/system-packages.sh test
 	$(MAKE) --no-print-directory tests/a11y/node_modules/.package-lock.json
 
@@ -48,10 +52,12 @@ test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The habits CI checks before the suite (settings in pyproject.toml): style and bugs, types, layers.
+# The catalogues too: every string of the code translated in every language, no fuzzy entry, placeholders intact.
 check: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/translations.py check
 
 # Production-like: gunicorn with 4 workers, PostgreSQL and Redis on this machine, a separate job worker.
 serve-prod: setup

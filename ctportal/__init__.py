@@ -52,7 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from ctportal.infra.security_headers import init_security_headers
     init_security_headers(app)
 
-    from ctportal.web import templating
+    from ctportal.web import i18n, templating
+    i18n.init_i18n(app)
     templating.init_templating(app)
 
     from ctportal.views import register_blueprints

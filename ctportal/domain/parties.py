@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KOSOVO_FOOTNOTE = (
+from flask_babel import gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marker, known to pybabel
+    """Marks a string for the translation catalogues (issue 17) without translating it here: the
+    names stay English in the data, the PDFs and exports; screens translate them (web/templating.py)."""
+    return message
+
+
+KOSOVO_FOOTNOTE = N_(
     "*This designation is without prejudice to positions on status, and is in line with "
     "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
 )
@@ -21,16 +30,16 @@ class PartyInfo:
 
 # In the order the EU lists them (alphabetical in English), then the EU side.
 PARTIES: tuple[PartyInfo, ...] = (
-    PartyInfo("AL", "Albania", "Shqipëria", "wb_partner", "partner"),
-    PartyInfo("BA", "Bosnia and Herzegovina", "Bosna i Hercegovina / Босна и Херцеговина",
+    PartyInfo("AL", N_("Albania"), "Shqipëria", "wb_partner", "partner"),
+    PartyInfo("BA", N_("Bosnia and Herzegovina"), "Bosna i Hercegovina / Босна и Херцеговина",
               "wb_partner", "partner"),
-    PartyInfo("XK", "Kosovo", "Kosova / Косово", "wb_partner", "partner", KOSOVO_FOOTNOTE),
-    PartyInfo("ME", "Montenegro", "Crna Gora / Црна Гора", "wb_partner", "partner"),
-    PartyInfo("MK", "North Macedonia", "Северна Македонија", "wb_partner", "partner"),
-    PartyInfo("RS", "Serbia", "Србија", "wb_partner", "partner"),
-    PartyInfo("EC", "European Commission", "", "eu", "eu"),
-    PartyInfo("EUROPOL", "Europol", "", "eu", "europol"),
-    PartyInfo("EUROJUST", "Eurojust", "", "eu", "eurojust"),
+    PartyInfo("XK", N_("Kosovo"), "Kosova / Косово", "wb_partner", "partner", KOSOVO_FOOTNOTE),
+    PartyInfo("ME", N_("Montenegro"), "Crna Gora / Црна Гора", "wb_partner", "partner"),
+    PartyInfo("MK", N_("North Macedonia"), "Северна Македонија", "wb_partner", "partner"),
+    PartyInfo("RS", N_("Serbia"), "Србија", "wb_partner", "partner"),
+    PartyInfo("EC", N_("European Commission"), "", "eu", "eu"),
+    PartyInfo("EUROPOL", N_("Europol"), "", "eu", "europol"),
+    PartyInfo("EUROJUST", N_("Eurojust"), "", "eu", "eurojust"),
 )
 
 
@@ -39,6 +48,13 @@ def display_name(party) -> str:
     if party is None:
         return ""
     return party.name + ("*" if party.name_footnote else "")
+
+
+def local_name(party) -> str:
+    """display_name() in the reader's language (screens, mail): the English name outside a request."""
+    if party is None:
+        return ""
+    return gettext(party.name) + ("*" if party.name_footnote else "")
 
 
 class FootnoteTracker:

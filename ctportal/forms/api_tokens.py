@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -12,7 +14,7 @@ from ctportal.services.accounts.api_tokens import NAME_MAX
 def _within_max_days(form, field) -> None:
     most = current_app.config["API_TOKEN_MAX_DAYS"]
     if field.data is not None and not 1 <= field.data <= most:
-        raise ValidationError(f"Valid for: between 1 and {most} days.")
+        raise ValidationError(_("Valid for: between 1 and %(most)s days.", most=most))
 
 
 class DaysField(IntegerField):
@@ -26,16 +28,16 @@ class DaysField(IntegerField):
             self.data = int(valuelist[0])
         except ValueError:
             self.data = None
-            raise ValueError("Valid for: enter a whole number of days.") from None
+            raise ValueError(_("Valid for: enter a whole number of days.")) from None
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField("Token name", validators=[
-        DataRequired(message="Token name: give the token a name, so you can tell it apart later."),
-        Length(max=NAME_MAX, message=f"Token name: at most {NAME_MAX} characters.")],
+    name = StringField(_l("Token name"), validators=[
+        DataRequired(message=_l("Token name: give the token a name, so you can tell it apart later.")),
+        Length(max=NAME_MAX, message=_l("Token name: at most %(most)s characters.", most=NAME_MAX))],
         render_kw={"autocomplete": "off"})
-    days = DaysField("Valid for (days)", validators=[
-        InputRequired(message="Valid for: enter a number of days."), _within_max_days],
+    days = DaysField(_l("Valid for (days)"), validators=[
+        InputRequired(message=_l("Valid for: enter a number of days.")), _within_max_days],
         render_kw={"inputmode": "numeric"})
 
     def __init__(self, *args, **kwargs) -> None:

@@ -28,6 +28,7 @@ from pathlib import Path
 from collections.abc import Callable, Iterable
 
 from flask import Flask
+from flask_babel import force_locale
 from huey import Huey, PriorityRedisHuey, SqliteHuey
 from huey.consumer import Consumer, Worker
 from huey.storage import MemoryStorage
@@ -168,7 +169,10 @@ def _in_app_context(fn: Callable) -> Callable:
     def run(*args, **kwargs):
         if _app is None:
             raise RuntimeError("jobs used before init_jobs()")
-        with _app.app_context():
+        # In English, whatever page queued it: PDFs and records are English ("OR. en"), and mail
+        # chooses each recipient's language itself. (On a job server there is no page anyway; in
+        # the tests' immediate mode the job runs inside the request that queued it.)
+        with _app.app_context(), force_locale("en"):
             return fn(*args, **kwargs)
     return run
 

@@ -6,6 +6,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import orm as so
 
@@ -18,7 +19,7 @@ class PartyKind(enum.Enum):
 
     @property
     def title(self) -> str:
-        return {"wb_partner": "Western Balkans partner", "eu": "EU side"}[self.value]
+        return {"wb_partner": gettext("Western Balkans partner"), "eu": gettext("EU side")}[self.value]
 
 
 class Role(enum.Enum):
@@ -34,13 +35,13 @@ class Role(enum.Enum):
     @property
     def title(self) -> str:
         return {
-            "contributor": "Partner contributor",
-            "coordinator": "Partner coordinator",
-            "eu_reporter": "EU reporter",
-            "reviewer": "Commission reviewer",
-            "secretariat": "Secretariat",
-            "admin": "Administrator",
-            "observer": "Observer",
+            "contributor": gettext("Partner contributor"),
+            "coordinator": gettext("Partner coordinator"),
+            "eu_reporter": gettext("EU reporter"),
+            "reviewer": gettext("Commission reviewer"),
+            "secretariat": gettext("Secretariat"),
+            "admin": gettext("Administrator"),
+            "observer": gettext("Observer"),
         }[self.value]
 
     @property
@@ -92,6 +93,9 @@ class User(UserMixin, Model):
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[dt.datetime | None]
     password_changed_at: so.Mapped[dt.datetime | None]
+    # The portal's language for this account (a code of domain/languages.py); None: the browser's.
+    # Mail to the account is written in it too.
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     party: so.Mapped[Party | None] = so.relationship(back_populates="users")
 

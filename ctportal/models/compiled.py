@@ -6,6 +6,7 @@ import enum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal.models.base import Model, enum_column, utcnow
@@ -22,7 +23,8 @@ class CompileState(enum.Enum):
 
     @property
     def title(self) -> str:
-        return self.value.capitalize()
+        return {"queued": gettext("Queued"), "running": gettext("Running"), "done": gettext("Done"),
+                "failed": gettext("Failed")}[self.value]
 
 
 class CompiledReport(Model):

@@ -6,6 +6,7 @@ import enum
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal.models.accounts import Party, User
@@ -22,8 +23,10 @@ class ReportState(enum.Enum):
 
     @property
     def title(self) -> str:
-        return {"draft": "Draft", "submitted": "Submitted", "changes_requested": "Changes requested",
-                "approved": "Approved"}[self.value]
+        # Names on screen and in mail are in the reader's language (issue 17); outside a request (the
+        # PDF jobs) gettext answers English, the report's language.
+        return {"draft": gettext("Draft"), "submitted": gettext("Submitted"),
+                "changes_requested": gettext("Changes requested"), "approved": gettext("Approved")}[self.value]
 
     @property
     def css_class(self) -> str:
@@ -41,7 +44,9 @@ class EntryStatus(enum.Enum):
 
     @property
     def title(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {"not_started": gettext("Not started"), "planned": gettext("Planned"),
+                "in_progress": gettext("In progress"), "partially_achieved": gettext("Partially achieved"),
+                "achieved": gettext("Achieved"), "not_applicable": gettext("Not applicable")}[self.value]
 
     @property
     def symbol(self) -> str:
@@ -56,7 +61,7 @@ class Verdict(enum.Enum):
 
     @property
     def title(self) -> str:
-        return {"accepted": "Accepted", "needs_revision": "Needs revision"}[self.value]
+        return {"accepted": gettext("Accepted"), "needs_revision": gettext("Needs revision")}[self.value]
 
 
 class Assessment(enum.Enum):
@@ -71,7 +76,11 @@ class Assessment(enum.Enum):
 
     @property
     def title(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        # The scale's words as the Commission's enlargement reports print them in each language (docs/glossary.md).
+        return {"backsliding": gettext("Backsliding"),
+                "no_progress": gettext("No progress"), "limited_progress": gettext("Limited progress"),
+                "some_progress": gettext("Some progress"), "good_progress": gettext("Good progress"),
+                "very_good_progress": gettext("Very good progress")}[self.value]
 
 
 class EntryKind(enum.Enum):

@@ -5,6 +5,7 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal.models.base import Model, enum_column, utcnow
@@ -18,7 +19,7 @@ class RoundState(enum.Enum):
 
     @property
     def title(self) -> str:
-        return self.value.capitalize()
+        return {"draft": gettext("Draft"), "open": gettext("Open"), "closed": gettext("Closed")}[self.value]
 
 
 class Round(Model):

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from flask import (Blueprint, current_app, flash, redirect, render_template, session, url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 
 from ctportal import policy
@@ -17,7 +20,7 @@ from ctportal.views.auth import _me, _qr_data_uri
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-WRONG_PASSWORD = "This is not your current password."
+WRONG_PASSWORD = _l("This is not your current password.")
 
 
 def _confirm_limit() -> str:
@@ -71,8 +74,9 @@ def change_password():
         ended = users.set_password(_me(), form.new_password.data, reason="changed by the user",
                                    keep_session=current_user.session_token)
         db.session.commit()
-        flash("Your password is changed." + (f" {ended} other session{'s' if ended != 1 else ''} signed out."
-                                              if ended else ""), "success")
+        flash(_("Your password is changed.") + (" " + ngettext("%(num)d other session signed out.",
+                                                               "%(num)d other sessions signed out.", ended)
+                                                if ended else ""), "success")
         return redirect(url_for("account.settings"))
     return _settings(password_form=form)
 
@@ -83,7 +87,7 @@ def change_password():
 def enable_totp():
     """Turn on two-step sign-in: scan the key, prove it works with one code, get recovery codes."""
     if current_user.totp_enabled:
-        flash("Two-step sign-in is already on for your account.", "info")
+        flash(_("Two-step sign-in is already on for your account."), "info")
         return redirect(url_for("account.settings"))
     secret = session.get("totp_enrol_secret") or auth.new_totp_secret()
     session["totp_enrol_secret"] = secret
@@ -95,7 +99,7 @@ def enable_totp():
             db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, next_url=url_for("account.settings"))
         db.session.commit()
-        form.code.errors.append("This code does not match. Check the time on your phone and try the next code.")
+        form.code.errors.append(_("This code does not match. Check the time on your phone and try the next code."))
     return render_template("account/enable_totp.html", form=form, secret=secret,
                            qr=_qr_data_uri(auth.totp_uri(_me(), secret)))
 
@@ -108,12 +112,12 @@ def disable_totp():
     if not current_user.totp_enabled:
         return redirect(url_for("account.settings"))
     if policy.two_factor_mandatory(_me()):
-        flash("Two-step sign-in is mandatory for your account; it cannot be turned off.", "error")
+        flash(_("Two-step sign-in is mandatory for your account; it cannot be turned off."), "error")
         return redirect(url_for("account.settings"))
     if form.validate_on_submit() and _password_ok(form, form.password):
         users.disable_totp(_me())
         db.session.commit()
-        flash("Two-step sign-in is off.", "success")
+        flash(_("Two-step sign-in is off."), "success")
         return redirect(url_for("account.settings"))
     return _settings(disable_form=form)
 
@@ -142,5 +146,5 @@ def sign_out_everywhere():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out on every device, this one included.", "info")
+    flash(_("You have signed out on every device, this one included."), "info")
     return redirect(url_for("auth.login"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from ctportal.forms.api_tokens import ApiTokenForm
@@ -33,5 +34,5 @@ def revoke(token_id: int):
         abort(404)
     if api_tokens.revoke(token, _me()):
         db.session.commit()
-        flash(f"The token “{token.name}” is revoked: it stops working at once.", "success")
+        flash(_("The token “%(name)s” is revoked: it stops working at once.", name=token.name), "success")
     return redirect(url_for("account.settings") + "#api-tokens-heading")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import (Blueprint, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ctportal import policy
 from ctportal.web.extensions import limiter
+from ctportal.web.i18n import select_language
 from ctportal.web.safe_urls import safe_next
 from ctportal.forms.auth import EnrolTotpForm, ForgotPasswordForm, LoginForm, SecondFactorForm, SetPasswordForm
 from ctportal.models import TokenPurpose, db
@@ -15,12 +18,13 @@ from ctportal.services import audit
 from ctportal.services.accounts import signin as auth
 from ctportal.services.accounts import sessions
 from ctportal.services.accounts import tokens
+from ctportal.services.accounts import preferences
 from ctportal.services.accounts import users
 
 bp = Blueprint("auth", __name__)
 
-LOGIN_FAILED = ("The email address or password is not correct. After several failed attempts "
-                "an account is locked for a while.")
+LOGIN_FAILED = _l("The email address or password is not correct. After several failed attempts "
+                  "an account is locked for a while.")
 
 
 def _me():
@@ -57,6 +61,10 @@ def login():
             db.session.commit()
             form.password.errors.append(LOGIN_FAILED)
             return render_template("auth/login.html", form=form), 200
+        if user.language is None:
+            # The language the sign-in page spoke (the switcher's choice, else Accept-Language) becomes the
+            # account's until its holder chooses another; the account's mail follows it.
+            preferences.set_language(user, select_language())
         _begin_session(user)
         db.session.commit()
         target = safe_next(request.args.get("next"))
@@ -131,11 +139,11 @@ def second_factor():
             db.session.commit()
             logout_user()
             session.clear()
-            flash(LOGIN_FAILED, "error")
+            flash(str(LOGIN_FAILED), "error")
             return redirect(url_for("auth.login"))
         db.session.commit()
-        form.code.errors.append("This code is not valid, or it has already been used. "
-                                "Wait for the next code and try again.")
+        form.code.errors.append(_("This code is not valid, or it has already been used. "
+                                  "Wait for the next code and try again."))
     return render_template("auth/second_factor.html", form=form)
 
 
@@ -163,7 +171,7 @@ def enrol_totp():
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=safe_next(session.pop("after_second_factor", None)))
         db.session.commit()
-        form.code.errors.append("This code does not match. Check the time on your phone and try the next code.")
+        form.code.errors.append(_("This code does not match. Check the time on your phone and try the next code."))
     return render_template("auth/enrol_totp.html", form=form, secret=secret,
                            qr=_qr_data_uri(auth.totp_uri(_me(), secret)))
 
@@ -182,7 +190,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -220,7 +228,7 @@ def _set_password_from_link(token: str, purpose: TokenPurpose, template: str):
         if current_user.is_authenticated and current_user.id == user.id:
             logout_user()
             session.clear()
-        flash("Your password is set. Sign in with it now.", "success")
+        flash(_("Your password is set. Sign in with it now."), "success")
         return redirect(url_for("auth.login"))
     return render_template(template, form=form, user=user)
 
@@ -242,7 +250,7 @@ def forgot_password():
     a few links an hour (a visible per-account limit would tell which addresses have an account)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        users.request_password_reset(form.email.data)
+        users.request_password_reset(form.email.data, page_language=select_language())
         db.session.commit()
         # The same page whether or not the address has an account.
         return render_template("auth/reset_sent.html", email=form.email.data.strip())

@@ -22,7 +22,9 @@ from contextlib import contextmanager
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flask import Flask, abort, flash, redirect, render_template, request
+from flask import Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_login.utils import login_url  # type: ignore[import-untyped]  # flask_login ships no types
 from flask_wtf import FlaskForm
@@ -39,19 +41,20 @@ from ctportal.web.kept_forms import keep_entry_form_of_ended_session, same_origi
 log = logging.getLogger("ctportal.errors")
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
-    403: ("Not allowed", "Your account does not allow this action."),
-    404: ("Page not found", "There is no page at this address, or it is not available to your account."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    409: ("Conflict", "Someone else changed this in the meantime. Reload the page to see the current "
-                      "version; nothing you saved before was lost."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account does not allow this action.")),
+    404: (_l("Page not found"), _l("There is no page at this address, or it is not available to your account.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload the page to see the current "
+                      "version; nothing you saved before was lost.")),
+    # Not in the catalogues yet (added with the uploads' checks): English until translated.
     410: ("Withheld", "This file is not available from the portal."),
-    413: ("File too large", "The file is larger than the portal accepts."),
-    422: ("Not saved", "The request could not be completed as sent. Go back, correct it and try again."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a few minutes and try again."),
-    500: ("Something went wrong", "The portal could not complete your request. Nothing was changed. "
-                                  "Please try again; if it happens again, tell the portal administrators."),
-    503: ("Not available", "The portal cannot do this right now. Nothing was changed; please try again later."),
+    413: (_l("File too large"), _l("The file is larger than the portal accepts.")),
+    422: (_l("Not saved"), _l("The request could not be completed as sent. Go back, correct it and try again.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("The portal could not complete your request. Nothing was changed. "
+                                  "Please try again; if it happens again, tell the portal administrators.")),
+    503: (_l("Not available"), _l("The portal cannot do this right now. Nothing was changed; please try again later.")),
 }
 
 
@@ -75,8 +78,8 @@ def error_page(code: int, detail: str | None = None, posted: list[tuple[str, str
         title, message = "Saved, but not finished", AFTER_COMMIT
     # No idle warning on an error page: it carries the time left, and a 404 must be the same bytes
     # whatever was asked for (the next page the user opens has the warning again).
-    return render_template("errors/error.html", code=code, title=title, message=detail or message,
-                           posted=posted or [], idle_warning=False), code
+    return render_template("errors/error.html", code=code, title=str(title), message=detail or str(message),
+                           posted=posted or [], idle_warning=False, language_next=url_for("main.index")), code
 
 
 def on_expired_form(*endpoints: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
@@ -149,8 +152,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def _too_large(exc):
         limit = app.config["MAX_UPLOAD_MB"]
-        return error_page(413, f"The file is larger than the portal accepts ({limit} MB at most). "
-                               "Nothing was uploaded.")
+        return error_page(413, _("The file is larger than the portal accepts (%(limit)s MB at most). "
+                                 "Nothing was uploaded.", limit=limit))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

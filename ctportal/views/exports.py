@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -44,6 +45,13 @@ def _send(body: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _export(rnd, fmt: str, report: Report | None = None) -> Response:
+    # The files are data beside the English report (issue 17): states and statuses in English, whatever
+    # language the page that asked for them speaks.
+    with force_locale("en"):
+        return _export_in_english(rnd, fmt, report)
+
+
+def _export_in_english(rnd, fmt: str, report: Report | None) -> Response:
     data = round_data(rnd, current_user)
     if report is not None:
         data = [d for d in data if d.report.id == report.id]

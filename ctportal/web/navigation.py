@@ -6,9 +6,11 @@ from typing import Any
 from collections.abc import Callable
 
 from flask import request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ctportal import policy
+from ctportal.domain.parties import N_
 from ctportal.services.messaging import mail, notify
 
 
@@ -20,24 +22,24 @@ def _outbox(user: Any) -> bool:
     return policy.may_administer(user) and mail.outbox_available()
 
 
-# (endpoint, label, who sees it: the same policy question the area's gate asks); the order is the
-# order on screen.
+# (endpoint, label (translated when shown), who sees it: the same policy question the area's gate asks);
+# the order is the order on screen.
 NAV: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
-    ("main.home", "Home", _everyone),
-    ("reports.my_reports", "My reports", policy.is_party_user),
-    ("review.queue", "Review queue", policy.is_commission),
-    ("rounds.index", "Rounds", policy.may_manage_rounds),
-    ("progress.map", "Progress map", policy.may_see_map),
-    ("editions.index", "Consolidated report", policy.is_commission),
-    ("priorities.index", "Priority actions", policy.may_manage_priorities),
-    ("audit.index", "Audit trail", policy.may_see_audit),
-    ("admin.users", "Accounts", policy.may_administer),
-    ("plans.index", "Plan catalogue", policy.may_administer),
-    ("consent.index", "Sharing with observers", policy.may_manage_consent),
-    ("notify.index", "Notifications", _everyone),
-    ("account.settings", "My account", _everyone),
-    ("mail.outbox", "Outbox", _outbox),
-    ("webhooks.index", "Webhooks", policy.may_administer),
+    ("main.home", N_("Home"), _everyone),
+    ("reports.my_reports", N_("My reports"), policy.is_party_user),
+    ("review.queue", N_("Review queue"), policy.is_commission),
+    ("rounds.index", N_("Rounds"), policy.may_manage_rounds),
+    ("progress.map", N_("Progress map"), policy.may_see_map),
+    ("editions.index", N_("Consolidated report"), policy.is_commission),
+    ("priorities.index", N_("Priority actions"), policy.may_manage_priorities),
+    ("audit.index", N_("Audit trail"), policy.may_see_audit),
+    ("admin.users", N_("Accounts"), policy.may_administer),
+    ("plans.index", N_("Plan catalogue"), policy.may_administer),
+    ("consent.index", N_("Sharing with observers"), policy.may_manage_consent),
+    ("notify.index", N_("Notifications"), _everyone),
+    ("account.settings", N_("My account"), _everyone),
+    ("mail.outbox", N_("Outbox"), _outbox),
+    ("webhooks.index", N_("Webhooks"), policy.may_administer),
 )
 
 
@@ -64,5 +66,5 @@ def nav_items() -> list[NavItem]:
             if badge is None:
                 badge = notify.unread_count(current_user)
         active = request.endpoint == endpoint or (endpoint != "main.home" and endpoint.split(".")[0] == blueprint)
-        items.append(NavItem(label, url_for(endpoint), active, badge))
+        items.append(NavItem(gettext(label), url_for(endpoint), active, badge))
     return items

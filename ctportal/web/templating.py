@@ -4,11 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, has_request_context
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ctportal import policy
 from ctportal.domain import entry_fields, formatting, parties
 from ctportal.forms import ActionForm, choice_label
+from ctportal.models import ReportState
+from ctportal.web.i18n import current_babel_locale
 
 
 def days_until(value: dt.date | None, today: dt.date | None = None) -> str:
@@ -17,21 +20,36 @@ def days_until(value: dt.date | None, today: dt.date | None = None) -> str:
     today = today or dt.date.today()
     delta = (value - today).days
     if delta == 0:
-        return "due today"
+        return gettext("due today")
     if delta > 0:
-        return f"in {delta} day{'s' if delta != 1 else ''}"
-    return f"{-delta} day{'s' if delta != -1 else ''} overdue"
+        return ngettext("in %(num)d day", "in %(num)d days", delta)
+    return ngettext("%(num)d day overdue", "%(num)d days overdue", -delta)
+
+
+def local_date(value: dt.date | dt.datetime | None) -> str:
+    return formatting.long_date(value, current_babel_locale())
+
+
+def local_datetime(value: dt.datetime | None) -> str:
+    return formatting.long_datetime(value, current_babel_locale())
+
+
+def local_number(value: int | float | None) -> str:
+    return formatting.number(value, current_babel_locale())
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters["party_name"] = parties.display_name
-    app.jinja_env.filters["date"] = formatting.long_date
-    app.jinja_env.filters["datetime"] = formatting.long_datetime
+    app.jinja_env.filters["party_name"] = parties.local_name
+    # Screens and mail in the reader's language; the PDFs have their own environment (pdf/html.py), in English.
+    app.jinja_env.filters["date"] = local_date
+    app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["number"] = local_number
     app.jinja_env.filters["days_until"] = days_until
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["entry_fields"] = entry_fields
     app.jinja_env.globals["choice_label"] = choice_label
     app.jinja_env.globals["Permission"] = policy.Permission
+    app.jinja_env.globals["ReportState"] = ReportState
     app.jinja_env.globals["KOSOVO_FOOTNOTE"] = parties.KOSOVO_FOOTNOTE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

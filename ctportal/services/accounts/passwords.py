@@ -6,6 +6,7 @@ import gzip
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from flask_babel import gettext as _
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
@@ -72,12 +73,13 @@ def password_problems(password: str, *, email: str = "", name: str = "") -> list
     """What is wrong with a new password, in words a user can act on; empty if it is fine."""
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(f"Use at least {MIN_LENGTH} characters (a passphrase of several words is best).")
+        problems.append(_("Use at least %(least)s characters (a passphrase of several words is best).",
+                          least=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        problems.append(f"Use at most {MAX_LENGTH} characters.")
+        problems.append(_("Use at most %(most)s characters.", most=MAX_LENGTH))
     if _too_guessable(password):
-        problems.append("This password is too common or too simple; choose one that others would not guess.")
+        problems.append(_("This password is too common or too simple; choose one that others would not guess."))
     local_part = email.split("@")[0].lower()
     if local_part and len(local_part) >= 4 and local_part in password.lower():
-        problems.append("Do not use your email address in your password.")
+        problems.append(_("Do not use your email address in your password."))
     return problems

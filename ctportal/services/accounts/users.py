@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from ctportal.domain.errors import DomainError
 from ctportal import policy
 from ctportal.models import Party, Role, User, db, utcnow
 from ctportal.services import audit
 from ctportal.services.accounts.passwords import hash_password, password_problems
+from ctportal.services.messaging.language import written_for
 
 
 # Reset links sent to one account per hour, at most (someone else may be asking for them).
@@ -69,9 +71,12 @@ def invite_user(email: str, name: str, role: Role, party: Party | None, *, actor
 
     user = create_user(email, name, role, party, actor=actor)
     token = tokens.issue(user, TokenPurpose.invite)
-    body = render_template("mail/invite.txt", user=user, inviter=actor, link=tokens.link(token, TokenPurpose.invite),
-                           hours=current_app.config["INVITE_VALID_HOURS"])
-    mail.send_mail([user.email], "Your account on the CT Western Balkans reporting portal", body)
+    with written_for(user):
+        body = render_template("mail/invite.txt", user=user, inviter=actor,
+                               link=tokens.link(token, TokenPurpose.invite),
+                               hours=current_app.config["INVITE_VALID_HOURS"])
+        subject = gettext("Your account on the CT Western Balkans reporting portal")
+    mail.send_mail([user.email], subject, body)
     audit.record("account.invited", user, actor=actor, email=user.email, role=role.value,
                  party=party.code if party else None)
     return user, token
@@ -87,9 +92,12 @@ def resend_invitation(user: User, *, actor: User) -> str:
     if user.password_hash:
         raise AccountError("This account has already set its password; it can use “Forgotten your password?”.")
     token = tokens.issue(user, TokenPurpose.invite)
-    body = render_template("mail/invite.txt", user=user, inviter=actor, link=tokens.link(token, TokenPurpose.invite),
-                           hours=current_app.config["INVITE_VALID_HOURS"])
-    mail.send_mail([user.email], "Your account on the CT Western Balkans reporting portal", body)
+    with written_for(user):
+        body = render_template("mail/invite.txt", user=user, inviter=actor,
+                               link=tokens.link(token, TokenPurpose.invite),
+                               hours=current_app.config["INVITE_VALID_HOURS"])
+        subject = gettext("Your account on the CT Western Balkans reporting portal")
+    mail.send_mail([user.email], subject, body)
     audit.record("account.invitation_resent", user, actor=actor)
     return token
 
@@ -183,7 +191,7 @@ def set_password(user: User, password: str, *, reason: str, keep_session: str | 
     return ended
 
 
-def request_password_reset(email: str) -> None:
+def request_password_reset(email: str, page_language: str | None = None) -> None:
     """Queue a reset link if an active account has this email; do nothing visible otherwise."""
     from flask import current_app, render_template
 
@@ -201,9 +209,12 @@ def request_password_reset(email: str) -> None:
         audit.record("account.reset_throttled", user, actor=user)
         return
     token = tokens.issue(user, TokenPurpose.reset)
-    body = render_template("mail/reset.txt", user=user, link=tokens.link(token, TokenPurpose.reset),
-                           minutes=current_app.config["RESET_VALID_MINUTES"])
-    mail.send_mail([user.email], "Reset your password for the CT Western Balkans reporting portal", body)
+    # The account's language, else the one the forgotten-password page was read in.
+    with written_for(user, fallback=page_language):
+        body = render_template("mail/reset.txt", user=user, link=tokens.link(token, TokenPurpose.reset),
+                               minutes=current_app.config["RESET_VALID_MINUTES"])
+        subject = gettext("Reset your password for the CT Western Balkans reporting portal")
+    mail.send_mail([user.email], subject, body)
     audit.record("account.reset_requested", user, actor=user)
 
 

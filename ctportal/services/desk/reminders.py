@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from flask_babel import lazy_gettext, lazy_ngettext
 
 from ctportal.models import ReminderSent, Report, ReportState, Round, RoundState, User, db
 from ctportal.services import audit
@@ -84,7 +85,8 @@ def send_reminders(today: dt.date | None = None) -> RunResult:
                 result.skipped += 1
                 continue
             notify.send(notify.reviewers_for(report), "review_reminder",
-                        f"Review overdue: {notify.report_label(report)}", "review_reminder_review.txt",
+                        lazy_gettext("Review overdue: %(label)s", label=notify.report_label(report)),
+                        "review_reminder_review.txt",
                         link=notify.path_for("review.report", report_id=report.id), report=report,
                         deadline=report.round.review_deadline, label=notify.report_label(report))
             result.sent.append((report.id, key))
@@ -108,13 +110,13 @@ def remind_now(report: Report, actor: User, today: dt.date | None = None) -> int
 
 def _remind_party(report: Report, deadline: dt.date, days: int, progress: tuple[int, int] | None) -> list[User]:
     label = notify.report_label(report)
-    subject = f"Overdue: {label}" if days < 0 else f"Reminder: {label} is due {_when(days)}"
+    # Lazy: each recipient's mail makes the subject in that recipient's language.
+    subject = (lazy_gettext("Overdue: %(label)s", label=label) if days < 0
+               else lazy_gettext("Reminder: %(label)s is due today", label=label) if days == 0
+               else lazy_ngettext("Reminder: %(label)s is due in %(num)d day",
+                                  "Reminder: %(label)s is due in %(num)d days", days, label=label))
     return notify.send(notify.party_users(report), "reminder", subject, "review_reminder_due.txt",
                        link=_report_link(report), days=days, deadline=deadline, label=label, progress=progress)
-
-
-def _when(days: int) -> str:
-    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
 
 
 def _report_link(report: Report) -> str:

@@ -22,11 +22,13 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
+from flask_babel import LazyString, lazy_gettext
 
 from ctportal import policy
 from ctportal.models import (Comment, EntryReview, Notification, Report, ReportEvent, Role, User,
                              Verdict, Visibility, db)
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
+from ctportal.services.messaging.language import written_for
 
 MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9])?)")
 EXCERPT = 600
@@ -88,18 +90,18 @@ def absolute(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def report_label(report: Report) -> str:
-    return f"{display_name(report.party)} — {report.round.title}"
+def report_label(report: Report) -> LazyString:
+    """"Kosovo* — Progress report 2026", made in the language it is printed in (each mail's recipient's)."""
+    return LazyString(lambda: f"{local_name(report.party)} — {report.round.title}")
 
 
 # --- sending ----------------------------------------------------------------------------------------
 
-def send(users: Iterable[User | None], kind: str, subject: str, template: str, *, link: str = "",
+def send(users: Iterable[User | None], kind: str, subject: str | LazyString, template: str, *, link: str = "",
          exclude: Any = None, **context: Any) -> list[User]:
     """One in-portal notification and one email per distinct active user, except `exclude`."""
     from ctportal.services.messaging.mail import send_mail
 
-    subject = " ".join(subject.split())  # one line: a title with a line break must not reach a mail header
     seen: dict[int, User] = {}
     for user in users:
         if user is None or not user.active or user.id in seen:
@@ -110,11 +112,15 @@ def send(users: Iterable[User | None], kind: str, subject: str, template: str, *
     for user in seen.values():
         # Rendered from the environment directly: a mail body depends on nothing of the request
         # (reminders are sent from the command line), and .txt templates are not HTML-escaped.
-        body = current_app.jinja_env.get_template(f"mail/{template}").render(
-            recipient=user, link=absolute(link) if link else "", **context).strip() + "\n"
-        db.session.add(Notification(user_id=user.id, kind=kind, subject=subject[:300], body=body,
+        # In the recipient's language: `subject` and `label` are lazy strings, made in it here.
+        with written_for(user):
+            body = current_app.jinja_env.get_template(f"mail/{template}").render(
+                recipient=user, link=absolute(link) if link else "", **context).strip() + "\n"
+            # One line: a title with a line break must not reach a mail header.
+            line = " ".join(str(subject).split())
+        db.session.add(Notification(user_id=user.id, kind=kind, subject=line[:300], body=body,
                                     link=link[:500]))
-        send_mail([user.email], subject, body)
+        send_mail([user.email], line, body)
     db.session.flush()
     return list(seen.values())
 
@@ -127,15 +133,16 @@ def report_transitioned(report: Report, event: ReportEvent) -> None:
     if event.action == "submit":
         resubmitted = event.from_state.value == "changes_requested"
         send(reviewers_for(report), "resubmitted" if resubmitted else "submitted",
-             f"{'Resubmitted' if resubmitted else 'Submitted'} for review: {label}", "review_submitted.txt",
+             (lazy_gettext("Resubmitted for review: %(label)s", label=label) if resubmitted
+              else lazy_gettext("Submitted for review: %(label)s", label=label)), "review_submitted.txt",
              link=path_for("review.report", report_id=report.id), exclude=actor,
              resubmitted=resubmitted, **common)
     elif event.action == "request_changes":
-        send(party_users(report), "changes_requested", f"Changes requested: {label}",
+        send(party_users(report), "changes_requested", lazy_gettext("Changes requested: %(label)s", label=label),
              "review_changes_requested.txt", link=path_for("comments.feedback", report_id=report.id),
              exclude=actor, entries=entries_needing_revision(report, event.revision_id), **common)
     elif event.action == "approve":
-        send(party_users(report), "approved", f"Approved: {label}", "review_approved.txt",
+        send(party_users(report), "approved", lazy_gettext("Approved: %(label)s", label=label), "review_approved.txt",
              link=path_for("timeline.report", report_id=report.id), exclude=actor, **common)
     elif event.action == "reopen":
         previous_approver = db.session.scalar(
@@ -144,9 +151,9 @@ def report_transitioned(report: Report, event: ReportEvent) -> None:
             .order_by(ReportEvent.id.desc()).limit(1))
         commission = [db.session.get(User, uid) for uid in {previous_approver, report.assigned_reviewer_id}
                       if uid is not None]
-        send(party_users(report), "reopened", f"Reopened: {label}", "review_reopened.txt",
+        send(party_users(report), "reopened", lazy_gettext("Reopened: %(label)s", label=label), "review_reopened.txt",
              link=path_for("comments.feedback", report_id=report.id), exclude=actor, **common)
-        send(commission, "reopened", f"Reopened: {label}", "review_reopened.txt",
+        send(commission, "reopened", lazy_gettext("Reopened: %(label)s", label=label), "review_reopened.txt",
              link=path_for("review.report", report_id=report.id), exclude=actor, **common)
 
 
@@ -180,10 +187,11 @@ def comment_posted(comment: Comment) -> None:
     label = report_label(report)
     context = dict(comment=comment, author=author, label=label, report=report,
                    excerpt=_excerpt(comment.body), entry_key=_entry_key(comment))
-    send(readers, "comment", f"New comment: {label}", "review_comment.txt", link=link, exclude=author,
-         **context)
-    send(mentioned, "mention", f"{author.name if author else 'Someone'} mentioned you: {label}",
-         "review_mention.txt", link=link, exclude=author, **context)
+    send(readers, "comment", lazy_gettext("New comment: %(label)s", label=label), "review_comment.txt", link=link,
+         exclude=author, **context)
+    mention = (lazy_gettext("%(author)s mentioned you: %(label)s", author=author.name, label=label) if author
+               else lazy_gettext("Someone mentioned you: %(label)s", label=label))
+    send(mentioned, "mention", mention, "review_mention.txt", link=link, exclude=author, **context)
 
 
 def comment_link(comment: Comment) -> str:
