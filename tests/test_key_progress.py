@@ -8,7 +8,7 @@ import re
 import pytest
 
 from ctportal.models import EntryReview, db
-from ctportal.services.editions import content
+from ctportal.services.editions import content, key_progress
 from ctportal.services.reporting.completeness import missing_items
 from ctportal.services.review import reviews
 from tests.factories import approve, fill_report, make_round, report_of, submit
@@ -27,21 +27,21 @@ ENDS_WHOLE = re.compile(r"[.!?…][\"”»’)]*$")
     "# Heading\n\nA [link](https://example.eu) in a sentence. | a | b |\n|---|---|\n| 1 | 2 |",
 ])
 def test_the_fallback_never_cuts_a_sentence_a_word_or_the_markdown(narrative):
-    text = content.whole_sentences(narrative)
+    text = key_progress.whole_sentences(narrative)
     assert text and "**" not in text and "](" not in text and "<" not in text
-    plain = " ".join(" ".join(b for b in content._plain_blocks(narrative)).split())
+    plain = " ".join(" ".join(b for b in key_progress._plain_blocks(narrative)).split())
     assert plain.startswith(text)  # a prefix of the text as read ...
     rest = plain[len(text):]
     assert rest == "" or rest.startswith(" ")  # ... that ends at a word's end ...
     # ... and at a sentence's end (or a paragraph's, a list item's)
-    assert ENDS_WHOLE.search(text) or any(text.endswith(b) for b in content._plain_blocks(narrative))
+    assert ENDS_WHOLE.search(text) or any(text.endswith(b) for b in key_progress._plain_blocks(narrative))
 
 
 def test_the_old_cut_at_60_words_is_gone():
-    text = content.whole_sentences(LONG, words=35)
+    text = key_progress.whole_sentences(LONG, words=35)
     assert text.endswith("officers.") and "…" not in text
-    assert content.key_progress({"narrative": LONG, "summary": "Strategy adopted."}) == "Strategy adopted."
-    assert content.key_progress({"narrative": LONG, "summary": "Strategy adopted."}, "Edited.") == "Edited."
+    assert key_progress.key_progress({"narrative": LONG, "summary": "Strategy adopted."}) == "Strategy adopted."
+    assert key_progress.key_progress({"narrative": LONG, "summary": "Strategy adopted."}, "Edited.") == "Edited."
 
 
 def test_a_long_narrative_needs_a_summary_before_submitting(app, users):
