@@ -57,7 +57,7 @@ def test_the_review_round_in_a_browser(app, users, page):
     browser_login(page, users.coordinator_al)
     page.goto(f"/reports/{report_id}/feedback")
     expect(page.get_by_text(SHARED)).to_be_visible()
-    expect(page.locator(".alert-warning")).to_contain_text("The dates of the trainings are missing.")
+    expect(page.locator("main .alert-warning")).to_contain_text("The dates of the trainings are missing.")
     assert INTERNAL not in page.content() and "inflated" not in page.content()
     expect(page.locator(".needing-revision > li")).to_have_count(1)
     page.get_by_label("Reply").fill("Dates added: 10 and 24 January.")

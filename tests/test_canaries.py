@@ -45,9 +45,9 @@ SKIP_PREFIXES = ("/static/", "/logout", "/api/v1/reference/assets/", "/healthz",
 
 
 def _review(report, reviewer, tag: str, *, revision_tag: str, needs_revision_first: bool) -> None:
-    """A verdict, an assessment (all five values, in turn) and a note on the first five entries."""
+    """A verdict, an assessment (every step of the scale, in turn) and a note on the first entries."""
     scale = list(Assessment)
-    for i, entry in enumerate(report.entries[:5]):
+    for i, entry in enumerate(report.entries[:len(scale)]):
         verdict = Verdict.needs_revision if needs_revision_first and i == 0 else Verdict.accepted
         save_entry_review(report, entry, reviewer, verdict=verdict, assessment=scale[i],
                           note=f"{CANARY}-REVIEW-NOTE-{tag}-{revision_tag}-{i}")
@@ -223,7 +223,8 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
     reviewer = _login(app, AuthActions, users, "reviewer")
     page = text_of(reviewer.get(f"/review/reports/{ep.id}/entries/{ep.entries[0].id}"))
     assert f"{CANARY}-REVIEW-NOTE-EP-R1-0" in page and f"{CANARY}-INTERNAL-REPLY-EP" in page
-    assert "Limited progress" in text_of(reviewer.get(f"/review/reports/{ep.id}/entries/{ep.entries[1].id}"))
+    second_step = list(Assessment)[1].title
+    assert second_step in text_of(reviewer.get(f"/review/reports/{ep.id}/entries/{ep.entries[1].id}"))
     assert f"{CANARY}-REVIEW-NOTE" in text_of(reviewer.get(f"/exports/reports/{ep.id}.csv"))
 
     leaks: dict[str, dict[str, list[str]]] = {}

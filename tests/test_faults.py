@@ -79,8 +79,27 @@ def assert_only_the_earlier_document(app, earlier) -> None:
     assert storage.sha256_of("documents", earlier["stored_name"]) == earlier["sha256"]
 
 
+def tagged_pdf(tag: bytes) -> bytes:
+    """A valid PDF of its own bytes (a different file from MINIMAL_PDF, without anything after %%EOF)."""
+    import pikepdf
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].Contents = pdf.make_stream(b"% " + tag)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
+
+
 def big_pdf(megabytes: int) -> bytes:
-    return MINIMAL_PDF + b"%" + b"x" * (megabytes * 1024 * 1024)
+    """A real PDF of that size (a page whose content stream is blank): uploads refuse bytes after
+    %%EOF, so the padding cannot simply be appended."""
+    import pikepdf
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].Contents = pdf.make_stream(b" " * (megabytes * 1024 * 1024))
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
 
 
 # --- 1. the worker is killed in the middle of an upload ----------------------------------------------
@@ -337,7 +356,7 @@ def test_a_failed_commit_removes_the_file_just_written_and_says_so(app, client, 
     failing_commit.failed = False
     monkeypatch.setattr(storage, "write_atomically", recording_write)
     monkeypatch.setattr(db.session, "commit", failing_commit)
-    response = upload(client, al, MINIMAL_PDF + b"% new", "new.pdf")
+    response = upload(client, al, tagged_pdf(b"new"), "new.pdf")
     monkeypatch.undo()
     assert failing_commit.failed and len(written) == 1
     assert response.status_code == 503
@@ -369,7 +388,7 @@ def test_a_failed_commit_of_a_new_version_keeps_the_current_one(app, client, ear
     monkeypatch.setattr(storage, "write_atomically", arming_write)
     monkeypatch.setattr(db.session, "commit", failing_commit)
     response = client.post(f"/reports/{al.id}/documents/{earlier['id']}/replace",
-                           data={"file": (io.BytesIO(MINIMAL_PDF + b"% v2"), "v2.pdf"), "sensitivity": "limite"},
+                           data={"file": (io.BytesIO(tagged_pdf(b"v2")), "v2.pdf"), "sensitivity": "limite"},
                            content_type="multipart/form-data")
     monkeypatch.undo()
     assert state["failed"] and response.status_code == 503

@@ -65,6 +65,7 @@ def test_the_reviewer_sees_a_deep_text_stored_before_the_rule(app, users, client
     fill_report(al)
     entry = al.entries[0]
     entry.narrative = DEEP_QUOTES  # written by the old code, past the form
+    entry.summary = "Cooperation with the prosecution service continued."  # a long narrative needs one
     db.session.commit()
     report = submit(al, users.coordinator_al)
     auth.login("reviewer")

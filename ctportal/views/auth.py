@@ -207,7 +207,8 @@ def keep_alive():
 # --- one-time links: invitation, password reset -------------------------------------------------
 
 def _link_not_valid(purpose: TokenPurpose):
-    return render_template("auth/link_invalid.html", purpose=purpose.value, idle_warning=False), 404
+    return render_template("auth/link_invalid.html", purpose=purpose.value, idle_warning=False,
+                           language_next=url_for("main.index")), 404  # the same bytes for every token
 
 
 def _set_password_from_link(token: str, purpose: TokenPurpose, template: str):

@@ -43,6 +43,18 @@ ROUTES = [
         secretariat  302
         admin        302
     """),
+    # The language switcher: anyone may choose (kept in the session, and on the account when signed in).
+    Route("language.choose", "POST", "/language", observer_like="admin", objects=NONE, mutates=True,
+          data={"language": "en", "next": "/home"}, expect="""
+        -
+        anonymous    303
+        contributor  303
+        coordinator  303
+        eu_reporter  303
+        reviewer     303
+        secretariat  303
+        admin        303
+    """),
     Route("auth.second_factor", "GET", "/login/second-factor", observer_like="admin", objects=NONE, expect="""
         -
         anonymous    302
