@@ -51,19 +51,10 @@ def _save_then_upload(report: Report, entry: Entry):
     form = entry_page_upload_form()
     status = 422
     if form.validate():
-        try:
-            doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
-                                 entry=saved, title=form.title.data or "",
-                                 sensitivity=Sensitivity(form.sensitivity.data))
-        except (service.RejectedFile, service.StorageFailed) as exc:
-            on_form(form, exc, "file")
-            status = exc.status
-        else:
-            if _commit_or_discard(doc):
-                flash(f"Your answer is saved, and “{doc.original_name}” was uploaded.", "success")
-                return redirect(_back(report, saved.id))
-            form.file.errors = [NOT_SAVED]
-            status = 503
+        doc, status = _store(report, saved, form)
+        if doc is not None:
+            flash(f"Your answer is saved, and “{doc.original_name}” was uploaded.", "success")
+            return redirect(_back(report, saved.id))
     return entry_views.entry_with_upload_problem(report, saved, form, status)
 
 
@@ -73,25 +64,31 @@ def _upload(report: Report, entry: Entry | None):
     form = UploadForm()
     status = 200
     if request.method == "POST":
+        status = 422
         if form.validate():
-            try:
-                doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
-                                     entry=entry, title=form.title.data or "",
-                                     sensitivity=Sensitivity(form.sensitivity.data))
-            except (service.RejectedFile, service.StorageFailed) as exc:
-                on_form(form, exc, "file")
-                status = exc.status
-            else:
-                if _commit_or_discard(doc):
-                    flash(f"“{doc.original_name}” was uploaded.", "success")
-                    return redirect(_back(report, entry.id if entry else None))
-                form.file.errors = [NOT_SAVED]
-                status = 503
-        else:
-            status = 422
+            doc, status = _store(report, entry, form)
+            if doc is not None:
+                flash(f"“{doc.original_name}” was uploaded.", "success")
+                return redirect(_back(report, entry.id if entry else None))
     return render_template("documents/upload.html", form=form, report=report, entry=entry,
                            limit_mb=current_app.config["MAX_UPLOAD_MB"],
                            back=_back(report, entry.id if entry else None)), status
+
+
+def _store(report: Report, entry: Entry | None, form) -> tuple[Document | None, int]:
+    """Store the validated form's file and commit it: the document, or None with the problem under
+    the form's file field and the status to answer (one body for both upload forms)."""
+    try:
+        doc = service.upload(report, form.file.data.stream, form.file.data.filename, current_user,
+                             entry=entry, title=form.title.data or "",
+                             sensitivity=Sensitivity(form.sensitivity.data))
+    except (service.RejectedFile, service.StorageFailed) as exc:
+        on_form(form, exc, "file")
+        return None, exc.status
+    if _commit_or_discard(doc):
+        return doc, 200
+    form.file.errors = [NOT_SAVED]
+    return None, 503
 
 
 def _commit_or_discard(doc: Document) -> bool:
