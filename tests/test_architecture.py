@@ -14,9 +14,7 @@ MAX_LINES = 400
 
 # Modules allowed over the limit, each with its reason. An entry that is no longer true fails too,
 # so the list only shrinks.
-OVERSIZED = {
-    "ctportal/policy.py": "the API's observer rules were added at its end; move them into their own policy module",
-}
+OVERSIZED: dict[str, str] = {}
 
 
 def _line_count(path: Path) -> int:
