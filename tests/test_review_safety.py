@@ -68,6 +68,28 @@ def test_one_click_approval_at_0_of_n_reviewed_is_refused(report, users, auth, c
     assert report.state.value == "submitted"
 
 
+def _decision(client, report) -> str:
+    return _flashes(client.get(f"/review/reports/{report.id}").data).split('id="decide"')[1].split("</section>")[0]
+
+
+def test_while_entries_have_no_verdict_approve_is_neither_green_nor_first(report, users, auth, client):
+    from ctportal.models import Verdict
+    from ctportal.services.review.reviews import save_entry_review
+    auth.login("reviewer")
+    decision = _decision(client, report)
+    assert "btn-success" not in decision.split("Approve revision")[0][-200:]
+    assert decision.index("Request changes") < decision.index("Approve revision")
+    assert f"{len(report.entries)} of the entries have no verdict yet" in decision
+    # Once every entry has its verdict, Approve is the first, green button.
+    for entry in report.entries:
+        save_entry_review(report, entry, users.reviewer, verdict=Verdict.accepted, assessment=None, note="")
+    db.session.commit()
+    decision = _decision(client, report)
+    assert 'class="btn btn-success" href' in decision.split("Approve revision")[0][-120:]
+    assert decision.index("Approve revision") < decision.index("Request changes")
+    assert "have no verdict yet" not in decision
+
+
 def test_the_confirmation_states_reviewed_not_reviewed_and_needing_revision_then_approves(report, users, auth,
                                                                                         client):
     from ctportal.models import Verdict
