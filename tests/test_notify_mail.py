@@ -67,7 +67,7 @@ def test_the_review_round_by_mail(inbox, users):
     submit(report, users.coordinator_al)
     sent = inbox.take()
     assert _to(sent) == reviewers, "nobody assigned: every reviewer hears of a submission"
-    assert {subject for _, subject, _ in sent} == {"Coordinator Al submitted for review: Albania — Progress report 2026"}
+    assert {s for _, s, _ in sent} == {"Coordinator Al submitted for review: Albania — Progress report 2026"}
     assert all(f"https://ctportal.example.eu/review/reports/{report.id}" in body for _, _, body in sent)
 
     review.assign_reviewer(report, users.reviewer, users.secretariat)

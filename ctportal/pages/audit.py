@@ -30,7 +30,8 @@ _ON_REPORT = {
     "report.copied_from_previous": lazy_gettext(
         "%(who)s started the report of %(party)s for %(round)s from the previous round"),
     "report.pdf_download": lazy_gettext("%(who)s downloaded the PDF of the report of %(party)s for %(round)s"),
-    "entry.accepted_all": lazy_gettext("%(who)s accepted the remaining entries of the report of %(party)s for %(round)s"),
+    "entry.accepted_all": lazy_gettext(
+        "%(who)s accepted the remaining entries of the report of %(party)s for %(round)s"),
     "comment.posted": lazy_gettext("%(who)s commented on the report of %(party)s for %(round)s"),
     "document.uploaded": lazy_gettext("%(who)s uploaded a document to the report of %(party)s for %(round)s"),
     "document.replaced": lazy_gettext("%(who)s replaced a document of the report of %(party)s for %(round)s"),
@@ -122,9 +123,9 @@ class _Names:
             return ids(e.object_id for e in events if e.object_type == name)
 
         # An entry, document or comment names its report, an edition its round, through their rows.
-        self.report_of_object = {("entry", k): v.report_id for k, v in _by_id(Entry, of_type("entry")).items()}
-        self.report_of_object |= {("document", k): v.report_id for k, v in _by_id(Document, of_type("document")).items()}
-        self.report_of_object |= {("comment", k): v.report_id for k, v in _by_id(Comment, of_type("comment")).items()}
+        self.report_of_object: dict[tuple[str, int], int] = {}
+        for name, model in (("entry", Entry), ("document", Document), ("comment", Comment)):
+            self.report_of_object |= {(name, k): v.report_id for k, v in _by_id(model, of_type(name)).items()}
         self.round_of_edition = {k: v.round_id for k, v in _by_id(CompiledReport, of_type("compiledreport")).items()}
         report_ids = of_type("report") | set(self.report_of_object.values()) | ids(
             _int((details.get(e.id) or {}).get("report_id")) for e in events)
@@ -145,7 +146,8 @@ class _Names:
         if event.object_type == "report":
             report_id = event.object_id
         else:
-            report_id = self.report_of_object.get((event.object_type, event.object_id)) or _int(detail.get("report_id"))
+            report_id = (self.report_of_object.get((event.object_type, event.object_id or 0))
+                         or _int(detail.get("report_id")))
         return self.reports.get(report_id) if report_id else None
 
     def entry_key(self, event: AuditEvent, detail: dict[str, Any]) -> str:
