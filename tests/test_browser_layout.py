@@ -7,6 +7,7 @@ focusable region named by the table's caption, and the header band spans the who
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import approve, fill_report, make_round, report_of, submit
 from tests.helpers import browser_login
@@ -58,3 +59,33 @@ def test_at_1366_px_the_secretariats_navigation_is_one_line(page, users):
     assert len(tops) >= 9 and len(set(tops)) == 1, f"the navigation wraps: link tops {tops}"
     scroll_width, viewport = page.evaluate(_WIDTHS)
     assert scroll_width <= viewport
+
+
+def test_the_justification_shows_only_for_not_applicable_and_the_date_example_follows_the_picker(page, users):
+    from ctportal.models import db
+    report = report_of(make_round(), "AL")
+    entry_id = report.entries[0].id
+    db.session.commit()
+    browser_login(page, users.coordinator_al)
+    page.goto(f"/reports/{report.id}/entries/{entry_id}")
+    justification = page.get_by_label("Why the action does not apply")
+    expect(justification).to_be_hidden()
+    page.get_by_label("Implementation status").select_option("not_applicable")
+    expect(justification).to_be_visible()
+    justification.fill("The partner has no such body.")
+    page.get_by_label("Implementation status").select_option("planned")
+    expect(justification).to_be_hidden()
+    assert justification.input_value() == "The partner has no such body.", "hidden, not emptied"
+
+    # The example is written as this browser's date field writes dates (Intl's default locale),
+    # not in a fixed format: with Debian's Chromium in English, month/day/year like its field.
+    example = page.locator("#measures-0-taken_on-hint .date-example-value")
+    expect(example).to_be_visible()
+    expected = page.evaluate("new Intl.DateTimeFormat(undefined, {year: 'numeric', month: '2-digit', "
+                             "day: '2-digit', timeZone: 'UTC'}).format(new Date(Date.UTC(2025, 2, 31)))")
+    assert example.inner_text() == expected and expected != "2025-03-31"
+    # A row added by the script keeps its hint, renumbered.
+    page.get_by_role("button", name="Add another measure").click()
+    added = page.locator("#measures-1-taken_on")
+    assert added.get_attribute("aria-describedby") == "measures-1-taken_on-hint"
+    expect(page.locator("#measures-1-taken_on-hint")).to_contain_text("up to today")
