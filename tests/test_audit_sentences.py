@@ -75,3 +75,14 @@ def test_an_event_without_a_sentence_of_its_own_still_names_who_and_what(app, us
     auth.login("secretariat")
     lines = _cells(client.get("/audit/").get_data(as_text=True))
     assert any(re.fullmatch(MOMENT + "Reviewer: test.something_rare", line) for line in lines), lines
+
+
+def test_the_sentences_are_in_the_readers_language(app, users, client, auth):
+    from ctportal.models import User
+    report = fill_report(report_of(make_round(), "AL"))
+    approve(submit(report, users.coordinator_al), users.reviewer)
+    db.session.get(User, users.secretariat.id).language = "mk"
+    db.session.commit()
+    auth.login("secretariat")
+    lines = _cells(client.get("/audit/").get_data(as_text=True))
+    assert any(line.endswith("Reviewer го одобри извештајот (Албанија, Progress report 2026)") for line in lines), lines

@@ -172,3 +172,22 @@ def test_a_mention_tells_only_someone_who_may_see_the_comment(inbox, users):
     assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
         Notification.user_id == users.coordinator_rs.id)) == 0
     assert db.session.scalar(sa.select(User).where(User.email == "nobody.here@example.eu")) is None
+
+
+def test_the_subject_names_the_author_and_the_action_in_the_recipients_language(inbox, users):
+    report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    review.assign_reviewer(report, users.reviewer, users.secretariat)
+    db.session.get(User, users.coordinator_al.id).language = "sr"
+    db.session.commit()
+    inbox.take()
+    entry = report.entries[0]
+    comments.post_comment(report, users.reviewer, "Please add the dates.", entry=entry)
+    db.session.commit()
+    subjects = {rcpt: subject for rcpt, subject, _ in inbox.take()}
+    assert subjects[users.coordinator_al.email] == (
+        f"Reviewer је коментарисао/ла активност {entry.key}: Албанија — Progress report 2026")
+    assert subjects[users.contributor_al.email] == (
+        f"Reviewer commented on action {entry.key}: Albania — Progress report 2026")
+    listed = db.session.scalar(sa.select(Notification.subject).where(Notification.user_id == users.coordinator_al.id)
+                               .order_by(Notification.id.desc()).limit(1))
+    assert listed == subjects[users.coordinator_al.email], "the in-portal list says the same"
