@@ -37,7 +37,10 @@
   var status = form.querySelector("select[name=status]");
   var whenNa = form.querySelectorAll(".when-not-applicable");
   function showWhenNa() {
-    Array.prototype.forEach.call(whenNa, function (el) { el.hidden = status.value !== "not_applicable"; });
+    Array.prototype.forEach.call(whenNa, function (el) {
+      // A field with an error stays in sight: the error summary links to it.
+      el.hidden = status.value !== "not_applicable" && !el.querySelector(".is-invalid");
+    });
   }
   if (status && whenNa.length) {
     status.addEventListener("change", showWhenNa);
