@@ -92,7 +92,10 @@ def update() -> None:
     strings the code dropped leave. No fuzzy matching: a guessed translation is worse than none."""
     template = extract()
     write_pot(template)
-    for code, locale in LOCALES.items():
+    # English last: a new message is the template's own object in every catalogue it is added to, so
+    # filling English's msgstr first would hand the English text to the catalogues after it as their
+    # "translation" (and the check, which looks for empty ones, would pass).
+    for code, locale in sorted(LOCALES.items(), key=lambda item: item[0] == "en"):
         if po_path(code).exists():
             catalog = read(code)
         else:

@@ -31,7 +31,7 @@ def expected_values() -> dict:
     values: dict = {"status": "not_applicable"}
     for f in entry_fields.TEXT_FIELDS:
         values[f.name] = _token(f.name)
-    for month, rows in enumerate(entry_fields.ROWS_FIELDS, start=1):
+    for month, rows in enumerate(entry_fields.ROWS_FIELDS, start=7):  # in the round's period (from July 2025)
         values[rows.name] = [
             {c.name: dt.date(2025, month, 10 * n + i).isoformat() if c.date else _token(rows.name, c.name, str(n))
              for i, c in enumerate(rows.columns)} for n in (1, 2)]

@@ -143,11 +143,11 @@ def test_mail_is_written_in_the_recipients_language(app, users):
     mails = {m.recipient: m for m in db.session.scalars(sa.select(OutgoingMail).where(
         OutgoingMail.subject.contains(rnd.title)))}
     serbian = mails[users.coordinator_rs.email]
-    assert serbian.subject == f"Одобрено: Србија — {rnd.title}"
+    assert serbian.subject == f"Reviewer је одобрио/ла: Србија — {rnd.title}"  # who did it, in Serbian
     assert serbian.body.startswith("Поштовани/а Coordinator Rs,")
     assert "Reviewer је одобрио/ла извештај: Србија — " in serbian.body
     albanian = mails[users.contributor_rs.email]
-    assert albanian.subject == f"Miratuar: Serbia — {rnd.title}"
+    assert albanian.subject == f"Reviewer miratoi: Serbia — {rnd.title}"
     assert "miratoi raportin: Serbia — " in albanian.body
 
 

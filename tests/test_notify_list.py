@@ -17,7 +17,7 @@ def test_a_submission_appears_in_the_reviewers_list_and_opening_it_marks_it_read
     assert notify.unread_count(users.reviewer) == 1
     auth.login("reviewer")
     page = client.get("/notifications/")
-    assert b"Submitted for review: Albania" in page.data
+    assert "Coordinator Al submitted for review: Albania — Progress report 2026" in page.get_data(as_text=True)
     assert b'Notifications <span class="badge' in client.get("/home").data
     response = client.post(f"/notifications/{item.id}/open")
     assert response.status_code == 302 and response.headers["Location"] == f"/review/reports/{report.id}"
@@ -30,7 +30,7 @@ def test_nobody_reads_or_marks_someone_elses_notification(app, users, client, au
     auth.login("reviewer2")
     assert client.post(f"/notifications/{theirs.id}/read").status_code == 404
     assert client.post(f"/notifications/{theirs.id}/open").status_code == 404
-    assert b"Submitted for review" in client.get("/notifications/").data  # reviewer2's own copy
+    assert b"Coordinator Al submitted for review" in client.get("/notifications/").data  # reviewer2's own copy
     client.post("/notifications/read-all")
     db.session.refresh(theirs)
     assert theirs.read_at is None

@@ -67,7 +67,7 @@ def test_the_review_round_by_mail(inbox, users):
     submit(report, users.coordinator_al)
     sent = inbox.take()
     assert _to(sent) == reviewers, "nobody assigned: every reviewer hears of a submission"
-    assert all("Submitted for review: Albania" in subject for _, subject, _ in sent)
+    assert {s for _, s, _ in sent} == {"Coordinator Al submitted for review: Albania — Progress report 2026"}
     assert all(f"https://ctportal.example.eu/review/reports/{report.id}" in body for _, _, body in sent)
 
     review.assign_reviewer(report, users.reviewer, users.secretariat)
@@ -82,7 +82,9 @@ def test_the_review_round_by_mail(inbox, users):
     internal = [m for m in sent if SECRET in m[2]]
     assert _to(shared) == albania
     assert {s for r, s, _ in shared if r == users.coordinator_al.email} == {
-        "Reviewer mentioned you: Albania — Progress report 2026"}
+        f"Reviewer mentioned you on action {first.key}: Albania — Progress report 2026"}
+    assert {s for r, s, _ in shared if r == users.contributor_al.email} == {
+        f"Reviewer commented on action {first.key}: Albania — Progress report 2026"}, "who, on which action, where"
     assert _to(internal) == {users.reviewer2.email}, "an internal comment reaches the Commission only"
     assert "internal: Commission only" in internal[0][2]
 
@@ -91,6 +93,7 @@ def test_the_review_round_by_mail(inbox, users):
     request_changes(report, users.reviewer, reason="Entry 1 needs the training dates.")
     sent = inbox.take()
     assert _to(sent) == albania
+    assert {s for _, s, _ in sent} == {"Reviewer requested changes: Albania — Progress report 2026"}
     body = sent[0][2]
     assert "Entry 1 needs the training dates." in body and first.key in body
     assert f"/reports/{report.id}/feedback" in body
@@ -101,25 +104,28 @@ def test_the_review_round_by_mail(inbox, users):
     db.session.commit()
     sent = inbox.take()
     assert _to(sent) == {users.reviewer.email}, "a party's reply goes to the assigned reviewer (and thread)"
+    assert sent[0][1] == f"Contributor Al replied on action {first.key}: Albania — Progress report 2026"
 
     first.narrative = "Trainings held on 10 and 24 January 2026."
     db.session.commit()
     submit(report, users.coordinator_al)
     sent = inbox.take()
     assert _to(sent) == {users.reviewer.email}
-    assert "Resubmitted for review" in sent[0][1]
+    assert sent[0][1] == "Coordinator Al resubmitted for review: Albania — Progress report 2026"
 
     review.save_entry_review(report, first, users.reviewer, verdict=review.Verdict.accepted, assessment=None,
                              note="")
     approve(report, users.reviewer)
     sent = inbox.take()
-    assert _to(sent) == albania and all(s.startswith("Approved: Albania") for _, s, _ in sent)
+    assert _to(sent) == albania
+    assert {s for _, s, _ in sent} == {"Reviewer approved: Albania — Progress report 2026"}
 
     apply_transition(report, Step.reopen, users.reviewer2, reason="A figure in the annex was wrong.")
     db.session.commit()
     sent = inbox.take()
     assert _to(sent) == albania | {users.reviewer.email}
     assert all("A figure in the annex was wrong." in body for _, _, body in sent)
+    assert {s for _, s, _ in sent} == {"Reviewer2 reopened: Albania — Progress report 2026"}
 
 
 def test_internal_comments_never_reach_party_users(inbox, users):
@@ -166,3 +172,22 @@ def test_a_mention_tells_only_someone_who_may_see_the_comment(inbox, users):
     assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
         Notification.user_id == users.coordinator_rs.id)) == 0
     assert db.session.scalar(sa.select(User).where(User.email == "nobody.here@example.eu")) is None
+
+
+def test_the_subject_names_the_author_and_the_action_in_the_recipients_language(inbox, users):
+    report = submit(fill_report(report_of(make_round(), "AL")), users.coordinator_al)
+    review.assign_reviewer(report, users.reviewer, users.secretariat)
+    db.session.get(User, users.coordinator_al.id).language = "sr"
+    db.session.commit()
+    inbox.take()
+    entry = report.entries[0]
+    comments.post_comment(report, users.reviewer, "Please add the dates.", entry=entry)
+    db.session.commit()
+    subjects = {rcpt: subject for rcpt, subject, _ in inbox.take()}
+    assert subjects[users.coordinator_al.email] == (
+        f"Reviewer је коментарисао/ла активност {entry.key}: Албанија — Progress report 2026")
+    assert subjects[users.contributor_al.email] == (
+        f"Reviewer commented on action {entry.key}: Albania — Progress report 2026")
+    listed = db.session.scalar(sa.select(Notification.subject).where(Notification.user_id == users.coordinator_al.id)
+                               .order_by(Notification.id.desc()).limit(1))
+    assert listed == subjects[users.coordinator_al.email], "the in-portal list says the same"

@@ -55,6 +55,9 @@ class Column:
     required: str = ""                  # what to say when a row has other values but not this one
     lines: int = 1
     width: int = 4                      # of 12, in the form's grid
+    # A date of something done in the reporting period: not before the round's period starts, not
+    # after today (services/reporting/entries.check_period_date; docs/reporting.md, "Dates").
+    in_period: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,11 @@ FIELDS: tuple[Field, ...] = (
                    "report. Required when the progress narrative is longer than 1,500 characters."),
     RowsField("measures", "Measures taken", "Measure", (
         Column("description", "Description", limit=2_000, required="describe the measure.", lines=2, width=8),
-        Column("taken_on", "Date", date=True),
+        Column("taken_on", "Date", date=True, in_period=True),
     ), hint="One row per measure, with its date. Empty rows are ignored; tick “Remove this row” to delete one."),
     RowsField("legal_acts", "Legal acts adopted", "Legal act", (
         Column("title", "Title", limit=1_000, required="give the act's title.", width=6),
-        Column("adopted_on", "Date of adoption", date=True, width=3),
+        Column("adopted_on", "Date of adoption", date=True, width=3, in_period=True),
         Column("gazette_reference", "Official gazette reference", limit=200, width=3),
     )),
     TextField("challenges", "Challenges", 10_000, True, lines=4),

@@ -11,6 +11,7 @@ from ctportal.forms import options
 from ctportal.forms.audit import AuditSearchForm
 from ctportal.models import Party, db
 from ctportal.domain.parties import display_name
+from ctportal.pages.audit import sentences
 from ctportal.services import audit
 from ctportal.services.desk import audit_search
 from ctportal.web.gates import gate_area
@@ -44,6 +45,7 @@ def index():
     content = policy.may_read_audit_content(current_user)
     details = {e.id: audit_search.shown_detail(e, content=content) for e in events}
     return render_template("audit/index.html", form=form, events=events, details=details, content=content,
+                           sentences=sentences(events, details),
                            total=total, page=page,
                            pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), parties=parties, args=args,
                            valid=query is not None)

@@ -13,6 +13,7 @@ from ctportal.policy import Permission
 from ctportal.infra import storage
 from ctportal.services import audit
 from ctportal.services.editions import editions as compile_service
+from ctportal.services.editions.preview import preview
 
 bp = Blueprint("editions", __name__, url_prefix="/compile")
 REFRESH_SECONDS = 3
@@ -63,7 +64,8 @@ def round_page(round_id: int):
     requesters = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
     response = make_response(render_template(
         "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
-        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState))
+        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
+        preview=preview(rnd)))
     if active is not None:
         # Without JavaScript the page reloads itself while the job runs (static/js/compile.js
         # updates it in place instead when scripts run).

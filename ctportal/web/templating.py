@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, has_request_context
+from flask import Flask, g, has_request_context
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
@@ -38,6 +38,15 @@ def local_number(value: int | float | None) -> str:
     return formatting.number(value, current_babel_locale())
 
 
+def unique_id(prefix: str) -> str:
+    """An id unique within the page being rendered (a table's caption named by its scrolling box)."""
+    if not has_request_context():
+        return prefix
+    count = g.get("_unique_ids", 0) + 1
+    g._unique_ids = count
+    return f"{prefix}-{count}"
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["party_name"] = parties.local_name
     # Screens and mail in the reader's language; the PDFs have their own environment (pdf/html.py), in English.
@@ -46,6 +55,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["number"] = local_number
     app.jinja_env.filters["days_until"] = days_until
     app.jinja_env.globals["policy"] = policy
+    app.jinja_env.globals["unique_id"] = unique_id
     app.jinja_env.globals["entry_fields"] = entry_fields
     app.jinja_env.globals["choice_label"] = choice_label
     app.jinja_env.globals["Permission"] = policy.Permission

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from email import policy as email_policy
 from email.message import EmailMessage
 from collections.abc import Iterable
 
@@ -87,7 +88,10 @@ def _deliver(message: OutgoingMail) -> None:
         return
     if config["MAIL_BACKEND"] != "smtp":
         raise RuntimeError(f"CTPORTAL_MAIL_BACKEND must be console or smtp, not {config['MAIL_BACKEND']!r}")
-    email = EmailMessage()
+    # Folded at 78 characters, Python's email package drops the space between two encoded words of a
+    # non-ASCII subject ("коментарисао/ла активност" arrived as "коментарисао/лаактивност"); unfolded up
+    # to RFC 5322's hard limit of 998 a subject (at most 300 characters) stays whole.
+    email = EmailMessage(policy=email_policy.default.clone(max_line_length=998))
     email["From"] = config["MAIL_SENDER"]
     email["To"] = message.recipient
     email["Subject"] = message.subject

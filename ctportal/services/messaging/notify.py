@@ -126,24 +126,27 @@ def send(users: Iterable[User | None], kind: str, subject: str | LazyString, tem
 
 
 def report_transitioned(report: Report, event: ReportEvent) -> None:
-    """Tell the people concerned that a report changed state."""
+    """Tell the people concerned that a report changed state: who did what, in the subject too."""
     actor = db.session.get(User, event.actor_id)
     label = report_label(report)
+    by = _name_of(actor)
     common = dict(report=report, event=event, actor=actor, label=label)
     if event.action == "submit":
         resubmitted = event.from_state.value == "changes_requested"
         send(reviewers_for(report), "resubmitted" if resubmitted else "submitted",
-             (lazy_gettext("Resubmitted for review: %(label)s", label=label) if resubmitted
-              else lazy_gettext("Submitted for review: %(label)s", label=label)), "review_submitted.txt",
+             (lazy_gettext("%(actor)s resubmitted for review: %(label)s", actor=by, label=label) if resubmitted
+              else lazy_gettext("%(actor)s submitted for review: %(label)s", actor=by, label=label)),
+             "review_submitted.txt",
              link=path_for("review.report", report_id=report.id), exclude=actor,
              resubmitted=resubmitted, **common)
     elif event.action == "request_changes":
-        send(party_users(report), "changes_requested", lazy_gettext("Changes requested: %(label)s", label=label),
+        send(party_users(report), "changes_requested",
+             lazy_gettext("%(actor)s requested changes: %(label)s", actor=by, label=label),
              "review_changes_requested.txt", link=path_for("comments.feedback", report_id=report.id),
              exclude=actor, entries=entries_needing_revision(report, event.revision_id), **common)
     elif event.action == "approve":
-        send(party_users(report), "approved", lazy_gettext("Approved: %(label)s", label=label), "review_approved.txt",
-             link=path_for("timeline.report", report_id=report.id), exclude=actor, **common)
+        send(party_users(report), "approved", lazy_gettext("%(actor)s approved: %(label)s", actor=by, label=label),
+             "review_approved.txt", link=path_for("timeline.report", report_id=report.id), exclude=actor, **common)
     elif event.action == "reopen":
         previous_approver = db.session.scalar(
             sa.select(ReportEvent.actor_id).where(ReportEvent.report_id == report.id,
@@ -151,10 +154,16 @@ def report_transitioned(report: Report, event: ReportEvent) -> None:
             .order_by(ReportEvent.id.desc()).limit(1))
         commission = [db.session.get(User, uid) for uid in {previous_approver, report.assigned_reviewer_id}
                       if uid is not None]
-        send(party_users(report), "reopened", lazy_gettext("Reopened: %(label)s", label=label), "review_reopened.txt",
+        subject = lazy_gettext("%(actor)s reopened: %(label)s", actor=by, label=label)
+        send(party_users(report), "reopened", subject, "review_reopened.txt",
              link=path_for("comments.feedback", report_id=report.id), exclude=actor, **common)
-        send(commission, "reopened", lazy_gettext("Reopened: %(label)s", label=label), "review_reopened.txt",
+        send(commission, "reopened", subject, "review_reopened.txt",
              link=path_for("review.report", report_id=report.id), exclude=actor, **common)
+
+
+def _name_of(user: User | None) -> str | LazyString:
+    """Who did it, for a subject line; "Someone" for an account since deleted."""
+    return user.name if user is not None else lazy_gettext("Someone")
 
 
 def entries_needing_revision(report: Report, revision_id: int | None) -> list[str]:
@@ -185,13 +194,30 @@ def comment_posted(comment: Comment) -> None:
                if u.id not in mentioned_ids and policy.may_see_comment(u, comment)]
     link = comment_link(comment)
     label = report_label(report)
+    entry_key = _entry_key(comment)
     context = dict(comment=comment, author=author, label=label, report=report,
-                   excerpt=_excerpt(comment.body), entry_key=_entry_key(comment))
-    send(readers, "comment", lazy_gettext("New comment: %(label)s", label=label), "review_comment.txt", link=link,
+                   excerpt=_excerpt(comment.body), entry_key=entry_key)
+    send(readers, "comment", _comment_subject(comment, author, entry_key, label), "review_comment.txt", link=link,
          exclude=author, **context)
-    mention = (lazy_gettext("%(author)s mentioned you: %(label)s", author=author.name, label=label) if author
-               else lazy_gettext("Someone mentioned you: %(label)s", label=label))
+    by = _name_of(author)
+    mention = (lazy_gettext("%(author)s mentioned you on action %(key)s: %(label)s", author=by, key=entry_key,
+                            label=label) if entry_key
+               else lazy_gettext("%(author)s mentioned you: %(label)s", author=by, label=label))
     send(mentioned, "mention", mention, "review_mention.txt", link=link, exclude=author, **context)
+
+
+def _comment_subject(comment: Comment, author: User | None, entry_key: str, label: LazyString) -> LazyString:
+    """"Ana Reviewer commented on action 1.3: Albania — Progress report 2026": who, on what, where."""
+    by = _name_of(author)
+    if entry_key:
+        if comment.parent_id:
+            return lazy_gettext("%(author)s replied on action %(key)s: %(label)s", author=by, key=entry_key,
+                                label=label)
+        return lazy_gettext("%(author)s commented on action %(key)s: %(label)s", author=by, key=entry_key,
+                            label=label)
+    if comment.parent_id:
+        return lazy_gettext("%(author)s replied on the report: %(label)s", author=by, label=label)
+    return lazy_gettext("%(author)s commented on the report: %(label)s", author=by, label=label)
 
 
 def comment_link(comment: Comment) -> str:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import get_locale, gettext
 from markdown_it import MarkdownIt
 
 from ctportal.domain import entry_fields
@@ -52,6 +53,30 @@ def check_date(value: dt.date | None) -> str | None:
     if value < EARLIEST_DATE or value > latest:
         return (f"the date must be between {long_date(EARLIEST_DATE)} and {long_date(latest)}"
                 f" (you entered {value.isoformat()}).")
+    return None
+
+
+def _day(value: dt.date) -> str:
+    """A date in the reader's language, as the pages write it."""
+    locale = get_locale()
+    return long_date(value, str(locale) if locale else None)
+
+
+def check_period_date(value: dt.date | None, period: tuple[dt.date, dt.date], today: dt.date | None = None
+                      ) -> str | None:
+    """Why the date of a measure taken or an act adopted does not fit the round, or None: what is
+    reported happened in the reporting period or since (a report is written after the period ends),
+    so never before the period starts and never after today."""
+    if value is None:
+        return None
+    today = today or dt.date.today()
+    if value > today:
+        return str(gettext("the date cannot be later than today (%(today)s): what is listed here has already "
+                           "taken place. You entered %(entered)s.", today=_day(today), entered=_day(value)))
+    if value < period[0]:
+        return str(gettext("the date is before this round's reporting period, which runs from %(start)s to "
+                           "%(end)s; you entered %(entered)s. Earlier measures and acts belong to the report of "
+                           "their own round.", start=_day(period[0]), end=_day(period[1]), entered=_day(value)))
     return None
 
 
@@ -162,9 +187,10 @@ class Problem:
     message: str    # names the field and says what is wrong
 
 
-def _check_cell(column: entry_fields.Column, value: Any) -> str | None:
+def _check_cell(column: entry_fields.Column, value: Any, period: tuple[dt.date, dt.date] | None,
+                today: dt.date | None) -> str | None:
     if column.date:
-        return check_date(value)
+        return check_date(value) or (check_period_date(value, period, today) if column.in_period and period else None)
     text = value or ""
     if column.required and not text.strip():
         return column.required
@@ -176,8 +202,10 @@ def _check_cell(column: entry_fields.Column, value: Any) -> str | None:
     return None
 
 
-def validate(data: EntryData) -> list[Problem]:
-    """Everything wrong with `data`; a draft may be incomplete, but never invalid."""
+def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, today: dt.date | None = None
+             ) -> list[Problem]:
+    """Everything wrong with `data`; a draft may be incomplete, but never invalid. With the round's
+    reporting `period` (start, end), the dates of measures and acts are checked against it and today."""
     problems = []
     if data.status is not None and not isinstance(data.status, EntryStatus):
         problems.append(Problem("status", "Implementation status: choose one of the listed statuses."))
@@ -192,7 +220,7 @@ def validate(data: EntryData) -> list[Problem]:
             if entry_fields.row_is_empty(rows, row):
                 continue
             for column in rows.columns:
-                error = _check_cell(column, row.get(column.name))
+                error = _check_cell(column, row.get(column.name), period, today)
                 if error:
                     problems.append(Problem(f"{rows.name}-{i}-{column.name}",
                                             f"{rows.label}, row {i + 1}, {column.label.lower()}: {error}"))
@@ -259,7 +287,8 @@ def save_entry(entry: Entry, data: EntryData, expected_version: int, user: User)
     The caller commits; if the commit (or this flush) raises StaleDataError another save won the
     race in the database: roll back, reload the entry and call `conflict_for`.
     """
-    problems = validate(data)
+    rnd = entry.report.round
+    problems = validate(data, (rnd.period_start, rnd.period_end))
     if problems:
         raise InvalidEntry(problems)
     if expected_version != entry.version:

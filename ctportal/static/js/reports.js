@@ -32,6 +32,44 @@
     });
   }
 
+  // "Why the action does not apply" only when the status is "Not applicable" (without JavaScript the
+  // field is always there, its hint saying when it is needed). A text typed is kept, only hidden.
+  var status = form.querySelector("select[name=status]");
+  var whenNa = form.querySelectorAll(".when-not-applicable");
+  function showWhenNa() {
+    Array.prototype.forEach.call(whenNa, function (el) {
+      // A field with an error stays in sight: the error summary links to it.
+      el.hidden = status.value !== "not_applicable" && !el.querySelector(".is-invalid");
+    });
+  }
+  if (status && whenNa.length) {
+    status.addEventListener("change", showWhenNa);
+    showWhenNa();
+  }
+
+  // A date's hint shows an example as this browser's date field writes it (its order and separators):
+  // both follow the browser's own language, which is Intl's default locale — not navigator.language,
+  // the first language of the page preferences, which may differ. A browser without a date field
+  // takes the ISO form the server reads.
+  function dateExamples(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".date-example"), function (el) {
+      var iso = el.getAttribute("data-example");
+      var value = el.querySelector(".date-example-value");
+      var probe = document.createElement("input");
+      probe.setAttribute("type", "date");
+      if (probe.type !== "date") {
+        value.textContent = iso;
+      } else {
+        var parts = iso.split("-");
+        var day = new Date(Date.UTC(+parts[0], +parts[1] - 1, +parts[2]));
+        value.textContent = new Intl.DateTimeFormat(undefined,
+          { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" }).format(day);
+      }
+      el.hidden = false;
+    });
+  }
+  dateExamples(form);
+
   // Add a blank measure / legal-act row without a round trip.
   Array.prototype.forEach.call(form.querySelectorAll("fieldset.rows"), function (group) {
     var button = group.querySelector("input.add-row, button.add-row");
@@ -50,13 +88,19 @@
           var value = el.getAttribute(attr);
           if (value) { el.setAttribute(attr, value.replace(pattern, prefix + "-" + index + "-")); }
         });
-        el.removeAttribute("aria-describedby");
+        var described = el.getAttribute("aria-describedby");
+        if (described) {  // the hint stays (renumbered with the row), an error does not
+          var kept = described.split(" ").filter(function (id) { return !/-error$/.test(id); })
+            .map(function (id) { return id.replace(pattern, prefix + "-" + index + "-"); });
+          if (kept.length) { el.setAttribute("aria-describedby", kept.join(" ")); }
+          else { el.removeAttribute("aria-describedby"); }
+        }
         el.removeAttribute("aria-invalid");
         el.classList.remove("is-invalid");
         if (el.tagName === "INPUT" && el.type === "checkbox") { el.checked = false; }
         else if (el.tagName === "INPUT" || el.tagName === "TEXTAREA") { el.value = ""; }
       });
-      Array.prototype.forEach.call(copy.querySelectorAll(".invalid-feedback, .form-text"), function (el) {
+      Array.prototype.forEach.call(copy.querySelectorAll(".invalid-feedback"), function (el) {
         el.parentNode.removeChild(el);
       });
       var legend = copy.querySelector("legend");
