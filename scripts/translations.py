@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import sys
@@ -97,7 +98,9 @@ def update() -> None:
             catalog = read(code)
         else:
             catalog = Catalog(locale=locale, domain="messages", charset="utf-8", project="ctportal")
-        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        # A copy each time: Catalog.update adds the template's own Message objects, so English's
+        # msgstr = msgid below would otherwise reach every catalogue after it as a "translation".
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
         if code == "en":
             for message in catalog:
                 if message.id and not _translated(message):
