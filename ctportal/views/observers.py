@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
@@ -18,7 +20,7 @@ bp = Blueprint("observers", __name__, url_prefix="/admin/observers")
 
 
 class ObservedPartiesForm(FlaskForm):
-    parties = SelectMultipleField("Parties", widget=widgets.ListWidget(prefix_label=False),
+    parties = SelectMultipleField(_l("Parties"), widget=widgets.ListWidget(prefix_label=False),
                                   option_widget=widgets.CheckboxInput())
 
 
@@ -40,7 +42,8 @@ def parties(user_id: int):
         chosen = [p for p in all_parties if p.code in (form.parties.data or [])]
         observers.bind(user, chosen, actor=_me())
         db.session.commit()
-        flash(f"{user.name} now observes: {', '.join(p.code for p in chosen) or 'no party'}.", "success")
+        flash(_("%(name)s now observes: %(parties)s.", name=user.name,
+                parties=", ".join(p.code for p in chosen) or _("no party")), "success")
         return redirect(url_for("observers.parties", user_id=user.id))
     if not form.is_submitted():
         form.parties.data = [p.code for p in observers.bound_parties(user)]
