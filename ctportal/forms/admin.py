@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from ctportal.forms import options
 from ctportal.models import Party, Role, db
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 
 NOT_A_ROLE = _l("Choose one of the roles in the list.")
 NOT_A_PARTY = _l("Choose one of the parties in the list, or none.")
@@ -18,7 +18,7 @@ NOT_A_PARTY = _l("Choose one of the parties in the list, or none.")
 
 def _party_choices() -> list[tuple[str, str]]:
     parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order))
-    return [("", _("— none (Commission, secretariat, admin) —"))] + [(p.code, display_name(p)) for p in parties]
+    return [("", _("— none (Commission, secretariat, admin) —"))] + [(p.code, local_name(p)) for p in parties]
 
 
 def _role_choices() -> list[tuple[str, str]]:

@@ -135,12 +135,12 @@ def party_two_step(party_id: int):
         abort(400)
     ended = users.set_party_requires_2fa(party, bool(form.require_2fa.data), actor=current_user)
     db.session.commit()
-    from ctportal.domain.parties import display_name
+    from ctportal.domain.parties import local_name
     if party.require_2fa:
-        flash(_("Two-step sign-in is now mandatory for %(party)s.", party=display_name(party))
+        flash(_("Two-step sign-in is now mandatory for %(party)s.", party=local_name(party))
               + (" " + ngettext("%(num)d session of users without an app ended.",
                                 "%(num)d sessions of users without an app ended.", ended) if ended else ""),
               "success")
     else:
-        flash(_("Two-step sign-in is optional again for %(party)s.", party=display_name(party)), "success")
+        flash(_("Two-step sign-in is optional again for %(party)s.", party=local_name(party)), "success")
     return redirect(url_for("admin.parties"))

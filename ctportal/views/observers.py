@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
 from ctportal import policy
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.forms import options
 from ctportal.models import Party, Role, User, db
 from ctportal.services.accounts import observers
@@ -37,7 +37,7 @@ def parties(user_id: int):
     user = _observer_or_404(user_id)
     all_parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
     form = ObservedPartiesForm()
-    form.parties.choices = options((p.code, display_name(p)) for p in all_parties)
+    form.parties.choices = options((p.code, local_name(p)) for p in all_parties)
     if form.validate_on_submit():
         chosen = [p for p in all_parties if p.code in (form.parties.data or [])]
         observers.bind(user, chosen, actor=_me())

@@ -12,7 +12,7 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.rounds import ExtensionForm, RoundForm
 from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.policy import Permission
 from ctportal.services.desk import reminders
 from ctportal.services.desk import rounds as rounds_service
@@ -118,7 +118,8 @@ def _parties_by_id() -> dict[int, Party]:
 
 def _party_choices(rnd: Round) -> list[SelectChoice]:
     parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order)).all()
-    return options((p.id, f"{display_name(p)} (now due {rounds_service.deadline_for(rnd, p.id).isoformat()})")
+    return options((p.id, _("%(party)s (now due %(date)s)", party=local_name(p),
+                                  date=rounds_service.deadline_for(rnd, p.id).isoformat()))
                    for p in parties)
 
 
@@ -140,7 +141,7 @@ def extend(round_id: int):
         else:
             db.session.commit()
             party = db.session.get(Party, ext.party_id)
-            flash(_("The deadline of %(party)s is now %(date)s.", party=display_name(party),
+            flash(_("The deadline of %(party)s is now %(date)s.", party=local_name(party),
                     date=local_date(ext.new_deadline)), "success")
             return redirect(url_for("rounds.status", round_id=rnd.id))
     return render_template("rounds/extend.html", form=form, rnd=rnd, parties_by_id=_parties_by_id())
@@ -164,7 +165,7 @@ def remind(round_id: int, report_id: int):
     with refused_to(url_for("rounds.status", round_id=rnd.id)):
         count = reminders.remind_now(report, current_user)
     db.session.commit()
-    party = display_name(report.party)
+    party = local_name(report.party)
     flash(ngettext("A reminder went to %(num)d reporter of %(party)s.",
                    "A reminder went to %(num)d reporters of %(party)s.", count, party=party)
           if count else _("%(party)s has no active reporter to remind.", party=party),

@@ -62,15 +62,16 @@ def target_problem(url: str) -> str | None:
     parts = urlsplit(url or "")
     schemes = ("https", "http") if current_app.config["WEBHOOK_ALLOW_HTTP"] else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
-        return (_("Address: an https:// address is needed.") if schemes == ("https",)
-                else _("Address: an http:// or https:// address is needed."))
+        return str(_("Address: an https:// address is needed.") if schemes == ("https",)
+                   else _("Address: an http:// or https:// address is needed."))
     if parts.username or parts.password:
-        return _("Address: no user name or password in the address.")
+        return str(_("Address: no user name or password in the address."))
     host = parts.hostname.lower()
     with_port = f"{host}:{parts.port}" if parts.port else host
     if host not in allowed_hosts() and with_port not in allowed_hosts():
         hosts = ", ".join(sorted(allowed_hosts())) or _("none (WEBHOOK_ALLOWED_HOSTS is empty)")
-        return _("Address: %(host)s is not among the hosts webhooks may go to (%(hosts)s).", host=host, hosts=hosts)
+        return str(_("Address: %(host)s is not among the hosts webhooks may go to (%(hosts)s).", host=host,
+                     hosts=hosts))
     return None
 
 
