@@ -5,6 +5,7 @@ translated text is there, and no English string of the portal's catalogue is lef
 shows (names from the data and the plan's English reference text are allowed)."""
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 
@@ -116,6 +117,11 @@ def test_the_rounds_desk_speaks_macedonian(client, auth, users):
     _speaks(client, "/rounds/", "mk", "Кругови на известување", "Подгответе нов круг")
     _speaks(client, f"/rounds/{rnd.id}", "mk", "Кој каде е", "Испрати потсетник", "уште")
     _speaks(client, f"/rounds/{rnd.id}/extend", "mk", "Продолжете го рокот за една страна")
+    party = report_of(rnd, "AL").party
+    response = client.post(f"/rounds/{rnd.id}/extend", data={
+        "party_id": party.id, "new_deadline": rnd.submission_deadline.isoformat(), "reason": "Избори."})
+    text = shown(response.get_data(as_text=True))  # the rounds service's refusal, the date in Macedonian
+    assert "Новиот рок мора да биде подоцна од тековниот" in text and "must be later" not in text
     plans = {v.title for v in db.session.scalars(db.select(PlanVersion))}  # the plan's own (English) title
     _speaks(client, "/rounds/new", "mk", "Период на известување", "Подготви го кругот", allowed=plans)
 
@@ -156,6 +162,12 @@ def test_a_partner_uploads_in_albanian(client, auth, users):
     html = _speaks(client, f"/reports/{report.id}/documents/upload", "sq", "Ngarkoni një dokument",
                    "Asnjë informacion i klasifikuar.")
     assert re.search(r"jo më shumë se \d+ MB", shown(html))
+    # The documents service's refusal, under its field, in the account's language.
+    response = client.post(f"/reports/{report.id}/documents/upload", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(b""), "empty.pdf", "application/pdf"), "sensitivity": "limite",
+                                 "title": ""})
+    text = shown(response.get_data(as_text=True))
+    assert "Skedari është bosh." in text and "The file is empty." not in text
 
 
 def test_webhooks_and_the_outbox_speak_albanian(client, auth, users):
