@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 import sys
@@ -92,15 +93,14 @@ def update() -> None:
     strings the code dropped leave. No fuzzy matching: a guessed translation is worse than none."""
     template = extract()
     write_pot(template)
-    # English last: a new message is the template's own object in every catalogue it is added to, so
-    # filling English's msgstr first would hand the English text to the catalogues after it as their
-    # "translation" (and the check, which looks for empty ones, would pass).
-    for code, locale in sorted(LOCALES.items(), key=lambda item: item[0] == "en"):
+    for code, locale in LOCALES.items():
         if po_path(code).exists():
             catalog = read(code)
         else:
             catalog = Catalog(locale=locale, domain="messages", charset="utf-8", project="ctportal")
-        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        # A copy each time: Catalog.update adds the template's own Message objects, so English's
+        # msgstr = msgid below would otherwise reach every catalogue after it as a "translation".
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_header_comment=False)
         if code == "en":
             for message in catalog:
                 if message.id and not _translated(message):

@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ctportal.forms import options
 from ctportal.models import Party, Role, db
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 
-NOT_A_ROLE = "Choose one of the roles in the list."
-NOT_A_PARTY = "Choose one of the parties in the list, or none."
+NOT_A_ROLE = _l("Choose one of the roles in the list.")
+NOT_A_PARTY = _l("Choose one of the parties in the list, or none.")
 
 
 def _party_choices() -> list[tuple[str, str]]:
     parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order))
-    return [("", "— none (Commission, secretariat, admin) —")] + [(p.code, display_name(p)) for p in parties]
+    return [("", _("— none (Commission, secretariat, admin) —"))] + [(p.code, local_name(p)) for p in parties]
 
 
 def _role_choices() -> list[tuple[str, str]]:
@@ -42,12 +44,13 @@ class RolePartyMixin:
 
 
 class InviteUserForm(RolePartyMixin, FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(message="Enter the person's name."), Length(max=200)])
-    email = EmailField("Email address", validators=[
-        DataRequired(message="Enter the email address."), Email(message="Enter a valid email address."),
+    name = StringField(_l("Full name"), validators=[DataRequired(message=_l("Enter the person's name.")),
+                                                    Length(max=200)])
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(message=_l("Enter the email address.")), Email(message=_l("Enter a valid email address.")),
         Length(max=254)])
-    role = SelectField("Role", validate_choice=True)
-    party = SelectField("Party", validate_choice=True)
+    role = SelectField(_l("Role"), validate_choice=True)
+    party = SelectField(_l("Party"), validate_choice=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,9 +60,10 @@ class InviteUserForm(RolePartyMixin, FlaskForm):
 
 
 class EditUserForm(RolePartyMixin, FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(message="Enter the person's name."), Length(max=200)])
-    role = SelectField("Role", validate_choice=True)
-    party = SelectField("Party", validate_choice=True)
+    name = StringField(_l("Full name"), validators=[DataRequired(message=_l("Enter the person's name.")),
+                                                    Length(max=200)])
+    role = SelectField(_l("Role"), validate_choice=True)
+    party = SelectField(_l("Party"), validate_choice=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,18 +85,18 @@ class UserFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Name or email contains", validators=[Optional(), Length(max=100)])
-    role = SelectField("Role", validators=[Optional()])
-    party = SelectField("Party", validators=[Optional()])
-    status = SelectField("Status", validators=[Optional()])
+    q = StringField(_l("Name or email contains"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), validators=[Optional()])
+    party = SelectField(_l("Party"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = options([("", "Any role")] + _role_choices())
-        self.party.choices = options([("", "Any party")] + _party_choices()[1:])
-        self.status.choices = options([("", "Any"), ("active", "Active"), ("inactive", "Deactivated"),
-                                       ("locked", "Locked"), ("invited", "Invited, password not set")])
+        self.role.choices = options([("", _("Any role"))] + _role_choices())
+        self.party.choices = options([("", _("Any party"))] + _party_choices()[1:])
+        self.status.choices = options([("", _("Any")), ("active", _("Active")), ("inactive", _("Deactivated")),
+                                       ("locked", _("Locked")), ("invited", _("Invited, password not set"))])
 
 
 class PartyTwoFactorForm(FlaskForm):
-    require_2fa = BooleanField("Require two-step sign-in for this party's users")
+    require_2fa = BooleanField(_l("Require two-step sign-in for this party's users"))

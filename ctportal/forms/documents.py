@@ -1,6 +1,7 @@
 """Uploading a document to a report or to one of its entries, and replacing one."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, SubmitField
@@ -10,39 +11,39 @@ from wtforms.validators import Length, ValidationError
 from ctportal.models import Sensitivity
 
 
-CLASSIFIED = ("classified information (RESTREINT UE/EU RESTRICTED and above, or a national equivalent) "
-              "must not be uploaded to this portal: choose Public or LIMITE, or do not upload the document.")
+CLASSIFIED = _l("classified information (RESTREINT UE/EU RESTRICTED and above, or a national equivalent) "
+                "must not be uploaded to this portal: choose Public or LIMITE, or do not upload the document.")
 
 
 def _held_marking(form, field):
     if field.data not in {s.value for s in Sensitivity.offered()}:
         raise ValidationError(CLASSIFIED if field.data == Sensitivity.restricted.value
-                              else "choose one of the listed markings.")
+                              else _l("choose one of the listed markings."))
 
 
 def _file_given(form, field):
     if field.data is None or not getattr(field.data, "filename", ""):
-        raise ValidationError("choose a file to upload.")
+        raise ValidationError(_l("choose a file to upload."))
 
 
 class UploadForm(FlaskForm):
-    file = FileField("File", validators=[_file_given])
-    title = StringField("Short description (optional)",
-                        validators=[Length(max=300, message="at most 300 characters.")])
+    file = FileField(_l("File"), validators=[_file_given])
+    title = StringField(_l("Short description (optional)"),
+                        validators=[Length(max=300, message=_l("at most 300 characters."))])
     # Only the markings the portal may hold; the select's own choice check is replaced by
     # _held_marking, so a forged "restricted" is told why.
-    sensitivity = SelectField("Sensitivity marking", default=Sensitivity.limite.value, validate_choice=False,
+    sensitivity = SelectField(_l("Sensitivity marking"), default=Sensitivity.limite.value, validate_choice=False,
                               choices=[SelectChoice(s.value, s.title) for s in Sensitivity.offered()],
                               validators=[_held_marking])
-    upload = SubmitField("Upload")
+    upload = SubmitField(_l("Upload"))
 
 
 class ReplaceForm(FlaskForm):
-    file = FileField("New version of the file", validators=[_file_given])
-    sensitivity = SelectField("Sensitivity marking", default=Sensitivity.limite.value, validate_choice=False,
+    file = FileField(_l("New version of the file"), validators=[_file_given])
+    sensitivity = SelectField(_l("Sensitivity marking"), default=Sensitivity.limite.value, validate_choice=False,
                               choices=[SelectChoice(s.value, s.title) for s in Sensitivity.offered()],
                               validators=[_held_marking])
-    upload = SubmitField("Upload the new version")
+    upload = SubmitField(_l("Upload the new version"))
 
 
 def entry_page_upload_form(**kwargs) -> UploadForm:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ctportal import policy
@@ -47,8 +50,8 @@ def invite():
             on_form(form, exc, "party")
         else:
             db.session.commit()
-            flash(f"{user.name} is invited: an email with a link to set the password is on its way to {user.email}.",
-                  "success")
+            flash(_("%(name)s is invited: an email with a link to set the password is on its way to %(email)s.",
+                    name=user.name, email=user.email), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/invite.html", form=form)
 
@@ -70,12 +73,14 @@ def edit_user(user_id: int):
             on_form(form, exc, "party")
         else:
             db.session.commit()
-            flash("The account is saved." if changed else "Nothing was changed.", "success" if changed else "info")
+            flash(_("The account is saved.") if changed else _("Nothing was changed."),
+                  "success" if changed else "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/edit_user.html", form=form, user=_user_or_404(user_id), now=utcnow())
 
 
-def _account_action(user_id: int, action, message: str):
+def _account_action(user_id: int, action, message):
+    """`message`: a lazy string with %(name)s, translated when flashed."""
     user = _user_or_404(user_id)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -83,34 +88,35 @@ def _account_action(user_id: int, action, message: str):
     with refused_to(url_for("admin.edit_user", user_id=user_id)):
         action(user, actor=current_user)
     db.session.commit()
-    flash(message.format(name=user.name), "success")
+    flash(str(message) % {"name": user.name}, "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate(user_id: int):
-    return _account_action(user_id, users.deactivate, "{name} is deactivated and signed out everywhere.")
+    return _account_action(user_id, users.deactivate, _l("%(name)s is deactivated and signed out everywhere."))
 
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate(user_id: int):
-    return _account_action(user_id, users.reactivate, "{name} can sign in again.")
+    return _account_action(user_id, users.reactivate, _l("%(name)s can sign in again."))
 
 
 @bp.post("/users/<int:user_id>/unlock")
 def unlock(user_id: int):
-    return _account_action(user_id, users.unlock, "{name} is unlocked.")
+    return _account_action(user_id, users.unlock, _l("%(name)s is unlocked."))
 
 
 @bp.post("/users/<int:user_id>/reset-two-step")
 def reset_two_step(user_id: int):
     return _account_action(user_id, users.reset_second_factor,
-                           "Two-step sign-in of {name} is reset; they set up their app again at the next sign-in.")
+                           _l("Two-step sign-in of %(name)s is reset; they set up their app again at the next "
+                              "sign-in."))
 
 
 @bp.post("/users/<int:user_id>/resend-invitation")
 def resend_invitation(user_id: int):
-    return _account_action(user_id, users.resend_invitation, "A new invitation is on its way to {name}.")
+    return _account_action(user_id, users.resend_invitation, _l("A new invitation is on its way to %(name)s."))
 
 
 @bp.get("/parties")
@@ -129,11 +135,12 @@ def party_two_step(party_id: int):
         abort(400)
     ended = users.set_party_requires_2fa(party, bool(form.require_2fa.data), actor=current_user)
     db.session.commit()
-    from ctportal.domain.parties import display_name
+    from ctportal.domain.parties import local_name
     if party.require_2fa:
-        flash(f"Two-step sign-in is now mandatory for {display_name(party)}."
-              + (f" {ended} session{'s' if ended != 1 else ''} of users without an app ended." if ended else ""),
+        flash(_("Two-step sign-in is now mandatory for %(party)s.", party=local_name(party))
+              + (" " + ngettext("%(num)d session of users without an app ended.",
+                                "%(num)d sessions of users without an app ended.", ended) if ended else ""),
               "success")
     else:
-        flash(f"Two-step sign-in is optional again for {display_name(party)}.", "success")
+        flash(_("Two-step sign-in is optional again for %(party)s.", party=local_name(party)), "success")
     return redirect(url_for("admin.parties"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -78,7 +79,7 @@ def _post(report: Report, entry: Entry | None):
         for name, errors in form.errors.items():
             label = form[name].label.text if name in form._fields else name
             for error in errors:
-                flash(f"{label}: {error}" if name != "csrf_token" else "The form had expired. Send it again.",
+                flash(f"{label}: {error}" if name != "csrf_token" else _("The form had expired. Send it again."),
                       "error")
         return redirect(back)
     parent = policy.comment_of_report_or_404(report, form.parent_id.data) \
@@ -89,7 +90,7 @@ def _post(report: Report, entry: Entry | None):
                                                visibility=Visibility(form.visibility.data), entry=entry,
                                                parent=parent)
     db.session.commit()
-    flash("Your reply is posted." if parent else "Your comment is posted.", "success")
+    flash(_("Your reply is posted.") if parent else _("Your comment is posted."), "success")
     return redirect(f"{back.split('#')[0]}#comment-{comment.parent_id or comment.id}")
 
 
@@ -120,7 +121,7 @@ def resolve(report_id: int, comment_id: int):
     resolved = request.form.get("resolved", "1") != "0"
     comment_service.set_resolved(comment, current_user, resolved)  # CommentForbidden: 403 (views/errors.py)
     db.session.commit()
-    flash("The thread is resolved." if resolved else "The thread is open again.", "success")
+    flash(_("The thread is resolved.") if resolved else _("The thread is open again."), "success")
     default = (url_for("comments.entry_thread", report_id=report.id, entry_id=comment.entry_id)
                if comment.entry_id else url_for("comments.report_thread", report_id=report.id))
     return redirect(safe_next(request.form.get("next"), default))

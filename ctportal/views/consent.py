@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -37,7 +38,8 @@ def give(round_id: int):
     rnd = _round(round_id)
     if observers.give(rnd, _me().party, _me()):
         db.session.commit()
-        flash(f"Observers bound to your party may now read its approved report for “{rnd.title}”.", "success")
+        flash(_("Observers bound to your party may now read its approved report for “%(title)s”.", title=rnd.title),
+              "success")
     return redirect(url_for("consent.index"))
 
 
@@ -47,5 +49,5 @@ def withdraw(round_id: int):
     rnd = _round(round_id)
     if observers.withdraw(rnd, _me().party, _me()):
         db.session.commit()
-        flash(f"Consent for “{rnd.title}” is withdrawn: observers no longer read it.", "success")
+        flash(_("Consent for “%(title)s” is withdrawn: observers no longer read it.", title=rnd.title), "success")
     return redirect(url_for("consent.index"))

@@ -10,6 +10,8 @@ import logging
 import sqlalchemy as sa
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -27,12 +29,12 @@ from ctportal.web.safe_urls import safe_next
 bp = Blueprint("documents", __name__)
 log = logging.getLogger("ctportal.documents")
 
-NOT_SAVED = ("The document could not be saved because the database did not answer. Nothing was uploaded; "
-             "please try again, and tell the portal administrators if it happens again.")
+NOT_SAVED = _l("The document could not be saved because the database did not answer. Nothing was uploaded; "
+               "please try again, and tell the portal administrators if it happens again.")
 
 
-WITHHELD = ("This document was marked RESTRICTED, a classified marking this portal may not hold, so it cannot be "
-            "downloaded here. Ask the secretariat how it is to be handled.")
+WITHHELD = _l("This document was marked RESTRICTED, a classified marking this portal may not hold, so it cannot "
+              "be downloaded here. Ask the secretariat how it is to be handled.")
 
 
 def _back(report: Report, entry_id: int | None) -> str:
@@ -53,7 +55,7 @@ def _save_then_upload(report: Report, entry: Entry):
     if form.validate():
         doc, status = _store(report, saved, form)
         if doc is not None:
-            flash(f"Your answer is saved, and “{doc.original_name}” was uploaded.", "success")
+            flash(_("Your answer is saved, and “%(name)s” was uploaded.", name=doc.original_name), "success")
             return redirect(_back(report, saved.id))
     return entry_views.entry_with_upload_problem(report, saved, form, status)
 
@@ -68,7 +70,7 @@ def _upload(report: Report, entry: Entry | None):
         if form.validate():
             doc, status = _store(report, entry, form)
             if doc is not None:
-                flash(f"“{doc.original_name}” was uploaded.", "success")
+                flash(_("“%(name)s” was uploaded.", name=doc.original_name), "success")
                 return redirect(_back(report, entry.id if entry else None))
     return render_template("documents/upload.html", form=form, report=report, entry=entry,
                            limit_mb=current_app.config["MAX_UPLOAD_MB"],
@@ -87,7 +89,7 @@ def _store(report: Report, entry: Entry | None, form) -> tuple[Document | None, 
         return None, exc.status
     if _commit_or_discard(doc):
         return doc, 200
-    form.file.errors = [NOT_SAVED]
+    form.file.errors = [str(NOT_SAVED)]
     return None, 503
 
 
@@ -133,7 +135,7 @@ def download(report_id: int, document_id: int):
     doc = policy.document_of_report_or_404(report, document_id)
     if not doc.sensitivity.held:
         # Marked classified by an earlier version: withheld from everyone (docs/security.md, "Markings").
-        return error_page(410, WITHHELD)
+        return error_page(410, str(WITHHELD))
     path = storage.path_for("documents", doc.stored_name)
     if not path.exists():
         abort(404)
@@ -169,9 +171,10 @@ def replace(report_id: int, document_id: int):
             else:
                 name = old.original_name
                 if _commit_or_discard(doc):
-                    flash(f"A new version of “{name}” was uploaded; the earlier one is kept.", "success")
+                    flash(_("A new version of “%(name)s” was uploaded; the earlier one is kept.", name=name),
+                          "success")
                     return redirect(_back(report, old.entry_id))
-                form.file.errors = [NOT_SAVED]
+                form.file.errors = [str(NOT_SAVED)]
                 status = 503
         else:
             status = 422
@@ -195,9 +198,9 @@ def delete(report_id: int, document_id: int):
         return render_template("documents/delete.html", report=report, doc=doc, entry=entry, back=back,
                                form=ActionForm())
     if not ActionForm().validate():
-        flash("The form had expired. Delete the document again.", "error")
+        flash(_("The form had expired. Delete the document again."), "error")
         return redirect(url_for("documents.delete", report_id=report.id, document_id=doc.id, next=back))
     service.delete(doc, current_user)  # DocumentLocked: 409 with its message (views/errors.py)
     db.session.commit()
-    flash(f"“{doc.original_name}” was deleted from the report.", "success")
+    flash(_("“%(name)s” was deleted from the report.", name=doc.original_name), "success")
     return redirect(back)

@@ -47,8 +47,7 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Conflict"), _l("Someone else changed this in the meantime. Reload the page to see the current "
                       "version; nothing you saved before was lost.")),
-    # Not in the catalogues yet (added with the uploads' checks): English until translated.
-    410: ("Withheld", "This file is not available from the portal."),
+    410: (_l("Withheld"), _l("This file is not available from the portal.")),
     413: (_l("File too large"), _l("The file is larger than the portal accepts.")),
     422: (_l("Not saved"), _l("The request could not be completed as sent. Go back, correct it and try again.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),

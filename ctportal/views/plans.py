@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -28,7 +29,7 @@ def index():
         upload = form.catalogue.data
         raw = upload.read(MAX_CATALOGUE_BYTES + 1)
         if len(raw) > MAX_CATALOGUE_BYTES:
-            form.catalogue.errors.append("The file is larger than 2 MB; a catalogue is far smaller.")
+            form.catalogue.errors.append(_("The file is larger than 2 MB; a catalogue is far smaller."))
         else:
             name = Path(upload.filename or "catalogue.yaml").name
             with tempfile.TemporaryDirectory() as tmp:
@@ -38,14 +39,14 @@ def index():
                     version = plan_versions.load_uploaded(path, name, current_user)
                 except CatalogueError as exc:
                     db.session.rollback()
-                    where = f"line {exc.line}: " if exc.line else ""
+                    where = _("line %(line)s: ", line=exc.line) if exc.line else ""
                     form.catalogue.errors.append(f"{name}, {where}{exc.problem}")
                 except plan_versions.PlanUploadError as exc:
                     db.session.rollback()
                     form.catalogue.errors.append(f"{name}, {exc}")
                 else:
                     db.session.commit()
-                    flash(f"Plan version “{version.code}” is loaded. Rounds already opened keep their version; "
-                          "new rounds can use this one.", "success")
+                    flash(_("Plan version “%(code)s” is loaded. Rounds already opened keep their version; "
+                            "new rounds can use this one.", code=version.code), "success")
                     return redirect(url_for("plans.index"))
     return render_template("plans/index.html", form=form, versions=plan_versions.versions())

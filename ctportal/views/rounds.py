@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms stubs lack SelectChoice
 
@@ -10,14 +12,14 @@ from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.rounds import ExtensionForm, RoundForm
 from ctportal.models import Party, PlanVersion, Report, Round, RoundState, db
-from ctportal.domain.formatting import long_date
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.policy import Permission
 from ctportal.services.desk import reminders
 from ctportal.services.desk import rounds as rounds_service
 from ctportal.services.desk.plan_versions import latest_version
 from ctportal.views.errors import on_form, refused_to
 from ctportal.web.gates import requires
+from ctportal.web.templating import local_date
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
 
@@ -57,7 +59,7 @@ def new():
     if form.validate_on_submit():
         rnd = rounds_service.create_round(current_user, plan_version_id=form.plan_version_id.data, **_values(form))
         db.session.commit()
-        flash(f"The round “{rnd.title}” is prepared. Parties see it once you open it.", "success")
+        flash(_("The round “%(title)s” is prepared. Parties see it once you open it.", title=rnd.title), "success")
         return redirect(url_for("rounds.status", round_id=rnd.id))
     return render_template("rounds/form.html", form=form, rnd=None)
 
@@ -82,7 +84,7 @@ def edit(round_id: int):
             on_form(form, exc, "plan_version_id")
         else:
             db.session.commit()
-            flash("The round is saved." if changed else "Nothing was changed.", "success")
+            flash(_("The round is saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("rounds.status", round_id=rnd.id))
     return render_template("rounds/form.html", form=form, rnd=rnd)
 
@@ -94,7 +96,8 @@ def open_(round_id: int):
     with refused_to(url_for("rounds.status", round_id=rnd.id)):
         reports = rounds_service.open_round(rnd, current_user)
     db.session.commit()
-    flash(f"The round is open: {len(reports)} reports were created for the parties.", "success")
+    flash(ngettext("The round is open: %(num)d report was created for the parties.",
+                   "The round is open: %(num)d reports were created for the parties.", len(reports)), "success")
     return redirect(url_for("rounds.status", round_id=rnd.id))
 
 
@@ -105,7 +108,7 @@ def close(round_id: int):
     with refused_to(url_for("rounds.status", round_id=rnd.id)):
         rounds_service.close_round(rnd, current_user)
     db.session.commit()
-    flash("The round is closed. It is now read-only for everyone.", "success")
+    flash(_("The round is closed. It is now read-only for everyone."), "success")
     return redirect(url_for("rounds.status", round_id=rnd.id))
 
 
@@ -115,7 +118,8 @@ def _parties_by_id() -> dict[int, Party]:
 
 def _party_choices(rnd: Round) -> list[SelectChoice]:
     parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order)).all()
-    return options((p.id, f"{display_name(p)} (now due {rounds_service.deadline_for(rnd, p.id).isoformat()})")
+    return options((p.id, _("%(party)s (now due %(date)s)", party=local_name(p),
+                                  date=rounds_service.deadline_for(rnd, p.id).isoformat()))
                    for p in parties)
 
 
@@ -137,7 +141,8 @@ def extend(round_id: int):
         else:
             db.session.commit()
             party = db.session.get(Party, ext.party_id)
-            flash(f"The deadline of {display_name(party)} is now {long_date(ext.new_deadline)}.", "success")
+            flash(_("The deadline of %(party)s is now %(date)s.", party=local_name(party),
+                    date=local_date(ext.new_deadline)), "success")
             return redirect(url_for("rounds.status", round_id=rnd.id))
     return render_template("rounds/extend.html", form=form, rnd=rnd, parties_by_id=_parties_by_id())
 
@@ -160,7 +165,9 @@ def remind(round_id: int, report_id: int):
     with refused_to(url_for("rounds.status", round_id=rnd.id)):
         count = reminders.remind_now(report, current_user)
     db.session.commit()
-    flash(f"A reminder went to {count} reporter{'s' if count != 1 else ''} of {display_name(report.party)}."
-          if count else f"{display_name(report.party)} has no active reporter to remind.",
+    party = local_name(report.party)
+    flash(ngettext("A reminder went to %(num)d reporter of %(party)s.",
+                   "A reminder went to %(num)d reporters of %(party)s.", count, party=party)
+          if count else _("%(party)s has no active reporter to remind.", party=party),
           "success" if count else "warning")
     return redirect(url_for("rounds.status", round_id=rnd.id))

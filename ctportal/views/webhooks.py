@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from ctportal import policy
 from ctportal.forms.webhooks import WebhookForm
@@ -60,7 +61,7 @@ def deactivate(hook_id: int):
     if hook.active:
         webhooks.deactivate(hook, _me())
         db.session.commit()
-        flash(f"The webhook to {hook.url} is deactivated: it receives nothing more.", "success")
+        flash(_("The webhook to %(url)s is deactivated: it receives nothing more.", url=hook.url), "success")
     return redirect(url_for("webhooks.index"))
 
 

@@ -24,14 +24,14 @@ class AccountError(DomainError, ValueError):
 
 def check_role_party(role: Role, party: Party | None) -> None:
     if role.is_party_role and party is None:
-        raise AccountError(f"A {role.title.lower()} belongs to a party: choose one.")
+        raise AccountError(gettext("A %(role)s belongs to a party: choose one.", role=role.title.lower()))
     if not role.is_party_role and party is not None:
-        raise AccountError(f"A {role.title.lower()} does not belong to a party.")
+        raise AccountError(gettext("A %(role)s does not belong to a party.", role=role.title.lower()))
     if party is not None:
         if role == Role.eu_reporter and party.kind.value != "eu":
-            raise AccountError("An EU reporter belongs to the Commission, Europol or Eurojust.")
+            raise AccountError(gettext("An EU reporter belongs to the Commission, Europol or Eurojust."))
         if role in (Role.contributor, Role.coordinator) and party.kind.value != "wb_partner":
-            raise AccountError("Partner contributors and coordinators belong to a Western Balkans partner.")
+            raise AccountError(gettext("Partner contributors and coordinators belong to a Western Balkans partner."))
 
 
 def create_user(email: str, name: str, role: Role, party: Party | None = None,
@@ -39,7 +39,8 @@ def create_user(email: str, name: str, role: Role, party: Party | None = None,
     email = email.strip().lower()
     check_role_party(role, party)
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
-        raise AccountError(f"An account with the email address {email} already exists.", field="email")
+        raise AccountError(gettext("An account with the email address %(email)s already exists.", email=email),
+                           field="email")
     user = User(email=email, name=name.strip() or email, role=role, party=party)
     if password is not None:
         problems = password_problems(password, email=email)
@@ -90,7 +91,7 @@ def resend_invitation(user: User, *, actor: User) -> str:
     from ctportal.services.accounts import tokens
 
     if user.password_hash:
-        raise AccountError("This account has already set its password; it can use “Forgotten your password?”.")
+        raise AccountError(gettext("This account has already set its password; it can use “Forgotten your password?”."))
     token = tokens.issue(user, TokenPurpose.invite)
     with written_for(user):
         body = render_template("mail/invite.txt", user=user, inviter=actor,
@@ -107,7 +108,7 @@ def change_role(user: User, role: Role, party: Party | None, *, actor: User) -> 
     (a new second-factor requirement, another party's reports). Returns whether anything changed."""
     check_role_party(role, party)
     if user.id == actor.id and role != user.role:
-        raise AccountError("You cannot change your own role: ask another administrator.")
+        raise AccountError(gettext("You cannot change your own role: ask another administrator."))
     if user.role == role and user.party_id == (party.id if party else None):
         return False
     old_role, old_party = user.role.value, user.party.code if user.party else None
@@ -122,7 +123,7 @@ def change_role(user: User, role: Role, party: Party | None, *, actor: User) -> 
 
 def deactivate(user: User, *, actor: User) -> None:
     if user.id == actor.id:
-        raise AccountError("You cannot deactivate your own account: ask another administrator.")
+        raise AccountError(gettext("You cannot deactivate your own account: ask another administrator."))
     user.active = False
     db.session.flush()
     ended = _end_sessions(user)
@@ -222,7 +223,7 @@ def disable_totp(user: User) -> None:
     from ctportal.models import RecoveryCode
 
     if policy.two_factor_mandatory(user):
-        raise AccountError("Two-step sign-in is mandatory for your account; it cannot be turned off.")
+        raise AccountError(gettext("Two-step sign-in is mandatory for your account; it cannot be turned off."))
     user.totp_enabled = False
     user.totp_secret = None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

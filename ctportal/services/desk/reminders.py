@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from flask_babel import lazy_gettext, lazy_ngettext
+from flask_babel import gettext, lazy_gettext, lazy_ngettext
 
 from ctportal.models import ReminderSent, Report, ReportState, Round, RoundState, User, db
 from ctportal.services import audit
@@ -98,9 +98,9 @@ def remind_now(report: Report, actor: User, today: dt.date | None = None) -> int
     (and not recorded as a daily threshold, so the daily reminders still go out). Returns the number
     of reporters reminded. Flushes; the caller commits."""
     if report.state not in NOT_SUBMITTED:
-        raise RoundError("This report has been submitted; there is nothing to remind its party of.")
+        raise RoundError(gettext("This report has been submitted; there is nothing to remind its party of."))
     if report.round.state != RoundState.open:
-        raise RoundError("Reminders are only sent while the round is open.")
+        raise RoundError(gettext("Reminders are only sent while the round is open."))
     deadline = deadline_for(report.round, report.party_id)
     days = (deadline - (today or dt.date.today())).days
     reminded = _remind_party(report, deadline, days, progress_counts([report.id]).get(report.id))

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import gettext, get_locale
 from sqlalchemy import orm as so
 
 from ctportal.domain.formatting import long_date
@@ -42,7 +43,8 @@ def open_round(rnd: Round, actor: User) -> list[Report]:
     from ctportal.services.reporting.reports import ensure_reports
 
     if rnd.state != RoundState.draft:
-        raise RoundError(f"The round is {rnd.state.title.lower()}; only a round in preparation can be opened.")
+        raise RoundError(gettext("The round is %(state)s; only a round in preparation can be opened.",
+                                 state=rnd.state.title.lower()))
     rnd.state = RoundState.open
     rnd.opened_at = utcnow()
     reports = ensure_reports(rnd)
@@ -81,11 +83,11 @@ def update_round(rnd: Round, actor: User, *, plan_version_id: int | None = None,
     from ctportal.services import audit
 
     if rnd.state == RoundState.closed:
-        raise RoundError("The round is closed; a closed round cannot be changed.")
+        raise RoundError(gettext("The round is closed; a closed round cannot be changed."))
     changed: dict[str, list[Any]] = {}
     if plan_version_id is not None and plan_version_id != rnd.plan_version_id:
         if rnd.state != RoundState.draft:
-            raise RoundError("The plan version of an open round cannot change: its reports are built on it.",
+            raise RoundError(gettext("The plan version of an open round cannot change: its reports are built on it."),
                              field="plan_version_id")
         changed["plan_version_id"] = [rnd.plan_version_id, plan_version_id]
         rnd.plan_version_id = plan_version_id
@@ -105,7 +107,8 @@ def close_round(rnd: Round, actor: User) -> None:
     from ctportal.services import audit
 
     if rnd.state != RoundState.open:
-        raise RoundError(f"The round is {rnd.state.title.lower()}; only an open round can be closed.")
+        raise RoundError(gettext("The round is %(state)s; only an open round can be closed.",
+                                 state=rnd.state.title.lower()))
     rnd.state = RoundState.closed
     rnd.closed_at = utcnow()
     db.session.flush()
@@ -118,14 +121,15 @@ def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: st
     from ctportal.services import audit
 
     if rnd.state == RoundState.closed:
-        raise RoundError("The round is closed; its deadlines cannot change.")
+        raise RoundError(gettext("The round is closed; its deadlines cannot change."))
     reason = (reason or "").strip()
     if not reason:
-        raise RoundError("Give the reason for the extension.", field="reason")
+        raise RoundError(gettext("Give the reason for the extension."), field="reason")
     current = deadline_for(rnd, party_id)
     if new_deadline <= current:
-        raise RoundError(f"The new deadline must be later than the current one ({long_date(current)}).",
-                         field="new_deadline")
+        locale = get_locale()  # the reader's date format; English (and none) as before
+        raise RoundError(gettext("The new deadline must be later than the current one (%(date)s).",
+                                 date=long_date(current, str(locale) if locale else None)), field="new_deadline")
     extension = DeadlineExtension(round_id=rnd.id, party_id=party_id, new_deadline=new_deadline,
                                   reason=reason, granted_by_id=actor.id)
     db.session.add(extension)

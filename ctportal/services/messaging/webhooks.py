@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ctportal.infra import jobs
 from ctportal.models import DeliveryState, User, Webhook, WebhookDelivery, db, utcnow
@@ -34,8 +36,9 @@ log = logging.getLogger("ctportal.webhooks")
 
 REPORT_APPROVED = "report.approved"
 EDITION_COMPILED = "edition.compiled"
-EVENTS = {REPORT_APPROVED: "A report is approved",
-          EDITION_COMPILED: "An edition of the consolidated report is compiled"}
+# The names are lazy strings: shown to administrators in their language; the events' keys are the API's.
+EVENTS = {REPORT_APPROVED: _l("A report is approved"),
+          EDITION_COMPILED: _l("An edition of the consolidated report is compiled")}
 
 
 class WebhookError(ValueError):
@@ -59,15 +62,16 @@ def target_problem(url: str) -> str | None:
     parts = urlsplit(url or "")
     schemes = ("https", "http") if current_app.config["WEBHOOK_ALLOW_HTTP"] else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
-        return ("Address: an https:// address is needed." if schemes == ("https",)
-                else "Address: an http:// or https:// address is needed.")
+        return str(_("Address: an https:// address is needed.") if schemes == ("https",)
+                   else _("Address: an http:// or https:// address is needed."))
     if parts.username or parts.password:
-        return "Address: no user name or password in the address."
+        return str(_("Address: no user name or password in the address."))
     host = parts.hostname.lower()
     with_port = f"{host}:{parts.port}" if parts.port else host
     if host not in allowed_hosts() and with_port not in allowed_hosts():
-        hosts = ", ".join(sorted(allowed_hosts())) or "none (WEBHOOK_ALLOWED_HOSTS is empty)"
-        return f"Address: {host} is not among the hosts webhooks may go to ({hosts})."
+        hosts = ", ".join(sorted(allowed_hosts())) or _("none (WEBHOOK_ALLOWED_HOSTS is empty)")
+        return str(_("Address: %(host)s is not among the hosts webhooks may go to (%(hosts)s).", host=host,
+                     hosts=hosts))
     return None
 
 
@@ -76,12 +80,12 @@ def target_problem(url: str) -> str | None:
 def create(url: str, events: list[str], description: str, actor: User) -> tuple[Webhook, str]:
     url = (url or "").strip()
     if len(url) > 500:
-        raise WebhookError("url", "Address: at most 500 characters.")
+        raise WebhookError("url", _("Address: at most 500 characters."))
     problem = target_problem(url)
     if problem:
         raise WebhookError("url", problem)
     if not events or any(e not in EVENTS for e in events):
-        raise WebhookError("events", "Events: choose at least one event from the list.")
+        raise WebhookError("events", _("Events: choose at least one event from the list."))
     secret = secrets.token_urlsafe(32)
     hook = Webhook(url=url, description=(description or "").strip()[:200], secret=secret,
                    events=" ".join(sorted(set(events))), created_by_id=actor.id)

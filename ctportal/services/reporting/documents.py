@@ -19,6 +19,7 @@ from typing import BinaryIO
 import filetype
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 
 from ctportal.domain.errors import DomainError
 from ctportal.models import Document, Entry, Report, RevisionDocument, Sensitivity, User, db, utcnow
@@ -43,7 +44,8 @@ XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadshe
 ODT = FileType("odt", "application/vnd.oasis.opendocument.text", "OpenDocument text (ODT)")
 ODS = FileType("ods", "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument spreadsheet (ODS)")
 ACCEPTED = (PDF, DOCX, XLSX, ODT, ODS, PNG, JPEG)
-ACCEPTED_LABELS = "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT) or spreadsheet (ODS), PNG or JPEG"
+ACCEPTED_LABELS = lazy_gettext("PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT) or spreadsheet (ODS), "
+                               "PNG or JPEG")
 MAX_ZIP_MEMBERS = 10_000
 
 log = logging.getLogger("ctportal.documents")
@@ -64,10 +66,12 @@ class StorageFailed(DomainError, RuntimeError):
 def _storage_failed(exc: OSError) -> StorageFailed:
     log.error("an upload could not be stored: %s", exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageFailed("The file could not be stored: the server's disk is full. Nothing was uploaded; "
-                             "please try again later, and tell the portal administrators if it happens again.")
-    return StorageFailed("The file could not be stored because of a problem on the server. Nothing was uploaded; "
-                         "please try again later, and tell the portal administrators if it happens again.")
+        return StorageFailed(gettext("The file could not be stored: the server's disk is full. Nothing was "
+                                     "uploaded; please try again later, and tell the portal administrators if "
+                                     "it happens again."))
+    return StorageFailed(gettext("The file could not be stored because of a problem on the server. Nothing was "
+                                 "uploaded; please try again later, and tell the portal administrators if it "
+                                 "happens again."))
 
 
 class DocumentLocked(DomainError, ValueError):
@@ -85,7 +89,7 @@ def _check_zip(path: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise RejectedFile("The file looks like an office document but its archive is damaged.") from None
+        raise RejectedFile(gettext("The file looks like an office document but its archive is damaged.")) from None
     try:
         _check_members(archive.infolist())
     except RejectedFile:
@@ -96,11 +100,11 @@ def _check_zip(path: str) -> zipfile.ZipFile:
 
 def _check_members(members: list[zipfile.ZipInfo]) -> None:
     if len(members) > MAX_ZIP_MEMBERS:
-        raise RejectedFile("The office file contains too many parts to be checked safely.")
+        raise RejectedFile(gettext("The office file contains too many parts to be checked safely."))
     if any(info.filename.lower().endswith("vbaproject.bin") or info.filename.startswith(("Basic/", "Scripts/"))
            for info in members):
-        raise RejectedFile("Office files with macros are not accepted. Save the file without macros "
-                           "(as .docx or .xlsx), or send it as PDF.")
+        raise RejectedFile(gettext("Office files with macros are not accepted. Save the file without macros "
+                                   "(as .docx or .xlsx), or send it as PDF."))
     max_total = int(current_app.config["MAX_UNZIPPED_MB"]) * 1024 * 1024
     max_ratio = float(current_app.config["MAX_ZIP_RATIO"])
     total = 0
@@ -108,9 +112,9 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if total > max_total or (info.file_size > 1024 * 1024 and ratio > max_ratio):
-            raise RejectedFile("The office file would unpack to far more data than it holds (a possible "
-                               "“zip bomb”), so it is refused. Save it again from your office program, or "
-                               "send it as PDF.")
+            raise RejectedFile(gettext("The office file would unpack to far more data than it holds (a possible "
+                                       "“zip bomb”), so it is refused. Save it again from your office program, "
+                                       "or send it as PDF."))
 
 
 def _office_type(path: str) -> FileType | None:
@@ -136,7 +140,7 @@ def sniff(path: str) -> FileType:
     with open(path, "rb") as fh:
         head = fh.read(8192)
     if not head:
-        raise RejectedFile("The file is empty.")
+        raise RejectedFile(gettext("The file is empty."))
     if head.startswith(b"%PDF-"):
         problem = pdf_check.check_pdf(path)  # scripts, actions, embedded files, appended payloads
         if problem:
@@ -152,7 +156,7 @@ def sniff(path: str) -> FileType:
         found = _office_type(path)
         if found is not None:
             return found
-    raise RejectedFile(f"This type of file is not accepted. Accepted: {ACCEPTED_LABELS}.")
+    raise RejectedFile(gettext("This type of file is not accepted. Accepted: %(types)s.", types=str(ACCEPTED_LABELS)))
 
 
 def _clean_title(title: str) -> str:
@@ -200,8 +204,8 @@ def store_upload(stream: BinaryIO, filename: str) -> tuple[str, str, int, FileTy
         for chunk in storage.read_chunks(stream):
             size += len(chunk)
             if size > limit:
-                raise RejectedFile(f"The file is larger than {current_app.config['MAX_UPLOAD_MB']} MB, "
-                                   "the most the portal accepts. Nothing was uploaded.")
+                raise RejectedFile(gettext("The file is larger than %(limit)s MB, the most the portal accepts. "
+                                           "Nothing was uploaded.", limit=current_app.config["MAX_UPLOAD_MB"]))
             yield chunk
 
     try:
@@ -231,8 +235,8 @@ def upload(report: Report, stream: BinaryIO, filename: str, user: User, *, entry
     if entry is not None and entry.report_id != report.id:
         raise ValueError("the entry is not part of this report")
     if not sensitivity.held:  # the forms offer none; this holds for every other caller too
-        raise RejectedFile("Classified information (RESTREINT UE/EU RESTRICTED and above) must not be uploaded "
-                           "to this portal.", field="sensitivity")
+        raise RejectedFile(gettext("Classified information (RESTREINT UE/EU RESTRICTED and above) must not be "
+                                   "uploaded to this portal."), field="sensitivity")
     stored, sha, size, kind = store_upload(stream, filename)
     try:
         doc = Document(report_id=report.id, entry_id=entry.id if entry is not None else None,
@@ -270,8 +274,8 @@ def is_frozen(doc: Document) -> bool:
 def ensure_deletable(doc: Document) -> None:
     """Refuse (DocumentLocked) to delete a document a submitted revision holds; asked before and at deletion."""
     if is_frozen(doc):
-        raise DocumentLocked("This document is part of a submitted revision of the report and cannot be "
-                             "deleted. You can upload a new version of it instead.")
+        raise DocumentLocked(gettext("This document is part of a submitted revision of the report and cannot be "
+                                     "deleted. You can upload a new version of it instead."))
 
 
 def delete(doc: Document, user: User) -> None:
