@@ -15,15 +15,15 @@ from sqlalchemy import orm as so
 from ctportal import policy
 from ctportal.domain import entry_fields
 from ctportal.domain.parties import display_name
-from ctportal.domain.plan_words import Worded, plan_words
-from ctportal.models import (Action, Entry, EntryKind, FootnoteRef, LeadIn, Objective, Report, ReportState, Round,
-                             RoundState, User, db)
+from ctportal.domain.plan_words import Worded
+from ctportal.models import Entry, EntryKind, Report, ReportState, Round, RoundState, User, db
 from ctportal.policy import Permission
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting.completeness import MissingItem, missing_items
+from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.reporting.progress import entry_is_answered
 from ctportal.services.review import comments as comment_service
@@ -49,7 +49,8 @@ class Section:
 
 
 def preload(report: Report) -> list[Entry]:
-    """The report's entries with their actions, objectives, footnotes and rows, in a few queries.
+    """The report's entries with their rows, in a few queries; the plan's side of each (action,
+    objective, lead-in, footnotes) is the process's catalogue (`action_of`), not loaded here.
 
     They become `report.entries` (its relationship's order), so neither the pages nor their templates
     lazy-load anything entry by entry. Done once per report and request: a second call finds them loaded.
@@ -59,15 +60,7 @@ def preload(report: Report) -> list[Entry]:
         return report.entries
     entries = list(db.session.scalars(
         sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)
-        # The plan's words around each action (domain/plan_words): lead-ins, footnotes of the
-        # objective's title, the lead-in and the action — a footnote joined to its call, so the
-        # number of statements stays the same whichever of them a report happens to contain.
-        .options(so.selectinload(Entry.action).selectinload(Action.objective).selectinload(Objective.lead_ins)
-                 .selectinload(LeadIn.footnote_refs).joinedload(FootnoteRef.footnote),
-                 so.selectinload(Entry.action).selectinload(Action.objective).selectinload(Objective.footnote_refs)
-                 .joinedload(FootnoteRef.footnote),
-                 so.selectinload(Entry.action).selectinload(Action.footnote_refs).joinedload(FootnoteRef.footnote),
-                 so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
+        .options(so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
                  so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))))
     so.attributes.set_committed_value(report, "entries", entries)
     return entries
@@ -84,7 +77,7 @@ def sections_of(report: Report) -> list[Section]:
         elif entry.kind == EntryKind.priority:
             priority.entries.append(entry)
         else:
-            objective = entry.action.objective
+            objective = action_of(entry).objective
             if objective.number not in objectives:
                 objectives[objective.number] = Section(str(objective.number),
                                                        f"Objective {objective.number}: {objective.title}",
@@ -100,11 +93,12 @@ def section_of_entry(report: Report, entry: Entry) -> Section | None:
 
 
 def entry_label(entry: Entry) -> str:
+    code = action_of(entry).code
     if entry.kind == EntryKind.priority:
-        return f"Priority action on {entry.action.code}"
+        return f"Priority action on {code}"
     if entry.kind == EntryKind.joint:
-        return f"Joint action {entry.action.code}"
-    return f"Action {entry.action.code}"
+        return f"Joint action {code}"
+    return f"Action {code}"
 
 
 def worded_html(words: Worded | None, prefix: str) -> Markup:
@@ -120,9 +114,9 @@ def worded_html(words: Worded | None, prefix: str) -> Markup:
     return Markup("".join(out))  # noqa: S704 - built from escaped parts
 
 
-def action_text(action: Action, prefix: str) -> Markup:
-    """The action's text with its footnote calls as links to the footnotes below it."""
-    return worded_html(plan_words(action).action, prefix)
+def action_text(entry: Entry, prefix: str) -> Markup:
+    """The entry's action's text with its footnote calls as links to the footnotes below it."""
+    return worded_html(action_of(entry).words.action, prefix)
 
 
 def last_edits(report: Report, limit: int = 6) -> list[Entry]:
@@ -180,7 +174,6 @@ def report_header(report: Report, user: User) -> dict[str, Any]:
         "deadline": deadline_for(report.round, report.party_id),
         "entry_label": entry_label,
         "action_text": action_text,
-        "plan_words": plan_words,
         "worded_html": worded_html,
     }
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from ctportal.domain.parties import display_name
 from ctportal.models import Entry, Party, Report, ReportState, Revision, Round, RoundState, User, db
-from ctportal.domain.plan_words import plan_words
 from ctportal.pages.reports import preload, worded_html
 from ctportal.services.reporting import revisions
+from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.review import comments as comment_service
 from ctportal.services.review import diff
@@ -98,7 +98,7 @@ def entry_page(report: Report, entry: Entry, latest: Revision, snapshot: dict[st
         "prev_entry": by_key.get(keys[index - 1]) if index > 0 else None,
         "next_entry": by_key.get(keys[index + 1]) if index + 1 < len(keys) else None,
         "position": index + 1, "count": len(keys),
-        "words": plan_words(entry.action), "worded_html": worded_html,
+        "words": action_of(entry).words, "worded_html": worded_html,
     }
 
 
