@@ -1,6 +1,9 @@
 """The progress map: parties × actions of a round, and how each party moved across rounds."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -19,15 +22,26 @@ def _round(round_id: int):
     return rnd
 
 
-def entry_url(cell) -> str | None:
-    """Where a click on a cell leads: the entry, else (a priority action retired since) the report's overview."""
-    report = cell.party_data.report
-    if not cell.applies or not policy.can(current_user, policy.Permission.VIEW, report):
-        return None
-    entry_id = cell.party_data.entry_ids.get(cell.entry_key)
-    if entry_id is not None:
-        return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
-    return url_for("reports.overview", report_id=report.id)
+def entry_urls() -> Callable[[Any], str | None]:
+    """Where a click on a cell leads: the entry, else (a priority action retired since) the report's
+    overview; None where the user may not open the report. The policy is asked once per report, not
+    once per cell (a map has hundreds)."""
+    may_view: dict[int, bool] = {}
+
+    def entry_url(cell) -> str | None:
+        report = cell.party_data.report
+        if not cell.applies:
+            return None
+        if report.id not in may_view:
+            may_view[report.id] = policy.can(current_user, policy.Permission.VIEW, report)
+        if not may_view[report.id]:
+            return None
+        entry_id = cell.party_data.entry_ids.get(cell.entry_key)
+        if entry_id is not None:
+            return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
+        return url_for("reports.overview", report_id=report.id)
+
+    return entry_url
 
 
 @bp.get("/")
@@ -46,7 +60,7 @@ def map():
 def round_map(round_id: int):
     rnd = _round(round_id)
     pmap = progress_map.build_map(rnd, current_user)
-    return render_template("progress/map.html", pmap=pmap, rnd=rnd, entry_url=entry_url,
+    return render_template("progress/map.html", pmap=pmap, rnd=rnd, entry_url=entry_urls(),
                            rounds=progress_map.visible_rounds(current_user), **_status_names())
 
 
