@@ -66,6 +66,17 @@ def preload(report: Report) -> list[Entry]:
     return entries
 
 
+def entries_of(report: Report) -> list[Entry]:
+    """The report's entries alone, in one query: for the review pages, which read what a party wrote
+    from the revision and need of the entry only its id, key and action. `preload` later, if asked,
+    adds the rows."""
+    if "entries" in sa.inspect(report).dict:
+        return report.entries
+    entries = list(db.session.scalars(sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)))
+    so.attributes.set_committed_value(report, "entries", entries)
+    return entries
+
+
 def sections_of(report: Report) -> list[Section]:
     """The report's pages, in the plan's order, built from its entries (and so from the catalogue)."""
     objectives: dict[int, Section] = {}
