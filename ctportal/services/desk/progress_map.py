@@ -9,7 +9,7 @@ The same selection feeds the exports (services/exports.py), so screen and file n
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,7 +135,7 @@ def round_data(rnd: Round, user: Any, *, outlines_only: bool = False) -> list[Pa
     return result
 
 
-def _outlined(reports: list[Report], latest: dict[int, Revision]) -> Callable[[Revision | None], dict[str, Any]]:
+def _outlined(reports: Sequence[Report], latest: dict[int, Revision]) -> Callable[[Revision | None], dict[str, Any]]:
     """entries_by_key for the map: each revision's outline, all of them read at once."""
     shown = [r.approved_revision for r in reports if r.approved_revision is not None] + list(latest.values())
     by_id = outlines(shown)
