@@ -24,24 +24,36 @@ def _round(round_id: int):
 
 def entry_urls() -> Callable[[Any], str | None]:
     """Where a click on a cell leads: the entry, else (a priority action retired since) the report's
-    overview; None where the user may not open the report. The policy is asked once per report, not
-    once per cell (a map has hundreds)."""
-    may_view: dict[int, bool] = {}
+    overview; None where the user may not open the report. The policy is asked, and the URL built,
+    once per report, not once per cell (a map has hundreds)."""
+    links: dict[int, Callable[[int], str] | None] = {}
 
     def entry_url(cell) -> str | None:
         report = cell.party_data.report
         if not cell.applies:
             return None
-        if report.id not in may_view:
-            may_view[report.id] = policy.can(current_user, policy.Permission.VIEW, report)
-        if not may_view[report.id]:
+        if report.id not in links:
+            links[report.id] = _entry_link(report.id) if policy.can(
+                current_user, policy.Permission.VIEW, report) else None
+        link = links[report.id]
+        if link is None:
             return None
         entry_id = cell.party_data.entry_ids.get(cell.entry_key)
         if entry_id is not None:
-            return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
+            return link(entry_id)
         return url_for("reports.overview", report_id=report.id)
 
     return entry_url
+
+
+def _entry_link(report_id: int) -> Callable[[int], str]:
+    """The entry URLs of one report: url_for once, the entry id put in its place after (the id ends
+    the path); url_for for each if the route ever stops ending with it."""
+    probe = url_for("reports.entry", report_id=report_id, entry_id=0)
+    if probe.endswith("/0"):
+        stem = probe[:-1]
+        return lambda entry_id: f"{stem}{int(entry_id)}"
+    return lambda entry_id: url_for("reports.entry", report_id=report_id, entry_id=entry_id)
 
 
 @bp.get("/")
