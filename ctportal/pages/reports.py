@@ -62,8 +62,16 @@ def preload(report: Report) -> list[Entry]:
         sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)
         .options(so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
                  so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))))
-    so.attributes.set_committed_value(report, "entries", entries)
+    _attach(report, entries)
     return entries
+
+
+def _attach(report: Report, entries: list[Entry]) -> None:
+    """`entries` become `report.entries`, and each knows its report without asking the session
+    (`plan_of(entry)` reads the round's plan version through it, once per entry shown)."""
+    so.attributes.set_committed_value(report, "entries", entries)
+    for entry in entries:
+        so.attributes.set_committed_value(entry, "report", report)
 
 
 def entries_of(report: Report) -> list[Entry]:
@@ -73,7 +81,7 @@ def entries_of(report: Report) -> list[Entry]:
     if "entries" in sa.inspect(report).dict:
         return report.entries
     entries = list(db.session.scalars(sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)))
-    so.attributes.set_committed_value(report, "entries", entries)
+    _attach(report, entries)
     return entries
 
 
