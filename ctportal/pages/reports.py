@@ -49,20 +49,29 @@ class Section:
 
 
 def preload(report: Report) -> list[Entry]:
-    """The report's entries with their rows, in a few queries; the plan's side of each (action,
-    objective, lead-in, footnotes) is the process's catalogue (`action_of`), not loaded here.
+    """The report's entries with their editors and priority actions, in a few queries; the plan's side
+    of each (action, objective, lead-in, footnotes) is the process's catalogue (`action_of`), and the
+    rows (measures, legal acts) only where a page shows them (`with_rows`).
 
     They become `report.entries` (its relationship's order), so neither the pages nor their templates
     lazy-load anything entry by entry. Done once per report and request: a second call finds them loaded.
     """
     state = sa.inspect(report)
-    if "entries" in state.dict and all("measures" in sa.inspect(e).dict for e in report.entries):
+    if "entries" in state.dict and all("updated_by" in sa.inspect(e).dict for e in report.entries):
         return report.entries
     entries = list(db.session.scalars(
         sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)
-        .options(so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
-                 so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))))
+        .options(so.selectinload(Entry.priority_action), so.selectinload(Entry.updated_by))))
     _attach(report, entries)
+    return entries
+
+
+def with_rows(entries: list[Entry]) -> list[Entry]:
+    """`entries` (a section's) with their measures and legal acts, in two queries for all of them."""
+    missing = [e.id for e in entries if "measures" not in sa.inspect(e).dict]
+    if missing:
+        db.session.scalars(sa.select(Entry).where(Entry.id.in_(missing)).options(
+            so.selectinload(Entry.measures), so.selectinload(Entry.legal_acts))).all()
     return entries
 
 
@@ -234,6 +243,7 @@ def overview(report: Report, user: User, *, missing: list[MissingItem] | None = 
 
 
 def section_page(report: Report, user: User, section: Section, sections: list[Section]) -> dict[str, Any]:
+    with_rows(section.entries)    # the page shows each answer whole
     return {**report_header(report, user), "sections": sections, "section": section}
 
 
