@@ -63,6 +63,7 @@ def setup_round() -> None:
     from ctportal.services.accounts.signin import enable_totp
     from ctportal.services.accounts.users import create_user
     from ctportal.services.reporting.reports import ensure_reports
+    from ctportal.services.review.confirmation import submission_summary
     from ctportal.services.review.workflow import Step, apply_transition
 
     app = create_app()
@@ -100,7 +101,8 @@ def setup_round() -> None:
                                                  gazette_reference="Official Gazette 12/2027"))
             db.session.flush()
             if party.code != "AL":
-                apply_transition(report, Step.submit, official)
+                # As the confirmation page does: the submission names the summary it was shown.
+                apply_transition(report, Step.submit, official, confirmed=submission_summary(report).token)
         db.session.commit()
         al = db.session.scalar(sa.select(Report).join(Party).where(Report.round_id == rnd.id, Party.code == "AL"))
         rs = db.session.scalar(sa.select(Report).join(Party).where(Report.round_id == rnd.id, Party.code == "RS"))
@@ -171,8 +173,11 @@ def run(seconds: int, connections: int) -> int:
     subprocess.run(flask + ["init-db"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=dict(env, CTPORTAL_ENV="development"), check=True,
                    capture_output=True)
-    made = subprocess.run([python, "-m", "bench.web", "--setup-round"], cwd=ROOT, env=env, check=True,
-                          capture_output=True, text=True).stdout
+    setup = subprocess.run([python, "-m", "bench.web", "--setup-round"], cwd=ROOT, env=env,
+                           capture_output=True, text=True)
+    if setup.returncode != 0:
+        raise SystemExit(f"the synthetic round could not be made:\n{setup.stderr[-3000:]}")
+    made = setup.stdout
     line = next(x for x in made.splitlines() if x.startswith("IDS|"))
     ids = dict(zip(("round", "al", "al_entry", "rs", "rs_entry", "entries"), map(int, line.split("|")[1:]),
                    strict=True))

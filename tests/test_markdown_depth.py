@@ -71,3 +71,15 @@ def test_the_reviewer_sees_a_deep_text_stored_before_the_rule(app, users, client
     auth.login("reviewer")
     page = client.get(f"/review/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
     assert SECRET in page
+
+
+def test_a_text_renders_once_per_process_and_a_long_one_is_not_kept():
+    text = "**Kept** once: " + "word " * 50
+    before = markdown._rendered.cache_info()
+    first, again = markdown.render(text), markdown.render(text)
+    after = markdown._rendered.cache_info()
+    assert str(first) == str(again) == "<p><strong>Kept</strong> once: " + ("word " * 50).strip() + "</p>\n"
+    assert (after.misses, after.hits) == (before.misses + 1, before.hits + 1)
+    long_text = "x" * (markdown.KEPT_LENGTH + 1)
+    assert str(markdown.render(long_text)) == f"<p>{long_text}</p>\n"
+    assert markdown._rendered.cache_info().currsize == after.currsize

@@ -9,6 +9,8 @@ that rule is shown as its plain source rather than rendered with a part missing.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -69,6 +71,24 @@ def render(text: str | None) -> Markup:
     """Safe HTML for a Markdown text written by a user."""
     if not text:
         return Markup("")
+    return _rendered(text) if len(text) <= KEPT_LENGTH else _render(text)
+
+
+# The HTML depends on the text alone, so a text renders once per process: a submitted or approved
+# revision's narratives (the review pages, the feedback) are the same text on every request, and so
+# is a draft's until it is saved again. Bounded: at most RENDERED_KEPT texts of at most KEPT_LENGTH
+# characters (a narrative's own limit) with their HTML — some 40 MB per process if every one were as
+# long as allowed, a few MB with the lengths reports have.
+RENDERED_KEPT = 512
+KEPT_LENGTH = 20_000
+
+
+@lru_cache(maxsize=RENDERED_KEPT)
+def _rendered(text: str) -> Markup:
+    return _render(text)
+
+
+def _render(text: str) -> Markup:
     if nesting_problem(text):
         # Stored before the limit: every character shown as typed, rather than rendered with text missing.
         return Markup('<pre class="unrendered">{}</pre>').format(escape(text))

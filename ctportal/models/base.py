@@ -9,6 +9,11 @@ from sqlalchemy import orm as so
 
 from ctportal.infra.database import Base, db
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marker, known to pybabel
+    """Marks a name for the translation catalogues; the enums' `title` translates the one asked for."""
+    return message
+
+
 # Every model subclasses `Model`. Flask-SQLAlchemy makes db.Model at run time from Base; the type
 # checker cannot follow that, so to it `Model` is Base itself (the same columns and constructor).
 if TYPE_CHECKING:

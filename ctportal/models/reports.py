@@ -10,7 +10,7 @@ from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal.models.accounts import Party, User
-from ctportal.models.base import Model, enum_column, utcnow
+from ctportal.models.base import Model, N_, enum_column, utcnow
 from ctportal.models.plan import Action
 from ctportal.models.rounds import PriorityAction, Round
 
@@ -24,9 +24,11 @@ class ReportState(enum.Enum):
     @property
     def title(self) -> str:
         # Names on screen and in mail are in the reader's language (issue 17); outside a request (the
-        # PDF jobs) gettext answers English, the report's language.
-        return {"draft": gettext("Draft"), "submitted": gettext("Submitted"),
-                "changes_requested": gettext("Changes requested"), "approved": gettext("Approved")}[self.value]
+        # PDF jobs) gettext answers English, the report's language. One name translated per call (the
+        # progress map asks hundreds of times), the others only marked for the catalogues.
+        names = {"draft": N_("Draft"), "submitted": N_("Submitted"),
+                 "changes_requested": N_("Changes requested"), "approved": N_("Approved")}
+        return gettext(names[self.value])
 
     @property
     def css_class(self) -> str:
@@ -44,9 +46,10 @@ class EntryStatus(enum.Enum):
 
     @property
     def title(self) -> str:
-        return {"not_started": gettext("Not started"), "planned": gettext("Planned"),
-                "in_progress": gettext("In progress"), "partially_achieved": gettext("Partially achieved"),
-                "achieved": gettext("Achieved"), "not_applicable": gettext("Not applicable")}[self.value]
+        names = {"not_started": N_("Not started"), "planned": N_("Planned"),
+                 "in_progress": N_("In progress"), "partially_achieved": N_("Partially achieved"),
+                 "achieved": N_("Achieved"), "not_applicable": N_("Not applicable")}
+        return gettext(names[self.value])
 
     @property
     def symbol(self) -> str:
@@ -61,7 +64,8 @@ class Verdict(enum.Enum):
 
     @property
     def title(self) -> str:
-        return {"accepted": gettext("Accepted"), "needs_revision": gettext("Needs revision")}[self.value]
+        names = {"accepted": N_("Accepted"), "needs_revision": N_("Needs revision")}
+        return gettext(names[self.value])
 
 
 class Assessment(enum.Enum):
@@ -77,10 +81,11 @@ class Assessment(enum.Enum):
     @property
     def title(self) -> str:
         # The scale's words as the Commission's enlargement reports print them in each language (docs/glossary.md).
-        return {"backsliding": gettext("Backsliding"),
-                "no_progress": gettext("No progress"), "limited_progress": gettext("Limited progress"),
-                "some_progress": gettext("Some progress"), "good_progress": gettext("Good progress"),
-                "very_good_progress": gettext("Very good progress")}[self.value]
+        names = {"backsliding": N_("Backsliding"),
+                 "no_progress": N_("No progress"), "limited_progress": N_("Limited progress"),
+                 "some_progress": N_("Some progress"), "good_progress": N_("Good progress"),
+                 "very_good_progress": N_("Very good progress")}
+        return gettext(names[self.value])
 
 
 class EntryKind(enum.Enum):

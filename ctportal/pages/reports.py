@@ -15,15 +15,15 @@ from sqlalchemy import orm as so
 from ctportal import policy
 from ctportal.domain import entry_fields
 from ctportal.domain.parties import display_name
-from ctportal.domain.plan_words import Worded, plan_words
-from ctportal.models import (Action, Entry, EntryKind, FootnoteRef, LeadIn, Objective, Report, ReportState, Round,
-                             RoundState, User, db)
+from ctportal.domain.plan_words import Worded
+from ctportal.models import Entry, EntryKind, Report, ReportState, Round, RoundState, User, db
 from ctportal.policy import Permission
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting.completeness import MissingItem, missing_items
+from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.reporting.progress import entry_is_answered
 from ctportal.services.review import comments as comment_service
@@ -49,27 +49,48 @@ class Section:
 
 
 def preload(report: Report) -> list[Entry]:
-    """The report's entries with their actions, objectives, footnotes and rows, in a few queries.
+    """The report's entries with their editors and priority actions, in a few queries; the plan's side
+    of each (action, objective, lead-in, footnotes) is the process's catalogue (`action_of`), and the
+    rows (measures, legal acts) only where a page shows them (`with_rows`).
 
     They become `report.entries` (its relationship's order), so neither the pages nor their templates
     lazy-load anything entry by entry. Done once per report and request: a second call finds them loaded.
     """
     state = sa.inspect(report)
-    if "entries" in state.dict and all("measures" in sa.inspect(e).dict for e in report.entries):
+    if "entries" in state.dict and all("updated_by" in sa.inspect(e).dict for e in report.entries):
         return report.entries
     entries = list(db.session.scalars(
         sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)
-        # The plan's words around each action (domain/plan_words): lead-ins, footnotes of the
-        # objective's title, the lead-in and the action — a footnote joined to its call, so the
-        # number of statements stays the same whichever of them a report happens to contain.
-        .options(so.selectinload(Entry.action).selectinload(Action.objective).selectinload(Objective.lead_ins)
-                 .selectinload(LeadIn.footnote_refs).joinedload(FootnoteRef.footnote),
-                 so.selectinload(Entry.action).selectinload(Action.objective).selectinload(Objective.footnote_refs)
-                 .joinedload(FootnoteRef.footnote),
-                 so.selectinload(Entry.action).selectinload(Action.footnote_refs).joinedload(FootnoteRef.footnote),
-                 so.selectinload(Entry.priority_action), so.selectinload(Entry.measures),
-                 so.selectinload(Entry.legal_acts), so.selectinload(Entry.updated_by))))
+        .options(so.selectinload(Entry.priority_action), so.selectinload(Entry.updated_by))))
+    _attach(report, entries)
+    return entries
+
+
+def with_rows(entries: list[Entry]) -> list[Entry]:
+    """`entries` (a section's) with their measures and legal acts, in two queries for all of them."""
+    missing = [e.id for e in entries if "measures" not in sa.inspect(e).dict]
+    if missing:
+        db.session.scalars(sa.select(Entry).where(Entry.id.in_(missing)).options(
+            so.selectinload(Entry.measures), so.selectinload(Entry.legal_acts))).all()
+    return entries
+
+
+def _attach(report: Report, entries: list[Entry]) -> None:
+    """`entries` become `report.entries`, and each knows its report without asking the session
+    (`plan_of(entry)` reads the round's plan version through it, once per entry shown)."""
     so.attributes.set_committed_value(report, "entries", entries)
+    for entry in entries:
+        so.attributes.set_committed_value(entry, "report", report)
+
+
+def entries_of(report: Report) -> list[Entry]:
+    """The report's entries alone, in one query: for the review pages, which read what a party wrote
+    from the revision and need of the entry only its id, key and action. `preload` later, if asked,
+    adds the rows."""
+    if "entries" in sa.inspect(report).dict:
+        return report.entries
+    entries = list(db.session.scalars(sa.select(Entry).where(Entry.report_id == report.id).order_by(Entry.position)))
+    _attach(report, entries)
     return entries
 
 
@@ -84,7 +105,7 @@ def sections_of(report: Report) -> list[Section]:
         elif entry.kind == EntryKind.priority:
             priority.entries.append(entry)
         else:
-            objective = entry.action.objective
+            objective = action_of(entry).objective
             if objective.number not in objectives:
                 objectives[objective.number] = Section(str(objective.number),
                                                        f"Objective {objective.number}: {objective.title}",
@@ -100,11 +121,12 @@ def section_of_entry(report: Report, entry: Entry) -> Section | None:
 
 
 def entry_label(entry: Entry) -> str:
+    code = action_of(entry).code
     if entry.kind == EntryKind.priority:
-        return f"Priority action on {entry.action.code}"
+        return f"Priority action on {code}"
     if entry.kind == EntryKind.joint:
-        return f"Joint action {entry.action.code}"
-    return f"Action {entry.action.code}"
+        return f"Joint action {code}"
+    return f"Action {code}"
 
 
 def worded_html(words: Worded | None, prefix: str) -> Markup:
@@ -120,9 +142,9 @@ def worded_html(words: Worded | None, prefix: str) -> Markup:
     return Markup("".join(out))  # noqa: S704 - built from escaped parts
 
 
-def action_text(action: Action, prefix: str) -> Markup:
-    """The action's text with its footnote calls as links to the footnotes below it."""
-    return worded_html(plan_words(action).action, prefix)
+def action_text(entry: Entry, prefix: str) -> Markup:
+    """The entry's action's text with its footnote calls as links to the footnotes below it."""
+    return worded_html(action_of(entry).words.action, prefix)
 
 
 def last_edits(report: Report, limit: int = 6) -> list[Entry]:
@@ -180,7 +202,6 @@ def report_header(report: Report, user: User) -> dict[str, Any]:
         "deadline": deadline_for(report.round, report.party_id),
         "entry_label": entry_label,
         "action_text": action_text,
-        "plan_words": plan_words,
         "worded_html": worded_html,
     }
 
@@ -222,6 +243,7 @@ def overview(report: Report, user: User, *, missing: list[MissingItem] | None = 
 
 
 def section_page(report: Report, user: User, section: Section, sections: list[Section]) -> dict[str, Any]:
+    with_rows(section.entries)    # the page shows each answer whole
     return {**report_header(report, user), "sections": sections, "section": section}
 
 

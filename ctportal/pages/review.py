@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from ctportal.domain.parties import display_name
 from ctportal.models import Entry, Party, Report, ReportState, Revision, Round, RoundState, User, db
-from ctportal.domain.plan_words import plan_words
-from ctportal.pages.reports import preload, worded_html
+from ctportal.pages.reports import entries_of, worded_html
 from ctportal.services.reporting import revisions
+from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.previous import previous_round_revision
 from ctportal.services.review import comments as comment_service
 from ctportal.services.review import diff
@@ -70,7 +70,7 @@ def report_page(report: Report, user: User, show: str | None) -> dict[str, Any]:
         keys = [r.entry_key for r in needing]
     return {
         "report": report, "latest": latest, "previous": previous, "changed": changed,
-        "reviews": review.reviews_for(latest), "entries": {e.key: e for e in preload(report)},
+        "reviews": review.reviews_for(latest), "entries": {e.key: e for e in entries_of(report)},
         "snapshot_entries": latest.snapshot["entries"] if latest else [],
         "actions": workflow.allowed_actions(user, report), "remaining": remaining, "needing": needing,
         "show": show, "shown_keys": keys, "open_threads": _open_thread_counts(user, report),
@@ -88,7 +88,7 @@ def entry_page(report: Report, entry: Entry, latest: Revision, snapshot: dict[st
     round_before = revisions.entries_by_key(prev_round).get(entry.key) if prev_round else None
     keys = [e["key"] for e in latest.snapshot["entries"]]
     index = keys.index(entry.key)
-    by_key = {e.key: e for e in preload(report)}
+    by_key = {e.key: e for e in entries_of(report)}
     return {
         "report": report, "entry": entry, "latest": latest, "snapshot": snapshot, "previous": previous,
         "changes": diff.entry_changes(before, snapshot) if previous else None,
@@ -98,7 +98,7 @@ def entry_page(report: Report, entry: Entry, latest: Revision, snapshot: dict[st
         "prev_entry": by_key.get(keys[index - 1]) if index > 0 else None,
         "next_entry": by_key.get(keys[index + 1]) if index + 1 < len(keys) else None,
         "position": index + 1, "count": len(keys),
-        "words": plan_words(entry.action), "worded_html": worded_html,
+        "words": action_of(entry).words, "worded_html": worded_html,
     }
 
 

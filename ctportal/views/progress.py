@@ -1,6 +1,9 @@
 """The progress map: parties × actions of a round, and how each party moved across rounds."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -19,15 +22,38 @@ def _round(round_id: int):
     return rnd
 
 
-def entry_url(cell) -> str | None:
-    """Where a click on a cell leads: the entry, else (a priority action retired since) the report's overview."""
-    report = cell.party_data.report
-    if not cell.applies or not policy.can(current_user, policy.Permission.VIEW, report):
-        return None
-    entry_id = cell.party_data.entry_ids.get(cell.entry_key)
-    if entry_id is not None:
-        return url_for("reports.entry", report_id=report.id, entry_id=entry_id)
-    return url_for("reports.overview", report_id=report.id)
+def entry_urls() -> Callable[[Any], str | None]:
+    """Where a click on a cell leads: the entry, else (a priority action retired since) the report's
+    overview; None where the user may not open the report. The policy is asked, and the URL built,
+    once per report, not once per cell (a map has hundreds)."""
+    links: dict[int, Callable[[int], str] | None] = {}
+
+    def entry_url(cell) -> str | None:
+        report = cell.party_data.report
+        if not cell.applies:
+            return None
+        if report.id not in links:
+            links[report.id] = _entry_link(report.id) if policy.can(
+                current_user, policy.Permission.VIEW, report) else None
+        link = links[report.id]
+        if link is None:
+            return None
+        entry_id = cell.party_data.entry_ids.get(cell.entry_key)
+        if entry_id is not None:
+            return link(entry_id)
+        return url_for("reports.overview", report_id=report.id)
+
+    return entry_url
+
+
+def _entry_link(report_id: int) -> Callable[[int], str]:
+    """The entry URLs of one report: url_for once, the entry id put in its place after (the id ends
+    the path); url_for for each if the route ever stops ending with it."""
+    probe = url_for("reports.entry", report_id=report_id, entry_id=0)
+    if probe.endswith("/0"):
+        stem = probe[:-1]
+        return lambda entry_id: f"{stem}{int(entry_id)}"
+    return lambda entry_id: url_for("reports.entry", report_id=report_id, entry_id=entry_id)
 
 
 @bp.get("/")
@@ -46,7 +72,7 @@ def map():
 def round_map(round_id: int):
     rnd = _round(round_id)
     pmap = progress_map.build_map(rnd, current_user)
-    return render_template("progress/map.html", pmap=pmap, rnd=rnd, entry_url=entry_url,
+    return render_template("progress/map.html", pmap=pmap, rnd=rnd, entry_url=entry_urls(),
                            rounds=progress_map.visible_rounds(current_user), **_status_names())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from babel import Locale
 from babel.support import NullTranslations, Translations
-from flask import Flask, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, Domain, get_locale, refresh
 from flask_login import current_user
 
@@ -40,7 +40,20 @@ class PortalDomain(Domain):
     _loaded: dict[str, NullTranslations] = {}
 
     def get_translations(self) -> NullTranslations:
-        code = code_of(get_locale())
+        # Asked once per translated string (over a thousand times on the progress map): the request
+        # keeps the catalogue of the locale object it found last; another locale object (the next
+        # request, `force_locale` for a mail, `refresh`) is looked up again.
+        locale = get_locale()
+        if locale is None:
+            return self._catalogue(code_of(None))
+        kept = g.get("_portal_translations")
+        if kept is not None and kept[0] is locale:
+            return kept[1]
+        translations = self._catalogue(code_of(locale))
+        g._portal_translations = (locale, translations)
+        return translations
+
+    def _catalogue(self, code: str) -> NullTranslations:
         if code not in self._loaded:
             mo = TRANSLATIONS_DIR / code / "LC_MESSAGES" / "messages.mo"
             if mo.is_file():
@@ -90,6 +103,14 @@ def current_babel_locale() -> str:
 
 def init_i18n(app: Flask) -> None:
     babel.init_app(app, default_locale=languages.DEFAULT, locale_selector=_locale_selector)
+    # Templates ask the portal's domain directly (Flask-Babel's callables look the domain up first,
+    # for every string of every page); the same translations, newstyle as Flask-Babel installs them.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda s: _DOMAIN.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: _DOMAIN.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _DOMAIN.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _DOMAIN.get_translations().unpgettext(c, s, p, n),
+        newstyle=True)
     # Flask-Babel caches the choice on `g`, which a request shares with an app context already pushed
     # (a CLI command, a test): each request chooses afresh.
     app.before_request(refresh)

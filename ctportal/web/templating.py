@@ -11,6 +11,7 @@ from ctportal import policy
 from ctportal.domain import entry_fields, formatting, parties
 from ctportal.forms import ActionForm, choice_label
 from ctportal.models import ReportState
+from ctportal.services.reporting.plan_cache import action_of
 from ctportal.web.i18n import current_babel_locale
 
 
@@ -60,6 +61,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["choice_label"] = choice_label
     app.jinja_env.globals["Permission"] = policy.Permission
     app.jinja_env.globals["ReportState"] = ReportState
+    # An entry's action as plain data from the process's plan catalogue (no query per entry).
+    app.jinja_env.globals["plan_of"] = action_of
     app.jinja_env.globals["KOSOVO_FOOTNOTE"] = parties.KOSOVO_FOOTNOTE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -9,6 +9,7 @@ The same selection feeds the exports (services/exports.py), so screen and file n
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,7 @@ from ctportal.domain import actors
 from ctportal.models import (Action, Entry, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
 from ctportal.services.reporting import revisions
+from ctportal.services.reporting.outlines import outlines
 from ctportal.services.reporting.previous import chronological, previous_round
 from ctportal.services.reporting.progress import progress_counts
 
@@ -78,9 +80,14 @@ def visible_rounds(user: Any) -> list[Round]:
     return [r for r in rounds if policy.Permission.VIEW in policy.round_permissions(user, r)]
 
 
-def round_data(rnd: Round, user: Any) -> list[PartyData]:
-    """Every report of the round the user may see, with the entries the user may see in it."""
-    loaded = (so.selectinload(Report.party), so.selectinload(Report.approved_revision))
+def round_data(rnd: Round, user: Any, *, outlines_only: bool = False) -> list[PartyData]:
+    """Every report of the round the user may see, with the entries the user may see in it.
+
+    `outlines_only` (the map): of a revision's entries only what services/reporting/outlines.py
+    keeps (statuses, kinds, actions), without loading the snapshots; the exports take them whole.
+    """
+    approved = so.selectinload(Report.approved_revision)
+    loaded = (so.selectinload(Report.party), approved.defer(Revision.snapshot) if outlines_only else approved)
     if policy.is_party_user(user):
         reports = db.session.scalars(sa.select(Report).where(
             Report.round_id == rnd.id, Report.party_id == user.party_id).options(*loaded)).all()
@@ -91,7 +98,9 @@ def round_data(rnd: Round, user: Any) -> list[PartyData]:
         return []
     ids = [r.id for r in reports]
     counts = progress_counts(ids)
-    latest = revisions.latest_revisions([r.id for r in reports if r.approved_revision is None])
+    latest = revisions.latest_revisions([r.id for r in reports if r.approved_revision is None],
+                                        snapshots=not outlines_only)
+    entries_of = _outlined(reports, latest) if outlines_only else revisions.entries_by_key
     for report in reports:
         if report.approved_revision is None and report.id not in latest:
             # Known to have no revision: said so, the access check does not load the list per report.
@@ -107,24 +116,30 @@ def round_data(rnd: Round, user: Any) -> list[PartyData]:
             data = PartyData(report, report.party, DRAFT if report.state in policy.EDITABLE_STATES else SUBMITTED)
             if report.state == ReportState.approved and report.approved_revision is not None:
                 data.source, data.revision = APPROVED, report.approved_revision
-                data.entries = revisions.entries_by_key(report.approved_revision)
+                data.entries = entries_of(report.approved_revision)
             elif report.state == ReportState.submitted:
                 data.revision = latest.get(report.id)
-                data.entries = revisions.entries_by_key(data.revision)
+                data.entries = entries_of(data.revision)
             else:
                 data.entries = {e.key: revisions.entry_snapshot(e, []) for e in report.entries}
         elif report.approved_revision is not None:
             data = PartyData(report, report.party, APPROVED, report.approved_revision,
-                             revisions.entries_by_key(report.approved_revision))
+                             entries_of(report.approved_revision))
         elif report.id not in latest:
             data = PartyData(report, report.party, COUNT_ONLY)
         else:
-            data = PartyData(report, report.party, SUBMITTED, latest[report.id],
-                             revisions.entries_by_key(latest[report.id]))
+            data = PartyData(report, report.party, SUBMITTED, latest[report.id], entries_of(latest[report.id]))
         data.answered, data.total = answered, total
         data.entry_ids = entry_ids.get(report.id, {})
         result.append(data)
     return result
+
+
+def _outlined(reports: Sequence[Report], latest: dict[int, Revision]) -> Callable[[Revision | None], dict[str, Any]]:
+    """entries_by_key for the map: each revision's outline, all of them read at once."""
+    shown = [r.approved_revision for r in reports if r.approved_revision is not None] + list(latest.values())
+    by_id = outlines(shown)
+    return lambda revision: by_id.get(revision.id, {}) if revision is not None else {}
 
 
 @dataclass
@@ -200,7 +215,7 @@ def _status(entry: dict[str, Any] | None) -> EntryStatus | None:
 
 
 def build_map(rnd: Round, user: Any) -> ProgressMap:
-    parties = round_data(rnd, user)
+    parties = round_data(rnd, user, outlines_only=True)
     objectives = list(db.session.scalars(sa.select(Objective).where(
         Objective.plan_version_id == rnd.plan_version_id).order_by(Objective.number)))
     actions = list(db.session.scalars(sa.select(Action).join(Objective).where(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from ctportal.domain import entry_fields
 from ctportal.models import Entry, Report
+from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.progress import unanswered_field
 
 
@@ -33,12 +34,13 @@ _WHAT_TO_DO = {
 
 
 def _entry_missing(entry: Entry) -> list[MissingItem]:
-    label = entry.key if entry.priority_action_id is None else f"priority action on {entry.action.code}"
+    action = action_of(entry)
+    label = entry.key if entry.priority_action_id is None else f"priority action on {action.code}"
     field = unanswered_field(entry)
     if field is not None:
-        return [MissingItem(entry.id, entry.key, entry.action.objective.number, field,
+        return [MissingItem(entry.id, entry.key, action.objective.number, field,
                             f"{label}: {_WHAT_TO_DO[field]}")]
-    return [MissingItem(entry.id, entry.key, entry.action.objective.number, text.name, f"{label}: {why}")
+    return [MissingItem(entry.id, entry.key, action.objective.number, text.name, f"{label}: {why}")
             for text, why in required_texts(entry)]
 
 

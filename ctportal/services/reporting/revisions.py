@@ -24,6 +24,7 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from ctportal.domain import entry_fields
 from ctportal.models import Document, Entry, Report, Revision, RevisionDocument, User, db
@@ -100,14 +101,18 @@ def latest_revision(report: Report) -> Revision | None:
         sa.select(Revision).where(Revision.report_id == report.id).order_by(Revision.number.desc()).limit(1))
 
 
-def latest_revisions(report_ids: list[int]) -> dict[int, Revision]:
-    """The latest revision of each report that has one, in one query (for lists of reports)."""
+def latest_revisions(report_ids: list[int], *, snapshots: bool = True) -> dict[int, Revision]:
+    """The latest revision of each report that has one, in one query (for lists of reports); without
+    their snapshots when the list reads only their outlines (services/reporting/outlines.py)."""
     if not report_ids:
         return {}
     newest = (sa.select(Revision.report_id, sa.func.max(Revision.number).label("number"))
               .where(Revision.report_id.in_(report_ids)).group_by(Revision.report_id).subquery())
-    return {r.report_id: r for r in db.session.scalars(sa.select(Revision).join(
-        newest, sa.and_(Revision.report_id == newest.c.report_id, Revision.number == newest.c.number)))}
+    query = sa.select(Revision).join(
+        newest, sa.and_(Revision.report_id == newest.c.report_id, Revision.number == newest.c.number))
+    if not snapshots:
+        query = query.options(so.defer(Revision.snapshot))
+    return {r.report_id: r for r in db.session.scalars(query)}
 
 
 def entries_by_key(revision: Revision | None) -> dict[str, dict[str, Any]]:

@@ -23,6 +23,7 @@ from ctportal.policy import Permission
 from ctportal.services.review import diff
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.entries import check_text
+from ctportal.services.reporting.outlines import outlines
 from ctportal.services.reporting.progress import progress_counts
 
 
@@ -74,7 +75,8 @@ def queue(user: Any, *, round_id: int | None = None, party_id: int | None = None
         query = query.where(Report.assigned_reviewer_id == user.id)
     reports = list(db.session.scalars(query.order_by(Round.id, Party.sort_order).options(
         so.selectinload(Report.party), so.selectinload(Report.round))))
-    latest = revisions.latest_revisions([r.id for r in reports])
+    latest = revisions.latest_revisions([r.id for r in reports], snapshots=False)
+    entry_counts = {revision_id: len(outline) for revision_id, outline in outlines(latest.values()).items()}
     verdicts = verdict_counts([rev.id for rev in latest.values()])
     last_events = last_event_times([r.id for r in reports if r.state != ReportState.submitted])
     assigned = {u.id: u for u in db.session.scalars(sa.select(User).where(
@@ -86,7 +88,7 @@ def queue(user: Any, *, round_id: int | None = None, party_id: int | None = None
         since = report.submitted_at if report.state == ReportState.submitted else last_events.get(report.id)
         rows.append(QueueRow(
             report, revision, since, reviewed=reviewed, needs_revision=needing,
-            total=len(revision.snapshot["entries"]) if revision else 0,
+            total=entry_counts.get(revision.id, 0) if revision else 0,
             assigned=assigned.get(report.assigned_reviewer_id) if report.assigned_reviewer_id else None))
     rows.sort(key=lambda r: (r.report.state != ReportState.submitted, r.waiting_since or utcnow()))
     return rows
