@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from ctportal.models import (Assessment, Comment, Document, Entry, EntryKind, EntryReview, EntryStatus, Party,
-                             PriorityAction, Report, ReportState, Revision, RevisionDocument, Role, User,
+                             PriorityAction, Report, ReportState, Revision, RevisionDocument, Role, Round, User,
                              Verdict, Visibility, db)
 from ctportal.infra import storage
 from ctportal.services.reporting.completeness import missing_items
@@ -34,7 +34,9 @@ def demo(runner, app):
 
 
 def reports() -> dict[str, Report]:
-    return {r.party.code: r for r in db.session.scalars(sa.select(Report).join(Party))}
+    """The demo round's reports (the demo's previous round has its own: tests/test_demo_content.py below)."""
+    return {r.party.code: r for r in db.session.scalars(
+        sa.select(Report).join(Party).join(Round).where(Round.document_number == "DEMO 1/26"))}
 
 
 def entry(code: str, key: str) -> Entry:
@@ -112,8 +114,9 @@ def test_partner_names_are_in_their_own_languages_and_scripts(demo):
 def test_the_content_is_the_same_on_every_run(runner, app):
     def snapshot():
         # A priority entry's key holds the priority action's id, which a database sequence numbers anew.
-        return sorted((r.party.code, e.key if e.kind != EntryKind.priority else f"PA on {e.action.code}",
-                       e.status.value if e.status else None, e.narrative,
+        return sorted((r.round.document_number, r.party.code,
+                       e.key if e.kind != EntryKind.priority else f"PA on {e.action.code}",
+                       e.status.value if e.status else "", e.narrative,
                        tuple((m.description, m.taken_on) for m in e.measures),
                        tuple((a.title, a.gazette_reference) for a in e.legal_acts))
                       for r in db.session.scalars(sa.select(Report)) for e in r.entries)
@@ -121,11 +124,12 @@ def test_the_content_is_the_same_on_every_run(runner, app):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     first = snapshot()
     for table in ("observer_consent", "comment", "entry_review", "revision_document", "document", "report_event",
-                  "notification", "outgoing_mail", "legal_act", "measure"):
+                  "notification", "outgoing_mail", "legal_act", "measure", "follow_up", "compiled_report_revision",
+                  "compiled_report_text", "compiled_report", "rendered_part"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
     db.session.execute(sa.update(Report).values(approved_revision_id=None, copied_from_revision_id=None))
-    for table in ("revision", "entry", "report", "priority_action", "recommendation", "compiled_report_text",
-                  "commission_text", "reporting_round"):
+    for table in ("revision", "entry", "report", "priority_action", "recommendation", "commission_text",
+                  "reporting_round"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
     db.session.commit()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
@@ -277,3 +281,35 @@ def test_seed_demo_works_from_the_command_line_outside_any_request(tmp_path):
         done = subprocess.run([*flask, command], cwd=root, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
     assert "demo-portal-passphrase" in done.stdout
+
+
+def test_serbia_answers_the_recommendations_of_the_previous_round_published_in_its_final_edition(demo, client):
+    """judgement.yaml, previous_round (issue 15, item 2): the round before the demo round is closed with a
+    final edition carrying the assessment of Serbia; Serbia's demo report answers its two recommendations."""
+    from ctportal import policy
+    from ctportal.models import CommissionText, FollowUpStatus, RoundState
+    from ctportal.services.reporting import follow_ups
+
+    before = db.session.scalar(sa.select(Round).where(Round.document_number == "DEMO 1/25"))
+    assert before is not None and before.state == RoundState.closed
+    text = db.session.scalar(sa.select(CommissionText).where(CommissionText.round_id == before.id,
+                                                             CommissionText.slot == "party-RS"))
+    assert policy.is_published_text(before, text) and len(text.recommendations) == 2
+    report = reports()["RS"]
+    assert [(f.number, f.status) for f in follow_ups.of_report(report)] == [
+        (1, FollowUpStatus.implemented), (2, FollowUpStatus.partly_implemented)]
+    frozen = report.approved_revision.snapshot["follow_ups"]
+    assert [f["round_title"] for f in frozen] == ["Progress report 2025 (demo)"] * 2
+    assert "Law on the Freezing of Assets" in frozen[0]["narrative"]
+    for code in ("AL", "ME", "BA"):
+        assert follow_ups.of_report(reports()[code]) == []
+    # Serbia's coordinator reads them on the report's overview, the reviewer on the review page.
+    client.post("/login", data={"email": "coordinator.rs@demo.ctportal.eu", "password": "demo-portal-passphrase"})
+    page = client.get(f"/reports/{report.id}").get_data(as_text=True)
+    assert "Follow-up of the recommendations (2)" in page and "Partly implemented" in page
+    client.post("/logout")
+    reviewer = user("reviewer@demo.ctportal.eu")
+    client.post("/login", data={"email": reviewer.email, "password": "demo-portal-passphrase"})
+    client.post("/login/second-factor", data={"code": pyotp.TOTP(reviewer.totp_secret).now()})
+    page = client.get(f"/review/reports/{report.id}").get_data(as_text=True)
+    assert "security accreditation" in page and "Recommendation 2 of “Progress report 2025 (demo)”" in page

@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 
 from ctportal.infra import storage
-from ctportal.models import (CommissionText, Comment, Document, EntryKind, EntryReview, Party, PriorityAction, Report,
-                             ReportEvent, Revision, Round, User, db)
+from ctportal.models import (CommissionText, Comment, CompiledReport, Document, EntryKind, EntryReview, FollowUp, Party,
+                             PriorityAction, Report, ReportEvent, Revision, Round, User, db)
 from ctportal.services.accounts.passwords import verify_password
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "demo_fingerprint.json"
@@ -51,10 +51,11 @@ def _entry_name(entry) -> str:
 
 def fingerprint() -> dict:
     emails = {u.id: u.email for u in db.session.scalars(sa.select(User))}
-    reports = {r.id: r for r in db.session.scalars(sa.select(Report))}
+    # The demo round; its previous round (issue 15, item 2) has a section of its own, at the end.
+    rnd = db.session.scalar(sa.select(Round).where(Round.document_number == "DEMO 1/26"))
+    reports = {r.id: r for r in db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id))}
     code = {rid: r.party.code for rid, r in reports.items()}
     entry_names = {e.id: _entry_name(e) for r in reports.values() for e in r.entries}
-    rnd = db.session.scalar(sa.select(Round))
     result: dict = {
         "round": {name: str(getattr(rnd, name)) for name in (
             "title", "document_number", "state", "period_start", "period_end", "submission_deadline",
@@ -70,22 +71,27 @@ def fingerprint() -> dict:
         "comments": _sorted([code[c.report_id], entry_names.get(c.entry_id), emails.get(c.author_id),
                             c.visibility.value, c.is_system, c.body, c.parent_id is not None,
                             c.resolved_at is not None, _revision_number(c.revision_id)]
-                           for c in db.session.scalars(sa.select(Comment))),
+                           for c in db.session.scalars(sa.select(Comment)) if c.report_id in reports),
         "reviews": _sorted([code[r.report_id], r.entry_key if not r.entry_key.startswith("PA") else "PA",
                            r.verdict.value, r.assessment.value if r.assessment else None, r.note, r.report_summary,
                            emails[r.reviewer_id], _revision_number(r.revision_id)]
-                          for r in db.session.scalars(sa.select(EntryReview))),
+                          for r in db.session.scalars(sa.select(EntryReview)) if r.report_id in reports),
         "documents": _sorted([code[d.report_id], entry_names.get(d.entry_id), d.original_name, d.title,
                              d.sensitivity.value, d.sha256, d.size, emails[d.uploaded_by_id],
                              hashlib.sha256(storage.path_for("documents", d.stored_name).read_bytes()).hexdigest()]
-                            for d in db.session.scalars(sa.select(Document))),
+                            for d in db.session.scalars(sa.select(Document)) if d.report_id in reports),
         "commission_texts": _sorted([t.slot, t.kind.value, t.assessment.value if t.assessment else None,
                                      t.state.value, t.body, emails[t.written_by_id], emails.get(t.approved_by_id),
                                      [[r.number, r.body, r.action_codes] for r in t.recommendations]]
-                                    for t in db.session.scalars(sa.select(CommissionText))),
+                                    for t in db.session.scalars(sa.select(CommissionText))
+                                    if t.round_id == rnd.id),
         "events": _sorted([code[e.report_id], e.action, e.from_state.value if e.from_state else None, e.to_state.value,
                           emails.get(e.actor_id), e.reason, _revision_number(e.revision_id)]
-                         for e in db.session.scalars(sa.select(ReportEvent))),
+                         for e in db.session.scalars(sa.select(ReportEvent)) if e.report_id in reports),
+        "follow_ups": _sorted([code[f.report_id], f.number, f.recommendation, f.action_codes,
+                              f.status.value if f.status else None, f.narrative, emails.get(f.updated_by_id)]
+                             for f in db.session.scalars(sa.select(FollowUp)) if f.report_id in reports),
+        "previous_round": _previous_round(emails),
     }
     for rid, report in reports.items():
         result["reports"][code[rid]] = {
@@ -107,6 +113,24 @@ def fingerprint() -> dict:
                                for a in entry.legal_acts],
             })
     return result
+
+
+def _previous_round(emails: dict[int, str]) -> dict:
+    """The demo's previous round: its reports' states and snapshots, its texts, its edition's state."""
+    rnd = db.session.scalar(sa.select(Round).where(Round.document_number == "DEMO 1/25"))
+    if rnd is None:
+        return {}
+    reports = list(db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id)))
+    return {
+        "round": {name: str(getattr(rnd, name)) for name in ("title", "state", "period_start", "period_end")},
+        "reports": {r.party.code: [r.state.value, [_digest(_without_ids(rev.snapshot)) for rev in r.revisions]]
+                    for r in reports},
+        "texts": _sorted([t.slot, t.state.value, t.body, emails[t.written_by_id], emails.get(t.approved_by_id),
+                          [[r.number, r.body, r.action_codes] for r in t.recommendations]]
+                         for t in db.session.scalars(sa.select(CommissionText)) if t.round_id == rnd.id),
+        "editions": [e.state.value for e in db.session.scalars(
+            sa.select(CompiledReport).where(CompiledReport.round_id == rnd.id))],
+    }
 
 
 def _revision_number(revision_id: int | None) -> int | None:
@@ -152,7 +176,8 @@ def test_the_seeded_demo_matches_the_recorded_fingerprint(seeded):
 def test_the_fingerprint_sees_a_changed_text(seeded):
     # A fingerprint that missed a one-letter change would pass any refactoring.
     before = fingerprint()
-    report = db.session.scalar(sa.select(Report).join(Party).where(Party.code == "MK"))
+    report = db.session.scalar(sa.select(Report).join(Party).join(Round).where(
+        Party.code == "MK", Round.document_number == "DEMO 1/26"))
     entry = next(e for e in report.entries if e.narrative)
     entry.narrative = entry.narrative.replace("the", "teh", 1)
     comment = db.session.scalar(sa.select(Comment).where(Comment.is_system.is_(False)))

@@ -186,15 +186,17 @@ def test_create_user_refuses_a_weak_password(runner, app):
     assert result.exit_code != 0 and "at least 12 characters" in result.output
 
 
-def test_seed_demo_creates_every_role_and_an_open_round_once(runner, app):
+def test_seed_demo_creates_every_role_and_its_rounds_once(runner, app):
     first = runner.invoke(args=["seed-demo"])
     second = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert "demo-portal-passphrase" in first.output and "Kosovo*" in first.output
     roles = set(db.session.scalars(sa.select(User.role)))
     assert roles == set(Role)
-    assert db.session.scalar(sa.select(sa.func.count(Round.id))) == 1
-    assert db.session.scalar(sa.select(sa.func.count(Report.id))) == 9
+    # The demo round, and the closed round before it whose recommendations it follows up (issue 15).
+    rounds = db.session.execute(sa.select(Round.document_number, Round.state).order_by(Round.id)).all()
+    assert [(number, state.value) for number, state in rounds] == [("DEMO 1/25", "closed"), ("DEMO 1/26", "open")]
+    assert db.session.scalar(sa.select(sa.func.count(Report.id))) == 18
 
 
 def test_seed_demo_is_refused_in_production(runner, app):

@@ -77,3 +77,20 @@ def test_the_cover_carries_the_rounds_subject_codes_and_from(edition):
     for code in ("JAI 812", "CT 96", "COTER 101", "COWEB 93", "ENFOPOL 318"):
         assert code in cover, joined
     assert "From: Commission services (DG HOME)" in joined
+
+
+def _line_words(path, page: int):
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                         check=True, capture_output=True).stdout.decode()
+    return [(m.group(5), float(m.group(1)), float(m.group(4))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+def test_the_footer_line_is_a_council_documents(edition):
+    """Document number at the left, "n / N" in the middle, LIMITE and EN at the right, one baseline."""
+    total = len(edition["pages"])
+    for page in (1, 2, total):
+        words = _line_words(edition["path"], page)
+        bottom = max(y for _, _, y in words)
+        line = [w for w, _, y in sorted(words, key=lambda w: w[1]) if abs(y - bottom) < 0.5]
+        assert line == ["ST", "1/26", str(page), "/", str(total), "LIMITE", "EN"], (page, line)

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ctportal.demo.plan import (CORE_INSTITUTIONS, DRAWN_STATUSES, EU_VALUES, PARTNER_VALUES, Account, ApprovalPlan,
-                               Cast, CommentPlan, DemoData, DocumentPlan, EuTexts, EuTopic, EuVoice, PartnerTexts,
-                               JudgementPlan, PartnerVoice, PartyPlan, PriorityPlan, ReviewPlan, RevisionPlan,
-                               RoundPlan, Story, TextPlan, Topic)
+                               Cast, CommentPlan, DemoData, DocumentPlan, EuTexts, EuTopic, EuVoice, FollowedUpPlan,
+                               PartnerTexts, JudgementPlan, PartnerVoice, PartyPlan, PreviousRoundPlan, PriorityPlan,
+                               ReviewPlan, RevisionPlan, RoundPlan, Story, TextPlan, Topic)
 from ctportal.demo.reader import DemoDataError, Node, read_yaml
 from ctportal.domain.parties import PARTIES
-from ctportal.models import Assessment, EntryStatus, ReportState, Role, Visibility
+from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ReportState, Role, Visibility
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -48,7 +48,7 @@ def load(directory: Path) -> DemoData:
 # --- judgement.yaml ----------------------------------------------------------------------------------
 
 def _judgement(node: Node, emails: set[str], codes: set[str]) -> JudgementPlan:
-    top = node.only(["texts"], ["key_progress", "edited_key_progress"])
+    top = node.only(["texts"], ["key_progress", "edited_key_progress", "previous_round"])
 
     def account(item: Node) -> str:
         return item.one_of(emails, "a demo account")
@@ -78,7 +78,26 @@ def _judgement(node: Node, emails: set[str], codes: set[str]) -> JudgementPlan:
         return plan
 
     summaries, edited = by_party("key_progress"), by_party("edited_key_progress")
-    return JudgementPlan(tuple(texts), summaries, edited)
+    before = top.get("previous_round")
+    return JudgementPlan(tuple(texts), summaries, edited,
+                         _previous_round(before, account, codes) if before is not None else None)
+
+
+def _previous_round(node: Node, account: Callable[[Node], str], codes: set[str]) -> PreviousRoundPlan:
+    f = node.only(["title", "document_number", "period_start", "period_end", "party", "written_by", "approved_by",
+                   "assessment", "body", "recommendations"])
+    if account(f["approved_by"]) == account(f["written_by"]):
+        f["approved_by"].fail("a text is approved by someone other than its writer")
+    recommendations = []
+    for item in f["recommendations"].sequence():
+        r = item.only(["text", "actions", "follow_up"])
+        answer = r["follow_up"].only(["status", "narrative"])
+        recommendations.append(FollowedUpPlan(r["text"].text(), tuple(a.text() for a in r["actions"].sequence()),
+                                              answer["status"].choice(FollowUpStatus), answer["narrative"].text()))
+    return PreviousRoundPlan(f["title"].text(), f["document_number"].text(), _day(f["period_start"]),
+                             _day(f["period_end"]), f["party"].one_of(codes, "a party code"),
+                             account(f["written_by"]), account(f["approved_by"]), f["assessment"].choice(Assessment),
+                             f["body"].text(), tuple(recommendations))
 
 
 # --- cast.yaml --------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ctportal.models import Assessment, EntryStatus, ReportState, Role, Visibility
+from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ReportState, Role, Visibility
 
 # The order the partners' status weights are drawn in (random.choices depends on it).
 DRAWN_STATUSES = (EntryStatus.achieved, EntryStatus.partially_achieved, EntryStatus.in_progress,
@@ -203,10 +203,39 @@ class TextPlan:
 
 
 @dataclass(frozen=True)
+class FollowedUpPlan:
+    """A recommendation of the demo's previous round, and what the party answers in the demo round."""
+
+    text: str
+    actions: tuple[str, ...]
+    status: FollowUpStatus
+    narrative: str
+
+
+@dataclass(frozen=True)
+class PreviousRoundPlan:
+    """The round before the demo round (judgement.yaml, previous_round): one party's approved report
+    and the Commission's assessment of it, published in a final edition, so the demo round follows
+    its recommendations up."""
+
+    title: str
+    document_number: str
+    period_start: tuple[int, int, int]   # (years ago, month, day), like the demo round's
+    period_end: tuple[int, int, int]
+    party: str
+    written_by: str
+    approved_by: str
+    assessment: Assessment
+    body: str
+    recommendations: tuple[FollowedUpPlan, ...]
+
+
+@dataclass(frozen=True)
 class JudgementPlan:
     texts: tuple[TextPlan, ...] = ()
     key_progress: dict[str, dict[str, str]] = field(default_factory=dict)          # party -> key -> summary
     edited_key_progress: dict[str, dict[str, str]] = field(default_factory=dict)   # the reviewer's version
+    previous_round: PreviousRoundPlan | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pyotp
 import sqlalchemy as sa
 
 from ctportal import policy
-from ctportal.demo import judgement, walkthrough
+from ctportal.demo import judgement, previous, walkthrough
 from ctportal.demo.loader import demo_data
 from ctportal.domain.catalogue import load_catalogue
 from ctportal.domain.parties import display_name
@@ -58,6 +58,7 @@ def seed() -> list[DemoLogin]:
     plan = cast.round
     rnd = db.session.scalar(sa.select(Round).where(Round.document_number == plan.document_number))
     if rnd is None:
+        previous.seed(version)  # first: the demo round's reports follow up its recommendations
         today = dt.date.today()
 
         def day(years_ago: int, month: int, day: int) -> dt.date:

@@ -21,6 +21,7 @@ from ctportal.demo.reader import DemoDataError
 from ctportal.demo.writing import apply, content_for
 from ctportal.models import (Action, Assessment, Comment, Entry, EntryReview, EntryStatus, LegalAct, Party,
                              PriorityAction, Report, Round, User, Verdict, Visibility, db, utcnow)
+from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.revisions import latest_revision
 from ctportal.services.review.workflow import Step, apply_transition, confirmation_token
 
@@ -61,6 +62,29 @@ def fill(rnd: Round) -> None:
     db.session.flush()
 
 
+def write_whole(report: Report) -> User:
+    """Every entry of the report written by the party's editors (the demo's previous round); returns
+    the coordinator, who submits it."""
+    data = demo_data()
+    editors = [_user(email) for email in data.cast.editors(report.party.code)]
+    _write(data, report, editors, 1.0)
+    return editors[0]
+
+
+def _answer_follow_ups(data: DemoData, report: Report, coordinator: User) -> None:
+    """The party's answers to the previous round's recommendations (judgement.yaml, previous_round)."""
+    before = data.judgement.previous_round
+    if before is None or before.party != report.party.code:
+        return
+    items = follow_ups.of_report(report)
+    if len(items) != len(before.recommendations):
+        raise DemoDataError("judgement.yaml", "previous_round.recommendations",
+                            f"the report carries {len(items)} follow-up items, not {len(before.recommendations)}")
+    for item, answer in zip(items, before.recommendations, strict=True):
+        follow_ups.save(item, coordinator, status=answer.status.value, narrative=answer.narrative,
+                        expected_version=item.version)
+
+
 def _tell(data: DemoData, plan: PartyPlan, report: Report) -> None:
     story = plan.story
     editors = [_user(email) for email in data.cast.editors(plan.code)]
@@ -82,6 +106,7 @@ def _tell(data: DemoData, plan: PartyPlan, report: Report) -> None:
     for doc in story.documents:
         attached_to = _entry(plan, report, doc.entry, "walk_through.documents") if doc.entry else None
         attach_document(report, attached_to, _user(doc.uploaded_by), doc.file, doc.title, list(doc.lines))
+    _answer_follow_ups(data, report, coordinator)
     if story.state != report.state:
         if story.reviewer:
             report.assigned_reviewer_id = _user(story.reviewer).id

@@ -16,6 +16,7 @@ from ctportal.models.compiled import (  # noqa: F401
     CompiledReport, CompiledReportRevision, CompileState, RenderedPart)
 from ctportal.models.judgement import (  # noqa: F401
     CommissionText, CompiledReportText, Recommendation, TextKind, TextState)
+from ctportal.models.follow_ups import FollowUp, FollowUpStatus  # noqa: F401
 from ctportal.models.jobs import PartyPdfJob, ScheduledRun  # noqa: F401
 from ctportal.models.api import ApiToken, ObserverConsent, ObserverParty  # noqa: F401
 from ctportal.models.webhooks import DeliveryState, Webhook, WebhookDelivery  # noqa: F401

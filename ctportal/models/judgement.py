@@ -11,6 +11,7 @@ from sqlalchemy import orm as so
 from ctportal.models.accounts import Party, User
 from ctportal.models.base import Model, enum_column, utcnow
 from ctportal.models.reports import Assessment
+from ctportal.models.rounds import Round
 
 
 class TextKind(enum.Enum):
@@ -59,6 +60,7 @@ class CommissionText(Model):
     # Bumped by every save, so an approval made from an older page is refused.
     version: so.Mapped[int] = so.mapped_column(default=1)
 
+    round: so.Mapped[Round] = so.relationship()
     party: so.Mapped[Party | None] = so.relationship()
     written_by: so.Mapped[User] = so.relationship(foreign_keys=[written_by_id])
     approved_by: so.Mapped[User | None] = so.relationship(foreign_keys=[approved_by_id])

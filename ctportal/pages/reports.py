@@ -22,6 +22,7 @@ from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
+from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.completeness import MissingItem, missing_items
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.previous import previous_round_revision
@@ -239,6 +240,7 @@ def overview(report: Report, user: User, *, missing: list[MissingItem] | None = 
         "can_copy": start_from is not None, "previous": start_from,
         "copied_count": sum(1 for e in report.entries if e.copied_from_previous),
         "to_revise": to_revise(report, user),
+        "follow_ups": follow_ups.of_report(report),
     }
 
 

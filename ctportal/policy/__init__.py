@@ -30,7 +30,7 @@ from ctportal.policy.desk import (
 )
 from ctportal.policy.texts import (
     is_final_edition, commission_text_permissions, get_text_round_or_404, may_approve_commission_text,
-    may_read_commission_text,
+    may_read_commission_text, is_published_text,
 )
 from ctportal.policy.observers import (
     may_read_catalogue, is_observer, may_manage_consent, observed_party_ids, may_observe_report,
@@ -76,6 +76,7 @@ __all__ = [
     "get_text_round_or_404",
     "may_approve_commission_text",
     "may_read_commission_text",
+    "is_published_text",
     "may_read_catalogue",
     "is_observer",
     "may_manage_consent",

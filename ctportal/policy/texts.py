@@ -56,11 +56,18 @@ def may_read_commission_text(user: Any, text: Any) -> bool:
         return False
     if Permission.VIEW in commission_text_permissions(u, rnd):
         return True
-    from ctportal.models import CompiledReport, CompiledReportText, TextKind, TextState
+    from ctportal.models import TextKind, TextState
     if text.state != TextState.approved or not (u.role.is_party_role or u.role == Role.observer):
         return False
     if text.kind == TextKind.party and u.party_id != text.party_id:
         return False
+    return is_published_text(rnd, text)
+
+
+def is_published_text(rnd: Round, text: Any) -> bool:
+    """A text a final edition carries as it stands: what a party may read of it, and the only
+    recommendations that become follow-up items in its next report."""
+    from ctportal.models import CompiledReport, CompiledReportText
     carried = db.session.scalars(sa.select(CompiledReport).join(
         CompiledReportText, CompiledReportText.compiled_report_id == CompiledReport.id).where(
         CompiledReportText.text_id == text.id, CompiledReportText.version == text.version))

@@ -11,6 +11,7 @@ from ctportal import policy
 from ctportal.domain import entry_fields, formatting, parties
 from ctportal.forms import ActionForm, choice_label
 from ctportal.models import ReportState
+from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.web.i18n import current_babel_locale
 
@@ -69,6 +70,8 @@ def init_templating(app: Flask) -> None:
 
     from ctportal.web.navigation import nav_items
     app.jinja_env.globals["nav_items"] = nav_items
+    # A snapshot's follow-up status value, named in the page's language.
+    app.jinja_env.globals["follow_up_status"] = follow_ups.status_title
 
     @app.context_processor
     def _globals():

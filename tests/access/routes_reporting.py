@@ -80,6 +80,12 @@ def _entry_data(world, obj):
             "narrative": "Changed by the access matrix.", "save": "Save"}
 
 
+def _follow_up_data(world, obj):
+    from ctportal.models import FollowUp
+    item = db.session.get(FollowUp, world.params(obj).get("follow_up", 0))
+    return {"version": str(item.version if item else 1), "status": "implemented", "narrative": "Done."}
+
+
 def _state_data(world, obj):
     report = db.session.get(Report, world.params(obj).get("report", 0))
     return {"state_version": str(report.state_version if report else 1)}
@@ -113,6 +119,10 @@ ROUTES = [
           expect=_edit(302)),
     Route("reports.preview", "POST", "/reports/{report}/preview", objects=REPORTS, mutates=False,
           data={"text": "**bold**"}, expect=_edit(200)),
+    # A recommendation followed up (issue 15): the item's page is a draft page like an entry's.
+    Route("follow_ups.item", "GET", "/reports/{report}/follow-ups/{follow_up}", objects=REPORTS, expect=DRAFT_PAGE),
+    Route("follow_ups.save", "POST", "/reports/{report}/follow-ups/{follow_up}", objects=REPORTS,
+          data=_follow_up_data, expect=_edit(302)),
     Route("reports.submit", "GET", "/reports/{report}/submit", objects=REPORTS, expect=SUBMIT),
     Route("reports.submit", "POST", "/reports/{report}/submit", objects=REPORTS, data=_state_data,
           expect=SUBMIT),

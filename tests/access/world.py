@@ -86,6 +86,7 @@ def build_world() -> World:
                     world.ids[f"{side}_{visibility.value}_comment"] = {
                         "report": report.id, "entry": report.entries[0].id, "comment": comment.id,
                         "round": rnd.id}
+    _add_follow_ups(world, users, parties)
     _account_objects(world, users, parties)
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
@@ -95,6 +96,26 @@ def build_world() -> World:
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
+
+
+def _add_follow_ups(world: World, users, parties) -> None:
+    """One follow-up item on every report object ({follow_up}), of a recommendation to its party."""
+    from ctportal.models import CommissionText, FollowUp, Report, TextKind
+
+    for side in ("own", "other"):
+        for state in ("draft", "submitted", "approved"):
+            ids = world.ids[f"{side}_{state}"]
+            report = db.session.get(Report, ids["report"])
+            assert report is not None
+            text = CommissionText(round_id=report.round_id, slot=f"party-{report.party.code}", kind=TextKind.party,
+                                  party_id=report.party_id, body="Assessment.", written_by_id=users.reviewer.id)
+            db.session.add(text)
+            db.session.flush()
+            item = FollowUp(report_id=report.id, text_id=text.id, number=1, recommendation="Adopt the strategy.",
+                            action_codes=["1.P1"], narrative="")
+            db.session.add(item)
+            db.session.flush()
+            ids["follow_up"] = item.id
 
 
 def _account_objects(world: World, users, parties) -> None:

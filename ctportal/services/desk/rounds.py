@@ -11,6 +11,7 @@ from sqlalchemy import orm as so
 from ctportal.domain.formatting import long_date
 from ctportal.domain.errors import DomainError
 from ctportal.models import DeadlineExtension, Round, db
+from ctportal.services.reporting import follow_ups
 
 if TYPE_CHECKING:
     from ctportal.models import Report, User
@@ -113,6 +114,8 @@ def close_round(rnd: Round, actor: User) -> None:
     rnd.closed_at = utcnow()
     db.session.flush()
     audit.record("round.closed", rnd, actor=actor)
+    # An edition done before the close is final from now on: its recommendations are followed up.
+    follow_ups.add_after_final(rnd)
 
 
 def extend_deadline(rnd: Round, party_id: int, new_deadline: dt.date, reason: str, actor: User) -> DeadlineExtension:

@@ -22,6 +22,7 @@ from ctportal.models import (CompiledReport, CompiledReportRevision, CompiledRep
                              User, db, utcnow)
 from ctportal.services import audit
 from ctportal.services.operations import heartbeat
+from ctportal.services.reporting import follow_ups
 from ctportal.infra import storage
 
 if TYPE_CHECKING:  # the job imports the renderer only when it runs (cache.pool_from_config)
@@ -170,6 +171,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
                      texts=[f"{text_id}v{version}" for text_id, version in carried])
         from ctportal.services.messaging import webhooks
         webhooks.edition_compiled(edition)
+        # An edition of a closed round is final: its recommendations reach the next round's open reports.
+        follow_ups.add_after_final(rnd)
         db.session.commit()
     except Exception as exc:
         db.session.rollback()

@@ -16,6 +16,7 @@ from ctportal.pdf.assemble import page_link
 from ctportal.pdf.html import css_string_body
 from ctportal.pdf.renderer import RenderError, WorkerPool
 from ctportal.services.editions import content
+from ctportal.services.editions.follow_up_part import follow_up_context
 from ctportal.services.editions.cache import Part, Progress, _used, ensure_parts
 
 MAX_FRONT_PAGES = 60
@@ -88,6 +89,10 @@ def body_parts(data: content.RoundData) -> list[Part]:
     if judged is not None:
         parts.append(Part("judgement", content.cache_key("judgement", judged), "judgement.html", judged,
                           "the Commission's assessment of each partner and its recommendations"))
+    followed = follow_up_context(data)
+    if followed is not None:
+        parts.append(Part("follow_up", content.cache_key("follow_up", followed), "follow_up.html", followed,
+                          "the follow-up of the previous round's recommendations"))
     conclusions = content.conclusions_context(data)
     if conclusions is not None:
         parts.append(Part("conclusions", content.cache_key("conclusions", conclusions), "conclusions.html",
@@ -121,6 +126,8 @@ def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[d
         if part.kind == "judgement":
             toc.append({"label": "Assessment of each partner and recommendations", "page": start[part.key],
                         "sub": False})
+        if part.kind == "follow_up":
+            toc.append({"label": part.context["title"], "page": start[part.key], "sub": False})
         if part.kind == "conclusions":
             toc.append({"label": "Conclusions", "page": start[part.key], "sub": False})
     for inc in data.parties:

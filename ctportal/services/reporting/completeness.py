@@ -3,8 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from ctportal.domain import entry_fields
 from ctportal.models import Entry, Report
+from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.progress import unanswered_field
 
@@ -16,6 +19,7 @@ class MissingItem:
     objective: int
     field: str        # the form field to fix: "status", "narrative" or "na_justification"
     message: str
+    follow_up_id: int | None = None   # set for a follow-up item of a recommendation (entry_id is 0)
 
 
 def missing_items(report: Report) -> list[MissingItem]:
@@ -23,6 +27,13 @@ def missing_items(report: Report) -> list[MissingItem]:
     missing = []
     for entry in report.entries:
         missing.extend(_entry_missing(entry))
+    for item in follow_ups.of_report(report):
+        field = follow_ups.unanswered_field(item)
+        if field is not None:
+            message = (gettext("Recommendation %(n)s: say how far it was implemented.", n=item.number)
+                       if field == "status" else
+                       gettext("Recommendation %(n)s: describe what was done on it.", n=item.number))
+            missing.append(MissingItem(0, f"R{item.number}", 0, field, message, item.id))
     return missing
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ctportal.domain import actors
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, User, db)
-from ctportal.services.reporting import entries, previous
+from ctportal.services.reporting import entries, follow_ups, previous
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
@@ -45,6 +45,7 @@ def create_report(rnd: Round, party: Party) -> Report:
             report.entries.append(Entry(action=priority.action, priority_action=priority,
                                         kind=EntryKind.priority, key=f"PA{priority.id}", position=position))
     db.session.flush()
+    follow_ups.add_missing(report)  # the previous round's published recommendations to this party
     return report
 
 

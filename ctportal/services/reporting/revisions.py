@@ -10,7 +10,9 @@ that what was submitted or approved can be shown, diffed and compiled exactly as
                   "status", every text field of domain/entry_fields.py (str),
                   every rows field: [{column: str | None}]  (measures, legal acts),
                   "documents": [DOC, ...]}],
-     "documents": [DOC, ...]}   # documents attached to the report as a whole
+     "documents": [DOC, ...],   # documents attached to the report as a whole
+     "follow_ups": [{"id", "number", "recommendation", "action_codes", "round_id", "round_title",
+                     "status", "narrative"}]}   # services/reporting/follow_ups.py; only when there are any
     DOC = {"id", "original_name", "title", "sha256", "size", "content_type", "sensitivity",
            "uploaded_at", "uploaded_by"}
 
@@ -28,6 +30,7 @@ from sqlalchemy import orm as so
 
 from ctportal.domain import entry_fields
 from ctportal.models import Document, Entry, Report, Revision, RevisionDocument, User, db
+from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.documents import current_documents
 
 SNAPSHOT_FORMAT = 1
@@ -64,13 +67,18 @@ def entry_snapshot(entry: Entry, documents: list[Document]) -> dict[str, Any]:
 
 def build_snapshot(report: Report) -> dict[str, Any]:
     documents = current_documents(report)
-    return {
+    snapshot: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
         "report": {"id": report.id, "round_id": report.round_id, "party_id": report.party_id,
                    "party_code": report.party.code},
         "entries": [entry_snapshot(e, documents) for e in report.entries],
         "documents": [document_snapshot(d) for d in documents if d.entry_id is None],
     }
+    # Only a report that follows up recommendations has the key: every other snapshot stays as it was.
+    items = follow_ups.snapshot(report)
+    if items:
+        snapshot["follow_ups"] = items
+    return snapshot
 
 
 def snapshot_hash(snapshot: dict[str, Any]) -> str:
