@@ -45,7 +45,8 @@ def add(user: User, name: str) -> Institution:
     institution = Institution(party_id=user.party_id, name=_clean_name(user.party_id, name), active=True)
     db.session.add(institution)
     db.session.flush()
-    audit.record("institution.added", institution, actor=user, party_id=user.party_id, name=institution.name)
+    # Ids, not names: the list is the party's own, and the secretariat reads the trail (docs/reporting.md).
+    audit.record("institution.added", institution, actor=user, party_id=user.party_id)
     return institution
 
 
@@ -54,6 +55,5 @@ def change(institution: Institution, user: User, name: str, active: bool) -> Ins
     institution.name = _clean_name(institution.party_id, name, keep=institution)
     institution.active = active
     db.session.flush()
-    audit.record("institution.changed", institution, actor=user, party_id=institution.party_id,
-                 name=institution.name, active=active)
+    audit.record("institution.changed", institution, actor=user, party_id=institution.party_id, active=active)
     return institution
