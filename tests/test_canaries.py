@@ -359,7 +359,8 @@ def test_no_partner_internal_value_reaches_the_commission(app, users):
     db.session.commit()
     found = read_everything(app.test_client(),
                             ["/api/v1/reports", "/api/v1/rounds", "/api/v1/approved-revisions",
-                             *[p for p in known_routes(app, _ids(rnd, [al], users, "observer")) if p.startswith("/api/")]],
+                             *[p for p in known_routes(app, _ids(rnd, [al], users, "observer"))
+                               if p.startswith("/api/")]],
                             headers={"Authorization": f"Bearer {token}"}, find=partner_canaries_in)
     if found:
         leaks["observer"] = found
@@ -375,7 +376,8 @@ def test_no_partner_internal_value_reaches_the_commission(app, users):
         found_in = partner_canaries_in(f"{note.subject}\n{note.body}\n{note.link}")
         if found_in:
             leaks.setdefault("notifications", {})[f"notification {note.id} to user {note.user_id}"] = found_in
-    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_([u.email for u in readers]))):
+    emails = [u.email for u in readers]
+    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(emails))):
         found_in = partner_canaries_in(f"{mail.subject}\n{mail.body}")
         if found_in:
             leaks.setdefault("mail", {})[f"mail {mail.id} to {mail.recipient}"] = found_in
