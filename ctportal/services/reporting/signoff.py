@@ -24,6 +24,7 @@ from ctportal.models import Entry, EntryWork, PartnerNote, Report, SignOff, User
 from ctportal.services import audit
 
 NOTE_LIMIT = 5_000
+_NOTE_LIMIT_TEXT = f"{NOTE_LIMIT:,}"
 
 # (state now, step) -> state after. A missing row is a step that cannot be taken from that state.
 STEPS: dict[tuple[SignOff, str], SignOff] = {
@@ -75,7 +76,7 @@ def take_step(entry: Entry, step: str, user: User, *, version: int | None = None
     if step == "send_back" and not note:
         raise SignOffRefused(_("Comment: say what to change before sending the entry back."), field="note")
     if len(note) > NOTE_LIMIT:
-        raise SignOffRefused(_("Comment: at most %(limit)s characters are accepted.", limit=f"{NOTE_LIMIT:,}"),
+        raise SignOffRefused(_("Comment: at most %(limit)s characters are accepted.", limit=_NOTE_LIMIT_TEXT),
                              field="note")
     work.state = after
     work.accepted_version = entry.version if after == SignOff.accepted else None
