@@ -53,6 +53,13 @@ def test_the_coordinator_keeps_the_list_of_institutions(app, users, auth, client
     assert inst.name == "Ministry of the Interior" and inst.active is False  # unticked: retired
     page = _text(client.get("/partner/institutions"))
     assert "Ministry of the Interior" in page
+    second = _institution(inst.party_id, "State Police")
+    clash = client.post(f"/partner/institutions/{second.id}", data={f"i{second.id}-name": "Ministry of the interior",
+                                                                    f"i{second.id}-active": "y"})
+    assert clash.status_code == 422 and "Name: “Ministry of the Interior” is already in the list." in _text(clash)
+    assert 'value="Ministry of the interior"' in clash.get_data(as_text=True)  # what was typed stays
+    db.session.refresh(second)
+    assert second.name == "State Police"
 
 
 def test_institutions_are_the_coordinators_and_their_partys_own(app, users, auth, client):
@@ -93,6 +100,10 @@ def test_assignment_with_a_due_date_before_the_deadline(app, users, auth, client
     assert badly_written.status_code == 422 and "Due date: write the date as YYYY-MM-DD" in _text(badly_written)
     past = client.post(url, data={"assignee_id": users.contributor_al.id, "due_on": "2020-01-01"})
     assert past.status_code == 422 and "Due date: it cannot be in the past" in _text(past)
+    garbage = client.post(url, data={"assignee_id": "abc", "institution_id": "99999999999"})
+    assert garbage.status_code == 422
+    assert "Contributor: choose one of the listed contributors" in _text(garbage)
+    assert "Institution: choose one of the listed institutions" in _text(garbage)
     stranger = client.post(url, data={"assignee_id": users.contributor_rs.id})
     assert stranger.status_code == 422 and "Contributor: choose one of the listed contributors" in _text(stranger)
 

@@ -21,6 +21,22 @@ class DueDateField(DateField):
             raise ValueError(_l("Due date: write the date as YYYY-MM-DD, such as 2026-12-31.")) from None
 
 
+class ListedIdField(SelectField):
+    """A select of ids whose refusal of a value that is no id names the field (WTForms would say only
+    "Invalid Choice: could not coerce"). Which ids are allowed is the service's check."""
+
+    def __init__(self, label, refused, **kwargs):
+        super().__init__(label, coerce=id_choice, validate_choice=False, validators=[Optional()], **kwargs)
+        self.refused = refused
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.refused) from None
+
+
 class InstitutionForm(FlaskForm):
     name = StringField(_l("Name of the institution"), validators=[
         DataRequired(message=_l("Name: enter the institution's name.")),
@@ -32,10 +48,11 @@ class ChangeInstitutionForm(InstitutionForm):
 
 
 class AssignmentForm(FlaskForm):
-    # The service checks the choices (services/partner/assignments.assign), with a message naming the field.
-    assignee_id = SelectField(_l("Contributor"), coerce=id_choice, validate_choice=False, validators=[Optional()])
-    institution_id = SelectField(_l("Institution"), coerce=id_choice, validate_choice=False,
-                                 validators=[Optional()])
+    # The service checks the choices (services/partner/assignments.assign), with the same messages.
+    assignee_id = ListedIdField(_l("Contributor"),
+                                _l("Contributor: choose one of the listed contributors of your party."))
+    institution_id = ListedIdField(_l("Institution"),
+                                   _l("Institution: choose one of the listed institutions of your party."))
     due_on = DueDateField(_l("Due date"), validators=[Optional()])
 
     def offer(self, users, institutions) -> AssignmentForm:

@@ -18,7 +18,6 @@ from ctportal.pages.reports import entry_label
 from ctportal.policy_partner import Work
 from ctportal.services.partner import assignments, institutions
 from ctportal.services.reporting import signoff
-from ctportal.views.errors import refused_to
 from ctportal.views.reports import render_entry
 from ctportal.web.gates import requires
 
@@ -27,11 +26,16 @@ bp = Blueprint("partner", __name__)
 
 # --- the party's institutions ---------------------------------------------------------------------
 
-def _institutions_page(form=None, status: int = 200):
+def _institutions_page(form=None, status: int = 200, changed=None):
+    """The list with its forms; `form` is the add form as posted, `changed` an institution's form as posted
+    (both with their problems, and what was typed kept)."""
     items = institutions.institutions_of(current_user.party_id)
     forms = {i.id: ChangeInstitutionForm(formdata=None, obj=i, prefix=f"i{i.id}") for i in items}
+    if changed is not None:
+        forms[changed[0]] = changed[1]
     return render_template("partner/institutions.html", items=items, forms=forms,
-                           form=form or InstitutionForm(formdata=None)), status
+                           form=form or InstitutionForm(formdata=None),
+                           changed=changed[1] if changed is not None else None), status
 
 
 @bp.route("/partner/institutions", methods=["GET", "POST"])
@@ -61,15 +65,17 @@ def institutions_list():
 def change_institution(institution_id: int):
     institution = policy_partner.institution_of_party_or_404(institution_id)
     form = ChangeInstitutionForm(prefix=f"i{institution.id}")
-    back = url_for(".institutions_list")
     if not form.validate():
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
-        return redirect(back)
-    with refused_to(back):
+        return _institutions_page(status=422, changed=(institution.id, form))
+    try:
         institutions.change(institution, current_user, form.name.data or "", bool(form.active.data))
+    except institutions.InstitutionRefused as exc:
+        db.session.rollback()
+        form.name.errors = [exc.message]
+        return _institutions_page(status=422, changed=(institution_id, form))
     db.session.commit()
     flash(_("“%(name)s” is saved.", name=institution.name), "success")
-    return redirect(back)
+    return redirect(url_for(".institutions_list"))
 
 
 # --- the board --------------------------------------------------------------------------------------
