@@ -298,7 +298,7 @@ def build_partner_world(users):
     first submission and after the Commission asked for changes), accepts; the report is then approved."""
     from ctportal.models import Institution
     from ctportal.services.partner import assignments
-    from ctportal.services.reporting import signoff
+    from ctportal.services.partner import steps  # the step and its notices, as the pages take them
 
     rnd = make_round()
     al = fill_report(report_of(rnd, "AL"))
@@ -308,15 +308,15 @@ def build_partner_world(users):
     entry = al.entries[0]
     assignments.assign(entry, users.coordinator_al, assignee_id=users.contributor_al.id,
                        institution_id=institution.id, due_on=None)
-    signoff.take_step(entry, "ready", users.contributor_al)
-    signoff.take_step(entry, "send_back", users.coordinator_al, note=PARTNER_CANARIES[1])
-    signoff.take_step(entry, "ready", users.contributor_al)
-    signoff.take_step(entry, "accept", users.coordinator_al, version=entry.version)
+    steps.take(entry, "ready", users.contributor_al)
+    steps.take(entry, "send_back", users.coordinator_al, note=PARTNER_CANARIES[1])
+    steps.take(entry, "ready", users.contributor_al)
+    steps.take(entry, "accept", users.coordinator_al, version=entry.version)
     db.session.commit()
     submit(al, users.coordinator_al)
     request_changes(al, users.reviewer, "Please add dates.")
-    signoff.take_step(al.entries[1], "ready", users.contributor_al)
-    signoff.take_step(al.entries[1], "send_back", users.coordinator_al, note=PARTNER_CANARIES[2])
+    steps.take(al.entries[1], "ready", users.contributor_al)
+    steps.take(al.entries[1], "send_back", users.coordinator_al, note=PARTNER_CANARIES[2])
     al.entries[1].narrative = "Revised with dates."
     db.session.commit()
     submit(al, users.coordinator_al)
@@ -338,6 +338,9 @@ def test_no_partner_internal_value_reaches_the_commission(app, users):
     assert PARTNER_CANARIES[1] in text_of(coordinator.get(f"/reports/{al.id}/entries/{al.entries[0].id}"))
     assert PARTNER_CANARIES[2] in text_of(coordinator.get(f"/reports/{al.id}/entries/{al.entries[1].id}"))
     assert PARTNER_CANARIES[0] in text_of(coordinator.get(f"/reports/{al.id}/board"))
+    # ... and the comment went, by mail, to the contributor it was sent back to (inside the party).
+    assert any(PARTNER_CANARIES[1] in mail.body for mail in db.session.scalars(
+        sa.select(OutgoingMail).where(OutgoingMail.recipient == users.contributor_al.email)))
 
     leaks: dict[str, dict[str, list[str]]] = {}
     VISITED.clear()

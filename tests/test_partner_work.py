@@ -328,3 +328,35 @@ def test_a_higher_or_equal_status_needs_no_reason(app, users):
     assert completeness.missing_items(report) == []
     assert completeness.lower_status(_entry(report), EntryStatus.not_applicable) is False
     assert completeness.lower_status(_entry(report), None) is False
+
+
+# --- who hears of it ---------------------------------------------------------------------------------------
+
+def test_the_party_hears_of_each_step_and_only_the_party(app, users, auth, client):
+    from ctportal.models import Notification, OutgoingMail
+    rnd = make_round()
+    report = report_of(rnd, "AL")
+    entry = _entry(report)
+    due = dt.date.today() + dt.timedelta(days=5)
+    base = f"/reports/{report.id}/entries/{entry.id}"
+    auth.login("coordinator_al")
+    client.post(f"{base}/assignment", data={"assignee_id": users.contributor_al.id, "due_on": due.isoformat()})
+    auth.logout()
+    auth.login("contributor_al")
+    client.post(f"{base}/ready", data={"version": entry.version})
+    auth.logout()
+    auth.login("coordinator_al")
+    client.post(f"{base}/send-back", data={"version": entry.version, "note": "Add the 2026 figures, please."})
+
+    def mails(user):
+        return [m for m in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient == user.email)
+                                              .order_by(OutgoingMail.id))]
+    to_contributor = mails(users.contributor_al)
+    assert [m.subject.split(":")[0] for m in to_contributor] == ["Assigned to you", "Sent back to you"]
+    assert "Add the 2026 figures, please." in to_contributor[1].body
+    assert "seen only inside your party" in to_contributor[1].body and f"/reports/{report.id}/entries/" in \
+        to_contributor[1].body
+    assert [m.subject.split(":")[0] for m in mails(users.coordinator_al)] == ["Ready for you to accept"]
+    outsiders = [users.reviewer.id, users.secretariat.id, users.coordinator_rs.id, users.observer.id]
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id.in_(outsiders))) == 0

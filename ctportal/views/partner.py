@@ -16,7 +16,7 @@ from ctportal.models import db
 from ctportal.pages import partner as pages
 from ctportal.pages.reports import entry_label
 from ctportal.policy_partner import Work
-from ctportal.services.partner import assignments, institutions
+from ctportal.services.partner import assignments, institutions, steps
 from ctportal.services.reporting import signoff
 from ctportal.views.reports import render_entry
 from ctportal.web.gates import requires
@@ -127,7 +127,7 @@ def _step(report_id: int, entry_id: int, step: str, need: Work, done):
     except ValueError:
         version = None
     try:
-        signoff.take_step(entry, step, current_user, version=version, note=form.note.data or "")
+        steps.take(entry, step, current_user, version=version, note=form.note.data or "")
     except signoff.SignOffRefused as exc:
         db.session.rollback()
         form.note.errors = [exc.message] if exc.field == "note" else []

@@ -16,6 +16,7 @@ from ctportal.domain.formatting import long_date
 from ctportal.models import Entry, EntryWork, Institution, Report, Role, SignOff, User, db
 from ctportal.services import audit
 from ctportal.services.desk.rounds import deadline_for
+from ctportal.services.partner import notices
 from ctportal.services.reporting import signoff
 
 # Who may be given an entry to draft: the party's own reporting accounts.
@@ -59,6 +60,7 @@ def assign(entry: Entry, by: User, *, assignee_id: int | None, institution_id: i
         if due_on != work.due_on and due_on < (today or dt.date.today()):
             raise AssignmentRefused(_("Due date: it cannot be in the past (you entered %(date)s).",
                                       date=due_on.isoformat()), field="due_on")
+    before_id = work.assignee_id
     work.assignee_id = assignee.id if assignee else None
     work.institution_id = institution.id if institution else None
     work.due_on = due_on
@@ -66,6 +68,8 @@ def assign(entry: Entry, by: User, *, assignee_id: int | None, institution_id: i
     audit.record("entry.assigned", entry, actor=by, party_id=report.party_id, report_id=report.id, key=entry.key,
                  assignee_id=work.assignee_id, institution_id=work.institution_id,
                  due_on=due_on.isoformat() if due_on else None)
+    db.session.refresh(work)  # the new assignee loaded, for the notice
+    notices.assigned(entry, work, by, before_id)
     return work
 
 
