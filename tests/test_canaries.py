@@ -166,8 +166,9 @@ def known_routes(app, ids: dict[str, list[int]]) -> list[str]:
 VISITED: set[str] = set()  # every path some reader opened with a 200 (the test checks the crawl's reach)
 
 
-def read_everything(client, start: list[str], headers: dict | None = None) -> dict[str, list[str]]:
-    """Crawl from `start` (GET only, local links), returning path -> canaries found."""
+def read_everything(client, start: list[str], headers: dict | None = None, find=None) -> dict[str, list[str]]:
+    """Crawl from `start` (GET only, local links), returning path -> canaries found (by `find`, else canaries_in)."""
+    find = find or canaries_in
     seen: set[str] = set()
     queue = deque(start)
     leaks: dict[str, list[str]] = {}
@@ -183,7 +184,7 @@ def read_everything(client, start: list[str], headers: dict | None = None) -> di
                             if urlsplit(response.headers["Location"]).query else ""))
             continue
         text = text_of(response)
-        found = canaries_in(text)
+        found = find(text)
         if found:
             leaks[path] = found
         if response.status_code == 200:
@@ -278,4 +279,116 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
         OutgoingMail.recipient == users.coordinator_al.email)) > 0  # the parties did receive mail
 
     assert not leaks, "Commission-only values reached a party:\n" + "\n".join(
+        f"  {who}: {where}: {what}" for who, by_path in leaks.items() for where, what in by_path.items())
+
+
+# --- the reverse: what a partner keeps to itself never reaches the Commission (issue 18) ----------------
+
+PARTNER_CANARIES = ("CNRY-PARTNER-INSTITUTION-AL", "CNRY-PARTNER-RETURN-AL", "CNRY-PARTNER-RETURN-AGAIN-AL")
+COMMISSION_READERS = ("reviewer", "secretariat")
+
+
+def partner_canaries_in(text: str) -> list[str]:
+    """The partner's own canaries (the Commission's, which it reads rightly, are not looked for here)."""
+    return sorted(set(re.findall(r"CNRY-PARTNER-[A-Z0-9-]+", text)))
+
+
+def build_partner_world(users):
+    """Albania's coordinator keeps an institution, assigns, sends an entry back twice with a note (before the
+    first submission and after the Commission asked for changes), accepts; the report is then approved."""
+    from ctportal.models import Institution
+    from ctportal.services.partner import assignments
+    from ctportal.services.partner import steps  # the step and its notices, as the pages take them
+
+    rnd = make_round()
+    al = fill_report(report_of(rnd, "AL"))
+    institution = Institution(party_id=al.party_id, name=PARTNER_CANARIES[0])
+    db.session.add(institution)
+    db.session.flush()
+    entry = al.entries[0]
+    assignments.assign(entry, users.coordinator_al, assignee_id=users.contributor_al.id,
+                       institution_id=institution.id, due_on=None)
+    steps.take(entry, "ready", users.contributor_al)
+    steps.take(entry, "send_back", users.coordinator_al, note=PARTNER_CANARIES[1])
+    steps.take(entry, "ready", users.contributor_al)
+    steps.take(entry, "accept", users.coordinator_al, version=entry.version)
+    db.session.commit()
+    submit(al, users.coordinator_al)
+    request_changes(al, users.reviewer, "Please add dates.")
+    steps.take(al.entries[1], "ready", users.contributor_al)
+    steps.take(al.entries[1], "send_back", users.coordinator_al, note=PARTNER_CANARIES[2])
+    al.entries[1].narrative = "Revised with dates."
+    db.session.commit()
+    submit(al, users.coordinator_al)
+    approve(al, users.reviewer2)
+    parties = {p.code: p for p in db.session.scalars(sa.select(Party))}
+    observers.bind(users.observer, [parties["AL"]])
+    observers.give(rnd, parties["AL"], users.coordinator_al)
+    db.session.commit()
+    return rnd, al
+
+
+def test_no_partner_internal_value_reaches_the_commission(app, users):
+    """Read as a reviewer, the secretariat and an observer: every page, PDF, export, API answer and mail."""
+    from tests.helpers import AuthActions
+    rnd, al = build_partner_world(users)
+
+    # Positive control: the party reads its own notes and institution.
+    coordinator = _login(app, AuthActions, users, "coordinator_al")
+    assert PARTNER_CANARIES[1] in text_of(coordinator.get(f"/reports/{al.id}/entries/{al.entries[0].id}"))
+    assert PARTNER_CANARIES[2] in text_of(coordinator.get(f"/reports/{al.id}/entries/{al.entries[1].id}"))
+    assert PARTNER_CANARIES[0] in text_of(coordinator.get(f"/reports/{al.id}/board"))
+    # ... and the comment went, by mail, to the contributor it was sent back to (inside the party).
+    assert any(PARTNER_CANARIES[1] in mail.body for mail in db.session.scalars(
+        sa.select(OutgoingMail).where(OutgoingMail.recipient == users.contributor_al.email)))
+
+    leaks: dict[str, dict[str, list[str]]] = {}
+    VISITED.clear()
+    for key in COMMISSION_READERS:
+        client = _login(app, AuthActions, users, key)
+        start = ["/", "/home", "/notifications/", "/review/", "/progress/", "/rounds/", "/audit/", "/account",
+                 f"/reports/{al.id}/board"]
+        start += known_routes(app, _ids(rnd, [al], users, key))
+        token = api_tokens.create(users[key], "canary", 30)[1]
+        db.session.commit()
+        found = read_everything(client, start, find=partner_canaries_in)
+        found.update(read_everything(app.test_client(),
+                                     [p for p in start if p.startswith("/api/")] + ["/api/v1/reports",
+                                                                                     "/api/v1/rounds"],
+                                     headers={"Authorization": f"Bearer {token}"}, find=partner_canaries_in))
+        if found:
+            leaks[key] = found
+    token = api_tokens.create(users.observer, "canary", 30)[1]
+    db.session.commit()
+    found = read_everything(app.test_client(),
+                            ["/api/v1/reports", "/api/v1/rounds", "/api/v1/approved-revisions",
+                             *[p for p in known_routes(app, _ids(rnd, [al], users, "observer"))
+                               if p.startswith("/api/")]],
+                            headers={"Authorization": f"Bearer {token}"}, find=partner_canaries_in)
+    if found:
+        leaks["observer"] = found
+
+    # The crawl read the Commission's outputs of the report: review pages, PDF, exports, API.
+    for must in (f"/review/reports/{al.id}", f"/review/reports/{al.id}/entries/{al.entries[0].id}",
+                 f"/compile/reports/{al.id}/pdf", f"/exports/reports/{al.id}.csv", f"/exports/reports/{al.id}.xlsx",
+                 f"/exports/rounds/{rnd.id}.xlsx", f"/api/v1/reports/{al.id}/approved-revision"):
+        assert must in VISITED, must
+
+    readers = [users[k] for k in (*COMMISSION_READERS, "reviewer2", "admin", "observer")]
+    for note in db.session.scalars(sa.select(Notification).where(Notification.user_id.in_([u.id for u in readers]))):
+        found_in = partner_canaries_in(f"{note.subject}\n{note.body}\n{note.link}")
+        if found_in:
+            leaks.setdefault("notifications", {})[f"notification {note.id} to user {note.user_id}"] = found_in
+    emails = [u.email for u in readers]
+    for mail in db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.recipient.in_(emails))):
+        found_in = partner_canaries_in(f"{mail.subject}\n{mail.body}")
+        if found_in:
+            leaks.setdefault("mail", {})[f"mail {mail.id} to {mail.recipient}"] = found_in
+    # The revisions the Commission reviews and approves hold none of it either.
+    for revision in al.revisions:
+        found_in = partner_canaries_in(str(revision.snapshot) + revision.note)
+        if found_in:
+            leaks.setdefault("revisions", {})[f"revision {revision.number}"] = found_in
+
+    assert not leaks, "partner-internal values reached the Commission:\n" + "\n".join(
         f"  {who}: {where}: {what}" for who, by_path in leaks.items() for where, what in by_path.items())

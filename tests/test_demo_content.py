@@ -313,3 +313,25 @@ def test_serbia_answers_the_recommendations_of_the_previous_round_published_in_i
     client.post("/login/second-factor", data={"code": pyotp.TOTP(reviewer.totp_secret).now()})
     page = client.get(f"/review/reports/{report.id}").get_data(as_text=True)
     assert "security accreditation" in page and "Recommendation 2 of “Progress report 2025 (demo)”" in page
+
+
+def test_the_demo_shows_the_work_inside_two_partners(demo, client):
+    """Issue 18: institutions and assignments for Albania and Bosnia and Herzegovina, some entries ready, some
+    accepted, one sent back with a note; the contributor sees what is assigned to her, the coordinator the board."""
+    from ctportal.models import EntryWork, Institution, SignOff
+    from ctportal.demo.loader import demo_data
+    for code in ("AL", "BA"):
+        report = reports()[code]
+        works = list(db.session.scalars(sa.select(EntryWork).where(EntryWork.report_id == report.id)))
+        states = {w.state for w in works}
+        assert {SignOff.ready, SignOff.accepted, SignOff.returned} <= states, code
+        assert db.session.scalar(sa.select(sa.func.count(Institution.id)).where(
+            Institution.party_id == report.party_id)) >= 8
+        assert all(w.due_on is None or w.due_on < report.round.submission_deadline for w in works)
+    albania = reports()["AL"]
+    client.post("/login", data={"email": "contributor.al@demo.ctportal.eu", "password": demo_data().cast.password})
+    page = re.sub(r"\s+", " ", client.get(f"/reports/{albania.id}").get_data(as_text=True))
+    mine = page[page.index("Assigned to me"):page.index("Who drafts what")]
+    assert "Action 1.P1" in mine and "Accepted by the coordinator" in mine and "Ready for the coordinator" in mine
+    board = client.get(f"/reports/{albania.id}/board").get_data(as_text=True)
+    assert "Elira Çela" in board and "Ministria" in board

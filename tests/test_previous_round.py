@@ -16,6 +16,7 @@ from ctportal.models import CompiledReport, CompileState, Entry, EntryStatus, Re
 from ctportal.services.desk import progress_map
 from ctportal.services.editions import content
 from ctportal.services.editions import editions as compile_service
+from ctportal.services.reporting import completeness
 from ctportal.services.reporting.previous import previous_round, previous_round_revision
 from tests.factories import approve, fill_report, make_round, report_of, submit
 from tests.test_pdf_compile import pdftext
@@ -33,6 +34,12 @@ def _round(name: str, opened_days_ago: int) -> Round:
 
 def _approved(rnd: Round, code: str, who, reviewer, status: EntryStatus) -> Report:
     report = fill_report(report_of(rnd, code), f"Text of round {rnd.title.split()[-1]} for {{key}}", status=status)
+    # A status lower than the previous round's approved one is explained (issue 18, item 5).
+    before = completeness.previous_statuses(report)
+    for entry in report.entries:
+        if completeness.lower_status(entry, before.get(entry.key)):
+            entry.lower_status_reason = "The measure was suspended."
+    db.session.commit()
     submit(report, who)
     return approve(report, reviewer)
 

@@ -145,6 +145,7 @@ def test_across_rounds_shows_how_each_party_moved(auth, client, users):
     fill_report(new, status=EntryStatus.in_progress)
     new.entries[0].status = EntryStatus.achieved
     new.entries[1].status = EntryStatus.planned
+    new.entries[1].lower_status_reason = "The budget was cut."  # a step back is explained (issue 18)
     db.session.commit()
     submit(new, users.coordinator_al)
     approve(new, users.reviewer)

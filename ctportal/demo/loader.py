@@ -16,7 +16,7 @@ from pathlib import Path
 from ctportal.demo.plan import (CORE_INSTITUTIONS, DRAWN_STATUSES, EU_VALUES, PARTNER_VALUES, Account, ApprovalPlan,
                                Cast, CommentPlan, DemoData, DocumentPlan, EuTexts, EuTopic, EuVoice, FollowedUpPlan,
                                PartnerTexts, JudgementPlan, PartnerVoice, PartyPlan, PreviousRoundPlan, PriorityPlan,
-                               ReviewPlan, RevisionPlan, RoundPlan, Story, TextPlan, Topic)
+                               ReviewPlan, RevisionPlan, RoundPlan, Story, TextPlan, Topic, AssignmentPlan, WorkPlan)
 from ctportal.demo.reader import DemoDataError, Node, read_yaml
 from ctportal.domain.parties import PARTIES
 from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ReportState, Role, Visibility
@@ -128,7 +128,7 @@ def _day(node: Node) -> tuple[int, int, int]:
 # --- one file per party -----------------------------------------------------------------------------
 
 def _party(node: Node, code: str, partner: bool, emails: set[str]) -> PartyPlan:
-    node.only(["party", "voice", "walk_through"], ["priority_actions"])
+    node.only(["party", "voice", "walk_through"], ["priority_actions", "partner_work"])
     if node["party"].value != code:
         node["party"].fail(f"this is the file of {code}")
     voice: PartnerVoice | EuVoice = _partner_voice(node["voice"]) if partner else _eu_voice(node["voice"])
@@ -140,7 +140,33 @@ def _party(node: Node, code: str, partner: bool, emails: set[str]) -> PartyPlan:
                                        item["text"].text(), target["years_after_period"].integer(0, 5),
                                        target["month"].integer(1, 12), target["day"].integer(1, 31)))
     story = _story(node["walk_through"], emails, voice)
-    return PartyPlan(code, node.file, voice, tuple(priorities), story)
+    work = node.get("partner_work")
+    return PartyPlan(code, node.file, voice, tuple(priorities), story,
+                     _work(work, emails, voice) if work is not None else None)
+
+
+SIGN_OFFS = ("open", "ready", "accepted", "returned")
+
+
+def _work(node: Node, emails: set[str], voice: PartnerVoice | EuVoice) -> WorkPlan:
+    node.only(["institutions", "assignments"])
+    if not isinstance(voice, PartnerVoice):
+        node.fail("only a Western Balkans partner keeps institutions")
+    kept = tuple(item.one_of(voice.institutions, "an institution of voice.institutions")
+                 for item in node["institutions"].sequence())
+    assignments = []
+    for item in node["assignments"].sequence():
+        item.only(["entry", "sign_off"], ["to", "institution", "due_in_days", "note"])
+        institution = item["institution"].one_of(kept, "one of partner_work.institutions") if item.get(
+            "institution") else ""
+        sign_off = item["sign_off"].one_of(SIGN_OFFS, "a sign-off state")
+        note = item["note"].text(()) if item.get("note") else ""
+        if (sign_off == "returned") != bool(note):
+            item.fail("an entry sent back has a note, and only such an entry")
+        assignments.append(AssignmentPlan(
+            item["entry"].text(()), item["to"].one_of(emails, "a demo account") if item.get("to") else "",
+            institution, item["due_in_days"].integer(1, 365) if item.get("due_in_days") else None, sign_off, note))
+    return WorkPlan(kept, tuple(assignments))
 
 
 def _pair(node: Node) -> tuple[str, str]:

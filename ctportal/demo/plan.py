@@ -188,6 +188,25 @@ class PartyPlan:
     voice: PartnerVoice | EuVoice
     priority_actions: tuple[PriorityPlan, ...]
     story: Story
+    work: WorkPlan | None = None  # the work inside the partner (issue 18), for partners that show it
+
+
+@dataclass(frozen=True)
+class AssignmentPlan:
+    """One entry's assignment and where its sign-off stands (the party file's `partner_work.assignments`)."""
+
+    entry: str
+    to: str                 # an account of the party, or ""
+    institution: str        # a key of the voice's institutions, or ""
+    due_in_days: int | None
+    sign_off: str           # open, ready, accepted or returned
+    note: str               # the coordinator's comment when sending it back
+
+
+@dataclass(frozen=True)
+class WorkPlan:
+    institutions: tuple[str, ...]   # keys of the voice's institutions, kept under their own names
+    assignments: tuple[AssignmentPlan, ...]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import random
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from ctportal.demo import partner_work
 from ctportal.demo.documents import attach_document
 from ctportal.demo.loader import demo_data
 from ctportal.demo.plan import CommentPlan, DemoData, PartnerVoice, PartyPlan, Story
@@ -107,6 +108,7 @@ def _tell(data: DemoData, plan: PartyPlan, report: Report) -> None:
         attached_to = _entry(plan, report, doc.entry, "walk_through.documents") if doc.entry else None
         attach_document(report, attached_to, _user(doc.uploaded_by), doc.file, doc.title, list(doc.lines))
     _answer_follow_ups(data, report, coordinator)
+    partner_work.seed(plan, report, coordinator)  # inside the partner, before anything goes to the Commission
     if story.state != report.state:
         if story.reviewer:
             report.assigned_reviewer_id = _user(story.reviewer).id

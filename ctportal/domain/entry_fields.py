@@ -93,6 +93,10 @@ FIELDS: tuple[Field, ...] = (
               required_after=("narrative", 1_500),
               hint="Two or three sentences, at most 600 characters, printed as they are in the consolidated "
                    "report. Required when the progress narrative is longer than 1,500 characters."),
+    # Required at submission when the status is lower than the action's approved status in the previous
+    # round (services/reporting/completeness.lower_status): a step back is explained, not just shown.
+    TextField("lower_status_reason", "Why the status is lower than in the previous round", 5_000, True,
+              hint="Only when the status is lower than the one approved in the previous round: what changed."),
     RowsField("measures", "Measures taken", "Measure", (
         Column("description", "Description", limit=2_000, required="describe the measure.", lines=2, width=8),
         Column("taken_on", "Date", date=True, in_period=True),

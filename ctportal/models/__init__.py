@@ -21,3 +21,4 @@ from ctportal.models.jobs import PartyPdfJob, ScheduledRun  # noqa: F401
 from ctportal.models.api import ApiToken, ObserverConsent, ObserverParty  # noqa: F401
 from ctportal.models.webhooks import DeliveryState, Webhook, WebhookDelivery  # noqa: F401
 from ctportal.models.drafts import EntryDraft  # noqa: F401
+from ctportal.models.partner import EntryWork, Institution, PartnerNote, SignOff  # noqa: F401

@@ -153,6 +153,8 @@ class Entry(Model):
     next_steps: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     next_steps_timeline: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     responsible_institutions: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Why the status is lower than the one the Commission approved in the previous round (issue 18).
+    lower_status_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     # Set when the entry was copied from the last approved revision and nobody has edited it since.
     copied_from_previous: so.Mapped[bool] = so.mapped_column(default=False)
     updated_at: so.Mapped[dt.datetime | None]

@@ -12,7 +12,8 @@ The rules (DESIGN.md, "Who may see what"):
 * An object the user may not see answers 404, exactly like one that does not exist.
 
 The rules live in the modules of this package, one area each (access: reports, rounds and the
-loaders; review; desk; texts: the Commission's texts; observers: the API's readers). Callers ask
+loaders; review; desk; texts: the Commission's texts; observers: the API's readers; partner: the work inside one
+partner). Callers ask
 `policy.<rule>`: this module is the one name they import.
 """
 from ctportal.policy.access import (
@@ -36,6 +37,10 @@ from ctportal.policy.observers import (
     may_read_catalogue, is_observer, may_manage_consent, observed_party_ids, may_observe_report,
     observed_reports_clause, readable_reports_clause, get_readable_report_or_404, may_read_round,
     get_readable_round_or_404, may_read_edition,
+)
+from ctportal.policy.partner import (
+    Work, work_permissions, get_work_report_or_404, may_mark_ready, may_manage_institutions,
+    may_see_institutions, institution_of_party_or_404,
 )
 
 __all__ = [
@@ -88,4 +93,11 @@ __all__ = [
     "may_read_round",
     "get_readable_round_or_404",
     "may_read_edition",
+    "Work",
+    "work_permissions",
+    "get_work_report_or_404",
+    "may_mark_ready",
+    "may_manage_institutions",
+    "may_see_institutions",
+    "institution_of_party_or_404",
 ]

@@ -20,12 +20,13 @@ from ctportal.forms.entry import (PreviewForm, SubmitReportForm, added_row, buil
                                   expected_version, form_to_data)
 from ctportal.infra import markdown
 from ctportal.models import Entry, Report, db
+from ctportal.pages import partner as partner_pages
 from ctportal.pages import reports as pages
 from ctportal.policy import Permission
 from ctportal.services.reporting import drafts
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting import reports as report_service
-from ctportal.services.reporting import completeness
+from ctportal.services.reporting import completeness, signoff
 from ctportal.services.review import confirmation
 from ctportal.services.review.workflow import IncompleteReport, Step, TransitionError, apply_transition
 from ctportal.views.errors import on_expired_form
@@ -66,7 +67,8 @@ def my_reports():
 def _render_overview(report: Report, *, missing=None, attempted=False, status=200):
     return render_template(
         "reports/overview.html", attempted=attempted, upload_form=UploadForm(),
-        **pages.overview(report, current_user, missing=missing)), status
+        **pages.overview(report, current_user, missing=missing),
+        **partner_pages.overview_panel(report, current_user)), status
 
 
 @bp.get("/reports/<int:report_id>")
@@ -88,7 +90,8 @@ def section(report_id: int, slug: str):
 
 
 def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, problems=(), conflict=None,
-                  status=200, restored=None, upload_form=None, expired=False):
+                  status=200, restored=None, upload_form=None, expired=False, assignment_form=None,
+                  signoff_form=None):
     section = pages.section_of_entry(report, entry)
     if section is None:
         abort(404)
@@ -96,7 +99,8 @@ def _render_entry(report: Report, entry: Entry, form=None, *, preview=None, prob
     errors += [(p.field, p.message) for p in problems]
     return render_template(
         "reports/entry.html", form=form, preview=preview, errors=errors, restored=restored, expired=expired,
-        upload_form=upload_form or entry_page_upload_form(),
+        upload_form=upload_form or entry_page_upload_form(), assignment_form=assignment_form,
+        signoff_form=signoff_form, **partner_pages.entry_panel(report, entry, current_user),
         **pages.entry_page(report, entry, current_user, section, conflict)), status
 
 
@@ -113,16 +117,22 @@ def _restored_draft(entry: Entry):
     return form, draft
 
 
-@bp.get("/reports/<int:report_id>/entries/<int:entry_id>")
-@login_required
-def entry(report_id: int, entry_id: int):
-    report = policy.get_report_or_404(report_id)
-    entry = policy.entry_of_report_or_404(report, entry_id)
+def render_entry(report: Report, entry: Entry, *, status: int = 200, assignment_form=None, signoff_form=None):
+    """The entry page as a GET shows it (the form, or the user's restored draft); the partner's work forms
+    given are shown with their problems (views/partner.py)."""
     can_edit = policy.can(current_user, Permission.EDIT, report)
     form, draft = _restored_draft(entry) if can_edit else (None, None)
     if can_edit and form is None:
         form = build_entry_form(entry)
-    return _render_entry(report, entry, form, restored=draft)
+    return _render_entry(report, entry, form, restored=draft, status=status, assignment_form=assignment_form,
+                         signoff_form=signoff_form)
+
+
+@bp.get("/reports/<int:report_id>/entries/<int:entry_id>")
+@login_required
+def entry(report_id: int, entry_id: int):
+    report = policy.get_report_or_404(report_id)
+    return render_entry(report, policy.entry_of_report_or_404(report, entry_id))
 
 
 def _not_uploaded(message: str) -> UploadForm:
@@ -251,7 +261,8 @@ def _submission_page(report: Report, form: SubmitReportForm | None = None, statu
     if form is None:
         form = SubmitReportForm(formdata=None, state_version=report.state_version)
     form.confirmed.data = summary.token  # the token of the summary this page states, now
-    return render_template("reports/submit.html", report=report, summary=summary, form=form), status
+    return render_template("reports/submit.html", report=report, summary=summary, form=form,
+                           not_accepted=signoff.not_accepted(report), entry_label=pages.entry_label), status
 
 
 @bp.route("/reports/<int:report_id>/submit", methods=["GET", "POST"])

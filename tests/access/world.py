@@ -93,6 +93,7 @@ def build_world() -> World:
     _add_party_pdf_jobs(world, users)
     _observer_consents(world, users, parties)
     _add_webhook(world, users)
+    _add_institutions(world, parties)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
@@ -142,6 +143,17 @@ def _api_tokens(world: World, users) -> None:
         world.bearer[role] = api_tokens.create(users[key], f"matrix {role}", 30)[1]
     world.ids["own_token"] = {"token": api_tokens.create(users.contributor_al, "to revoke", 30)[0].id}
     world.ids["other_token"] = {"token": api_tokens.create(users.coordinator_rs, "not yours", 30)[0].id}
+
+
+def _add_institutions(world: World, parties) -> None:
+    """An institution of Albania and one of Serbia (routes_partner)."""
+    from ctportal.models import Institution
+
+    for side, code, name in (("own", "AL", "Ministria e Drejtësisë"), ("other", "RS", "Министарство правде")):
+        institution = Institution(party_id=parties[code].id, name=name)
+        db.session.add(institution)
+        db.session.flush()
+        world.ids[f"{side}_institution"] = {"institution": institution.id}
 
 
 def _add_webhook(world: World, users) -> None:

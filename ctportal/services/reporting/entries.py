@@ -22,6 +22,7 @@ from ctportal.domain.formatting import long_date
 from ctportal.infra import markdown
 from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
+from ctportal.services.reporting import signoff
 
 # The model of each rows field's rows (entry_fields.ROWS_FIELDS), each with a `position`.
 ROW_MODELS: dict[str, type] = {"measures": Measure, "legal_acts": LegalAct}
@@ -293,11 +294,14 @@ def save_entry(entry: Entry, data: EntryData, expected_version: int, user: User)
         raise InvalidEntry(problems)
     if expected_version != entry.version:
         return conflict_for(entry, data)
+    changed = bool(differences(data, EntryData.of(entry)))
     write_fields(entry, data)
     entry.copied_from_previous = False  # edited: no longer just what was copied from the last round
     entry.updated_at = utcnow()
     entry.updated_by_id = user.id
     db.session.flush()
+    if changed:
+        signoff.after_edit(entry, user)  # what the coordinator accepted is not what the entry says now
     audit.record("entry.saved", entry, actor=user, party_id=entry.report.party_id, report_id=entry.report_id,
                  key=entry.key, version=entry.version)
     return Saved(entry)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from ctportal.domain import actors
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, User, db)
-from ctportal.services.reporting import entries, follow_ups, previous
+from ctportal.services.reporting import entries, follow_ups, previous, signoff
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
@@ -92,6 +92,7 @@ def copy_from_last_approved(report: Report, user: User) -> int:
             continue
         entries.write_fields(entry, entries.EntryData.from_values(old))
         entry.copied_from_previous = True
+        signoff.after_edit(entry, user)
         copied += 1
     report.copied_from_revision_id = revision.id
     db.session.flush()
