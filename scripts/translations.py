@@ -37,6 +37,17 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": No
             "lazy_ngettext": (1, 2)}
 # %(name)s, %(num)d, %s, %%: what Python's %-formatting (and Jinja's newstyle gettext) fills in.
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
+# Strings that are rightly the same as the English in some partner languages: names of institutions
+# (Europol, Eurojust), of places where the language writes them so (Kosovo, Albanian "Serbia"), and words
+# these languages share (Administrator, Status). Anything else equal to its English msgid outside `en` is
+# English left behind, not a translation: `update` once copied the English in, and the check then passed.
+SAME_AS_ENGLISH = {
+    "sq": {"Serbia", "Europol", "Eurojust", "Administrator"},
+    "sr_Latn": {"Kosovo", "Status", "Administrator"},
+    "bs": {"Kosovo", "Europol", "Eurojust", "Status", "Administrator"},
+    "cnr": {"Kosovo", "Europol", "Eurojust", "Status", "Administrator"},
+}
+LETTERS = re.compile(r"[^\W\d_]")
 # Markup a translation must keep as it is: tags and attributes (<strong>, <a href="%(url)s">, <code>).
 TAG = re.compile(r"</?[a-z]+(?:\s[^>]*)?>")
 
@@ -183,8 +194,22 @@ def problems(template: Catalog | None = None) -> list[Problem]:
             if not _translated(message):
                 found.append(Problem(code, _first(msgid), "not translated"))
                 continue
+            if code != "en" and _left_in_english(code, message):
+                found.append(Problem(code, _first(msgid), "the English text, not a translation"))
             found.extend(Problem(code, _first(msgid), what) for what in _compare(message, catalog.num_plurals))
     return found
+
+
+def _left_in_english(code: str, message) -> bool:
+    """A translation equal to the English, where the string has words (not only placeholders) and is not
+    one of the language's SAME_AS_ENGLISH."""
+    sources = list(message.id) if message.pluralizable else [message.id]
+    strings = list(message.string) if message.pluralizable else [message.string]
+    for form in strings:
+        if form in sources and form not in SAME_AS_ENGLISH.get(code, set()) \
+                and LETTERS.search(TAG.sub("", PLACEHOLDER.sub("", form))):
+            return True
+    return False
 
 
 def _first(msgid) -> str:

@@ -49,6 +49,14 @@ def test_an_empty_or_fuzzy_translation_fails_the_check(broken):
     assert problems == {"mk: not translated: 'Sign out'", "mk: fuzzy: 'Sign in'"}
 
 
+def test_the_english_text_left_as_a_translation_fails_the_check(broken):
+    def english(catalog):
+        _message(catalog, "Sign out").string = "Sign out"
+        _message(catalog, "Europol").string = "Europol"  # a name: the same in Bosnian, and allowed
+    broken("bs", english)
+    assert [str(p) for p in tool().problems()] == ["bs: the English text, not a translation: 'Sign out'"]
+
+
 def test_a_changed_placeholder_or_markup_fails_the_check(broken):
     def change(catalog):
         _message(catalog, "Welcome, %(name)s").string = "Добро дошли, %(ime)s"
