@@ -335,3 +335,15 @@ def test_the_demo_shows_the_work_inside_two_partners(demo, client):
     assert "Action 1.P1" in mine and "Accepted by the coordinator" in mine and "Ready for the coordinator" in mine
     board = client.get(f"/reports/{albania.id}/board").get_data(as_text=True)
     assert "Elira Çela" in board and "Ministria" in board
+
+
+def test_a_report_of_the_closed_round_reads_as_history_on_the_home_page(demo, client):
+    """Bosnia and Herzegovina did not report in the demo's closed previous round: its home page says the
+    round closed and when, not "Deadline … (passed 462 days ago)" with a progress bar to fill."""
+    client.post("/login", data={"email": "coordinator.ba@demo.ctportal.eu", "password": "demo-portal-passphrase"})
+    page = re.sub(r"\s+", " ", client.get("/home").get_data(as_text=True))
+    closed = page[page.index("Progress report 2025 (demo)"):]
+    current = page[page.index("Progress report 2026 (demo)"):page.index("Progress report 2025 (demo)")]
+    assert "The round closed on" in closed and "can no longer change" in closed
+    assert "Deadline" not in closed.split("</section>")[0] and 'role="progressbar"' not in closed.split("</section>")[0]
+    assert "Deadline" in current and 'role="progressbar"' in current

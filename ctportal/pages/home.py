@@ -31,6 +31,8 @@ def work_for(user: User) -> Work:
         for report in reports:
             work.reports.append({
                 "report": report,
+                # A closed round is history: its date, not a deadline "passed 462 days ago".
+                "closed_on": report.round.closed_at if report.round.state == RoundState.closed else None,
                 "deadline": deadline_for(report.round, report.party_id),
                 "progress": report_progress(report),
                 # The actions the Commission sent back, so the party starts from them (issue 13.7).
