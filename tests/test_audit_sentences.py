@@ -86,3 +86,40 @@ def test_the_sentences_are_in_the_readers_language(app, users, client, auth):
     auth.login("secretariat")
     lines = _cells(client.get("/audit/").get_data(as_text=True))
     assert any(line.endswith("Reviewer го одобри извештајот (Албанија, Progress report 2026)") for line in lines), lines
+
+
+def test_the_partners_own_steps_the_commissions_texts_and_consent_read_as_sentences(app, users, client, auth):
+    """Every kind of event the portal records names who did what, to what, and nothing the secretariat
+    may not read: the partner's steps name the action, never the note's words or the institution."""
+    from ctportal.models import Party
+    from ctportal.services.accounts import observers
+    from ctportal.services.partner import institutions
+    from ctportal.services.reporting import signoff
+    from ctportal.services.review import judgement
+    rnd = make_round()
+    report = fill_report(report_of(rnd, "AL"))
+    entry = report.entries[0]
+    institutions.add(users.coordinator_al, "Ministria e Brendshme CANARY-INSTITUTION")
+    signoff.take_step(entry, "ready", users.contributor_al)
+    signoff.take_step(entry, "send_back", users.coordinator_al, version=entry.version, note="CANARY-NOTE words")
+    slot = judgement.slot_of(rnd, "introduction")
+    text = judgement.save(rnd, slot, users.reviewer, body="An introduction.")
+    judgement.approve(rnd, text, users.secretariat, version=text.version)
+    albania = db.session.scalar(sa.select(Party).where(Party.code == "AL"))
+    observers.give(rnd, albania, users.coordinator_al)
+    db.session.commit()
+
+    auth.login("secretariat")
+    html = client.get("/audit/").get_data(as_text=True)
+    lines = _cells(html)
+    expected = [
+        "Coordinator Al added an institution to the list of Albania",
+        f"Contributor Al marked action {entry.key} of {LABEL} as ready",
+        f"Coordinator Al sent action {entry.key} of {LABEL} back for more work",
+        "Reviewer saved a text of the Commission for Progress report 2026",
+        "Secretariat approved a text of the Commission for Progress report 2026",
+        "Coordinator Al gave the consent of Albania to share Progress report 2026 with observers",
+    ]
+    for sentence in expected:
+        assert any(re.fullmatch(MOMENT + re.escape(sentence), line) for line in lines), (sentence, lines)
+    assert "CANARY" not in html

@@ -44,6 +44,16 @@ _ON_ENTRY = {
                     lazy_gettext("%(who)s saved an action of the report of %(party)s for %(round)s")),
     "entry.reviewed": (lazy_gettext("%(who)s reviewed action %(key)s of the report of %(party)s for %(round)s"),
                        lazy_gettext("%(who)s reviewed an action of the report of %(party)s for %(round)s")),
+    # The work inside the partner (issue 18): the step, never the note's words or the assignee.
+    "entry.assigned": (lazy_gettext("%(who)s assigned action %(key)s of the report of %(party)s for %(round)s"),
+                       lazy_gettext("%(who)s assigned an action of the report of %(party)s for %(round)s")),
+    "entry.ready": (lazy_gettext("%(who)s marked action %(key)s of the report of %(party)s for %(round)s as ready"),
+                    lazy_gettext("%(who)s marked an action of the report of %(party)s for %(round)s as ready")),
+    "entry.accept": (lazy_gettext("%(who)s accepted action %(key)s of the report of %(party)s for %(round)s"),
+                     lazy_gettext("%(who)s accepted an action of the report of %(party)s for %(round)s")),
+    "entry.send_back": (
+        lazy_gettext("%(who)s sent action %(key)s of the report of %(party)s for %(round)s back for more work"),
+        lazy_gettext("%(who)s sent an action of the report of %(party)s for %(round)s back for more work")),
 }
 # On a round.
 _ON_ROUND = {
@@ -56,6 +66,18 @@ _ON_ROUND = {
     "compile.failed": lazy_gettext("The consolidated report of %(round)s could not be compiled"),
     "editions.download": lazy_gettext("%(who)s downloaded the consolidated report of %(round)s"),
     "export.downloaded": lazy_gettext("%(who)s exported the reports of %(round)s"),
+    "judgement.saved": lazy_gettext("%(who)s saved a text of the Commission for %(round)s"),
+    "judgement.approved": lazy_gettext("%(who)s approved a text of the Commission for %(round)s"),
+}
+# On one party in a round.
+_ON_PARTY_ROUND = {
+    "consent.given": lazy_gettext("%(who)s gave the consent of %(party)s to share %(round)s with observers"),
+    "consent.withdrawn": lazy_gettext("%(who)s withdrew the consent of %(party)s to share %(round)s with observers"),
+}
+# On one party.
+_ON_PARTY = {
+    "institution.added": lazy_gettext("%(who)s added an institution to the list of %(party)s"),
+    "institution.changed": lazy_gettext("%(who)s changed an institution of the list of %(party)s"),
 }
 _EXTENDED = lazy_gettext("%(who)s extended the deadline of %(party)s in %(round)s")
 # Of a person only.
@@ -63,6 +85,12 @@ _ALONE = {
     "login.succeeded": lazy_gettext("%(who)s signed in"),
     "logout": lazy_gettext("%(who)s signed out"),
     "audit.exported": lazy_gettext("%(who)s exported the audit trail"),
+}
+_ON_REPORT_MORE = {
+    "follow_up.saved": lazy_gettext("%(who)s answered a recommendation in the report of %(party)s for %(round)s"),
+    "follow_up.added": lazy_gettext(
+        "%(who)s added the follow-up of the previous round's recommendations to the report of %(party)s for "
+        "%(round)s"),
 }
 # On an account: who did what to whose account.
 _ON_ACCOUNT = {
@@ -73,6 +101,7 @@ _ON_ACCOUNT = {
     "account.reactivated": lazy_gettext("%(who)s reactivated the account of %(name)s"),
     "account.password_set": lazy_gettext("%(who)s set the password of %(name)s"),
     "account.totp_enabled": lazy_gettext("%(who)s set up the authenticator app of %(name)s"),
+    "observer.parties_set": lazy_gettext("%(who)s set the parties the observer %(name)s reads"),
 }
 _OTHER = lazy_gettext("%(who)s: %(action)s")
 
@@ -88,6 +117,8 @@ def _sentence(event: AuditEvent, detail: dict[str, Any], names: _Names) -> str:
     who = names.who(event)
     action = event.action
     report = names.report_of(event, detail)
+    if report is not None and action in _ON_REPORT_MORE:
+        return str(_ON_REPORT_MORE[action]) % dict(who=who, party=local_name(report.party), round=report.round.title)
     if report is not None and action in _ON_REPORT:
         return str(_ON_REPORT[action]) % dict(who=who, party=local_name(report.party), round=report.round.title)
     if report is not None and action in _ON_ENTRY:
@@ -98,6 +129,11 @@ def _sentence(event: AuditEvent, detail: dict[str, Any], names: _Names) -> str:
     rnd = names.round_of(event, detail)
     if rnd is not None and action == "round.deadline_extended" and event.party_id in names.parties:
         return str(_EXTENDED) % dict(who=who, party=local_name(names.parties[event.party_id]), round=rnd.title)
+    if rnd is not None and action in _ON_PARTY_ROUND and event.party_id in names.parties:
+        return str(_ON_PARTY_ROUND[action]) % dict(who=who, party=local_name(names.parties[event.party_id]),
+                                                    round=rnd.title)
+    if action in _ON_PARTY and event.party_id in names.parties:
+        return str(_ON_PARTY[action]) % dict(who=who, party=local_name(names.parties[event.party_id]))
     if rnd is not None and action in _ON_ROUND:
         return str(_ON_ROUND[action]) % dict(who=who, round=rnd.title)
     account = names.users.get(event.object_id or 0) if event.object_type == "user" else None
@@ -110,6 +146,11 @@ def _sentence(event: AuditEvent, detail: dict[str, Any], names: _Names) -> str:
 
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _round_id(detail: dict[str, Any]) -> int | None:
+    """The round an event's detail names: `round_id`, or `round` (the Commission's texts, consent)."""
+    return _int(detail.get("round_id")) or _int(detail.get("round"))
 
 
 class _Names:
@@ -130,7 +171,7 @@ class _Names:
         report_ids = of_type("report") | set(self.report_of_object.values()) | ids(
             _int((details.get(e.id) or {}).get("report_id")) for e in events)
         round_ids = of_type("round") | set(self.round_of_edition.values()) | ids(
-            _int((details.get(e.id) or {}).get("round_id")) for e in events)
+            _round_id(details.get(e.id) or {}) for e in events)
         self.users = _by_id(User, ids(e.actor_id for e in events) | of_type("user"))
         self.reports = _by_id(Report, report_ids, so.joinedload(Report.round), so.joinedload(Report.party))
         self.rounds = _by_id(Round, round_ids)
@@ -161,7 +202,7 @@ class _Names:
         elif event.object_type == "compiledreport":
             round_id = self.round_of_edition.get(event.object_id or 0)
         else:
-            round_id = _int(detail.get("round_id"))
+            round_id = _round_id(detail)
         return self.rounds.get(round_id) if round_id else None
 
 
