@@ -125,7 +125,7 @@ def test_make_run_serves_approves_and_logs_no_traceback(served):
               and state(f"SELECT count(*) FROM rendered_part WHERE revision_id = "
                         f"(SELECT approved_revision_id FROM report WHERE id = {report_id})") > 0,
               servers.STARTUP_SECONDS, "the approval's mail and pre-render", log)  # behind the demo's pre-renders
-    approval_mail = database.execute("SELECT body FROM outgoing_mail WHERE subject LIKE 'Approved:%' "
+    approval_mail = database.execute("SELECT body FROM outgoing_mail WHERE subject LIKE '% approved: %' "
                                      "ORDER BY id DESC LIMIT 1").fetchone()[0]
     links = re.findall(r"https?://[^\s]+", approval_mail)
     assert links and all(link.startswith(f"http://127.0.0.1:{port}/") for link in links), links
