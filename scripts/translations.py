@@ -38,14 +38,18 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": No
 # %(name)s, %(num)d, %s, %%: what Python's %-formatting (and Jinja's newstyle gettext) fills in.
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
 # Strings that are rightly the same as the English in some partner languages: names of institutions
-# (Europol, Eurojust), of places where the language writes them so (Kosovo, Albanian "Serbia"), and words
-# these languages share (Administrator, Status). Anything else equal to its English msgid outside `en` is
-# English left behind, not a translation: `update` once copied the English in, and the check then passed.
+# and tools (Europol, Eurojust, JavaScript), of places where the language writes them so (Kosovo,
+# Albanian "Serbia"), and words these languages share (Administrator, Partner, Status). Anything else
+# equal to its English msgid outside `en` is English left behind, not a translation: `update` once
+# copied the English in, and the check then passed.
+NAMES = {"Europol", "Eurojust", "JavaScript"}
 SAME_AS_ENGLISH = {
-    "sq": {"Serbia", "Europol", "Eurojust", "Administrator"},
-    "sr_Latn": {"Kosovo", "Status", "Administrator"},
-    "bs": {"Kosovo", "Europol", "Eurojust", "Status", "Administrator"},
-    "cnr": {"Kosovo", "Europol", "Eurojust", "Status", "Administrator"},
+    "sq": NAMES | {"Serbia", "Administrator"},
+    "mk": NAMES,
+    "sr": NAMES,
+    "sr_Latn": NAMES | {"Kosovo", "Status", "Administrator", "Partner"},
+    "bs": NAMES | {"Kosovo", "Status", "Administrator", "Partner"},
+    "cnr": NAMES | {"Kosovo", "Status", "Administrator", "Partner"},
 }
 LETTERS = re.compile(r"[^\W\d_]")
 # Markup a translation must keep as it is: tags and attributes (<strong>, <a href="%(url)s">, <code>).

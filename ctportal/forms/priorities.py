@@ -1,6 +1,7 @@
 """The form for a partner's priority action."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from ctportal.forms import id_choice
 from ctportal.forms.rounds import PortalDateField
@@ -9,9 +10,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
 class PriorityForm(FlaskForm):
-    action_id = SelectField("Linked plan action", coerce=id_choice,
-                            validators=[InputRequired(message="Choose the plan action it belongs to.")])
-    text = TextAreaField("Priority action", validators=[
-        DataRequired(message="Describe the priority action."), Length(max=4000)])
-    target_date = PortalDateField("Target date", validators=[Optional()],
-                            description="Optional. YYYY-MM-DD.")
+    action_id = SelectField(_l("Linked plan action"), coerce=id_choice,
+                            validators=[InputRequired(message=_l("Choose the plan action it belongs to."))])
+    text = TextAreaField(_l("Priority action"), validators=[
+        DataRequired(message=_l("Describe the priority action.")),
+        Length(max=4000, message=_l("Keep the priority action under 4,000 characters."))])
+    target_date = PortalDateField(_l("Target date"), validators=[Optional()],
+                                  description=_l("Optional. YYYY-MM-DD."))

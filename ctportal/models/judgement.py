@@ -6,10 +6,11 @@ import datetime as dt
 import enum
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal.models.accounts import Party, User
-from ctportal.models.base import Model, enum_column, utcnow
+from ctportal.models.base import Model, N_, enum_column, utcnow
 from ctportal.models.reports import Assessment
 from ctportal.models.rounds import Round
 
@@ -22,8 +23,9 @@ class TextKind(enum.Enum):
 
     @property
     def title(self) -> str:
-        return {"introduction": "Introduction", "objective": "Assessment of the objective",
-                "party": "Assessment of the partner", "conclusions": "Conclusions"}[self.value]
+        names = {"introduction": N_("Introduction"), "objective": N_("Assessment of the objective"),
+                 "party": N_("Assessment of the partner"), "conclusions": N_("Conclusions")}
+        return gettext(names[self.value])
 
 
 class TextState(enum.Enum):
@@ -32,7 +34,9 @@ class TextState(enum.Enum):
 
     @property
     def title(self) -> str:
-        return self.value.capitalize()
+        # The report's words (entry and report states): the same msgids, the same translations.
+        names = {"draft": N_("Draft"), "approved": N_("Approved")}
+        return gettext(names[self.value])
 
 
 class CommissionText(Model):

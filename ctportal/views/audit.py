@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -10,7 +11,7 @@ from ctportal.infra.database import writes_on_get
 from ctportal.forms import options
 from ctportal.forms.audit import AuditSearchForm
 from ctportal.models import Party, db
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.pages.audit import sentences
 from ctportal.services import audit
 from ctportal.services.desk import audit_search
@@ -24,8 +25,8 @@ PER_PAGE = 50
 def _form() -> tuple[AuditSearchForm, audit_search.AuditQuery | None]:
     form = AuditSearchForm(request.args)
     parties = list(db.session.scalars(sa.select(Party).order_by(Party.sort_order)))
-    form.party.choices = options([("", "Any party")] + [(str(p.id), display_name(p)) for p in parties])
-    form.object_type.choices = options([("", "Any type")] + [(t, t) for t in audit_search.object_types()])
+    form.party.choices = options([("", _("Any party"))] + [(str(p.id), local_name(p)) for p in parties])
+    form.object_type.choices = options([("", _("Any type"))] + [(t, t) for t in audit_search.object_types()])
     if request.args and not form.validate():
         return form, None
     return form, audit_search.AuditQuery(

@@ -59,13 +59,13 @@ MESSAGES = {
 
 # An error after this request committed: what the user sent is (at least partly) saved, and saying
 # "Nothing was changed" would invite them to send it twice — or to believe it lost.
-AFTER_COMMIT = ("The portal saved what you sent, but could not finish the request afterwards. Open the page "
-                "again to see what was saved before you send anything again; if something is missing, "
-                "tell the portal administrators.")
+AFTER_COMMIT = _l("The portal saved what you sent, but could not finish the request afterwards. Open the page "
+                  "again to see what was saved before you send anything again; if something is missing, "
+                  "tell the portal administrators.")
 
 
-EXPIRED_FORM = ("Nothing was saved: the form had expired (the page was open a long time, or you signed in "
-                "again in another tab). What you typed is shown below — save it again.")
+EXPIRED_FORM = _l("Nothing was saved: the form had expired (the page was open a long time, or you signed in "
+                  "again in another tab). What you typed is shown below — save it again.")
 _FORM_AGAIN: dict[str, Callable[[], Any]] = {}
 # Never echoed back: secrets, and the token itself.
 _NOT_SHOWN = ("password", "code", "secret", "token", "csrf")
@@ -74,7 +74,7 @@ _NOT_SHOWN = ("password", "code", "secret", "token", "csrf")
 def error_page(code: int, detail: str | None = None, posted: list[tuple[str, str]] | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if detail is None and committed_in_request() and code >= 500:
-        title, message = "Saved, but not finished", AFTER_COMMIT
+        title, message = _l("Saved, but not finished"), AFTER_COMMIT
     # No idle warning on an error page: it carries the time left, and a 404 must be the same bytes
     # whatever was asked for (the next page the user opens has the warning again).
     return render_template("errors/error.html", code=code, title=str(title), message=detail or str(message),
@@ -100,7 +100,7 @@ def _posted_text() -> list[tuple[str, str]]:
 
 def _expired_form(exc: CSRFError):
     if request.method != "POST" or not same_origin():
-        return error_page(400, "The form did not come from this portal. Nothing was saved.")
+        return error_page(400, _("The form did not come from this portal. Nothing was saved."))
     again = _FORM_AGAIN.get(request.endpoint or "")
     if again is not None and current_user.is_authenticated:
         try:
@@ -112,10 +112,10 @@ def _expired_form(exc: CSRFError):
     if not current_user.is_authenticated:
         landing = keep_entry_form_of_ended_session()
         if landing:
-            flash(KEPT_MESSAGE, "info")
+            flash(str(KEPT_MESSAGE), "info")
             return redirect(login_url("auth.login", landing))
-    return error_page(400, "The form had expired or did not come from this portal, so nothing was saved. "
-                           "What you typed is below: copy it, reload the form and send it again.",
+    return error_page(400, _("The form had expired or did not come from this portal, so nothing was saved. "
+                             "What you typed is below: copy it, reload the form and send it again."),
                       posted=_posted_text())
 
 

@@ -3,6 +3,7 @@ secretariat; a party reads its texts only once a final edition carries them (pol
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -82,8 +83,8 @@ def text(round_id: int, slot_key: str):
                 on_form(form, exc, "body")
             else:
                 db.session.commit()
-                flash(f"{slot.label}: saved as a draft (version {saved.version}). Another member of the "
-                      "Commission approves it.", "success")
+                flash(_("%(text)s: saved as a draft (version %(version)d). Another member of the Commission "
+                        "approves it.", text=slot.label, version=saved.version), "success")
                 return redirect(url_for("judgement.text", round_id=rnd.id, slot_key=slot.key))
     names = _names(current.written_by_id, current.approved_by_id) if current else {}
     return render_template("judgement/edit.html", rnd=rnd, slot=slot, text=current, form=form, preview=preview,
@@ -114,11 +115,11 @@ def approve(round_id: int, slot_key: str):
     form = ApproveTextForm()
     back = url_for("judgement.text", round_id=rnd.id, slot_key=slot.key)
     if not form.validate_on_submit():
-        flash("The form had expired. Send it again.", "error")
+        flash(_("The form had expired. Send it again."), "error")
         return redirect(back)
     with refused_to(back):
         service.approve(rnd, current, current_user, version=form.version.data or 0)
     db.session.commit()
-    flash(f"{slot.label}: approved. It stays internal to the Commission until the final edition carries it.",
-          "success")
+    flash(_("%(text)s: approved. It stays internal to the Commission until the final edition carries it.",
+            text=slot.label), "success")
     return redirect(url_for("judgement.index", round_id=rnd.id))

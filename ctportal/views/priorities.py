@@ -5,13 +5,14 @@ from typing import cast
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
 from ctportal.forms import options
 from ctportal.forms.priorities import PriorityForm
 from ctportal.models import Action, Party, PartyKind, PriorityAction, db
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.services.desk import priorities as service
 from ctportal.services.desk.plan_versions import latest_version
 from ctportal.views.errors import on_form, refused_to
@@ -47,7 +48,7 @@ def _action_choices(form: PriorityForm, current: PriorityAction | None = None) -
 def _chosen_action(form: PriorityForm) -> Action | None:
     action = db.session.get(Action, form.action_id.data)
     if action is None:
-        cast(list[str], form.action_id.errors).append("Choose one of the plan's actions.")
+        cast(list[str], form.action_id.errors).append(_("Choose one of the plan's actions."))
     return action
 
 
@@ -76,9 +77,8 @@ def party(party_id: int):
                 on_form(form, exc, "action_id")
             else:
                 db.session.commit()
-                flash(f"The priority action for {display_name(partner)} is added. "
-                      "It appears in the partner's next report.",
-                      "success")
+                flash(_("The priority action for %(party)s is added. It appears in the partner's next report.",
+                        party=local_name(partner)), "success")
                 return redirect(url_for("priorities.party", party_id=partner.id))
     return render_template("priorities/party.html", partner=partner, form=form,
                            items=service.for_party(partner))
@@ -104,7 +104,7 @@ def edit(priority_id: int):
                 on_form(form, exc, "action_id")
             else:
                 db.session.commit()
-                flash("The priority action is saved. The change appears in the partner's next report.", "success")
+                flash(_("The priority action is saved. The change appears in the partner's next report."), "success")
                 return redirect(url_for("priorities.party", party_id=partner.id))
     return render_template("priorities/edit.html", partner=partner, form=form, priority=priority)
 
@@ -116,5 +116,5 @@ def retire(priority_id: int):
     with refused_to(url_for("priorities.party", party_id=priority.party_id)):
         service.retire(priority, current_user)
     db.session.commit()
-    flash("The priority action is retired: the partner's next report no longer contains it.", "success")
+    flash(_("The priority action is retired: the partner's next report no longer contains it."), "success")
     return redirect(url_for("priorities.party", party_id=priority.party_id))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext
 from flask_login import LoginManager, current_user
 from flask_login.utils import login_url  # type: ignore[import-untyped]  # flask_login ships no types
 
@@ -9,8 +10,9 @@ from ctportal.models import User
 from ctportal.services.accounts import sessions
 from ctportal.web.kept_forms import keep_entry_form_of_ended_session
 
-KEPT_MESSAGE = ("Your session had ended, so nothing was saved yet — but what you typed is kept for you. "
-                "Sign in again: the form opens with your text restored, and you can save it.")
+# Lazy, made into text in the reader's language when flashed (a lazy string cannot go into the session).
+KEPT_MESSAGE = lazy_gettext("Your session had ended, so nothing was saved yet — but what you typed is kept for you. "
+                            "Sign in again: the form opens with your text restored, and you can save it.")
 
 # Reachable before sign-in is complete (second factor pending, or anonymous).
 OPEN_ENDPOINTS = {
@@ -36,7 +38,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
             return jsonify(signed_out=True, kept=landing is not None,
                            login=login_url("auth.login", landing or request.referrer)), 401
         if landing:
-            flash(KEPT_MESSAGE, "info")
+            flash(str(KEPT_MESSAGE), "info")
         else:
             flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(login_url("auth.login", landing or request.url))

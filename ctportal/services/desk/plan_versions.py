@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from ctportal.domain.errors import DomainError
 from ctportal.domain.catalogue import load_catalogue, parse_catalogue
@@ -87,8 +88,10 @@ def load_uploaded(path: Path, original_name: str, actor: User) -> PlanVersion:
     catalogue = parse_catalogue(path)
     existing = db.session.scalar(sa.select(PlanVersion).where(PlanVersion.code == catalogue.code))
     if existing is not None:
-        raise PlanUploadError(f"line {catalogue.code_line}: plan version '{catalogue.code}' is already loaded;"
-                              " a revised plan needs a new code")
+        # Shown on the plans page in the reader's language (the file's own line-by-line problems, from
+        # domain/catalogue.py, are shared with the command line and stay English).
+        raise PlanUploadError(gettext("line %(line)s: plan version '%(code)s' is already loaded; a revised plan "
+                                      "needs a new code", line=catalogue.code_line, code=catalogue.code))
     version = load_catalogue(path)
     audit.record("plan.loaded", version, actor=actor, code=version.code, file=original_name,
                  sha256=version.source_sha256)

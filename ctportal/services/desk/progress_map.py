@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal import policy
 from ctportal.domain import actors
+from ctportal.models.base import N_
 from ctportal.models import (Action, Entry, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
 from ctportal.services.reporting import revisions
@@ -31,11 +33,12 @@ SUBMITTED = "submitted"      # the latest submitted revision, not yet approved
 DRAFT = "draft"              # the party's own editable draft (party users only)
 COUNT_ONLY = "count_only"    # a draft never submitted: the Commission sees only how far it is
 
+# Marked for the catalogues, translated when shown (the exports run in English: views/exports.py).
 SOURCE_TITLES = {
-    APPROVED: "Approved",
-    SUBMITTED: "Submitted, not yet approved",
-    DRAFT: "Draft (not submitted)",
-    COUNT_ONLY: "Not yet submitted",
+    APPROVED: N_("Approved"),
+    SUBMITTED: N_("Submitted, not yet approved"),
+    DRAFT: N_("Draft (not submitted)"),
+    COUNT_ONLY: N_("Not yet submitted"),
 }
 
 # Achieved / in progress / not started, as the plan's "map timely progress" asks.
@@ -66,7 +69,7 @@ class PartyData:
 
     @property
     def source_title(self) -> str:
-        return SOURCE_TITLES[self.source]
+        return str(gettext(SOURCE_TITLES[self.source]))
 
     @property
     def has_statuses(self) -> bool:
@@ -168,14 +171,14 @@ class Cell:
     def label(self) -> str:
         """What a screen reader says for the cell."""
         if not self.applies:
-            return "does not report on this action"
+            return str(gettext("does not report on this action"))
         if not self.party_data.has_statuses:
-            return "not yet submitted"
-        text = self.status.title if self.status else "no status given"
+            return str(gettext("not yet submitted"))
+        text = self.status.title if self.status else gettext("no status given")
         if self.party_data.source == SUBMITTED:
-            text += " (not yet approved)"
+            text = gettext("%(status)s (not yet approved)", status=text)
         if self.priority:
-            text += ", priority action"
+            text = gettext("%(status)s, priority action", status=text)
         return text
 
 

@@ -15,27 +15,41 @@ import zipfile
 from collections.abc import Iterator
 
 import pikepdf
+from flask_babel import gettext
 
 # After the last %%EOF only line ends (and the NUL padding some scanners write) are ordinary.
 TRAILING_ALLOWED = b"\r\n\t \x00"
 MAX_NODES = 2_000_000  # a file with more objects than this is refused rather than checked for minutes
 
-ADVICE = ("Print or export it again to a plain PDF (for example “Save as PDF” or “Microsoft Print to PDF”) "
-          "and upload that.")
 
-# An action's /S, a dictionary key, an object's /Subtype or /Type: what each one means to the user.
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marker, known to pybabel
+    """Marks a string for the catalogues; it is translated when the refusal is written (_refuse)."""
+    return message
+
+
+def _advice() -> str:
+    return str(gettext("Print or export it again to a plain PDF (for example “Save as PDF” or “Microsoft Print "
+                       "to PDF”) and upload that."))
+
+
+# An action's /S, a dictionary key, an object's /Subtype or /Type: what each one means to the user
+# (in the uploader's language: the upload form shows the refusal).
 ACTIONS = {
-    "/JavaScript": "JavaScript", "/Launch": "an action that launches a program or opens a file",
-    "/ImportData": "an action that imports data", "/SubmitForm": "a form that sends data elsewhere",
-    "/GoToE": "a link into an embedded file", "/RichMediaExecute": "embedded media with scripts",
+    "/JavaScript": N_("JavaScript"), "/Launch": N_("an action that launches a program or opens a file"),
+    "/ImportData": N_("an action that imports data"), "/SubmitForm": N_("a form that sends data elsewhere"),
+    "/GoToE": N_("a link into an embedded file"), "/RichMediaExecute": N_("embedded media with scripts"),
 }
 KEYS = {
-    "/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "actions that run by themselves (/AA)",
-    "/EmbeddedFiles": "an embedded file", "/EF": "an embedded file", "/XFA": "an XFA form",
+    "/JS": N_("JavaScript"), "/JavaScript": N_("JavaScript"), "/AA": N_("actions that run by themselves (/AA)"),
+    "/EmbeddedFiles": N_("an embedded file"), "/EF": N_("an embedded file"), "/XFA": N_("an XFA form"),
 }
-SUBTYPES = {"/FileAttachment": "an embedded file", "/RichMedia": "embedded media", "/Movie": "embedded media",
-            "/Sound": "embedded media", "/Screen": "embedded media", "/3D": "embedded 3D content"}
-TYPES = {"/EmbeddedFile": "an embedded file"}
+SUBTYPES = {"/FileAttachment": N_("an embedded file"), "/RichMedia": N_("embedded media"),
+            "/Movie": N_("embedded media"), "/Sound": N_("embedded media"), "/Screen": N_("embedded media"),
+            "/3D": N_("embedded 3D content")}
+TYPES = {"/EmbeddedFile": N_("an embedded file")}
+# The PDF's end-of-file marker, passed into its message: in a msgid its %% would read as a placeholder.
+EOF_MARKER = "%%EOF"
 
 
 class UnsafePdf(ValueError):
@@ -49,7 +63,8 @@ class UnsafePdf(ValueError):
 
 
 def _refuse(what: str) -> UnsafePdf:
-    return UnsafePdf(f"This PDF contains {what}, which the portal does not accept. {ADVICE}")
+    return UnsafePdf(gettext("This PDF contains %(what)s, which the portal does not accept.", what=gettext(what))
+                     + " " + _advice())
 
 
 def check_trailer(path: str) -> None:
@@ -61,13 +76,15 @@ def check_trailer(path: str) -> None:
         tail = fh.read()
     end = tail.rfind(b"%%EOF")
     if end < 0:
-        raise UnsafePdf("This PDF has no proper end (%%EOF): it is damaged or something was added to it. " + ADVICE)
+        raise UnsafePdf(gettext("This PDF has no proper end (%(marker)s): it is damaged or something was added to it.",
+                                marker=EOF_MARKER) + " " + _advice())
     after = tail[end + len(b"%%EOF"):]
     if after.strip(TRAILING_ALLOWED):
-        raise UnsafePdf("This PDF has other data appended after its end (for example a web page or an "
-                        "archive), so it could open as something else. " + ADVICE)
+        raise UnsafePdf(gettext("This PDF has other data appended after its end (for example a web page or an "
+                                "archive), so it could open as something else.") + " " + _advice())
     if zipfile.is_zipfile(path):  # a ZIP's directory glued in before the %%EOF still opens as an archive
-        raise UnsafePdf("This PDF also contains a ZIP archive, so it could open as something else. " + ADVICE)
+        raise UnsafePdf(gettext("This PDF also contains a ZIP archive, so it could open as something else.")
+                        + " " + _advice())
 
 
 def _children(obj: pikepdf.Object) -> Iterator[pikepdf.Object]:
@@ -108,10 +125,10 @@ def check_active_content(path: str) -> None:
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
-        raise UnsafePdf("This PDF is protected by a password, so the portal cannot check it. "
-                        "Remove the password (or print it to a new PDF) and upload it again.") from None
+        raise UnsafePdf(gettext("This PDF is protected by a password, so the portal cannot check it. "
+                                "Remove the password (or print it to a new PDF) and upload it again.")) from None
     except (pikepdf.PdfError, OSError, ValueError):
-        raise UnsafePdf("This PDF is damaged and cannot be read. " + ADVICE) from None
+        raise UnsafePdf(gettext("This PDF is damaged and cannot be read.") + " " + _advice()) from None
     with pdf:
         stack: list[pikepdf.Object] = [pdf.trailer, *pdf.objects]
         seen = 0
@@ -119,7 +136,7 @@ def check_active_content(path: str) -> None:
             obj = stack.pop()
             seen += 1
             if seen > MAX_NODES:
-                raise UnsafePdf("This PDF is too complex to be checked safely. " + ADVICE)
+                raise UnsafePdf(gettext("This PDF is too complex to be checked safely.") + " " + _advice())
             found = _problem(obj)
             if found:
                 raise _refuse(found)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import format_number, gettext, ngettext
 
 from ctportal import policy
 from ctportal.domain import parties
@@ -56,11 +57,13 @@ def slots(rnd: Round) -> list[Slot]:
                                     .order_by(Objective.number))
     partners = db.session.scalars(sa.select(Party).where(Party.kind == PartyKind.wb_partner)
                                   .order_by(Party.sort_order, Party.id))
-    return [Slot("introduction", TextKind.introduction, "Introduction"),
-            *(Slot(f"objective-{o.number}", TextKind.objective, f"Objective {o.number}: {o.title}", o.number)
+    # Labels in the reader's language: they are the screens' headings and flashes, never printed.
+    return [Slot("introduction", TextKind.introduction, gettext("Introduction")),
+            *(Slot(f"objective-{o.number}", TextKind.objective,
+                   gettext("Objective %(num)d: %(title)s", num=o.number, title=o.title), o.number)
               for o in objectives),
-            *(Slot(f"party-{p.code}", TextKind.party, parties.display_name(p), party=p) for p in partners),
-            Slot("conclusions", TextKind.conclusions, "Conclusions")]
+            *(Slot(f"party-{p.code}", TextKind.party, parties.local_name(p), party=p) for p in partners),
+            Slot("conclusions", TextKind.conclusions, gettext("Conclusions"))]
 
 
 def slot_of(rnd: Round, key: str) -> Slot | None:
@@ -91,28 +94,33 @@ def parse_codes(value: str) -> list[str]:
 def _check(rnd: Round, slot: Slot, body: str, assessment: Assessment | None,
            recommendations: list[RecommendationInput]) -> None:
     if len(body) > BODY_LIMIT:
-        raise TextError(f"Keep the text under {BODY_LIMIT:,} characters (it has {len(body):,}).", field="body")
+        raise TextError(gettext("Keep the text under %(limit)s characters (it has %(length)s).",
+                                limit=format_number(BODY_LIMIT), length=format_number(len(body))), field="body")
     if slot.assessed and assessment is None and body.strip():
-        raise TextError("Choose the overall assessment on the enlargement scale.", field="assessment")
+        raise TextError(gettext("Choose the overall assessment on the enlargement scale."), field="assessment")
     if slot.kind != TextKind.party and recommendations:
-        raise TextError("Only a partner's assessment carries recommendations.", field="recommendations")
+        raise TextError(gettext("Only a partner's assessment carries recommendations."), field="recommendations")
     if len(recommendations) > MAX_RECOMMENDATIONS:
-        raise TextError(f"At most {MAX_RECOMMENDATIONS} recommendations.", field="recommendations")
+        raise TextError(gettext("At most %(num)d recommendations.", num=MAX_RECOMMENDATIONS), field="recommendations")
     known = plan_codes(rnd)
     for n, rec in enumerate(recommendations, start=1):
         row = rec.row or n
         if not rec.body.strip():
-            raise TextError(f"Recommendation {n}: write the recommendation for its action codes.",
+            raise TextError(gettext("Recommendation %(num)d: write the recommendation for its action codes.", num=n),
                             field=f"rec_{row}_body")
         if len(rec.body) > RECOMMENDATION_LIMIT:
-            raise TextError(f"Recommendation {n}: keep it under {RECOMMENDATION_LIMIT:,} characters.",
+            raise TextError(gettext("Recommendation %(num)d: keep it under %(limit)s characters.", num=n,
+                                    limit=format_number(RECOMMENDATION_LIMIT)),
                             field=f"rec_{row}_body")
         if not rec.codes:
-            raise TextError(f"Recommendation {n}: name at least one action code of the plan (for example 2.P1).",
+            raise TextError(gettext("Recommendation %(num)d: name at least one action code of the plan "
+                                    "(for example 2.P1).", num=n),
                             field=f"rec_{row}_codes")
         unknown = [c for c in rec.codes if c not in known]
         if unknown:
-            raise TextError(f"Recommendation {n}: {', '.join(unknown)} is not an action code of this round's plan.",
+            raise TextError(ngettext("Recommendation %(row)d: %(codes)s is not an action code of this round's plan.",
+                                     "Recommendation %(row)d: %(codes)s are not action codes of this round's plan.",
+                                     len(unknown), row=n, codes=", ".join(unknown)),
                             field=f"rec_{row}_codes")
 
 
@@ -121,14 +129,15 @@ def save(rnd: Round, slot: Slot, user: User, *, body: str, assessment: Assessmen
          version: int | None = None) -> CommissionText:
     """Write the slot's text as a draft (an approved text saved again needs a new approval)."""
     if policy.Permission.ASSESS not in policy.commission_text_permissions(user, rnd):
-        raise TextError("The texts of a closed round can no longer be changed.")
+        raise TextError(gettext("The texts of a closed round can no longer be changed."))
     body = (body or "").replace("\r\n", "\n").strip()
     recs = [RecommendationInput(r.body, [c.strip().upper() for c in r.codes if c.strip()], r.row)
             for r in (recommendations or []) if r.body.strip() or r.codes]
     _check(rnd, slot, body, assessment if slot.assessed else None, recs)
     text = text_of(rnd, slot)
     if text is not None and version is not None and version != text.version:
-        raise TextError("Someone saved this text after you opened it: reload the page and check their changes.",
+        raise TextError(gettext("Someone saved this text after you opened it: reload the page and check their "
+                                "changes."),
                         field="body")
     if text is None:
         text = CommissionText(round_id=rnd.id, slot=slot.key, kind=slot.kind,
@@ -154,15 +163,16 @@ def save(rnd: Round, slot: Slot, user: User, *, body: str, assessment: Assessmen
 
 def approve(rnd: Round, text: CommissionText, user: User, *, version: int) -> CommissionText:
     if policy.Permission.APPROVE not in policy.commission_text_permissions(user, rnd):
-        raise TextError("The texts of a closed round can no longer be approved.")
+        raise TextError(gettext("The texts of a closed round can no longer be approved."))
     if version != text.version:
-        raise TextError("The text changed after you opened it: read it again before approving it.")
+        raise TextError(gettext("The text changed after you opened it: read it again before approving it."))
     if text.state == TextState.approved:
-        raise TextError("This text is already approved.")
+        raise TextError(gettext("This text is already approved."))
     if not text.body.strip():
-        raise TextError("An empty text cannot be approved: write it first.")
+        raise TextError(gettext("An empty text cannot be approved: write it first."))
     if not policy.may_approve_commission_text(user, text):
-        raise TextError("You wrote the last version of this text: another member of the Commission approves it.")
+        raise TextError(gettext("You wrote the last version of this text: another member of the Commission "
+                                "approves it."))
     text.state, text.approved_by_id, text.approved_at = TextState.approved, user.id, utcnow()
     db.session.flush()
     audit.record("judgement.approved", text, actor=user, round=rnd.id, slot=text.slot, version=text.version)
