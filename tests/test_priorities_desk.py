@@ -31,8 +31,8 @@ def test_a_reviewer_adds_a_priority_action_that_appears_in_the_partners_next_rep
     priority = db.session.scalar(sa.select(PriorityAction))
     assert (priority.party_id, priority.action.code, priority.target_date) == (al.id, "2.P1", dt.date(2027, 6, 30))
     assert "priority.added" in db.session.scalars(sa.select(AuditEvent.action)).all()
-    # The report already open is left alone; the next one carries it, marked as priority.
-    assert not [e for e in report_of(current, "AL").entries if e.kind == EntryKind.priority]
+    # The draft already open carries it at once (issue 15, item 6), and so does the next report.
+    assert [e.key for e in report_of(current, "AL").entries if e.kind == EntryKind.priority] == [f"PA{priority.id}"]
     nxt = make_round("Next", document_number="ST 2/26")
     entries = [e for e in report_of(nxt, "AL").entries if e.kind == EntryKind.priority]
     assert [(e.key, e.priority_action_id, e.action.code) for e in entries] == [
@@ -96,3 +96,79 @@ def test_party_users_and_admins_do_not_manage_priorities(auth, client, users):
     db.session.refresh(priority)
     assert priority.retired_at is None
     assert db.session.scalar(sa.select(sa.func.count(PriorityAction.id))) == 1
+
+
+def test_a_priority_agreed_mid_round_reaches_the_open_drafts_at_once_and_the_party_hears_of_it(auth, client, users):
+    from ctportal.models import Notification, OutgoingMail
+    from tests.factories import fill_report, submit
+    current = make_round("Current", document_number="ST 1/26")
+    al_report, rs_report = report_of(current, "AL"), report_of(current, "RS")
+    submit(fill_report(rs_report), users.coordinator_rs)  # under review: not touched
+    db.session.commit()
+    before = len(al_report.entries)
+    auth.login("reviewer")
+    assert _add(client, _party("AL")).status_code == 302
+    assert _add(client, _party("RS"), code="3.P1", text="Extend the exit programme.").status_code == 302
+    db.session.refresh(al_report)
+    added = [e for e in al_report.entries if e.kind == EntryKind.priority]
+    assert len(al_report.entries) == before + 1 and [e.action.code for e in added] == ["2.P1"]
+    assert added[0].position == max(e.position for e in al_report.entries)
+    db.session.refresh(rs_report)
+    assert not [e for e in rs_report.entries if e.kind == EntryKind.priority]
+    # Albania's people are told, in the portal and by mail, with a link to the new entry.
+    notes = db.session.scalars(sa.select(Notification).where(Notification.kind == "priority_added")).all()
+    assert {n.user_id for n in notes} == {users.coordinator_al.id, users.contributor_al.id}
+    assert all(n.subject.startswith("New priority action on 2.P1: Albania") for n in notes)
+    assert all(n.link == f"/reports/{al_report.id}/entries/{added[0].id}" for n in notes)
+    mail = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.subject.like("New priority action%"))).all()
+    assert mail and "Adopt the law on terrorist financing." in mail[0].body
+    # Adding it again to the same report does not happen twice.
+    from ctportal.services.desk import priorities
+    assert priorities.reach_open_reports(added[0].priority_action, users.reviewer) == []
+
+
+def test_a_revised_plan_keeps_the_priorities_by_action_code_and_lists_those_it_dropped(app, users):
+    from ctportal.domain.catalogue import load_catalogue
+    from ctportal.models import RoundState
+    from ctportal.services.desk import priorities
+    from ctportal.services.reporting.reports import ensure_reports
+    from tests.test_plan_versions_desk import revised_catalogue_file
+    new = load_catalogue(revised_catalogue_file(app))
+    kept = priorities.add(_party("AL"), _action("2.P1"), "Adopt the law.", None, users.reviewer)
+    new_only = db.session.scalar(sa.select(Action).where(Action.plan_version_id == new.id, Action.code == "1.P5"))
+    dropped = priorities.add(_party("AL"), new_only, "Report on the peer review.", None, users.reviewer)
+    db.session.commit()
+    # A round on the revised plan: the 2018 priority is re-linked to the revision's 2.P1.
+    revised_round = make_round("Revised", state=RoundState.draft, document_number="ST 3/26")
+    revised_round.plan_version_id = new.id
+    ensure_reports(revised_round)
+    entries = [e for e in report_of(revised_round, "AL").entries if e.kind == EntryKind.priority]
+    assert {(e.priority_action_id, e.action.plan_version_id, e.action.code) for e in entries} == {
+        (kept.id, new.id, "2.P1"), (dropped.id, new.id, "1.P5")}
+    # A round on the 2018 plan has no 1.P5: that priority is listed for the Commission, not lost.
+    old_round = make_round("Old", document_number="ST 4/26")
+    assert [e.priority_action_id for e in report_of(old_round, "AL").entries if e.kind == EntryKind.priority] \
+        == [kept.id]
+    assert priorities.unlinked(old_round.plan_version_id) == [dropped]
+    assert priorities.unlinked(new.id) == []
+
+
+def test_the_priorities_page_lists_those_to_attach_again_with_a_link_to_do_it(app, users, auth, client):
+    from ctportal.domain.catalogue import load_catalogue
+    from ctportal.models import PlanVersion
+    from ctportal.services.desk import priorities
+    from tests.test_plan_versions_desk import revised_catalogue_file
+    new = load_catalogue(revised_catalogue_file(app))
+    stale = priorities.add(_party("RS"), _action("2.P1"), "Adopt the law.", None, users.reviewer)
+    db.session.commit()
+    auth.login("reviewer")
+    assert "Priority actions to attach again" not in client.get("/priorities/").get_data(as_text=True)
+    # The revision drops 2.P1 (made newest here by hand): the priority is listed, with the way to re-attach it.
+    db.session.execute(sa.update(Action).where(Action.plan_version_id == new.id, Action.code == "2.P1")
+                       .values(code="2.P1-dropped"))
+    db.session.commit()
+    assert db.session.scalar(sa.select(PlanVersion).order_by(PlanVersion.id.desc())).id == new.id
+    page = html.unescape(client.get("/priorities/").get_data(as_text=True))
+    section = page[page.index("Priority actions to attach again"):page.index("</section>")]
+    assert "Serbia" in section and "2.P1: Adopt the law." in section
+    assert f'href="/priorities/{stale.id}/edit"' in section

@@ -58,7 +58,11 @@ def index():
     counts = dict(db.session.execute(
         sa.select(PriorityAction.party_id, sa.func.count(PriorityAction.id))
         .where(PriorityAction.retired_at.is_(None)).group_by(PriorityAction.party_id)).all())
-    return render_template("priorities/index.html", partners=service.partners(), counts=counts)
+    version = latest_version()
+    partners = service.partners()
+    return render_template("priorities/index.html", partners=partners, counts=counts,
+                           party_of={p.id: p for p in partners},
+                           unlinked=service.unlinked(version.id) if version else [], version=version)
 
 
 @bp.route("/party/<int:party_id>", methods=["GET", "POST"])

@@ -1,8 +1,12 @@
 """Partner-specific priority actions, kept by the Commission.
 
 A priority action is attached to one action of the plan for one Western Balkans partner. It
-becomes an entry of that partner's report when the report is created (services/reports), so
-adding, changing or retiring one affects the partner's next report, never one already open.
+becomes an entry of that partner's report when the report is created (services/reporting/reports),
+and a priority agreed mid-round reaches at once the partner's reports that can still be edited in
+the open rounds, with a notification (issue 15, item 6). Retiring one leaves the entries already
+made (what a party wrote there is never removed); the next report no longer has it. A revised
+plan version keeps the priorities, re-linked by action code; those whose action the revision
+dropped are listed (`unlinked`) for the Commission to attach again.
 """
 from __future__ import annotations
 
@@ -13,8 +17,10 @@ import sqlalchemy as sa
 
 from ctportal.domain.errors import DomainError
 from ctportal.domain.actors import PARTNER_GROUPS
-from ctportal.models import Action, Objective, Party, PartyKind, PriorityAction, db, utcnow
+from ctportal.models import (Action, Objective, Party, PartyKind, PriorityAction, Report, ReportState, Round,
+                             RoundState, db, utcnow)
 from ctportal.services import audit
+from ctportal.services.reporting.reports import action_by_code, add_priority_entry
 
 if TYPE_CHECKING:
     from ctportal.models import User
@@ -60,7 +66,43 @@ def add(party: Party, action: Action, text: str, target_date: dt.date | None, ac
     db.session.add(priority)
     db.session.flush()
     audit.record("priority.added", priority, actor=actor, action_code=action.code)
+    reach_open_reports(priority, actor)
     return priority
+
+
+# The reports a new priority reaches at once: those the party may still edit (policy.EDITABLE_STATES).
+_EDITABLE = (ReportState.draft, ReportState.changes_requested)
+
+
+def reach_open_reports(priority: PriorityAction, actor: User) -> list[Report]:
+    """Add the priority's entry to the party's editable reports in open rounds, and tell the party."""
+    from ctportal.services.messaging import notify
+    reports = db.session.scalars(
+        sa.select(Report).join(Round)
+        .where(Report.party_id == priority.party_id, Round.state == RoundState.open,
+               Report.state.in_(_EDITABLE))).all()
+    reached = []
+    for report in reports:
+        if any(e.priority_action_id == priority.id for e in report.entries):
+            continue
+        action = action_by_code(report.round.plan_version_id, {priority.action.code}).get(priority.action.code)
+        if action is None:
+            continue  # the round's plan has no such action: listed by unlinked()
+        entry = add_priority_entry(report, priority, action)
+        db.session.flush()
+        audit.record("priority.reached_report", report, actor=actor, priority=priority.id, entry_id=entry.id)
+        notify.priority_added(report, entry, actor)
+        reached.append(report)
+    return reached
+
+
+def unlinked(version_id: int) -> list[PriorityAction]:
+    """Active priorities whose action code the plan version no longer has: the Commission attaches
+    them to an action of that version again (edit), or retires them."""
+    active = db.session.scalars(sa.select(PriorityAction).join(Action).where(PriorityAction.retired_at.is_(None))
+                                .order_by(PriorityAction.party_id, Action.code)).all()
+    have = action_by_code(version_id, {p.action.code for p in active})
+    return [p for p in active if p.action.plan_version_id != version_id and p.action.code not in have]
 
 
 def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.date | None, actor: User) -> None:

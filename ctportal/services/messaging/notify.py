@@ -161,6 +161,17 @@ def report_transitioned(report: Report, event: ReportEvent) -> None:
              link=path_for("review.report", report_id=report.id), exclude=actor, **common)
 
 
+def priority_added(report: Report, entry: Any, actor: User | None) -> None:
+    """A priority agreed mid-round reached the party's open report: its people hear of it at once."""
+    label = report_label(report)
+    by = _name_of(actor)
+    code = entry.action.code
+    send(party_users(report), "priority_added",
+         lazy_gettext("New priority action on %(code)s: %(label)s", code=code, label=label),
+         "priority_added.txt", link=path_for("reports.entry", report_id=report.id, entry_id=entry.id),
+         exclude=actor, actor_name=by, code=code, label=label, text=entry.priority_action.text)
+
+
 def _name_of(user: User | None) -> str | LazyString:
     """Who did it, for a subject line; "Someone" for an account since deleted."""
     return user.name if user is not None else lazy_gettext("Someone")

@@ -22,13 +22,37 @@ def actions_for_party(rnd: Round, party: Party) -> list[tuple[EntryKind, Action]
     return [(groups[a.actor_group], a) for a in actions]
 
 
-def active_priority_actions(rnd: Round, party: Party) -> list[PriorityAction]:
-    """The party's priority actions not retired, linked to actions of the round's plan version."""
-    return list(db.session.scalars(
+def active_priority_actions(rnd: Round, party: Party) -> list[tuple[PriorityAction, Action]]:
+    """The party's priority actions not retired, each with its action in the round's plan version.
+
+    A priority is attached to an action of the plan version it was agreed under; a round on a revised
+    version finds the action of the same code in its own version (re-linked, not lost). A priority
+    whose code the revised plan no longer has is left out here and listed for the Commission to
+    re-attach (services/desk/priorities.unlinked).
+    """
+    priorities = db.session.scalars(
         sa.select(PriorityAction).join(Action)
-        .where(PriorityAction.party_id == party.id, PriorityAction.retired_at.is_(None),
-               Action.plan_version_id == rnd.plan_version_id)
-        .order_by(Action.code, PriorityAction.id)))
+        .where(PriorityAction.party_id == party.id, PriorityAction.retired_at.is_(None))
+        .order_by(Action.code, PriorityAction.id)).all()
+    in_version = action_by_code(rnd.plan_version_id, {p.action.code for p in priorities})
+    return [(p, in_version[p.action.code]) for p in priorities if p.action.code in in_version]
+
+
+def action_by_code(version_id: int, codes: set[str]) -> dict[str, Action]:
+    """The actions of one plan version with these codes, by code."""
+    if not codes:
+        return {}
+    return {a.code: a for a in db.session.scalars(
+        sa.select(Action).where(Action.plan_version_id == version_id, Action.code.in_(codes)))}
+
+
+def add_priority_entry(report: Report, priority: PriorityAction, action: Action) -> Entry:
+    """The entry of a priority action, after the report's last entry."""
+    position = max((e.position for e in report.entries), default=0) + 1
+    entry = Entry(action=action, priority_action=priority, kind=EntryKind.priority, key=f"PA{priority.id}",
+                  position=position)
+    report.entries.append(entry)
+    return entry
 
 
 def create_report(rnd: Round, party: Party) -> Report:
@@ -40,10 +64,8 @@ def create_report(rnd: Round, party: Party) -> Report:
         position += 1
         report.entries.append(Entry(action=action, kind=kind, key=action.code, position=position))
     if party.kind == PartyKind.wb_partner:
-        for priority in active_priority_actions(rnd, party):
-            position += 1
-            report.entries.append(Entry(action=priority.action, priority_action=priority,
-                                        kind=EntryKind.priority, key=f"PA{priority.id}", position=position))
+        for priority, action in active_priority_actions(rnd, party):
+            add_priority_entry(report, priority, action)
     db.session.flush()
     follow_ups.add_missing(report)  # the previous round's published recommendations to this party
     return report
