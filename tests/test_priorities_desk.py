@@ -172,3 +172,35 @@ def test_the_priorities_page_lists_those_to_attach_again_with_a_link_to_do_it(ap
     section = page[page.index("Priority actions to attach again"):page.index("</section>")]
     assert "Serbia" in section and "2.P1: Adopt the law." in section
     assert f'href="/priorities/{stale.id}/edit"' in section
+
+
+def test_a_priority_carries_the_arrangement_it_comes_from(auth, client):
+    al = _party("AL")
+    auth.login("reviewer")
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    refused = client.post(f"/priorities/party/{al.id}", data={
+        "action_id": _action("2.P1").id, "text": "Adopt the law.", "agreed_on": tomorrow,
+        "agreed_at": "EU-Western Balkans JHA Ministerial Forum, Tirana"})
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 200 and "Agreed on: the date cannot be later than today." in page
+    assert 'value="EU-Western Balkans JHA Ministerial Forum, Tirana"' in page  # what was typed is kept
+    assert db.session.scalar(sa.select(sa.func.count(PriorityAction.id))) == 0
+    response = client.post(f"/priorities/party/{al.id}", data={
+        "action_id": _action("2.P1").id, "text": "Adopt the law.", "agreed_on": "2019-10-09",
+        "agreed_at": "EU-Western Balkans JHA Ministerial Forum, Tirana",
+        "arrangement_reference": "Bilateral arrangement with Albania"})
+    assert response.status_code == 302
+    priority = db.session.scalar(sa.select(PriorityAction))
+    assert (priority.agreed_on, priority.agreed_at, priority.arrangement_reference) == (
+        dt.date(2019, 10, 9), "EU-Western Balkans JHA Ministerial Forum, Tirana", "Bilateral arrangement with Albania")
+    table = html.unescape(client.get(f"/priorities/party/{al.id}").get_data(as_text=True))
+    assert "9 October 2019, EU-Western Balkans JHA Ministerial Forum, Tirana" in table
+    assert "Bilateral arrangement with Albania" in table
+    # Editing the arrangement is recorded.
+    client.post(f"/priorities/{priority.id}/edit", data={
+        "action_id": _action("2.P1").id, "text": "Adopt the law.", "agreed_on": "2019-10-09",
+        "agreed_at": "Tirana", "arrangement_reference": "Bilateral arrangement with Albania"})
+    db.session.refresh(priority)
+    assert priority.agreed_at == "Tirana"
+    edited = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "priority.edited")).all()
+    assert edited and edited[-1].detail["changes"]["arrangement"] is True

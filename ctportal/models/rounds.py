@@ -73,6 +73,11 @@ class PriorityAction(Model):
     action_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("action.id"), index=True)
     text: so.Mapped[str] = so.mapped_column(sa.Text)
     target_date: so.Mapped[dt.date | None]
+    # The arrangement the priority comes from (issue 15, item 6): when and where it was agreed, and the
+    # document that records it ("Joint Action Plan, bilateral arrangement signed on 9 October 2018").
+    agreed_on: so.Mapped[dt.date | None]
+    agreed_at: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
+    arrangement_reference: so.Mapped[str] = so.mapped_column(sa.String(300), default="", server_default="")
     created_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[dt.datetime | None]

@@ -52,6 +52,10 @@ def _chosen_action(form: PriorityForm) -> Action | None:
     return action
 
 
+def _arrangement(form: PriorityForm) -> service.Arrangement:
+    return service.Arrangement(form.agreed_on.data, form.agreed_at.data or "", form.arrangement_reference.data or "")
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -76,13 +80,13 @@ def party(party_id: int):
         if action is not None:
             try:
                 assert form.text.data is not None  # DataRequired passed
-                service.add(partner, action, form.text.data, form.target_date.data, current_user)
+                service.add(partner, action, form.text.data, form.target_date.data, current_user, _arrangement(form))
             except service.PriorityError as exc:
                 on_form(form, exc, "action_id")
             else:
                 db.session.commit()
-                flash(_("The priority action for %(party)s is added. It appears in the partner's next report.",
-                        party=local_name(partner)), "success")
+                flash(_("The priority action for %(party)s is added: it is now in the partner's report if that can "
+                        "still be edited, and in every next report.", party=local_name(partner)), "success")
                 return redirect(url_for("priorities.party", party_id=partner.id))
     return render_template("priorities/party.html", partner=partner, form=form,
                            items=service.for_party(partner))
@@ -103,12 +107,13 @@ def edit(priority_id: int):
         if action is not None:
             try:
                 assert form.text.data is not None  # DataRequired passed
-                service.edit(priority, action, form.text.data, form.target_date.data, current_user)
+                service.edit(priority, action, form.text.data, form.target_date.data, current_user,
+                             _arrangement(form))
             except service.PriorityError as exc:
                 on_form(form, exc, "action_id")
             else:
                 db.session.commit()
-                flash(_("The priority action is saved. The change appears in the partner's next report."), "success")
+                flash(_("The priority action is saved. Every report that has it shows the change."), "success")
                 return redirect(url_for("priorities.party", party_id=partner.id))
     return render_template("priorities/edit.html", partner=partner, form=form, priority=priority)
 

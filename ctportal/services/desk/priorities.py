@@ -11,6 +11,7 @@ dropped are listed (`unlinked`) for the Commission to attach again.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -28,6 +29,14 @@ if TYPE_CHECKING:
 
 class PriorityError(DomainError, ValueError):
     """A priority action that breaks a rule of the plan; the message says which."""
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Where a priority comes from: the day and the meeting or place it was agreed, and its reference."""
+    agreed_on: dt.date | None = None
+    agreed_at: str = ""
+    reference: str = ""
 
 
 def partners() -> list[Party]:
@@ -59,10 +68,13 @@ def _check(party: Party, action: Action) -> None:
         raise PriorityError(f"Action {action.code} is not addressed to the partners.")
 
 
-def add(party: Party, action: Action, text: str, target_date: dt.date | None, actor: User) -> PriorityAction:
+def add(party: Party, action: Action, text: str, target_date: dt.date | None, actor: User,
+        arrangement: Arrangement = Arrangement()) -> PriorityAction:
     _check(party, action)
     priority = PriorityAction(party_id=party.id, action_id=action.id, text=text.strip(),
-                              target_date=target_date, created_by_id=actor.id)
+                              target_date=target_date, created_by_id=actor.id, agreed_on=arrangement.agreed_on,
+                              agreed_at=arrangement.agreed_at.strip(),
+                              arrangement_reference=arrangement.reference.strip())
     db.session.add(priority)
     db.session.flush()
     audit.record("priority.added", priority, actor=actor, action_code=action.code)
@@ -105,7 +117,8 @@ def unlinked(version_id: int) -> list[PriorityAction]:
     return [p for p in active if p.action.plan_version_id != version_id and p.action.code not in have]
 
 
-def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.date | None, actor: User) -> None:
+def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.date | None, actor: User,
+         arrangement: Arrangement | None = None) -> None:
     if priority.retired_at is not None:
         raise PriorityError("This priority action is retired; it cannot be changed.")
     party = db.session.get(Party, priority.party_id)
@@ -122,6 +135,11 @@ def edit(priority: PriorityAction, action: Action, text: str, target_date: dt.da
         changes["target_date"] = [priority.target_date.isoformat() if priority.target_date else None,
                                   target_date.isoformat() if target_date else None]
         priority.target_date = target_date
+    if arrangement is not None:
+        wanted = (arrangement.agreed_on, arrangement.agreed_at.strip(), arrangement.reference.strip())
+        if wanted != (priority.agreed_on, priority.agreed_at, priority.arrangement_reference):
+            changes["arrangement"] = True
+            priority.agreed_on, priority.agreed_at, priority.arrangement_reference = wanted
     if changes:
         priority.updated_at = utcnow()
         db.session.flush()
