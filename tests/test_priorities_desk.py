@@ -204,3 +204,20 @@ def test_a_priority_carries_the_arrangement_it_comes_from(auth, client):
     assert priority.agreed_at == "Tirana"
     edited = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "priority.edited")).all()
     assert edited and edited[-1].detail["changes"]["arrangement"] is True
+
+
+def test_a_partner_lists_its_own_priorities_and_no_other_partners(auth, client, users):
+    from ctportal.services.desk import priorities
+    ours = priorities.add(_party("AL"), _action("2.P1"), "Adopt the law on terrorist financing.", None,
+                          users.reviewer, priorities.Arrangement(dt.date(2019, 10, 9), "Tirana", "Arrangement AL"))
+    priorities.add(_party("RS"), _action("3.P1"), "SERBIA-ONLY priority.", None, users.reviewer)
+    retired = priorities.add(_party("AL"), _action("1.P1"), "An older priority.", None, users.reviewer)
+    priorities.retire(retired, users.reviewer)
+    db.session.commit()
+    auth.login("contributor_al")
+    home = client.get("/home").get_data(as_text=True)
+    assert 'href="/partner/priorities"' in home  # in the navigation
+    page = html.unescape(client.get("/partner/priorities").get_data(as_text=True))
+    assert ours.text in page and "9 October 2019, Tirana" in page and "Arrangement AL" in page
+    assert "An older priority." in page and page.index(ours.text) < page.index("An older priority.")
+    assert "SERBIA-ONLY" not in page

@@ -40,7 +40,7 @@ from ctportal.policy.observers import (
 )
 from ctportal.policy.partner import (
     Work, work_permissions, get_work_report_or_404, may_mark_ready, may_manage_institutions,
-    may_see_institutions, institution_of_party_or_404,
+    may_see_institutions, institution_of_party_or_404, may_see_own_priorities,
 )
 
 __all__ = [
@@ -100,4 +100,5 @@ __all__ = [
     "may_manage_institutions",
     "may_see_institutions",
     "institution_of_party_or_404",
+    "may_see_own_priorities",
 ]

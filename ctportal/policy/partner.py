@@ -75,6 +75,15 @@ def may_manage_institutions(user: Any) -> bool:
     return u is not None and u.role == Role.coordinator and u.party_id is not None
 
 
+def may_see_own_priorities(user: Any) -> bool:
+    """A Western Balkans partner's users read the priority actions agreed with their party (issue 15,
+    item 6); the Commission keeps them on its own pages (policy.may_manage_priorities)."""
+    from ctportal.models import PartyKind
+    u = _user(user)
+    return (u is not None and u.role.is_party_role and u.party is not None
+            and u.party.kind == PartyKind.wb_partner)
+
+
 def may_see_institutions(user: Any) -> bool:
     """The party's users read its list (the assignment shows an entry's institution)."""
     u = _user(user)

@@ -24,6 +24,17 @@ from ctportal.web.gates import requires
 bp = Blueprint("partner", __name__)
 
 
+# --- the priority actions agreed with the party -------------------------------------------------------
+
+@bp.get("/partner/priorities")
+@login_required
+@requires(policy.may_see_own_priorities)
+def priorities():
+    """The party's own list of the priority actions the Commission agreed with it: in force, then retired."""
+    from ctportal.services.desk import priorities as agreed
+    return render_template("partner/priorities.html", items=agreed.for_party(current_user.party))
+
+
 # --- the party's institutions ---------------------------------------------------------------------
 
 def _institutions_page(form=None, status: int = 200, changed=None):

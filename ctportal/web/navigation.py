@@ -27,6 +27,7 @@ def _outbox(user: Any) -> bool:
 NAV: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("main.home", N_("Home"), _everyone),
     ("reports.my_reports", N_("My reports"), policy.is_party_user),
+    ("partner.priorities", N_("Our priority actions"), policy.may_see_own_priorities),
     ("review.queue", N_("Review queue"), policy.is_commission),
     ("rounds.index", N_("Rounds"), policy.may_manage_rounds),
     ("progress.map", N_("Progress map"), policy.may_see_map),

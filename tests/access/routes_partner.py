@@ -67,7 +67,19 @@ def _version(world, obj):
     return {"version": str(entry.version if entry else 1), "note": "Please add the dates."}
 
 
+OWN_PRIORITIES = """
+                 -
+    anonymous    302
+    contributor  200
+    coordinator  200
+    eu_reporter  403
+    reviewer     403
+    secretariat  403
+    admin        403
+"""
+
 ROUTES = [
+    Route("partner.priorities", "GET", "/partner/priorities", objects=NONE, expect=OWN_PRIORITIES),
     Route("partner.institutions_list", "GET", "/partner/institutions", objects=NONE,
           expect=COORDINATOR_ONLY.format(ok=200)),
     Route("partner.institutions_list", "POST", "/partner/institutions", objects=NONE,
