@@ -122,9 +122,9 @@ def test_the_party_reads_only_its_own_part_and_sends_corrections_until_the_end(a
 
     auth.login("coordinator_al")
     home = client.get("/home").data.decode()
-    assert f"/fact-check/{edition.id}" in home and "open for your fact-check" in home
+    assert f"/fact-check/{edition.id}" in home and "open for your fact-check" in home and CANARY not in home
     overview = client.get(f"/reports/{report_of(rnd, 'AL').id}").data.decode()
-    assert f"/fact-check/{edition.id}" in overview
+    assert f"/fact-check/{edition.id}" in overview and CANARY not in overview
     page = client.get(f"/fact-check/{edition.id}")
     assert page.status_code == 200 and CANARY.encode() not in page.data
     answer = client.get(f"/fact-check/{edition.id}/pdf")

@@ -61,21 +61,26 @@ def _fail_silent_jobs() -> None:
 def round_page(round_id: int):
     rnd = _round_or_404(round_id)
     _fail_silent_jobs()
-    editions = compile_service.editions(rnd)
     active = compile_service.active_edition(rnd)
-    perms = policy.compiled_permissions(current_user, rnd)
-    from ctportal.models import User
-    ids = {e.requested_by_id for e in editions}
-    requesters = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
-    response = make_response(render_template(
-        "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
-        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
-        preview=preview(rnd), drafts=_drafts(rnd, editions)))
+    response = make_response(_round_html(rnd, active))
     if active is not None:
         # Without JavaScript the page reloads itself while the job runs (static/js/compile.js
         # updates it in place instead when scripts run).
         response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, form_for: int | None = None) -> str:
+    from ctportal.models import User
+
+    editions = compile_service.editions(rnd)
+    perms = policy.compiled_permissions(current_user, rnd)
+    ids = {e.requested_by_id for e in editions}
+    requesters = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    return render_template(
+        "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
+        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
+        preview=preview(rnd), drafts=_drafts(rnd, editions, form, form_for))
 
 
 def _drafts(rnd: Round, editions: list, form: FactcheckPeriodForm | None = None, form_for: int | None = None):
@@ -104,11 +109,7 @@ def open_factcheck(round_id: int, edition_id: int):
         factcheck.open_period(edition, form.ends_on.data, current_user)
     except factcheck.FactcheckError as exc:
         form.ends_on.errors = [exc.message]
-        editions = compile_service.editions(rnd)
-        return render_template(
-            "editions/round.html", rnd=rnd, editions=editions, active=compile_service.active_edition(rnd),
-            may_compile=True, requesters={}, last=editions[0] if editions else None, states=CompileState,
-            round_states=RoundState, preview=preview(rnd), drafts=_drafts(rnd, editions, form, edition.id)), 400
+        return _round_html(rnd, compile_service.active_edition(rnd), form, edition.id), 400
     db.session.commit()
     flash(_("The fact-check of draft edition %(id)s is open until %(date)s.", id=edition.id,
             date=local_date(edition.factcheck_ends_on)), "success")
