@@ -60,3 +60,15 @@ def test_the_secretariat_opens_it_and_a_coordinator_sends_a_correction(draft, pa
     listed = page.get_by_role("region", name="Draft editions and their fact-check")
     expect(listed).to_contain_text(re.compile(r"Albania\s*—\s*1 correction"))
     expect(listed).to_contain_text("adopted in March 2026")
+    # The secretariat answers it: "not accepted" needs its reason (named, the choice kept), then saved.
+    answer = listed.get_by_role("group", name="Answer to this correction")
+    answer.get_by_label("Not accepted").check()
+    listed.get_by_role("button", name="Save the answer").click()
+    listed = page.get_by_role("region", name="Draft editions and their fact-check")
+    expect(listed).to_contain_text("Reply to the party: Say why the correction is not accepted.")
+    expect(listed.get_by_label("Not accepted")).to_be_checked()
+    listed.get_by_label("Reply to the party").fill("The annex already says March 2026.")
+    listed.get_by_role("button", name="Save the answer").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your answer to the correction was saved.")
+    db.session.commit()
+    assert db.session.query(FactcheckCorrection).one().outcome == "not_accepted"

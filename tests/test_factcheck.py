@@ -165,6 +165,28 @@ def test_the_party_reads_only_its_own_part_and_sends_corrections_until_the_end(a
     albania = listed[listed.index("factcheck-corrections"):]
     assert "Action 1.P1" in albania and "The law was adopted in March." in albania
     assert "General" in albania and "Our ministry&#39;s name changed." in albania
+    # It answers each: not accepted needs the reason (the field named, nothing saved) ...
+    first, general = db.session.scalars(sa.select(FactcheckCorrection).order_by(FactcheckCorrection.id)).all()
+    url = f"/compile/rounds/{rnd.id}/editions/{edition.id}/corrections/{{}}/resolve"
+    refused = client.post(url.format(first.id), data={"outcome": "not_accepted", "reply": " "})
+    assert refused.status_code == 400 and b"Reply to the party: Say why the correction is not accepted." in refused.data
+    assert client.post(url.format(first.id), data={"reply": "x"}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(FactcheckCorrection, first.id).outcome == ""
+    # ... then one accepted, one not with its reason; another edition's correction is missing.
+    assert client.post(url.format(first.id), data={"outcome": "accepted", "reply": "Corrected."}).status_code == 302
+    assert client.post(url.format(general.id),
+                       data={"outcome": "not_accepted", "reply": "The name is the one in force."}).status_code == 302
+    assert client.post(f"/compile/rounds/{rnd.id}/editions/{edition.id + 1}/corrections/{first.id}/resolve",
+                       data={"outcome": "accepted"}).status_code == 404
+    db.session.expire_all()
+    answered = db.session.get(FactcheckCorrection, first.id)
+    assert answered.outcome == "accepted" and answered.resolved_by_id == users.secretariat.id
+    auth.logout()
+    auth.login("coordinator_al")
+    mine = client.get(f"/fact-check/{edition.id}").data.decode()
+    assert "The secretariat: accepted" in mine and "Corrected." in mine
+    assert "The secretariat: not accepted" in mine and "The name is the one in force." in mine
     auth.logout()
 
     # After the end date: the party still reads what it sent, but sends nothing more.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
 
@@ -19,3 +19,11 @@ class CorrectionForm(FlaskForm):
     body = TextAreaField(_l("Correction"),
                          description=_l("What is factually wrong in the draft, and what is right."))
     submit = SubmitField(_l("Send the correction"))
+
+
+class ResolveForm(FlaskForm):
+    # Checked by the service (factcheck.resolve), which names the field.
+    outcome = RadioField(_l("Outcome"), validators=[Optional()], validate_choice=False,
+                         choices=[("accepted", _l("Accepted")), ("not_accepted", _l("Not accepted"))])
+    reply = TextAreaField(_l("Reply to the party"))
+    submit = SubmitField(_l("Save the answer"))

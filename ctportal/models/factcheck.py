@@ -39,3 +39,9 @@ class FactcheckCorrection(Model):
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id"))
     created_at: so.Mapped[dt.datetime] = so.mapped_column(default=utcnow)
+    # The secretariat's answer: "" while open, then "accepted" or "not_accepted" with a reply the
+    # party reads beside its correction.
+    outcome: so.Mapped[str] = so.mapped_column(sa.String(20), default="")
+    reply: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    resolved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    resolved_at: so.Mapped[dt.datetime | None]

@@ -15,7 +15,7 @@ from ctportal.policy import Permission
 from ctportal.infra import storage
 from ctportal.services import audit
 from ctportal.web.templating import local_date
-from ctportal.forms.factcheck import FactcheckPeriodForm
+from ctportal.forms.factcheck import FactcheckPeriodForm, ResolveForm
 from ctportal.services.editions import editions as compile_service
 from ctportal.services.editions import factcheck
 from ctportal.services.editions.preview import preview
@@ -70,7 +70,8 @@ def round_page(round_id: int):
     return response
 
 
-def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, form_for: int | None = None) -> str:
+def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, form_for: int | None = None,
+                resolving: tuple[int, ResolveForm] | None = None) -> str:
     from ctportal.models import User
 
     editions = compile_service.editions(rnd)
@@ -80,7 +81,8 @@ def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, for
     return render_template(
         "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
         requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
-        preview=preview(rnd), drafts=_drafts(rnd, editions, form, form_for))
+        preview=preview(rnd), drafts=_drafts(rnd, editions, form, form_for), resolving=resolving,
+        blank_resolve=ResolveForm(formdata=None))
 
 
 def _drafts(rnd: Round, editions: list, form: FactcheckPeriodForm | None = None, form_for: int | None = None):
@@ -114,6 +116,30 @@ def open_factcheck(round_id: int, edition_id: int):
     flash(_("The fact-check of draft edition %(id)s is open until %(date)s.", id=edition.id,
             date=local_date(edition.factcheck_ends_on)), "success")
     return redirect(url_for("editions.round_page", round_id=rnd.id))
+
+
+@bp.post("/rounds/<int:round_id>/editions/<int:edition_id>/corrections/<int:correction_id>/resolve")
+@login_required
+def resolve_correction(round_id: int, edition_id: int, correction_id: int):
+    """The secretariat answers one correction of a draft edition: accepted, or not with the reason."""
+    rnd = _round_or_404(round_id, Permission.COMPILE)
+    edition = compile_service.get_edition(rnd, edition_id)
+    row = factcheck.get_correction(edition, correction_id) if edition is not None else None
+    if edition is None or row is None:
+        abort(404)
+    if not policy.may_open_factcheck(current_user, rnd, edition):
+        abort(403)
+    form = ResolveForm()
+    try:
+        if not form.validate_on_submit():
+            raise factcheck.FactcheckError(_("The form had expired. Send it again."), field="outcome")
+        factcheck.resolve(row, current_user, form.outcome.data or "", form.reply.data or "")
+    except factcheck.FactcheckError as exc:
+        getattr(form, exc.field or "outcome").errors = [exc.message]
+        return _round_html(rnd, compile_service.active_edition(rnd), resolving=(row.id, form)), 400
+    db.session.commit()
+    flash(_("Your answer to the correction was saved."), "success")
+    return redirect(url_for("editions.round_page", round_id=rnd.id, _anchor=f"correction-{row.id}"))
 
 
 @bp.get("/rounds/<int:round_id>/status.json")

@@ -1,5 +1,6 @@
 """draft editions and their fact-check (issue 15, item 4): the draft flag and the period's end on
-an edition, each party's part of a draft, and the corrections parties send
+an edition, each party's part of a draft, and the corrections parties send with the secretariat's
+answer
 
 Revision ID: 0016
 Revises: 0015
@@ -45,9 +46,14 @@ def upgrade():
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_factcheck_correction_author_id_user_account')),
     sa.ForeignKeyConstraint(['edition_id'], ['compiled_report.id'], name=op.f('fk_factcheck_correction_edition_id_compiled_report')),
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], name=op.f('fk_factcheck_correction_party_id_party')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_factcheck_correction_resolved_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_factcheck_correction'))
     )
     with op.batch_alter_table('factcheck_correction', schema=None) as batch_op:

@@ -139,4 +139,16 @@ ROUTES = [
         secretariat  302           302
         admin        404           404
     """),
+    Route("editions.resolve_correction", "POST",
+          "/compile/rounds/{round}/editions/{factcheck}/corrections/{correction}/resolve", objects=FACTCHECKS,
+          data={"outcome": "not_accepted", "reply": "The annex says March already."}, expect="""
+                     own_factcheck other_factcheck
+        anonymous    302           302
+        contributor  404           404
+        coordinator  404           404
+        eu_reporter  404           404
+        reviewer     403           403
+        secretariat  302           302
+        admin        404           404
+    """),
 ]

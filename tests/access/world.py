@@ -210,7 +210,7 @@ def _add_factchecks(world: World, users, parties) -> None:
     Albania's part ("own_factcheck"), one with Serbia's only ("other_factcheck")."""
     import datetime as dt
 
-    from ctportal.models import CompiledReport, CompileState, FactcheckSlice, Revision, utcnow
+    from ctportal.models import CompiledReport, CompileState, FactcheckCorrection, FactcheckSlice, Revision, utcnow
 
     for side, code in (("own", "AL"), ("other", "RS")):
         report_id = world.ids[f"{side}_submitted"]["report"]
@@ -225,7 +225,13 @@ def _add_factchecks(world: World, users, parties) -> None:
         part, sha, _ = storage.write_atomically("compiled", [MINIMAL_PDF], "pdf")
         db.session.add(FactcheckSlice(edition_id=edition.id, party_id=parties[code].id, revision_id=revision,
                                       stored_name=part, sha256=sha, page_count=1))
-        world.ids[f"{side}_factcheck"] = {"factcheck": edition.id, "round": world.ids["round"]["round"]}
+        author = users.coordinator_al if code == "AL" else users.coordinator_rs
+        correction = FactcheckCorrection(edition_id=edition.id, party_id=parties[code].id, action_code="",
+                                         body="The date is wrong.", author_id=author.id)
+        db.session.add(correction)
+        db.session.flush()
+        world.ids[f"{side}_factcheck"] = {"factcheck": edition.id, "round": world.ids["round"]["round"],
+                                          "correction": correction.id}
     db.session.flush()
 
 

@@ -137,6 +137,31 @@ def add_correction(item: FactcheckSlice, user: User, action_code: str, body: str
     return row
 
 
+OUTCOMES = ("accepted", "not_accepted")
+
+
+def get_correction(edition: CompiledReport, correction_id: int) -> FactcheckCorrection | None:
+    """A correction loaded through its edition (never by bare id)."""
+    return db.session.scalar(sa.select(FactcheckCorrection).where(
+        FactcheckCorrection.id == correction_id, FactcheckCorrection.edition_id == edition.id))
+
+
+def resolve(row: FactcheckCorrection, user: User, outcome: str, reply: str) -> None:
+    """The secretariat's answer to a correction (the view has asked policy.may_open_factcheck): accepted,
+    or not accepted with the reason; it can be answered again (the last answer stands, each is audited)."""
+    reply = (reply or "").strip()
+    if outcome not in OUTCOMES:
+        raise FactcheckError(gettext("Choose whether the correction is accepted."), field="outcome")
+    if outcome == "not_accepted" and not reply:
+        raise FactcheckError(gettext("Say why the correction is not accepted."), field="reply")
+    if len(reply) > MAX_CORRECTION:
+        raise FactcheckError(gettext("Keep the reply under %(limit)s characters (it has %(now)s).",
+                                     limit=MAX_CORRECTION, now=len(reply)), field="reply")
+    row.outcome, row.reply, row.resolved_by_id, row.resolved_at = outcome, reply, user.id, utcnow()
+    db.session.flush()
+    audit.record("factcheck.resolved", row, actor=user, edition=row.edition_id, outcome=outcome)
+
+
 def corrections(edition: CompiledReport, party_id: int | None = None) -> list[FactcheckCorrection]:
     query = sa.select(FactcheckCorrection).where(FactcheckCorrection.edition_id == edition.id)
     if party_id is not None:
