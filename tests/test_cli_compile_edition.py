@@ -41,5 +41,4 @@ def test_the_command_refuses_what_the_button_refuses(app, users, runner):
     nothing = runner.invoke(args=["compile-edition", str(rnd.id)])
     assert nothing.exit_code != 0 and "nothing to compile" in nothing.output
     assert runner.invoke(args=["compile-edition", "999999"]).exit_code == 2
-    assert "not built yet" in runner.invoke(args=["compile-edition", str(rnd.id), "--draft"]).output
     assert "--as" in runner.invoke(args=["compile-edition", str(rnd.id), "--as", "nobody@example.eu"]).output

@@ -42,7 +42,8 @@ def _requester(email: str | None) -> User:
 
 @click.command("compile-edition")
 @click.argument("round_id", type=int)
-@click.option("--draft", is_flag=True, help="A draft edition for the parties' fact-check (not built yet).")
+@click.option("--draft", is_flag=True, help="A draft edition for the parties' fact-check: DRAFT on every page, "
+              "never final; each party's own part is rendered with it.")
 @click.option("--as", "email", metavar="EMAIL", help="The secretariat account asking (needed when there are several).")
 @click.option("--timeout", type=int, default=1800, show_default=True,
               help="Seconds to wait for an edition someone else is compiling already.")
@@ -50,16 +51,16 @@ def compile_edition_command(round_id: int, draft: bool, email: str | None, timeo
     """Compile the consolidated report of ROUND_ID exactly as the secretariat's Compile button does
     (the same job, the same cache of parts, the same records and audit events) and print the path
     of the stored PDF."""
-    if draft:
-        raise click.UsageError("Draft editions for the parties' fact-check (issue 15, item 4) are not built yet; "
-                               "compile without --draft.")
     rnd = db.session.get(Round, round_id)
     if rnd is None:
         raise click.BadParameter(f"there is no round {round_id}", param_hint="ROUND_ID")
     user = _requester(email)
     if policy.Permission.COMPILE not in policy.round_permissions(user, rnd):
         raise click.UsageError(f"Round {round_id} is still in preparation: open it before compiling.")
-    edition = compile_service.start_compile(rnd, user)
+    edition = compile_service.start_compile(rnd, user, draft=draft)
+    if edition.draft != draft:  # one compile at a time per round: the one running is of the other kind
+        raise click.UsageError(f"Edition {edition.id} of round {round_id} is being compiled now "
+                               f"({'a draft' if edition.draft else 'a final one'}): wait for it, then compile again.")
     edition_id = edition.id
     db.session.commit()
     # The job's own function, run here: it claims the edition as a worker would, so a worker handed

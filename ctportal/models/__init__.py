@@ -22,3 +22,4 @@ from ctportal.models.api import ApiToken, ObserverConsent, ObserverParty  # noqa
 from ctportal.models.webhooks import DeliveryState, Webhook, WebhookDelivery  # noqa: F401
 from ctportal.models.drafts import EntryDraft  # noqa: F401
 from ctportal.models.partner import EntryWork, Institution, PartnerNote, SignOff  # noqa: F401
+from ctportal.models.factcheck import FactcheckCorrection, FactcheckSlice  # noqa: F401

@@ -49,6 +49,11 @@ class CompiledReport(Model):
     error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     superseded_at: so.Mapped[dt.datetime | None]
     superseded_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # A draft edition (issue 15, item 4) is marked DRAFT on every page and is never final
+    # (policy.is_final_edition): it is compiled for the parties' fact-check only.
+    draft: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # The last day on which parties may send factual corrections; None until the secretariat opens it.
+    factcheck_ends_on: so.Mapped[dt.date | None]
 
     revisions: so.Mapped[list[Revision]] = so.relationship(
         secondary="compiled_report_revision", order_by="Revision.report_id")

@@ -12,8 +12,8 @@ The rules (DESIGN.md, "Who may see what"):
 * An object the user may not see answers 404, exactly like one that does not exist.
 
 The rules live in the modules of this package, one area each (access: reports, rounds and the
-loaders; review; desk; texts: the Commission's texts; observers: the API's readers; partner: the work inside one
-partner). Callers ask
+loaders; review; desk; texts: the Commission's texts; editions_drafts: draft editions and their fact-check;
+observers: the API's readers; partner: the work inside one partner). Callers ask
 `policy.<rule>`: this module is the one name they import.
 """
 from ctportal.policy.access import (
@@ -32,6 +32,10 @@ from ctportal.policy.desk import (
 from ctportal.policy.texts import (
     is_final_edition, commission_text_permissions, get_text_round_or_404, may_approve_commission_text,
     may_read_commission_text, is_published_text,
+)
+from ctportal.policy.editions_drafts import (
+    is_draft_edition, is_factcheck_open, may_open_factcheck, factcheck_permissions, may_correct_factcheck,
+    get_factcheck_or_404,
 )
 from ctportal.policy.observers import (
     may_read_catalogue, is_observer, may_manage_consent, observed_party_ids, may_observe_report,
@@ -82,6 +86,12 @@ __all__ = [
     "may_approve_commission_text",
     "may_read_commission_text",
     "is_published_text",
+    "is_draft_edition",
+    "is_factcheck_open",
+    "may_open_factcheck",
+    "factcheck_permissions",
+    "may_correct_factcheck",
+    "get_factcheck_or_404",
     "may_read_catalogue",
     "is_observer",
     "may_manage_consent",

@@ -14,10 +14,11 @@ from ctportal.policy.access import Permission, COMMISSION_ROLES, _user, round_pe
 
 
 def is_final_edition(rnd: Round, edition: Any) -> bool:
-    """An edition is final once its round is closed, it is done and nothing superseded it."""
+    """An edition is final once its round is closed, it is done and nothing superseded it — and it is
+    not a draft for the parties' fact-check, which never publishes anything."""
     from ctportal.models import CompileState
     return (rnd.state == RoundState.closed and edition.state == CompileState.done
-            and edition.superseded_at is None)
+            and edition.superseded_at is None and not getattr(edition, "draft", False))
 
 
 def commission_text_permissions(user: Any, rnd: Round) -> Permission:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, send_file, url_for
+from flask import (Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -12,7 +14,10 @@ from ctportal.models import CompileState, Round, RoundState, db
 from ctportal.policy import Permission
 from ctportal.infra import storage
 from ctportal.services import audit
+from ctportal.web.templating import local_date
+from ctportal.forms.factcheck import FactcheckPeriodForm, ResolveForm
 from ctportal.services.editions import editions as compile_service
+from ctportal.services.editions import factcheck
 from ctportal.services.editions.preview import preview
 
 bp = Blueprint("editions", __name__, url_prefix="/compile")
@@ -56,21 +61,85 @@ def _fail_silent_jobs() -> None:
 def round_page(round_id: int):
     rnd = _round_or_404(round_id)
     _fail_silent_jobs()
-    editions = compile_service.editions(rnd)
     active = compile_service.active_edition(rnd)
-    perms = policy.compiled_permissions(current_user, rnd)
-    from ctportal.models import User
-    ids = {e.requested_by_id for e in editions}
-    requesters = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
-    response = make_response(render_template(
-        "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
-        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
-        preview=preview(rnd)))
+    response = make_response(_round_html(rnd, active))
     if active is not None:
         # Without JavaScript the page reloads itself while the job runs (static/js/compile.js
         # updates it in place instead when scripts run).
         response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, form_for: int | None = None,
+                resolving: tuple[int, ResolveForm] | None = None) -> str:
+    from ctportal.models import User
+
+    editions = compile_service.editions(rnd)
+    perms = policy.compiled_permissions(current_user, rnd)
+    ids = {e.requested_by_id for e in editions}
+    requesters = {u.id: u.name for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
+    return render_template(
+        "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
+        requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
+        preview=preview(rnd), drafts=_drafts(rnd, editions, form, form_for), resolving=resolving,
+        blank_resolve=ResolveForm(formdata=None))
+
+
+def _drafts(rnd: Round, editions: list, form: FactcheckPeriodForm | None = None, form_for: int | None = None):
+    """Each finished draft edition with its period form and the corrections sent, per party."""
+    return [{"edition": e, "by_party": factcheck.by_party(e), "open": policy.is_factcheck_open(e),
+             "form": form if form is not None and form_for == e.id else FactcheckPeriodForm(
+                 formdata=None, ends_on=e.factcheck_ends_on),
+             "may_open": policy.may_open_factcheck(current_user, rnd, e)}
+            for e in editions if e.draft and e.state == CompileState.done]
+
+
+@bp.post("/rounds/<int:round_id>/editions/<int:edition_id>/fact-check")
+@login_required
+def open_factcheck(round_id: int, edition_id: int):
+    """The secretariat opens (or moves the end of) a draft edition's fact-check."""
+    rnd = _round_or_404(round_id, Permission.COMPILE)
+    edition = compile_service.get_edition(rnd, edition_id)
+    if edition is None:
+        abort(404)
+    if not policy.may_open_factcheck(current_user, rnd, edition):
+        abort(403)
+    form = FactcheckPeriodForm()
+    try:
+        if not form.validate_on_submit():
+            raise factcheck.FactcheckError(_("Enter the date as YYYY-MM-DD."), field="ends_on")
+        factcheck.open_period(edition, form.ends_on.data, current_user)
+    except factcheck.FactcheckError as exc:
+        form.ends_on.errors = [exc.message]
+        return _round_html(rnd, compile_service.active_edition(rnd), form, edition.id), 400
+    db.session.commit()
+    flash(_("The fact-check of draft edition %(id)s is open until %(date)s.", id=edition.id,
+            date=local_date(edition.factcheck_ends_on)), "success")
+    return redirect(url_for("editions.round_page", round_id=rnd.id))
+
+
+@bp.post("/rounds/<int:round_id>/editions/<int:edition_id>/corrections/<int:correction_id>/resolve")
+@login_required
+def resolve_correction(round_id: int, edition_id: int, correction_id: int):
+    """The secretariat answers one correction of a draft edition: accepted, or not with the reason."""
+    rnd = _round_or_404(round_id, Permission.COMPILE)
+    edition = compile_service.get_edition(rnd, edition_id)
+    row = factcheck.get_correction(edition, correction_id) if edition is not None else None
+    if edition is None or row is None:
+        abort(404)
+    if not policy.may_open_factcheck(current_user, rnd, edition):
+        abort(403)
+    form = ResolveForm()
+    try:
+        if not form.validate_on_submit():
+            raise factcheck.FactcheckError(_("The form had expired. Send it again."), field="outcome")
+        factcheck.resolve(row, current_user, form.outcome.data or "", form.reply.data or "")
+    except factcheck.FactcheckError as exc:
+        getattr(form, exc.field or "outcome").errors = [exc.message]
+        return _round_html(rnd, compile_service.active_edition(rnd), resolving=(row.id, form)), 400
+    db.session.commit()
+    flash(_("Your answer to the correction was saved."), "success")
+    return redirect(url_for("editions.round_page", round_id=rnd.id, _anchor=f"correction-{row.id}"))
 
 
 @bp.get("/rounds/<int:round_id>/status.json")
@@ -91,7 +160,7 @@ def status(round_id: int):
 @login_required
 def start(round_id: int):
     rnd = _round_or_404(round_id, Permission.COMPILE)
-    edition = compile_service.start_compile(rnd, current_user)
+    edition = compile_service.start_compile(rnd, current_user, draft=request.form.get("draft") == "1")
     edition_id, queued = edition.id, edition.state == CompileState.queued
     round_id = rnd.id
     db.session.commit()

@@ -5,6 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ctportal.pages import home as dashboard
+from ctportal.services.editions import factcheck
 
 bp = Blueprint("main", __name__)
 
@@ -19,4 +20,5 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("main/home.html", work=dashboard.work_for(current_user))
+    return render_template("main/home.html", work=dashboard.work_for(current_user),
+                           factchecks=factcheck.open_for(current_user))

@@ -29,6 +29,7 @@ from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting import completeness, signoff
 from ctportal.services.review import confirmation
 from ctportal.services.review.workflow import IncompleteReport, Step, TransitionError, apply_transition
+from ctportal.services.editions import factcheck
 from ctportal.views.errors import on_expired_form
 
 bp = Blueprint("reports", __name__)
@@ -68,7 +69,9 @@ def _render_overview(report: Report, *, missing=None, attempted=False, status=20
     return render_template(
         "reports/overview.html", attempted=attempted, upload_form=UploadForm(),
         **pages.overview(report, current_user, missing=missing),
-        **partner_pages.overview_panel(report, current_user)), status
+        **partner_pages.overview_panel(report, current_user),
+        # A draft edition of this round open for the party's fact-check (issue 15, item 4).
+        factchecks=[e for e in factcheck.open_for(current_user) if e.round_id == report.round_id]), status
 
 
 @bp.get("/reports/<int:report_id>")

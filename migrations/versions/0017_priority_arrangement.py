@@ -1,14 +1,14 @@
 """the arrangement a priority action comes from: when and where it was agreed, and its reference
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-04 02:55:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -91,6 +91,7 @@ def build_world() -> World:
     _add_priority_action(world, users, parties)
     _add_compiled_edition(world, users)
     _add_party_pdf_jobs(world, users)
+    _add_factchecks(world, users, parties)
     _observer_consents(world, users, parties)
     _add_webhook(world, users)
     _add_institutions(world, parties)
@@ -202,6 +203,36 @@ def _add_compiled_edition(world: World, users) -> None:
     db.session.add(edition)
     db.session.flush()
     world.ids["round"]["edition"] = edition.id
+
+
+def _add_factchecks(world: World, users, parties) -> None:
+    """Two draft editions of the open round with their fact-check open (routes_editions): one with
+    Albania's part ("own_factcheck"), one with Serbia's only ("other_factcheck")."""
+    import datetime as dt
+
+    from ctportal.models import CompiledReport, CompileState, FactcheckCorrection, FactcheckSlice, Revision, utcnow
+
+    for side, code in (("own", "AL"), ("other", "RS")):
+        report_id = world.ids[f"{side}_submitted"]["report"]
+        revision = db.session.scalar(sa.select(Revision.id).where(Revision.report_id == report_id).limit(1))
+        name, sha, size = storage.write_atomically("compiled", [MINIMAL_PDF], "pdf")
+        edition = CompiledReport(round_id=world.ids["round"]["round"], state=CompileState.done, progress=100,
+                                 requested_by_id=users.secretariat.id, stored_name=name, sha256=sha, size=size,
+                                 page_count=1, finished_at=utcnow(), draft=True,
+                                 factcheck_ends_on=dt.date.today() + dt.timedelta(days=7))
+        db.session.add(edition)
+        db.session.flush()
+        part, sha, _ = storage.write_atomically("compiled", [MINIMAL_PDF], "pdf")
+        db.session.add(FactcheckSlice(edition_id=edition.id, party_id=parties[code].id, revision_id=revision,
+                                      stored_name=part, sha256=sha, page_count=1))
+        author = users.coordinator_al if code == "AL" else users.coordinator_rs
+        correction = FactcheckCorrection(edition_id=edition.id, party_id=parties[code].id, action_code="",
+                                         body="The date is wrong.", author_id=author.id)
+        db.session.add(correction)
+        db.session.flush()
+        world.ids[f"{side}_factcheck"] = {"factcheck": edition.id, "round": world.ids["round"]["round"],
+                                          "correction": correction.id}
+    db.session.flush()
 
 
 def _add_party_pdf_jobs(world: World, users) -> None:

@@ -52,21 +52,25 @@ class Plan:
         return Part("edition", key, "", {}, "the assembled edition", pages=sum(p.pages for p in self.parts))
 
 
+DRAFT_TITLE = "DRAFT for fact-check — "
+
+
 def render_parts(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.date | None = None,
-                 progress: Progress | None = None) -> Plan:
+                 progress: Progress | None = None, draft: bool = False) -> Plan:
     """Render every part of the round's edition that is not cached yet (the front last: its
     contents page needs every other part's length)."""
     issued_on = issued_on or dt.date.today()
     say = progress or (lambda pct, stage: None)
     say(5, "Collecting the approved reports")
     parts = body_parts(data)
-    furniture = furniture_part(data.round.document_number)
+    furniture = furniture_part(data.round.document_number, draft=draft)
     ensure_parts([*parts, furniture], pool, progress, (10, 80))
     db.session.commit()  # cached parts stay cached even if a later step fails
     say(82, "Rendering the cover, contents and summary")
     front = front_part(data, parts, issued_on, pool, progress)
     db.session.commit()
-    return Plan([front, *parts], furniture, f"{data.round.document_number} — {data.round.title}")
+    title = f"{data.round.document_number} — {data.round.title}"
+    return Plan([front, *parts], furniture, DRAFT_TITLE + title if draft else title)
 
 
 def assembled(plan: Plan, progress: Progress | None = None) -> Path:
@@ -87,9 +91,10 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
 
 
 def build_edition(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.date | None = None,
-                  progress: Progress | None = None) -> Built:
-    """The whole consolidated PDF for the round's approved revisions, stored under 'compiled'."""
-    plan = render_parts(data, pool, issued_on=issued_on, progress=progress)
+                  progress: Progress | None = None, draft: bool = False) -> Built:
+    """The whole consolidated PDF for the round's approved revisions, stored under 'compiled'
+    (a draft edition: DRAFT on every page and in its title)."""
+    plan = render_parts(data, pool, issued_on=issued_on, progress=progress, draft=draft)
     source = assembled(plan, progress)
     with source.open("rb") as fh:  # the edition keeps its own file: pruning the cache never touches it
         name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")

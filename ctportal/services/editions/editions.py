@@ -72,8 +72,9 @@ def get_edition(rnd: Round, edition_id: int) -> CompiledReport | None:
         CompiledReport.id == edition_id, CompiledReport.round_id == rnd.id))
 
 
-def start_compile(rnd: Round, user: User) -> CompiledReport:
-    """Queue a new edition, or return the one already queued or running for this round.
+def start_compile(rnd: Round, user: User, *, draft: bool = False) -> CompiledReport:
+    """Queue a new edition (a draft one for the parties' fact-check if `draft`), or return the one
+    already queued or running for this round.
 
     The caller commits, then calls `enqueue(edition)`: the job must see the committed row.
     """
@@ -86,10 +87,10 @@ def start_compile(rnd: Round, user: User) -> CompiledReport:
         stale.error = "The compile stopped without finishing (the worker was stopped or the server restarted)."
         audit.record("compile.failed", stale, actor=user, error=stale.error)
     edition = CompiledReport(round_id=rnd.id, state=CompileState.queued, progress=0, stage="Waiting to start",
-                             requested_by_id=user.id, requested_at=utcnow())
+                             requested_by_id=user.id, requested_at=utcnow(), draft=draft)
     db.session.add(edition)
     db.session.flush()
-    audit.record("compile.requested", edition, actor=user, round=rnd.id)
+    audit.record("compile.requested", edition, actor=user, round=rnd.id, draft=draft)
     return edition
 
 
@@ -132,6 +133,7 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         _set(edition_id, progress=pct, stage=stage[:200])
 
     built = None
+    slices: list[str] = []
     try:
         if edition is None:  # as before, the compile fails (it did on None.round_id)
             raise LookupError(f"edition {edition_id} is gone")
@@ -147,7 +149,12 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         pool = pool or pool_from_config()
         try:
             with heartbeat.Heartbeat(CompiledReport, edition_id):
-                built = build_edition(data, pool, progress=progress)
+                draft = edition.draft
+                built = build_edition(data, pool, progress=progress, draft=draft)
+                if draft:  # each party's own part, the only file of the draft a party may read
+                    progress(97, "Rendering each party's part for the fact-check")
+                    from ctportal.services.editions.factcheck import build_slices
+                    slices = [row.stored_name for row in build_slices(_edition(edition_id), data, pool)]
         finally:
             if own_pool:
                 pool.close()
@@ -169,15 +176,16 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         audit.record("compile.done", edition, actor=edition_requester(edition), sha256=built.sha256,
                      pages=built.page_count, revisions=[r.id for r in built.revisions],
                      texts=[f"{text_id}v{version}" for text_id, version in carried])
-        from ctportal.services.messaging import webhooks
-        webhooks.edition_compiled(edition)
-        # An edition of a closed round is final: its recommendations reach the next round's open reports.
-        follow_ups.add_after_final(rnd)
+        if not edition.draft:  # a draft publishes nothing: no webhook, no follow-up items
+            from ctportal.services.messaging import webhooks
+            webhooks.edition_compiled(edition)
+            # An edition of a closed round is final: its recommendations reach the next round's open reports.
+            follow_ups.add_after_final(rnd)
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        if built is not None:
-            storage.remove("compiled", built.stored_name)
+        for name in ([built.stored_name] if built is not None else []) + slices:
+            storage.remove("compiled", name)
         log.exception("compile %s failed", edition_id)
         reason = str(exc) if isinstance(exc, CompileError) or exc.__class__.__name__ == "RenderError" else (
             f"{type(exc).__name__}: {exc}")

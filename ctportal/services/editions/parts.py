@@ -25,11 +25,14 @@ OBJECTIVE_BLOCK = 6  # actions per block of an objective part: a few pages each
 ANNEX_STABLE = ("label", "party", "party_code")  # what an annex section past the first keeps of the annex
 
 
-def furniture_part(document_number: str) -> Part:
+def furniture_part(document_number: str, *, draft: bool = False) -> Part:
     """The page furniture every page carries (document number, LIMITE, EN): one page, laid over
     every page at assembly. It depends on nothing but the document number, so it renders with the
-    body and is reused by every edition of the round; the page numbers are drawn at assembly."""
-    ctx = {"docno_css": css_string_body(document_number)}
+    body and is reused by every edition of the round; the page numbers are drawn at assembly.
+    A draft edition's furniture also says DRAFT (its key differs; a final's is as before)."""
+    ctx: dict[str, Any] = {"docno_css": css_string_body(document_number)}
+    if draft:
+        ctx["draft"] = True
     return Part("furniture", content.cache_key("furniture", ctx), "furniture.html", ctx, "page furniture")
 
 
