@@ -123,3 +123,22 @@ def test_the_partners_own_steps_the_commissions_texts_and_consent_read_as_senten
     for sentence in expected:
         assert any(re.fullmatch(MOMENT + re.escape(sentence), line) for line in lines), (sentence, lines)
     assert "CANARY" not in html
+
+
+def test_the_fact_check_of_a_draft_edition_reads_as_sentences(app, users, client, auth):
+    from ctportal.services import audit
+    from ctportal.services.editions import editions
+    rnd = make_round()
+    edition = editions.start_compile(rnd, users.secretariat)
+    audit.record("factcheck.opened", edition, actor=users.secretariat, ends_on="2026-12-31")
+    audit.record("factcheck.download", edition, actor=users.coordinator_al, sha256="0" * 64)
+    audit.record("factcheck.correction", None, actor=users.coordinator_al, edition=edition.id, about="1.P1")
+    audit.record("factcheck.resolved", None, actor=users.secretariat, edition=edition.id, outcome="accepted")
+    db.session.commit()
+    auth.login("secretariat")
+    lines = _cells(client.get("/audit/").get_data(as_text=True))
+    for sentence in ("Secretariat opened the fact-check of a draft edition of Progress report 2026",
+                     "Coordinator Al downloaded their part of a draft edition of Progress report 2026",
+                     "Coordinator Al sent a correction to a draft edition",
+                     "Secretariat answered a correction to a draft edition"):
+        assert any(re.fullmatch(MOMENT + re.escape(sentence), line) for line in lines), (sentence, lines)

@@ -66,6 +66,8 @@ _ON_ROUND = {
     "compile.failed": lazy_gettext("The consolidated report of %(round)s could not be compiled"),
     "editions.download": lazy_gettext("%(who)s downloaded the consolidated report of %(round)s"),
     "export.downloaded": lazy_gettext("%(who)s exported the reports of %(round)s"),
+    "factcheck.opened": lazy_gettext("%(who)s opened the fact-check of a draft edition of %(round)s"),
+    "factcheck.download": lazy_gettext("%(who)s downloaded their part of a draft edition of %(round)s"),
     "judgement.saved": lazy_gettext("%(who)s saved a text of the Commission for %(round)s"),
     "judgement.approved": lazy_gettext("%(who)s approved a text of the Commission for %(round)s"),
 }
@@ -85,6 +87,8 @@ _ALONE = {
     "login.succeeded": lazy_gettext("%(who)s signed in"),
     "logout": lazy_gettext("%(who)s signed out"),
     "audit.exported": lazy_gettext("%(who)s exported the audit trail"),
+    "factcheck.correction": lazy_gettext("%(who)s sent a correction to a draft edition"),
+    "factcheck.resolved": lazy_gettext("%(who)s answered a correction to a draft edition"),
 }
 _ON_REPORT_MORE = {
     "follow_up.saved": lazy_gettext("%(who)s answered a recommendation in the report of %(party)s for %(round)s"),
