@@ -80,10 +80,10 @@ def _label(entry: Entry) -> str:
 def _what_to_do(field: str) -> str:
     """What an unanswered field asks for, in the page's language (English for the API and jobs)."""
     if field == "status":
-        return _("choose an implementation status.")
+        return str(_("choose an implementation status."))
     if field == "na_justification":
-        return _("explain why the action does not apply.")
-    return _("describe the progress made.")
+        return str(_("explain why the action does not apply."))
+    return str(_("describe the progress made."))
 
 
 def _entry_missing(entry: Entry) -> list[MissingItem]:

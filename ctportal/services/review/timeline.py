@@ -97,8 +97,9 @@ _ORDER = {"revision": 0, "transition": 1, "review": 2, "comment": 3, "download":
 def _comment_title(comment: Comment, entry_keys: dict[int, str]) -> str:
     if comment.entry_id:
         key = entry_keys.get(comment.entry_id, "?")
-        return _("Reply on entry %(key)s", key=key) if comment.parent_id else _("Comment on entry %(key)s", key=key)
-    return _("Reply on the report") if comment.parent_id else _("Comment on the report")
+        return str(_("Reply on entry %(key)s", key=key) if comment.parent_id
+                   else _("Comment on entry %(key)s", key=key))
+    return str(_("Reply on the report") if comment.parent_id else _("Comment on the report"))
 
 
 def _download_title(event: AuditEvent) -> str:
@@ -106,9 +107,9 @@ def _download_title(event: AuditEvent) -> str:
     if d.get("name"):
         return str(d["name"])
     if event.action == "report.pdf_download":
-        return _("PDF of revision %(number)s", number=d.get("revision", "?"))
+        return str(_("PDF of revision %(number)s", number=d.get("revision", "?")))
     if event.action.startswith("export."):
-        return _("export (%(format)s)", format=d.get("format", "file"))
+        return str(_("export (%(format)s)", format=d.get("format", "file")))
     return event.object_type or event.action
 
 
@@ -116,11 +117,12 @@ def _review_title(event: AuditEvent) -> str:
     d = event.detail
     if event.action == "entry.reviewed":
         parts = [p for p in (d.get("verdict"), d.get("assessment")) if p]
-        return _("Entry %(key)s reviewed: %(what)s", key=d.get("entry"),
-                 what=", ".join(p.replace("_", " ") for p in parts) or _("cleared"))
+        return str(_("Entry %(key)s reviewed: %(what)s", key=d.get("entry"),
+                     what=", ".join(p.replace("_", " ") for p in parts) or _("cleared")))
     if event.action == "entry.accepted_all":
         count = len(d.get("entries", []))
-        return ngettext("%(num)d remaining entry accepted at once", "%(num)d remaining entries accepted at once", count)
+        return str(ngettext("%(num)d remaining entry accepted at once", "%(num)d remaining entries accepted at once",
+                            count))
     if event.action == "report.reviewer_assigned":
-        return _("Reviewer assigned: %(name)s", name=d.get("reviewer") or _("nobody"))
+        return str(_("Reviewer assigned: %(name)s", name=d.get("reviewer") or _("nobody")))
     return event.action

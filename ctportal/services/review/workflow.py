@@ -215,31 +215,31 @@ def _lock(report: Report) -> None:
 # The refusals in the user's language (the API and jobs run in English): one whole sentence per step,
 # never a verb put into an English frame.
 def _cannot(action: Step, state: str) -> str:
-    return {
+    return str({
         Step.submit: gettext("A report that is %(state)s cannot be submitted.", state=state),
         Step.request_changes: gettext("A report that is %(state)s cannot be sent back for changes.", state=state),
         Step.approve: gettext("A report that is %(state)s cannot be approved.", state=state),
         Step.reopen: gettext("A report that is %(state)s cannot be reopened.", state=state),
-    }[action]
+    }[action])
 
 
 def _may_not(action: Step) -> str:
-    return {
+    return str({
         Step.submit: gettext("Your account may not submit this report."),
         Step.request_changes: gettext("Your account may not request changes on this report."),
         Step.approve: gettext("Your account may not approve this report."),
         Step.reopen: gettext("Your account may not reopen this report."),
-    }[action]
+    }[action])
 
 
 def _through_confirmation(action: Step) -> str:
-    return {
+    return str({
         Step.submit: gettext("Submit through its confirmation page, which states what is submitted."),
         Step.request_changes: gettext("Request changes through its confirmation page, which states what is "
                                       "sent back for changes."),
         Step.approve: gettext("Approve through its confirmation page, which states what is approved."),
         Step.reopen: gettext("Reopen through its confirmation page, which states what is reopened."),
-    }[action]
+    }[action])
 
 
 def _system_comment(action: Step, user: Any, revision: Any, reason: str) -> str:
