@@ -6,6 +6,8 @@ shows. Allowed: names, the report's content (what the party wrote) and the plan'
 (objective titles, priority actions), which are the reference the report prints."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ctportal.models import Comment, Entry, PlanVersion, Report, db
@@ -39,6 +41,14 @@ EXPECTED = {
         "refusal": "HTML nuk pranohet",
     },
 }
+
+
+# What static/js/keep.js would write without the layout's texts.
+ENGLISH_JS = {"signed-out": "You have been signed out",
+              "session-ended": "Your session ended after a time without activity. What you typed on this page is "
+                               "kept for you: sign in again to go on.",
+              "sign-in-again": "Sign in again", "minutes": "{n} minutes", "seconds": "{n} seconds",
+              "kept": "Draft kept on the server at {when} — not saved yet: use Save."}
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +89,13 @@ def test_a_partner_reports_in_its_language(client, auth, users, code):
     assert response.status_code == 422
     text = shown(response.get_data(as_text=True))
     assert said["refusal"] in text and "HTML is not accepted" not in text
+
+    # The idle warning and what keep.js writes into it later, handed over in the page's language.
+    html = client.get(f"/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
+    for name in ("signed-out", "session-ended", "sign-in-again", "minutes", "seconds", "kept"):
+        found = re.search(rf'data-text-{name}="([^"]+)"', html)
+        assert found and found.group(1) != ENGLISH_JS[name], name
+    assert "{n}" in re.search(r'data-text-minutes="([^"]+)"', html).group(1)
 
     fill_report(report)
     allowed = _content(report)
