@@ -17,6 +17,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 
+def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name for a marker, known to pybabel
+    """Marks a label or hint for the catalogue and returns it unchanged: the English text stays the
+    reference (PDFs, exports, diffs); screens translate it when they show it (`_(field.label)`)."""
+    return message
+
+
 @dataclass(frozen=True)
 class StatusField:
     name: str
@@ -76,42 +82,42 @@ Field = StatusField | TextField | RowsField
 
 MAX_ROWS = 50
 
-STATUS = StatusField("status", "Implementation status", hint="“Not applicable” needs a justification.")
+STATUS = StatusField("status", N_("Implementation status"), hint=N_("“Not applicable” needs a justification."))
 
 # In the order the form, the screens, the diff, the exports and the PDF show them.
 FIELDS: tuple[Field, ...] = (
     STATUS,
-    TextField("na_justification", "Why the action does not apply", 5_000, True, brief=True,
+    TextField("na_justification", N_("Why the action does not apply"), 5_000, True, brief=True,
               when_not_applicable=True,
-              hint="Only when the status is “Not applicable”: why the action does not apply."),
-    TextField("narrative", "Progress narrative", 20_000, True, lines=8, brief=True, preview=True,
-              hint="What was done in the reporting period (Markdown, at most 20,000 characters)."),
+              hint=N_("Only when the status is “Not applicable”: why the action does not apply.")),
+    TextField("narrative", N_("Progress narrative"), 20_000, True, lines=8, brief=True, preview=True,
+              hint=N_("What was done in the reporting period (Markdown, at most 20,000 characters).")),
     # What the consolidated report prints as "key progress": written by the party, in whole
     # sentences, never cut (services/editions/content.key_progress); the reviewer may edit the
     # version the report uses (EntryReview.report_summary), and the party sees that in its feedback.
-    TextField("summary", "Key progress (summary for the consolidated report)", 600, False, lines=3,
+    TextField("summary", N_("Key progress (summary for the consolidated report)"), 600, False, lines=3,
               required_after=("narrative", 1_500),
-              hint="Two or three sentences, at most 600 characters, printed as they are in the consolidated "
-                   "report. Required when the progress narrative is longer than 1,500 characters."),
+              hint=N_("Two or three sentences, at most 600 characters, printed as they are in the consolidated "
+                      "report. Required when the progress narrative is longer than 1,500 characters.")),
     # Required at submission when the status is lower than the action's approved status in the previous
     # round (services/reporting/completeness.lower_status): a step back is explained, not just shown.
-    TextField("lower_status_reason", "Why the status is lower than in the previous round", 5_000, True,
-              hint="Only when the status is lower than the one approved in the previous round: what changed."),
-    RowsField("measures", "Measures taken", "Measure", (
-        Column("description", "Description", limit=2_000, required="describe the measure.", lines=2, width=8),
-        Column("taken_on", "Date", date=True, in_period=True),
-    ), hint="One row per measure, with its date. Empty rows are ignored; tick “Remove this row” to delete one."),
-    RowsField("legal_acts", "Legal acts adopted", "Legal act", (
-        Column("title", "Title", limit=1_000, required="give the act's title.", width=6),
-        Column("adopted_on", "Date of adoption", date=True, width=3, in_period=True),
-        Column("gazette_reference", "Official gazette reference", limit=200, width=3),
+    TextField("lower_status_reason", N_("Why the status is lower than in the previous round"), 5_000, True,
+              hint=N_("Only when the status is lower than the one approved in the previous round: what changed.")),
+    RowsField("measures", N_("Measures taken"), N_("Measure"), (
+        Column("description", N_("Description"), limit=2_000, required=N_("describe the measure."), lines=2, width=8),
+        Column("taken_on", N_("Date"), date=True, in_period=True),
+    ), hint=N_("One row per measure, with its date. Empty rows are ignored; tick “Remove this row” to delete one.")),
+    RowsField("legal_acts", N_("Legal acts adopted"), N_("Legal act"), (
+        Column("title", N_("Title"), limit=1_000, required=N_("give the act's title."), width=6),
+        Column("adopted_on", N_("Date of adoption"), date=True, width=3, in_period=True),
+        Column("gazette_reference", N_("Official gazette reference"), limit=200, width=3),
     )),
-    TextField("challenges", "Challenges", 10_000, True, lines=4),
-    TextField("eu_support_needed", "EU support needed", 10_000, True),
-    TextField("next_steps", "Next steps", 10_000, True, lines=4),
-    TextField("next_steps_timeline", "Timeline of the next steps", 200, False, lines=1,
-              hint="For example “by Q2 2027”."),
-    TextField("responsible_institutions", "Responsible institutions", 2_000, False, lines=2),
+    TextField("challenges", N_("Challenges"), 10_000, True, lines=4),
+    TextField("eu_support_needed", N_("EU support needed"), 10_000, True),
+    TextField("next_steps", N_("Next steps"), 10_000, True, lines=4),
+    TextField("next_steps_timeline", N_("Timeline of the next steps"), 200, False, lines=1,
+              hint=N_("For example “by Q2 2027”.")),
+    TextField("responsible_institutions", N_("Responsible institutions"), 2_000, False, lines=2),
 )
 
 TEXT_FIELDS: tuple[TextField, ...] = tuple(f for f in FIELDS if isinstance(f, TextField))
@@ -215,7 +221,7 @@ def shown(values: dict[str, Any], *, brief: bool = False) -> list[Shown]:
             continue
         value = values.get(f.name)
         if isinstance(f, StatusField):
-            value = (value or "").replace("_", " ").capitalize() or "Not chosen yet"
+            value = (value or "").replace("_", " ").capitalize() or N_("Not chosen yet")
         elif isinstance(f, RowsField):
             value = [{c.name: parse_date(row.get(c.name)) if c.date else row.get(c.name) or ""
                       for c in f.columns} for row in value or [] if not row_is_empty(f, row)]

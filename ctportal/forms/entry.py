@@ -2,12 +2,16 @@
 
 A fresh class is made each time (`type("EntryForm", (FlaskForm,), {...})`): the number of
 measure and legal-act rows differs from entry to entry and from request to request, and a
-shared class mutated in place would leak one request's rows into another's.
+shared class mutated in place would leak one request's rows into another's. Being built per request,
+it is also in the page's language: the labels of domain/entry_fields.py are English there (the PDFs
+and exports print them) and are translated here, with `gettext`, as the form is made.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
                      StringField, SubmitField, TextAreaField)
@@ -20,9 +24,8 @@ from ctportal.services.reporting import entries as svc
 
 EMPTY_ROWS = 1  # blank rows offered below the filled ones, without JavaScript
 
-STATUS_HINTS = {
-    "not_applicable": "If you choose “Not applicable”, explain why below.",
-}
+# "Add another measure" / "Add another legal act": one whole phrase per rows field, for the translators.
+ADD_ANOTHER = {"measures": _l("Add another measure"), "legal_acts": _l("Add another legal act")}
 
 
 def _text_check(name: str):
@@ -43,7 +46,7 @@ def _status_check(form, field):
     try:
         svc.parse_status(field.data)
     except ValueError:
-        raise ValidationError("choose one of the listed statuses.") from None
+        raise ValidationError(_("choose one of the listed statuses.")) from None
 
 
 class _DateField(DateField):
@@ -57,30 +60,30 @@ class _DateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError("enter a date as YYYY-MM-DD (for example 2026-03-31).") from None
+            raise ValueError(_("enter a date as YYYY-MM-DD (for example 2026-03-31).")) from None
 
 
 def _row_class(rows: entry_fields.RowsField) -> type[Form]:
     attrs: dict[str, Any] = {}
     for c in rows.columns:
         if c.date:
-            attrs[c.name] = _DateField(c.label, validators=[_date_check], format="%Y-%m-%d",
+            attrs[c.name] = _DateField(_(c.label), validators=[_date_check], format="%Y-%m-%d",
                                        render_kw={"type": "date"})
         elif c.lines > 1:
-            attrs[c.name] = TextAreaField(c.label, render_kw={"rows": c.lines})
+            attrs[c.name] = TextAreaField(_(c.label), render_kw={"rows": c.lines})
         else:
-            attrs[c.name] = StringField(c.label)
-    attrs["remove"] = BooleanField("Remove this row")
+            attrs[c.name] = StringField(_(c.label))
+    attrs["remove"] = BooleanField(_("Remove this row"))
     return type(f"{rows.item.replace(' ', '')}RowForm", (Form,), attrs)
 
 
 def _text_field(text: entry_fields.TextField):
     if text.lines == 1:
-        return StringField(text.label, validators=[_text_check(text.name)])
+        return StringField(_(text.label), validators=[_text_check(text.name)])
     render_kw: dict[str, Any] = {"rows": text.lines}
     if text.preview:
         render_kw["data-markdown"] = "1"   # reports.js previews this one
-    return TextAreaField(text.label, validators=[_text_check(text.name)], render_kw=render_kw)
+    return TextAreaField(_(text.label), validators=[_text_check(text.name)], render_kw=render_kw)
 
 
 def add_button_name(rows: entry_fields.RowsField) -> str:
@@ -92,16 +95,17 @@ def entry_form_class(row_counts: dict[str, int]) -> type[FlaskForm]:
     attrs: dict[str, Any] = {
         "version": HiddenField(),
         "status": SelectField(
-            entry_fields.STATUS.label, validate_choice=False, validators=[_status_check],
-            choices=[SelectChoice("", "— not chosen yet —")] + [SelectChoice(s.value, s.title) for s in EntryStatus]),
+            _(entry_fields.STATUS.label), validate_choice=False, validators=[_status_check],
+            choices=[SelectChoice("", _("— not chosen yet —"))]
+            + [SelectChoice(s.value, s.title) for s in EntryStatus]),
         **{text.name: _text_field(text) for text in entry_fields.TEXT_FIELDS},
-        **{rows.name: FieldList(FormField(_row_class(rows)), label=rows.label,
+        **{rows.name: FieldList(FormField(_row_class(rows)), label=_(rows.label),
                                 min_entries=row_counts.get(rows.name, 0), max_entries=svc.MAX_ROWS + 10)
            for rows in entry_fields.ROWS_FIELDS},
-        "save": SubmitField("Save"),
-        "save_next": SubmitField("Save and go to the next action"),
-        "preview": SubmitField(f"Preview the {entry_fields.PREVIEWED.label.lower()}"),
-        **{add_button_name(rows): SubmitField(f"Add another {rows.item.lower()}") for rows in entry_fields.ROWS_FIELDS},
+        "save": SubmitField(_("Save")),
+        "save_next": SubmitField(_("Save and go to the next action")),
+        "preview": SubmitField(_("Preview the progress narrative")),
+        **{add_button_name(rows): SubmitField(str(ADD_ANOTHER[rows.name])) for rows in entry_fields.ROWS_FIELDS},
         "add_buttons": {rows.name: add_button_name(rows) for rows in entry_fields.ROWS_FIELDS},
     }
     return type("EntryForm", (FlaskForm,), attrs)
@@ -167,13 +171,14 @@ def error_list(form: FlaskForm) -> list[tuple[str, str]]:
             for i, row in enumerate(field.entries):
                 for sub in row.form:
                     for error in sub.errors:
-                        found.append((sub.id, f"{field.label.text}, row {i + 1}, {sub.label.text.lower()}: {error}"))
+                        found.append((sub.id, _("%(field)s, row %(row)d, %(column)s: %(error)s", field=field.label.text,
+                                                row=i + 1, column=sub.label.text.lower(), error=error)))
             continue
         for error in field.errors:
             if field.name == "csrf_token":
-                found.append(("", "The form had expired. Send it again."))
+                found.append(("", _("The form had expired. Send it again.")))
             else:
-                found.append((field.id, f"{field.label.text}: {error}"))
+                found.append((field.id, _("%(field)s: %(error)s", field=field.label.text, error=error)))
     return found
 
 
@@ -184,12 +189,12 @@ class SubmitReportForm(FlaskForm):
 
     state_version = HiddenField()
     confirmed = HiddenField()
-    note = TextAreaField("Note to the Commission: what we changed (optional)", validators=[
-        Length(max=5000, message="Keep the note under 5,000 characters.")])
-    submit = SubmitField("Submit the report for review")
+    note = TextAreaField(_l("Note to the Commission: what we changed (optional)"), validators=[
+        Length(max=5000, message=_l("Keep the note under 5,000 characters."))])
+    submit = SubmitField(_l("Submit the report for review"))
 
 
 class PreviewForm(FlaskForm):
     """The live preview asked for by reports.js (the no-JavaScript path uses the entry form's button)."""
 
-    text = TextAreaField("Text")
+    text = TextAreaField(_l("Text"))

@@ -1,6 +1,11 @@
-"""Forms of the review round: comments, verdicts, reasons, assignment, queue filters."""
+"""Forms of the review round: comments, verdicts, reasons, assignment, queue filters.
+
+Labels and messages are lazy (the classes are made at import); the choices named after a state
+(a verdict, an assessment, a visibility) are set per form, when it is made in a request, so that
+they are in the page's language."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -11,32 +16,40 @@ from ctportal.models import Assessment, Verdict, Visibility
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Comment", validators=[DataRequired("Write a comment before sending it."),
-                                                Length(max=10000, message="Keep a comment under 10,000 characters.")])
+    body = TextAreaField(_l("Comment"), validators=[
+        DataRequired(_l("Write a comment before sending it.")),
+        Length(max=10000, message=_l("Keep a comment under 10,000 characters."))])
     # Offered to the Commission only; the service refuses an internal comment from anyone else. No
     # default: a Commission user chooses each time (a party's form sends "shared" as a hidden field).
-    visibility = RadioField("Who sees it", choices=options((v.value, v.title) for v in Visibility),
-                            validators=[InputRequired("Choose who sees it: shared with the party, or internal.")])
-    parent_id = IdField("In reply to", validators=[Optional()])
+    visibility = RadioField(_l("Who sees it"), choices=options((v.value, v.title) for v in Visibility),
+                            validators=[InputRequired(_l("Choose who sees it: shared with the party, or internal."))])
+    parent_id = IdField(_l("In reply to"), validators=[Optional()])
     next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visibility.choices = options((v.value, v.title) for v in Visibility)
 
 
 class EntryReviewForm(FlaskForm):
-    verdict = RadioField("Verdict", choices=options([("", "Not decided yet")] + [(v.value, v.title) for v in Verdict]),
-                         default="", validators=[Optional()])
-    assessment = SelectField("Commission's assessment",
-                             choices=options([("", "Not assessed")] + [(a.value, a.title) for a in Assessment]),
-                             default="", validators=[Optional()])
-    note = TextAreaField("Note on the assessment",
-                         validators=[Length(max=2000, message="Keep the note under 2,000 characters.")])
-    report_summary = TextAreaField("Key progress in the consolidated report", validators=[Length(
-        max=entry_fields.SUMMARY.limit, message=f"Keep it under {entry_fields.SUMMARY.limit} characters.")])
+    verdict = RadioField(_l("Verdict"), choices=[], default="", validators=[Optional()])
+    assessment = SelectField(_l("Commission's assessment"), choices=[], default="", validators=[Optional()])
+    note = TextAreaField(_l("Note on the assessment"),
+                         validators=[Length(max=2000, message=_l("Keep the note under 2,000 characters."))])
+    report_summary = TextAreaField(_l("Key progress in the consolidated report"), validators=[Length(
+        max=entry_fields.SUMMARY.limit,
+        message=_l("Keep it under %(num)s characters.", num=entry_fields.SUMMARY.limit))])
     revision_id = IdField(validators=[InputRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.verdict.choices = options([("", _l("Not decided yet"))] + [(v.value, v.title) for v in Verdict])
+        self.assessment.choices = options([("", _l("Not assessed"))] + [(a.value, a.title) for a in Assessment])
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField("Reason", validators=[DataRequired("Give a reason."),
-                                                 Length(max=5000, message="Keep the reason under 5,000 characters.")])
+    reason = TextAreaField(_l("Reason"), validators=[
+        DataRequired(_l("Give a reason.")), Length(max=5000, message=_l("Keep the reason under 5,000 characters."))])
     state_version = IntegerField(validators=[InputRequired()])
 
 
@@ -52,17 +65,17 @@ class AcceptAllForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    reviewer_id = SelectField("Assigned reviewer", coerce=id_choice, validators=[Optional()])
+    reviewer_id = SelectField(_l("Assigned reviewer"), coerce=id_choice, validators=[Optional()])
 
 
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    round = SelectField("Round", coerce=id_choice, validators=[Optional()])
-    party = SelectField("Party", coerce=id_choice, validators=[Optional()])
-    state = SelectField("State", choices=options([("submitted", "Awaiting review"),
-                                                  ("changes_requested", "Changes requested"),
-                                                  ("approved", "Approved"), ("all", "All states")]),
+    round = SelectField(_l("Round"), coerce=id_choice, validators=[Optional()])
+    party = SelectField(_l("Party"), coerce=id_choice, validators=[Optional()])
+    state = SelectField(_l("State"), choices=options([("submitted", _l("Awaiting review")),
+                                                      ("changes_requested", _l("Changes requested")),
+                                                      ("approved", _l("Approved")), ("all", _l("All states"))]),
                         default="submitted", validators=[Optional()])
-    mine = BooleanField("Assigned to me")
+    mine = BooleanField(_l("Assigned to me"))

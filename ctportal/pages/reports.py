@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import orm as so
 
 from ctportal import policy
 from ctportal.domain import entry_fields
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.domain.plan_words import Worded
 from ctportal.models import Entry, EntryKind, Report, ReportState, Round, RoundState, User, db
 from ctportal.policy import Permission
@@ -98,8 +99,10 @@ def entries_of(report: Report) -> list[Entry]:
 def sections_of(report: Report) -> list[Section]:
     """The report's pages, in the plan's order, built from its entries (and so from the catalogue)."""
     objectives: dict[int, Section] = {}
-    joint = Section("joint", "Joint actions of the Western Balkans partners", "Joint actions")
-    priority = Section("priority", f"Priority actions of {display_name(report.party)}", "Priority actions")
+    # Screens only (the PDFs and exports have their own headings): in the page's language.
+    joint = Section("joint", gettext("Joint actions of the Western Balkans partners"), gettext("Joint actions"))
+    priority = Section("priority", gettext("Priority actions of %(party)s", party=local_name(report.party)),
+                       gettext("Priority actions"))
     for entry in preload(report):
         if entry.kind == EntryKind.joint:
             joint.entries.append(entry)
@@ -108,9 +111,8 @@ def sections_of(report: Report) -> list[Section]:
         else:
             objective = action_of(entry).objective
             if objective.number not in objectives:
-                objectives[objective.number] = Section(str(objective.number),
-                                                       f"Objective {objective.number}: {objective.title}",
-                                                       f"Objective {objective.number}")
+                short = gettext("Objective %(number)s", number=objective.number)
+                objectives[objective.number] = Section(str(objective.number), f"{short}: {objective.title}", short)
             objectives[objective.number].entries.append(entry)
     ordered = [objectives[n] for n in sorted(objectives)]
     ordered += [s for s in (joint, priority) if s.entries]
@@ -124,10 +126,10 @@ def section_of_entry(report: Report, entry: Entry) -> Section | None:
 def entry_label(entry: Entry) -> str:
     code = action_of(entry).code
     if entry.kind == EntryKind.priority:
-        return f"Priority action on {code}"
+        return gettext("Priority action on %(code)s", code=code)
     if entry.kind == EntryKind.joint:
-        return f"Joint action {code}"
-    return f"Action {code}"
+        return gettext("Joint action %(code)s", code=code)
+    return gettext("Action %(code)s", code=code)
 
 
 def worded_html(words: Worded | None, prefix: str) -> Markup:

@@ -10,8 +10,9 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
-from ctportal.domain.parties import display_name
+from ctportal.domain.parties import local_name
 from ctportal.models import Entry, Party, Report, ReportState, Revision, Round, RoundState, User, db
 from ctportal.pages.reports import entries_of, worded_html
 from ctportal.services.reporting import revisions
@@ -30,8 +31,8 @@ def queue_choices() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     rounds = db.session.scalars(sa.select(Round).where(Round.state != RoundState.draft)
                                 .order_by(Round.submission_deadline.desc()))
     parties = db.session.scalars(sa.select(Party).order_by(Party.sort_order))
-    return ([(0, "All rounds")] + [(r.id, r.title) for r in rounds],
-            [(0, "All parties")] + [(p.id, display_name(p)) for p in parties])
+    return ([(0, gettext("All rounds"))] + [(r.id, r.title) for r in rounds],
+            [(0, gettext("All parties"))] + [(p.id, local_name(p)) for p in parties])
 
 
 def queue_page(user: User, *, round_id: int | None, party_id: int | None, state: str,

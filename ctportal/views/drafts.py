@@ -7,15 +7,16 @@ draft is only ever the signed-in user's own (services/reporting/drafts.py).
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.domain.formatting import long_datetime
 from ctportal.forms import ActionForm
 from ctportal.models import db
 from ctportal.policy import Permission
 from ctportal.services.accounts import sessions
 from ctportal.services.reporting import drafts
+from ctportal.web.templating import local_datetime
 
 bp = Blueprint("drafts", __name__)
 
@@ -35,7 +36,7 @@ def autosave(report_id: int, entry_id: int):
         return {"error": str(exc)}, 413
     db.session.commit()
     # The session may not have noted this request as activity (once a minute): say when it ends.
-    return {"saved_at": draft.saved_at.isoformat() + "Z", "label": long_datetime(draft.saved_at),
+    return {"saved_at": draft.saved_at.isoformat() + "Z", "label": local_datetime(draft.saved_at),
             "idle_left": sessions.idle_seconds_left(sessions.seen_at(current_user.session_token))}
 
 
@@ -48,5 +49,5 @@ def discard(report_id: int, entry_id: int):
         abort(400)
     drafts.discard(current_user, entry)
     db.session.commit()
-    flash("The unsaved draft was discarded; the form shows the saved version.", "info")
+    flash(_("The unsaved draft was discarded; the form shows the saved version."), "info")
     return redirect(url_for("reports.entry", report_id=report.id, entry_id=entry.id))

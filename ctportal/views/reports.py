@@ -7,6 +7,8 @@ other report), then validates, calls a service and commits once.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
@@ -149,7 +151,7 @@ def _save(report: Report, entry: Entry, form, *, upload_form=None):
     page to answer (the form with its problems, or both versions side by side)."""
     version = expected_version(form)
     if version is None:
-        form.version.errors = ["the form is missing its version. Reload the page; copy your text first."]
+        form.version.errors = [_("the form is missing its version. Reload the page; copy your text first.")]
         return _render_entry(report, entry, form, status=400, upload_form=upload_form)
     data = form_to_data(form)
     entry_id = entry.id
@@ -183,8 +185,8 @@ def save_typed_fields(report: Report, entry: Entry):
     typed fields are saved first, by the same save as the Save button. None when they are saved (or
     say nothing new); else the entry page with the form as typed and why the file was not uploaded."""
     form = build_entry_form(entry, formdata=request.form)
-    not_uploaded = ("The file was not uploaded, because your answer could not be saved: see above, then choose "
-                    "the file again.")
+    not_uploaded = _("The file was not uploaded, because your answer could not be saved: see above, then choose "
+                     "the file again.")
     if not form.validate():
         return _render_entry(report, entry, form, status=422, upload_form=_not_uploaded(not_uploaded))
     if expected_version(form) == entry.version and not entry_service.differences(
@@ -222,9 +224,9 @@ def save_entry(report_id: int, entry_id: int):
     refused = _save(report, entry, form)
     if refused is not None:
         return refused
-    flash(f"{pages.entry_label(entry)} saved.", "success")
+    flash(_("%(action)s saved.", action=pages.entry_label(entry)), "success")
     if form.save_next.data:
-        _, following = pages.neighbours(report, entry)
+        _previous, following = pages.neighbours(report, entry)
         if following is not None:
             return redirect(url_for(".entry", report_id=report.id, entry_id=following.id))
         return redirect(url_for(".overview", report_id=report.id))
@@ -255,7 +257,8 @@ def preview(report_id: int):
     text = (form.text.data or "").replace("\r\n", "\n")
     error = entry_service.check_text(entry_fields.PREVIEWED.name, text)
     if error:
-        return render_template("reports/_preview.html", error=f"{entry_fields.PREVIEWED.label}: {error}", html=None)
+        message = _("%(field)s: %(error)s", field=_(entry_fields.PREVIEWED.label), error=error)
+        return render_template("reports/_preview.html", error=message, html=None)
     return render_template("reports/_preview.html", error=None, html=markdown.render(text))
 
 
@@ -282,7 +285,7 @@ def submit(report_id: int):
     form = SubmitReportForm()
     if not form.validate():
         if "csrf_token" in form.errors:
-            flash("The form had expired. Read the summary and submit again.", "error")
+            flash(_("The form had expired. Read the summary and submit again."), "error")
         return _submission_page(report, form, 422)
     try:
         expected: int | None = int(form.state_version.data) if form.state_version.data is not None else None
@@ -301,7 +304,7 @@ def submit(report_id: int):
         report = policy.get_report_or_404(report_id, permission=Permission.SUBMIT)
         return _submission_page(report, form, 409)
     db.session.commit()
-    flash("The report was submitted for review. It is read-only while the Commission reviews it.", "success")
+    flash(_("The report was submitted for review. It is read-only while the Commission reviews it."), "success")
     return redirect(url_for(".overview", report_id=report.id))
 
 
@@ -319,6 +322,8 @@ def copy_previous(report_id: int):
         flash(str(exc), "error")
         return redirect(url_for(".overview", report_id=report_id))
     db.session.commit()
-    flash(f"{copied} entries were copied from the last approved report. Each stays marked "
-          "“copied from the last round” until someone edits it.", "success")
+    flash(ngettext("%(num)d entry was copied from the last approved report. It stays marked “copied from the "
+                   "last round” until someone edits it.",
+                   "%(num)d entries were copied from the last approved report. Each stays marked “copied from "
+                   "the last round” until someone edits it.", copied), "success")
     return redirect(url_for(".overview", report_id=report.id))

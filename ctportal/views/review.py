@@ -4,6 +4,8 @@ report, 404 on another party's — as for any object they may not see)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ctportal import policy
@@ -52,7 +54,7 @@ def queue():
 def report(report_id: int):
     report = _report(report_id)
     assign = AssignForm(reviewer_id=report.assigned_reviewer_id or 0)
-    assign.reviewer_id.choices = options([(0, "Nobody (all reviewers are told)")] + [
+    assign.reviewer_id.choices = options([(0, _("Nobody (all reviewers are told)"))] + [
         (u.id, u.name) for u in review.reviewer_choices()])
     return render_template(
         "review/report.html", assign_form=assign,
@@ -94,7 +96,7 @@ def entry(report_id: int, entry_id: int):
                 flash(str(exc), "error")
             else:
                 db.session.commit()
-                flash(f"Your review of {entry.key} is saved.", "success")
+                flash(_("Your review of %(key)s is saved.", key=entry.key), "success")
                 following = pages.next_entry(latest, entry.key) if request.form.get("go") == "next" else None
                 if following is not None:
                     return redirect(url_for("review.entry", report_id=report.id, entry_id=following.id))
@@ -118,7 +120,7 @@ def accept_all(report_id: int):
         with refused_to(url_for("review.accept_all", report_id=report.id)):
             accepted = review.accept_remaining(report, current_user, keys, expected_revision_id=form.revision_id.data)
         db.session.commit()
-        flash(f"{len(accepted)} entries accepted.", "success")
+        flash(ngettext("%(num)d entry accepted.", "%(num)d entries accepted.", len(accepted)), "success")
         return redirect(url_for("review.report", report_id=report.id))
     return render_template("review/accept_all.html", form=form, **pages.accept_all_page(report, latest, remaining))
 
@@ -134,8 +136,8 @@ def _transition_page(report: Report, action: Step, template: str):
             on_form(form, exc, "reason")
         else:
             db.session.commit()
-            flash({Step.request_changes: "Changes requested: the party has been told.",
-                   Step.reopen: "The report is reopened: the party has been told."}[action], "success")
+            flash({Step.request_changes: _("Changes requested: the party has been told."),
+                   Step.reopen: _("The report is reopened: the party has been told.")}[action], "success")
             return redirect(url_for("review.report", report_id=report.id))
     return render_template(template, form=form, **pages.transition_page(report, current_user)), (
         200 if not form.errors else 422)
@@ -171,7 +173,7 @@ def approve(report_id: int):
     if request.method == "POST":
         form = ApproveForm()
         if not form.validate_on_submit():
-            flash("The form had expired. Read the summary and approve again.", "error")
+            flash(_("The form had expired. Read the summary and approve again."), "error")
             return redirect(url_for("review.approve", report_id=report.id))
         try:
             workflow.apply_transition(report, Step.approve, current_user,
@@ -187,7 +189,7 @@ def approve(report_id: int):
             status = 409
         else:
             db.session.commit()
-            flash("The report is approved and locked.", "success")
+            flash(_("The report is approved and locked."), "success")
             return redirect(url_for("review.report", report_id=report.id))
     return render_template("review/approve.html", report=report, summary=summary, form=form), status
 
@@ -199,13 +201,13 @@ def assign(report_id: int):
     if not policy.may_assign_reviewer(current_user, report):
         abort(403)
     form = AssignForm()
-    form.reviewer_id.choices = options([(0, "Nobody")] + [(u.id, u.name) for u in review.reviewer_choices()])
+    form.reviewer_id.choices = options([(0, _("Nobody"))] + [(u.id, u.name) for u in review.reviewer_choices()])
     if not form.validate_on_submit():
-        flash("Choose a reviewer from the list.", "error")
+        flash(_("Choose a reviewer from the list."), "error")
         return redirect(url_for("review.report", report_id=report.id))
     reviewer = db.session.get(User, form.reviewer_id.data) if form.reviewer_id.data else None
     with refused_to(url_for("review.report", report_id=report.id)):
         review.assign_reviewer(report, reviewer, current_user)
     db.session.commit()
-    flash(f"Assigned reviewer: {reviewer.name if reviewer else 'nobody'}.", "success")
+    flash(_("Assigned reviewer: %(name)s.", name=reviewer.name if reviewer else _("nobody")), "success")
     return redirect(url_for("review.report", report_id=report.id))

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ctportal import policy
 from ctportal.domain import entry_fields, formatting, parties
 from ctportal.forms import ActionForm, choice_label
-from ctportal.models import ReportState
+from ctportal.models import EntryStatus, ReportState
 from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.web.i18n import current_babel_locale
@@ -40,6 +40,21 @@ def local_number(value: int | float | None) -> str:
     return formatting.number(value, current_babel_locale())
 
 
+def rows_count(rows: entry_fields.RowsField, count: int) -> str:
+    """"2 measures", "1 legal act": a section page's short answer, one whole phrase per rows field."""
+    if rows.name == "legal_acts":
+        return ngettext("%(num)d legal act", "%(num)d legal acts", count)
+    return ngettext("%(num)d measure", "%(num)d measures", count)
+
+
+def entry_status_title(value: str | None) -> str:
+    """A snapshot's status value ("in_progress", or None) named in the page's language."""
+    try:
+        return EntryStatus(value).title
+    except ValueError:
+        return gettext("Not chosen yet")
+
+
 def unique_id(prefix: str) -> str:
     """An id unique within the page being rendered (a table's caption named by its scrolling box)."""
     if not has_request_context():
@@ -59,6 +74,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unique_id"] = unique_id
     app.jinja_env.globals["entry_fields"] = entry_fields
+    app.jinja_env.globals["rows_count"] = rows_count
+    app.jinja_env.globals["entry_status_title"] = entry_status_title
     app.jinja_env.globals["choice_label"] = choice_label
     app.jinja_env.globals["Permission"] = policy.Permission
     app.jinja_env.globals["ReportState"] = ReportState

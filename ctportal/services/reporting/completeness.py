@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ctportal.domain import entry_fields
+from ctportal.domain.formatting import number
 from ctportal.models import Entry, EntryStatus, Report
 from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.plan_cache import action_of
@@ -71,14 +73,17 @@ def lower_status(entry: Entry, before: EntryStatus | None) -> bool:
 
 
 def _label(entry: Entry) -> str:
-    return entry.key if entry.priority_action_id is None else f"priority action on {action_of(entry).code}"
+    return entry.key if entry.priority_action_id is None else _("priority action on %(code)s",
+                                                                  code=action_of(entry).code)
 
 
-_WHAT_TO_DO = {
-    "status": "choose an implementation status.",
-    "na_justification": "explain why the action does not apply.",
-    "narrative": "describe the progress made.",
-}
+def _what_to_do(field: str) -> str:
+    """What an unanswered field asks for, in the page's language (English for the API and jobs)."""
+    if field == "status":
+        return str(_("choose an implementation status."))
+    if field == "na_justification":
+        return str(_("explain why the action does not apply."))
+    return str(_("describe the progress made."))
 
 
 def _entry_missing(entry: Entry) -> list[MissingItem]:
@@ -87,8 +92,9 @@ def _entry_missing(entry: Entry) -> list[MissingItem]:
     field = unanswered_field(entry)
     if field is not None:
         return [MissingItem(entry.id, entry.key, action.objective.number, field,
-                            f"{label}: {_WHAT_TO_DO[field]}")]
-    return [MissingItem(entry.id, entry.key, action.objective.number, text.name, f"{label}: {why}")
+                            _("%(field)s: %(error)s", field=label, error=_what_to_do(field)))]
+    return [MissingItem(entry.id, entry.key, action.objective.number, text.name,
+                        _("%(field)s: %(error)s", field=label, error=why))
             for text, why in required_texts(entry)]
 
 
@@ -100,6 +106,12 @@ def required_texts(entry: Entry) -> list[tuple[entry_fields.TextField, str]]:
             continue
         other, length = text.required_after
         if len(getattr(entry, other) or "") > length:
-            out.append((text, f"write the {text.label.lower()}: the {entry_fields.LABELS[other].lower()} "
-                              f"is longer than {length:,} characters."))
+            out.append((text, _("write the %(field)s: the %(other)s is longer than %(length)s characters.",
+                                field=_(text.label).lower(), other=_(entry_fields.LABELS[other]).lower(),
+                                length=number(length, _locale()))))
     return out
+
+
+def _locale() -> str | None:
+    locale = get_locale()
+    return str(locale) if locale else None

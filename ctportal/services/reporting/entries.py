@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from ctportal.domain import entry_fields
 from ctportal.domain.errors import DomainError
-from ctportal.domain.formatting import long_date
+from ctportal.domain.formatting import long_date, number
 from ctportal.infra import markdown
 from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
@@ -52,8 +52,8 @@ def check_date(value: dt.date | None) -> str | None:
         return None
     latest = latest_allowed_date()
     if value < EARLIEST_DATE or value > latest:
-        return (f"the date must be between {long_date(EARLIEST_DATE)} and {long_date(latest)}"
-                f" (you entered {value.isoformat()}).")
+        return str(gettext("the date must be between %(earliest)s and %(latest)s (you entered %(entered)s).",
+                           earliest=_day(EARLIEST_DATE), latest=_day(latest), entered=value.isoformat()))
     return None
 
 
@@ -61,6 +61,13 @@ def _day(value: dt.date) -> str:
     """A date in the reader's language, as the pages write it."""
     locale = get_locale()
     return long_date(value, str(locale) if locale else None)
+
+
+def _too_long(limit: int, length: int) -> str:
+    locale = get_locale()
+    code = str(locale) if locale else None
+    return str(gettext("at most %(limit)s characters are accepted; this text has %(length)s.",
+                       limit=number(limit, code), length=number(length, code)))
 
 
 def check_period_date(value: dt.date | None, period: tuple[dt.date, dt.date], today: dt.date | None = None
@@ -92,20 +99,23 @@ def check_markdown(text: str) -> str | None:
     for token in tokens:
         for tok in [token, *(token.children or [])]:
             if tok.type in ("html_block", "html_inline"):
-                return ("HTML is not accepted; write Markdown instead (for example **bold**, *italic*, "
-                        "- for a list, [text](https://example.org) for a link).")
+                return str(gettext("HTML is not accepted; write Markdown instead (for example **bold**, "
+                                   "*italic*, - for a list, [text](https://example.org) for a link)."))
             if tok.type == "link_open":
                 href = str(tok.attrGet("href") or "")
                 if not href.lower().startswith(ALLOWED_LINK_SCHEMES):
-                    return (f"the link “{href[:60]}” is not accepted: links must start with https://, "
-                            "http:// or mailto:.")
+                    return _bad_link(href)
     # Links the parser would not even take as links, e.g. [x](javascript:...) with spaces.
     for match in re.finditer(r"\]\(\s*<?\s*([^)\s>]*)", text):
         scheme = _SCHEME.match(match.group(1))
         if scheme and f"{scheme.group(1).lower()}:" not in ALLOWED_LINK_SCHEMES:
-            return (f"the link “{match.group(1)[:60]}” is not accepted: links must start with https://, "
-                    "http:// or mailto:.")
+            return _bad_link(match.group(1))
     return None
+
+
+def _bad_link(href: str) -> str:
+    return str(gettext("the link “%(link)s” is not accepted: links must start with https://, http:// or mailto:.",
+                       link=href[:60]))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -114,8 +124,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def check_characters(value: str) -> str | None:
     """Control characters (a NUL above all) cannot be stored or printed: refuse them with a message."""
     if value and _CONTROL.search(value):
-        return ("the text contains an invisible control character that cannot be saved; "
-                "retype or paste it as plain text.")
+        return str(gettext("the text contains an invisible control character that cannot be saved; "
+                           "retype or paste it as plain text."))
     return None
 
 
@@ -126,7 +136,7 @@ def check_text(name: str, value: str) -> str | None:
     if bad:
         return bad
     if len(value) > described.limit:
-        return f"at most {described.limit:,} characters are accepted; this text has {len(value):,}."
+        return _too_long(described.limit, len(value))
     if described.markdown:
         return check_markdown(value)
     return None
@@ -194,12 +204,12 @@ def _check_cell(column: entry_fields.Column, value: Any, period: tuple[dt.date, 
         return check_date(value) or (check_period_date(value, period, today) if column.in_period and period else None)
     text = value or ""
     if column.required and not text.strip():
-        return column.required
+        return str(gettext(column.required))
     bad = check_characters(text)
     if bad:
         return bad
     if column.limit and len(text) > column.limit:
-        return f"at most {column.limit:,} characters are accepted; this text has {len(text):,}."
+        return _too_long(column.limit, len(text))
     return None
 
 
@@ -209,22 +219,25 @@ def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, tod
     reporting `period` (start, end), the dates of measures and acts are checked against it and today."""
     problems = []
     if data.status is not None and not isinstance(data.status, EntryStatus):
-        problems.append(Problem("status", "Implementation status: choose one of the listed statuses."))
+        problems.append(Problem("status", str(gettext("Implementation status: choose one of the listed statuses."))))
     for text in entry_fields.TEXT_FIELDS:
         error = check_text(text.name, data.text(text.name))
         if error:
-            problems.append(Problem(text.name, f"{text.label}: {error}"))
+            problems.append(Problem(text.name, str(gettext("%(field)s: %(error)s", field=gettext(text.label),
+                                                           error=error))))
     for rows in entry_fields.ROWS_FIELDS:
         if len(data.kept_rows(rows.name)) > MAX_ROWS:
-            problems.append(Problem(rows.name, f"{rows.label}: at most {MAX_ROWS} rows are accepted."))
+            problems.append(Problem(rows.name, str(gettext("%(field)s: at most %(num)d rows are accepted.",
+                                                           field=gettext(rows.label), num=MAX_ROWS))))
         for i, row in enumerate(data.rows.get(rows.name, [])):
             if entry_fields.row_is_empty(rows, row):
                 continue
             for column in rows.columns:
                 error = _check_cell(column, row.get(column.name), period, today)
                 if error:
-                    problems.append(Problem(f"{rows.name}-{i}-{column.name}",
-                                            f"{rows.label}, row {i + 1}, {column.label.lower()}: {error}"))
+                    problems.append(Problem(f"{rows.name}-{i}-{column.name}", str(gettext(
+                        "%(field)s, row %(row)d, %(column)s: %(error)s", field=gettext(rows.label), row=i + 1,
+                        column=gettext(column.label).lower(), error=error))))
     return problems
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from ctportal.domain import actors
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
@@ -102,9 +103,9 @@ def copy_from_last_approved(report: Report, user: User) -> int:
 
     revision = previous.previous_round_revision(report)
     if revision is None:
-        raise ValueError("There is no approved report of the previous round to start from.")
+        raise ValueError(gettext("There is no approved report of the previous round to start from."))
     if not can_copy_from_last_round(report):
-        raise ValueError("This report can no longer be started from the last round.")
+        raise ValueError(gettext("This report can no longer be started from the last round."))
     before = {e["key"]: e for e in revision.snapshot.get("entries", [])}
 
     copied = 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import orm as so
 
 from ctportal.domain import entry_fields
@@ -138,9 +139,9 @@ def assign_reviewer(report: Report, reviewer: User | None, actor: User) -> None:
     from ctportal.services import audit
 
     if not policy.may_assign_reviewer(actor, report):
-        raise ReviewError("Your account may not assign a reviewer to this report.")
+        raise ReviewError(gettext("Your account may not assign a reviewer to this report."))
     if reviewer is not None and (reviewer.role.value != "reviewer" or not reviewer.active):
-        raise ReviewError("Choose an active Commission reviewer.")
+        raise ReviewError(gettext("Choose an active Commission reviewer."))
     previous = report.assigned_reviewer_id
     report.assigned_reviewer_id = reviewer.id if reviewer else None
     db.session.flush()
@@ -211,10 +212,10 @@ def carry_forward(report: Report, revision: Revision, actor: User) -> int:
 
 def _require_review(report: Report, user: Any) -> Revision:
     if Permission.REVIEW not in policy.report_permissions(user, report):
-        raise ReviewError("Only a submitted report can be reviewed, by a Commission reviewer.")
+        raise ReviewError(gettext("Only a submitted report can be reviewed, by a Commission reviewer."))
     latest = revisions.latest_revision(report)
     if latest is None:
-        raise ReviewError("The report has no submitted revision.")
+        raise ReviewError(gettext("The report has no submitted revision."))
     return latest
 
 
@@ -226,9 +227,9 @@ def save_entry_review(report: Report, entry: Entry, user: User, *, verdict: Verd
 
     latest = _require_review(report, user)
     if expected_revision_id is not None and expected_revision_id != latest.id:
-        raise ReviewError("The report was resubmitted since you opened this page. Reload it and review again.")
+        raise ReviewError(gettext("The report was resubmitted since you opened this page. Reload it and review again."))
     if entry.report_id != report.id or entry.key not in revisions.entries_by_key(latest):
-        raise ReviewError("That entry is not part of the submitted revision.")
+        raise ReviewError(gettext("That entry is not part of the submitted revision."))
     review = reviews_for(latest).get(entry.key)
     if review is None:
         review = EntryReview(report_id=report.id, revision_id=latest.id, entry_id=entry.id, entry_key=entry.key,
@@ -252,7 +253,8 @@ def _checked_summary(text: str) -> str:
     text = " ".join((text or "").split())
     error = check_text(entry_fields.SUMMARY.name, text)
     if error:
-        raise ReviewError(f"Key progress in the consolidated report: {error}", field="report_summary")
+        raise ReviewError(gettext("%(field)s: %(error)s", field=gettext("Key progress in the consolidated report"),
+                                  error=error), field="report_summary")
     return text
 
 
@@ -272,10 +274,10 @@ def accept_remaining(report: Report, user: User, keys: list[str], *, expected_re
 
     latest = _require_review(report, user)
     if expected_revision_id != latest.id:
-        raise ReviewError("The report was resubmitted since the preview. Look at the new preview.")
+        raise ReviewError(gettext("The report was resubmitted since the preview. Look at the new preview."))
     remaining = set(remaining_keys(report))
     if set(keys) != remaining:
-        raise ReviewError("Verdicts changed since the preview. Look at the new preview and confirm again.")
+        raise ReviewError(gettext("Verdicts changed since the preview. Look at the new preview and confirm again."))
     entries = {e.key: e for e in report.entries}
     reviews = reviews_for(latest)
     accepted = []

@@ -1,7 +1,8 @@
 """A report's whole history on one page: revisions, transitions, comments, reviews, downloads.
 
 Built for one reader: a party user sees shared comments only, its own party's downloads, and
-none of the Commission's own working steps (verdict changes, assessments, assignments).
+none of the Commission's own working steps (verdict changes, assessments, assignments). The titles are
+in the reader's language (the page is the only reader); what people wrote stays as written.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ctportal import policy
 from ctportal.models import AuditEvent, Comment, Document, Report, ReportEvent, Revision, User, db
@@ -44,15 +47,15 @@ def history(user: Any, report: Report) -> list[Item]:
     commission = Permission.SEE_INTERNAL in policy.report_permissions(user, report)
     items: list[Item] = []
     for revision in db.session.scalars(sa.select(Revision).where(Revision.report_id == report.id)):
-        items.append(Item(revision.created_at, "revision", f"Revision {revision.number} frozen",
+        items.append(Item(revision.created_at, "revision", _("Revision %(number)s frozen", number=revision.number),
                           _name(revision.submitted_by_id, names),
                           details={"sha256": revision.snapshot_sha256,
                                    "entries": len(revision.snapshot.get("entries", []))}))
     revision_numbers: dict[int | None, int] = dict(db.session.execute(
         sa.select(Revision.id, Revision.number).where(Revision.report_id == report.id)).all())
     for event in db.session.scalars(sa.select(ReportEvent).where(ReportEvent.report_id == report.id)):
-        title = {"submit": "Submitted", "request_changes": "Changes requested", "approve": "Approved",
-                 "reopen": "Reopened"}.get(event.action, event.action)
+        title = {"submit": _("Submitted"), "request_changes": _("Changes requested"), "approve": _("Approved"),
+                 "reopen": _("Reopened")}.get(event.action, event.action)
         items.append(Item(event.created_at, "transition", title, _name(event.actor_id, names), event.reason,
                           details={"from": event.from_state.title, "to": event.to_state.title,
                                    "revision": revision_numbers.get(event.revision_id)}))
@@ -61,9 +64,7 @@ def history(user: Any, report: Report) -> list[Item]:
                                  policy.visible_comments_clause(user)))
     entry_keys = {e.id: e.key for e in report.entries}
     for comment in comments:
-        where = f"entry {entry_keys.get(comment.entry_id, '?')}" if comment.entry_id else "the report"
-        items.append(Item(comment.created_at, "comment",
-                          f"{'Reply' if comment.parent_id else 'Comment'} on {where}",
+        items.append(Item(comment.created_at, "comment", _comment_title(comment, entry_keys),
                           _name(comment.author_id, names), comment.body,
                           internal=comment.visibility.value == "internal",
                           details={"revision": revision_numbers.get(comment.revision_id),
@@ -78,7 +79,7 @@ def history(user: Any, report: Report) -> list[Item]:
                                     AuditEvent.actor_id.in_(sa.select(User.id).where(User.party_id == report.party_id)))
     for download in db.session.scalars(downloads):
         what = _download_title(download)
-        items.append(Item(download.created_at, "download", f"Downloaded: {what}",
+        items.append(Item(download.created_at, "download", _("Downloaded: %(what)s", what=what),
                           _name(download.actor_id, names) or download.actor_email))
     if commission:
         for audited in db.session.scalars(sa.select(AuditEvent).where(
@@ -93,14 +94,22 @@ def history(user: Any, report: Report) -> list[Item]:
 _ORDER = {"revision": 0, "transition": 1, "review": 2, "comment": 3, "download": 4}
 
 
+def _comment_title(comment: Comment, entry_keys: dict[int, str]) -> str:
+    if comment.entry_id:
+        key = entry_keys.get(comment.entry_id, "?")
+        return str(_("Reply on entry %(key)s", key=key) if comment.parent_id
+                   else _("Comment on entry %(key)s", key=key))
+    return str(_("Reply on the report") if comment.parent_id else _("Comment on the report"))
+
+
 def _download_title(event: AuditEvent) -> str:
     d = event.detail
     if d.get("name"):
         return str(d["name"])
     if event.action == "report.pdf_download":
-        return f"PDF of revision {d.get('revision', '?')}"
+        return str(_("PDF of revision %(number)s", number=d.get("revision", "?")))
     if event.action.startswith("export."):
-        return f"export ({d.get('format', 'file')})"
+        return str(_("export (%(format)s)", format=d.get("format", "file")))
     return event.object_type or event.action
 
 
@@ -108,9 +117,12 @@ def _review_title(event: AuditEvent) -> str:
     d = event.detail
     if event.action == "entry.reviewed":
         parts = [p for p in (d.get("verdict"), d.get("assessment")) if p]
-        return f"Entry {d.get('entry')} reviewed: {', '.join(p.replace('_', ' ') for p in parts) or 'cleared'}"
+        return str(_("Entry %(key)s reviewed: %(what)s", key=d.get("entry"),
+                     what=", ".join(p.replace("_", " ") for p in parts) or _("cleared")))
     if event.action == "entry.accepted_all":
-        return f"{len(d.get('entries', []))} remaining entries accepted at once"
+        count = len(d.get("entries", []))
+        return str(ngettext("%(num)d remaining entry accepted at once", "%(num)d remaining entries accepted at once",
+                            count))
     if event.action == "report.reviewer_assigned":
-        return f"Reviewer assigned: {d.get('reviewer') or 'nobody'}"
+        return str(_("Reviewer assigned: %(name)s", name=d.get("reviewer") or _("nobody")))
     return event.action

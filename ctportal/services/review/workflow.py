@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 
 from ctportal.domain.errors import DomainError
 from ctportal import policy
@@ -76,7 +77,8 @@ class IncompleteReport(TransitionError):
     status = 422
 
     def __init__(self, missing: list[Any]) -> None:
-        super().__init__(f"The report is not complete: {len(missing)} item(s) still need an answer.")
+        super().__init__(gettext("The report is not complete: %(num)d item(s) still need an answer.",
+                                 num=len(missing)))
         self.missing = missing
 
 
@@ -118,28 +120,28 @@ def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "
     _lock(report)
     transition = find_transition(report.state, action)
     if transition is None:
-        raise TransitionError(f"A report that is {report.state.title.lower()} cannot be "
-                              f"{_past(action)}.")
+        raise TransitionError(_cannot(action, report.state.title.lower()))
     if expected_state_version is not None and expected_state_version != report.state_version:
-        raise TransitionError("The report changed since you opened this page. Reload it and try again.")
+        raise TransitionError(gettext("The report changed since you opened this page. Reload it and try again."))
     if transition.permission not in policy.report_permissions(user, report):
         if action == Step.approve and policy.is_party_user(user):
-            raise TransitionError("Nobody approves a report of their own party.")
-        raise TransitionError(f"Your account may not {action.title.lower()} this report.")
+            raise TransitionError(gettext("Nobody approves a report of their own party."))
+        raise TransitionError(_may_not(action))
     reason = (reason or "").strip()
     if transition.reason_required and not reason:
-        raise TransitionError(f"Give a reason to {action.title.lower()}.")
+        raise TransitionError(gettext("Give a reason to request changes.") if action == Step.request_changes
+                              else gettext("Give a reason to reopen."))
     if action == Step.approve:
         latest = revisions.latest_revision(report)
         if latest is not None and latest.submitted_by_id == user.id:
-            raise TransitionError("Nobody approves a report they submitted themselves.")
+            raise TransitionError(gettext("Nobody approves a report they submitted themselves."))
         from ctportal.services.review.reviews import needing_revision
         pending = needing_revision(report)
         if pending:
-            raise TransitionError(
-                f"{len(pending)} entr{'y is' if len(pending) == 1 else 'ies are'} marked as needing revision "
-                f"({', '.join(r.entry_key for r in pending)}): request changes, or accept "
-                f"{'it' if len(pending) == 1 else 'them'} first.")
+            raise TransitionError(ngettext(
+                "%(num)d entry is marked as needing revision (%(keys)s): request changes, or accept it first.",
+                "%(num)d entries are marked as needing revision (%(keys)s): request changes, or accept them first.",
+                len(pending), keys=", ".join(r.entry_key for r in pending)))
 
     revision = None
     if transition.freezes_revision:
@@ -148,9 +150,9 @@ def apply_transition(report: Report, action: Step, user: Any, *, reason: str = "
             raise IncompleteReport(missing)
     if transition.confirmed and confirmed != confirmation_token(report, action, user):
         raise TransitionError(
-            f"{action.title} through its confirmation page, which states what is {_past(action)}."
-            if not confirmed else
-            "The report changed since the confirmation page was opened. Read the new summary and confirm again.")
+            _through_confirmation(action) if not confirmed else
+            gettext("The report changed since the confirmation page was opened. Read the new summary and "
+                    "confirm again."))
     if transition.freezes_revision:
         revision = revisions.freeze(report, user, note=note)
         if revision.number > 1:
@@ -210,9 +212,34 @@ def _lock(report: Report) -> None:
     db.session.refresh(report, ["state", "state_version"])
 
 
-def _past(action: Step) -> str:
-    return {"submit": "submitted", "request_changes": "sent back for changes", "approve": "approved",
-            "reopen": "reopened"}[action.value]
+# The refusals in the user's language (the API and jobs run in English): one whole sentence per step,
+# never a verb put into an English frame.
+def _cannot(action: Step, state: str) -> str:
+    return str({
+        Step.submit: gettext("A report that is %(state)s cannot be submitted.", state=state),
+        Step.request_changes: gettext("A report that is %(state)s cannot be sent back for changes.", state=state),
+        Step.approve: gettext("A report that is %(state)s cannot be approved.", state=state),
+        Step.reopen: gettext("A report that is %(state)s cannot be reopened.", state=state),
+    }[action])
+
+
+def _may_not(action: Step) -> str:
+    return str({
+        Step.submit: gettext("Your account may not submit this report."),
+        Step.request_changes: gettext("Your account may not request changes on this report."),
+        Step.approve: gettext("Your account may not approve this report."),
+        Step.reopen: gettext("Your account may not reopen this report."),
+    }[action])
+
+
+def _through_confirmation(action: Step) -> str:
+    return str({
+        Step.submit: gettext("Submit through its confirmation page, which states what is submitted."),
+        Step.request_changes: gettext("Request changes through its confirmation page, which states what is "
+                                      "sent back for changes."),
+        Step.approve: gettext("Approve through its confirmation page, which states what is approved."),
+        Step.reopen: gettext("Reopen through its confirmation page, which states what is reopened."),
+    }[action])
 
 
 def _system_comment(action: Step, user: Any, revision: Any, reason: str) -> str:

@@ -29,15 +29,18 @@
                         headers: { "X-CSRFToken": csrf, "Accept": "application/json" } });
   }
 
+  // The page's language: the layout gives each text keep.js writes ({n}: a number; {when}: a time).
+  function said(name, fallback) { return warning.getAttribute("data-text-" + name) || fallback; }
+
   function showSignedOut(loginUrl) {
     signedOut = true;
     warning.hidden = false;
-    warning.querySelector("h2").textContent = "You have been signed out";
-    text.textContent = "Your session ended after a time without activity. What you typed on this page is kept for you: sign in again to go on.";
+    warning.querySelector("h2").textContent = said("signed-out", "You have been signed out");
+    text.textContent = said("session-ended", "Your session ended after a time without activity. What you typed on this page is kept for you: sign in again to go on.");
     var link = document.createElement("a");
     link.className = "btn btn-primary";
     link.href = loginUrl || warning.getAttribute("data-login-url") || "/login";
-    link.textContent = "Sign in again";
+    link.textContent = said("sign-in-again", "Sign in again");
     button.replaceWith(link);
   }
 
@@ -52,7 +55,8 @@
       var wasHidden = warning.hidden;
       warning.hidden = false;
       var seconds = Math.ceil(left / 1000);
-      countdown.textContent = seconds > 90 ? Math.ceil(seconds / 60) + " minutes" : seconds + " seconds";
+      countdown.textContent = seconds > 90 ? said("minutes", "{n} minutes").replace("{n}", Math.ceil(seconds / 60))
+                                            : said("seconds", "{n} seconds").replace("{n}", seconds);
       if (wasHidden) { button.focus(); }
     } else {
       warning.hidden = true;
@@ -121,7 +125,8 @@
       .then(function (answer) {
         if (answer.ok) {
           endsIn(answer.data.idle_left);
-          status.textContent = "Draft kept on the server at " + answer.data.label + " — not saved yet: use Save.";
+          status.textContent = (status.getAttribute("data-text-kept") || "Draft kept on the server at {when} — not saved yet: use Save.")
+            .replace("{when}", answer.data.label);
           status.hidden = false;
         } else if (answer.status === 401) {
           showSignedOut(answer.data.login);
