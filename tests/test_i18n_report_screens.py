@@ -78,7 +78,8 @@ def test_a_partner_reports_in_its_language(client, auth, users, code):
     db.session.commit()
     _language(users, "coordinator_al", code)
     auth.login("coordinator_al")
-    allowed = _content(report)
+    # Albanian "Data" (a date: the measures' column) is spelt like the English "Data" of the map's sources.
+    allowed = _content(report) | ({"Data"} if code == "sq" else set())
     _speaks(client, f"/reports/{report.id}", code, *said["overview"], *said["incomplete"], allowed=allowed)
     entry = report.entries[0]
     _speaks(client, f"/reports/{report.id}/entries/{entry.id}", code, *said["entry"], allowed=allowed)

@@ -79,7 +79,7 @@ def test_while_entries_have_no_verdict_approve_is_neither_green_nor_first(report
     decision = _decision(client, report)
     assert "btn-success" not in decision.split("Approve revision")[0][-200:]
     assert decision.index("Request changes") < decision.index("Approve revision")
-    assert f"{len(report.entries)} of the entries have no verdict yet" in decision
+    assert f"{len(report.entries)} of {len(report.entries)} entries have no verdict yet" in decision
     # Once every entry has its verdict, Approve is the first, green button.
     for entry in report.entries:
         save_entry_review(report, entry, users.reviewer, verdict=Verdict.accepted, assessment=None, note="")
