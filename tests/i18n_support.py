@@ -47,6 +47,7 @@ def english_phrases(code: str) -> set[str]:
 def english_left(text: str, code: str, allowed: set[str] = frozenset()) -> list[str]:
     """The portal's English phrases found in `text` (whole words), except the allowed ones."""
     flat = " ".join(text.split())
-    for name in allowed:
+    # Longest first: "Progress report 2026" is taken out whole before a shorter allowed "report".
+    for name in sorted(allowed, key=len, reverse=True):
         flat = flat.replace(name, " ")
     return sorted(p for p in english_phrases(code) if re.search(rf"(?<![\w@.]){re.escape(p)}(?![\w@])", flat))
