@@ -103,7 +103,7 @@ def test_the_readme_tour_of_the_demo(runner, app, live_url, page):
     page.get_by_role("link", name="Consolidated report").click()
     page.get_by_role("link", name="Progress report 2026 (demo)").click()
     with page.expect_navigation(timeout=240_000):  # the tests' job queue compiles inside the request
-        page.get_by_role("button", name="Compile").click(timeout=240_000)
+        page.get_by_role("button", name="Compile", exact=True).click(timeout=240_000)
     download = page.get_by_role("link", name=re.compile("Download PDF"))
     expect(download).to_be_visible(timeout=240_000)
     expect(page.locator("main")).to_contain_text("Montenegro rev. 2, Serbia rev. 2, Eurojust rev. 1")
