@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from ctportal.forms import options
 from wtforms import DateField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
@@ -24,6 +25,6 @@ class CorrectionForm(FlaskForm):
 class ResolveForm(FlaskForm):
     # Checked by the service (factcheck.resolve), which names the field.
     outcome = RadioField(_l("Outcome"), validators=[Optional()], validate_choice=False,
-                         choices=[("accepted", _l("Accepted")), ("not_accepted", _l("Not accepted"))])
+                         choices=options([("accepted", _l("Accepted")), ("not_accepted", _l("Not accepted"))]))
     reply = TextAreaField(_l("Reply to the party"))
     submit = SubmitField(_l("Save the answer"))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ctportal import policy
+from ctportal.forms import options
 from ctportal.forms.factcheck import CorrectionForm
 from ctportal.infra import storage
 from ctportal.infra.database import writes_on_get
@@ -29,8 +30,8 @@ def _part(edition: CompiledReport):
 
 def _form(item) -> CorrectionForm:
     form = CorrectionForm()
-    form.action_code.choices = [("", _("General (not about one action)"))] + [
-        (code, _("Action %(code)s", code=code)) for code in factcheck.action_codes(item)]
+    form.action_code.choices = options([("", _("General (not about one action)"))] + [
+        (code, _("Action %(code)s", code=code)) for code in factcheck.action_codes(item)])
     return form
 
 
