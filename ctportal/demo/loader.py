@@ -16,10 +16,11 @@ from pathlib import Path
 from ctportal.demo.plan import (CORE_INSTITUTIONS, DRAWN_STATUSES, EU_VALUES, PARTNER_VALUES, Account, ApprovalPlan,
                                Cast, CommentPlan, DemoData, DocumentPlan, EuTexts, EuTopic, EuVoice, FollowedUpPlan,
                                PartnerTexts, JudgementPlan, PartnerVoice, PartyPlan, PreviousRoundPlan, PriorityPlan,
+                               ProcessPlan, CorrectionPlan, FactcheckPlan,
                                ReviewPlan, RevisionPlan, RoundPlan, Story, TextPlan, Topic, AssignmentPlan, WorkPlan)
 from ctportal.demo.reader import DemoDataError, Node, read_yaml
 from ctportal.domain.parties import PARTIES
-from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ReportState, Role, Visibility
+from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ProcessKind, ReportState, Role, Visibility
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -48,7 +49,7 @@ def load(directory: Path) -> DemoData:
 # --- judgement.yaml ----------------------------------------------------------------------------------
 
 def _judgement(node: Node, emails: set[str], codes: set[str]) -> JudgementPlan:
-    top = node.only(["texts"], ["key_progress", "edited_key_progress", "previous_round"])
+    top = node.only(["texts"], ["key_progress", "edited_key_progress", "previous_round", "processes"])
 
     def account(item: Node) -> str:
         return item.one_of(emails, "a demo account")
@@ -80,12 +81,52 @@ def _judgement(node: Node, emails: set[str], codes: set[str]) -> JudgementPlan:
     summaries, edited = by_party("key_progress"), by_party("edited_key_progress")
     before = top.get("previous_round")
     return JudgementPlan(tuple(texts), summaries, edited,
-                         _previous_round(before, account, codes) if before is not None else None)
+                         _previous_round(before, account, codes) if before is not None else None,
+                         _processes(top.get("processes"), account, codes))
+
+
+def _processes(node: Node | None, account: Callable[[Node], str], codes: set[str]) -> tuple[ProcessPlan, ...]:
+    """The follow-up processes a round's Commission recorded (issue 15, item 5)."""
+    out = []
+    for item in (node.sequence() if node is not None else []):
+        f = item.only(["kind", "title", "held_on", "place", "parties", "recorded_by", "summary"],
+                      ["ends_on", "participants", "internal_notes", "actions", "recommendations", "report",
+                       "report_shared"])
+        held = _day(f["held_on"])
+        if held[0] < 1:
+            f["held_on"].fail("a process recorded in the demo was held at least a year ago (years_ago: 1 or more)")
+        party_codes = tuple(p.one_of(codes, "a party code") for p in f["parties"].sequence())
+        recs = []
+        for r in (f["recommendations"].sequence() if f.get("recommendations") else []):
+            pair = r.only(["party", "number"])
+            recs.append((pair["party"].one_of(set(party_codes), "a party the process concerned"),
+                         pair["number"].integer(1, 20)))
+        out.append(ProcessPlan(
+            f["kind"].choice(ProcessKind), f["title"].text(), held, _day(f["ends_on"]) if f.get("ends_on") else None,
+            f["place"].text(), party_codes, account(f["recorded_by"]), f["summary"].text(),
+            f["participants"].text() if f.get("participants") else "",
+            f["internal_notes"].text() if f.get("internal_notes") else "",
+            tuple(a.text() for a in f["actions"].sequence()) if f.get("actions") else (), tuple(recs),
+            f["report"].text() if f.get("report") else "",
+            f["report_shared"].flag() if f.get("report_shared") else False))
+    return tuple(out)
+
+
+def _factcheck(node: Node, account: Callable[[Node], str]) -> FactcheckPlan:
+    f = node.only(["opened_by", "corrections"])
+    corrections = []
+    for item in f["corrections"].sequence():
+        c = item.only(["by", "text", "outcome", "resolved_by"], ["action", "reply"])
+        outcome = c["outcome"].one_of({"accepted", "not_accepted"}, "an outcome")
+        corrections.append(CorrectionPlan(account(c["by"]), c["action"].text() if c.get("action") else "",
+                                          c["text"].text(), outcome, c["reply"].text() if c.get("reply") else "",
+                                          account(c["resolved_by"])))
+    return FactcheckPlan(account(f["opened_by"]), tuple(corrections))
 
 
 def _previous_round(node: Node, account: Callable[[Node], str], codes: set[str]) -> PreviousRoundPlan:
     f = node.only(["title", "document_number", "period_start", "period_end", "party", "written_by", "approved_by",
-                   "assessment", "body", "recommendations"])
+                   "assessment", "body", "recommendations"], ["processes", "factcheck"])
     if account(f["approved_by"]) == account(f["written_by"]):
         f["approved_by"].fail("a text is approved by someone other than its writer")
     recommendations = []
@@ -97,7 +138,8 @@ def _previous_round(node: Node, account: Callable[[Node], str], codes: set[str])
     return PreviousRoundPlan(f["title"].text(), f["document_number"].text(), _day(f["period_start"]),
                              _day(f["period_end"]), f["party"].one_of(codes, "a party code"),
                              account(f["written_by"]), account(f["approved_by"]), f["assessment"].choice(Assessment),
-                             f["body"].text(), tuple(recommendations))
+                             f["body"].text(), tuple(recommendations), _processes(f.get("processes"), account, codes),
+                             _factcheck(f["factcheck"], account) if f.get("factcheck") else None)
 
 
 # --- cast.yaml --------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ReportState, Role, Visibility
+from ctportal.models import Assessment, EntryStatus, FollowUpStatus, ProcessKind, ReportState, Role, Visibility
 
 # The order the partners' status weights are drawn in (random.choices depends on it).
 DRAWN_STATUSES = (EntryStatus.achieved, EntryStatus.partially_achieved, EntryStatus.in_progress,
@@ -232,6 +232,46 @@ class FollowedUpPlan:
 
 
 @dataclass(frozen=True)
+class ProcessPlan:
+    """A follow-up process the Commission recorded (judgement.yaml, `processes`; issue 15, item 5)."""
+
+    kind: ProcessKind
+    title: str
+    held_on: tuple[int, int, int]          # (years ago, month, day)
+    ends_on: tuple[int, int, int] | None
+    place: str
+    parties: tuple[str, ...]
+    recorded_by: str
+    summary: str
+    participants: str = ""
+    internal_notes: str = ""
+    actions: tuple[str, ...] = ()
+    recommendations: tuple[tuple[str, int], ...] = ()   # (party code, number) of the round's recommendations
+    report: str = ""                        # a report document's file name ("" for none)
+    report_shared: bool = False
+
+
+@dataclass(frozen=True)
+class CorrectionPlan:
+    """A correction a party sends on its part of the previous round's draft edition, and the answer."""
+
+    by: str
+    action: str               # "" for a general correction
+    text: str
+    outcome: str              # accepted / not_accepted
+    reply: str
+    resolved_by: str
+
+
+@dataclass(frozen=True)
+class FactcheckPlan:
+    """The previous round's fact-check: a draft edition, its period, corrections answered, then the final."""
+
+    opened_by: str
+    corrections: tuple[CorrectionPlan, ...]
+
+
+@dataclass(frozen=True)
 class PreviousRoundPlan:
     """The round before the demo round (judgement.yaml, previous_round): one party's approved report
     and the Commission's assessment of it, published in a final edition, so the demo round follows
@@ -247,6 +287,8 @@ class PreviousRoundPlan:
     assessment: Assessment
     body: str
     recommendations: tuple[FollowedUpPlan, ...]
+    processes: tuple[ProcessPlan, ...] = ()
+    factcheck: FactcheckPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +297,7 @@ class JudgementPlan:
     key_progress: dict[str, dict[str, str]] = field(default_factory=dict)          # party -> key -> summary
     edited_key_progress: dict[str, dict[str, str]] = field(default_factory=dict)   # the reviewer's version
     previous_round: PreviousRoundPlan | None = None
+    processes: tuple[ProcessPlan, ...] = ()     # of the demo round
 
 
 @dataclass(frozen=True)

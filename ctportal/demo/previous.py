@@ -11,12 +11,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from ctportal.demo import walkthrough
+from ctportal.demo import processes, walkthrough
 from ctportal.demo.loader import demo_data
-from ctportal.demo.plan import PreviousRoundPlan
+from ctportal.demo.plan import FactcheckPlan, PreviousRoundPlan
+from ctportal.demo.reader import DemoDataError
 from ctportal.models import CompiledReport, CompileState, PlanVersion, Report, Round, RoundState, User, db, utcnow
 from ctportal.services.desk.rounds import close_round
-from ctportal.services.editions import editions
+from ctportal.services.editions import editions, factcheck
 from ctportal.services.reporting.reports import ensure_reports
 from ctportal.services.review import judgement
 from ctportal.services.review.workflow import Step, apply_transition, confirmation_token
@@ -53,6 +54,9 @@ def seed(version: PlanVersion) -> Round | None:
                           recommendations=[judgement.RecommendationInput(r.text, list(r.actions))
                                            for r in plan.recommendations])
     judgement.approve(rnd, text, secretariat, version=text.version)
+    processes.record(rnd, plan.processes)
+    if plan.factcheck is not None:
+        _factcheck(rnd, plan.factcheck)
     _final_edition(rnd, _user("secretariat@demo.ctportal.eu"))
     close_round(rnd, secretariat)
     db.session.flush()
@@ -78,6 +82,36 @@ def _final_edition(rnd: Round, secretariat: User) -> None:
     done = db.session.get(CompiledReport, edition.id)
     if done is None or done.state != CompileState.done:
         raise RuntimeError(f"the demo's previous round did not compile: {done.error if done else 'no edition'}")
+
+
+def _factcheck(rnd: Round, plan: FactcheckPlan) -> CompiledReport:
+    """A finished fact-check before the final edition: the draft compiled by the job, its period opened
+    by the secretariat and over, each correction sent by the party's coordinator and answered. The story
+    is dated before today (the draft ten days ago, the period ended yesterday), so the fact-check is over
+    when the demo starts and the party reads the answers."""
+    opener = _user(plan.opened_by)
+    edition = editions.start_compile(rnd, opener, draft=True)
+    db.session.commit()
+    editions.run_compile(edition.id)
+    draft = db.session.get(CompiledReport, edition.id)
+    if draft is None or draft.state != CompileState.done:
+        raise RuntimeError(f"the demo's draft edition did not compile: {draft.error if draft else 'no edition'}")
+    now = utcnow()
+    draft.requested_at = draft.started_at = now - dt.timedelta(days=10, minutes=5)
+    draft.finished_at = draft.heartbeat_at = now - dt.timedelta(days=10)
+    today = dt.date.today()
+    factcheck.open_period(draft, today - dt.timedelta(days=1), opener, today=today - dt.timedelta(days=10))
+    for n, c in enumerate(plan.corrections):
+        author = _user(c.by)
+        part = factcheck.slice_for(draft, author.party_id)
+        if part is None:
+            raise DemoDataError("judgement.yaml", "previous_round.factcheck", f"{c.by}'s party has no part")
+        row = factcheck.add_correction(part, author, c.action, c.text)
+        row.created_at = now - dt.timedelta(days=6, hours=n)
+        factcheck.resolve(row, _user(c.resolved_by), c.outcome, c.reply)
+        row.resolved_at = now - dt.timedelta(days=3, hours=n)
+    db.session.flush()
+    return draft
 
 
 def _user(email: str) -> User:

@@ -9,7 +9,7 @@ import pyotp
 import sqlalchemy as sa
 
 from ctportal import policy
-from ctportal.demo import judgement, previous, walkthrough
+from ctportal.demo import judgement, previous, processes, walkthrough
 from ctportal.demo.loader import demo_data
 from ctportal.domain.catalogue import load_catalogue
 from ctportal.domain.parties import display_name
@@ -77,6 +77,7 @@ def seed() -> list[DemoLogin]:
         ensure_reports(rnd)
         walkthrough.fill(rnd)
         judgement.write(rnd)  # the Commission's texts, after the reports they judge
+        processes.record(rnd, demo_data().judgement.processes)
         _observer(parties, rnd)
     db.session.flush()
     return logins

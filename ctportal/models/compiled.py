@@ -54,6 +54,9 @@ class CompiledReport(Model):
     draft: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # The last day on which parties may send factual corrections; None until the secretariat opens it.
     factcheck_ends_on: so.Mapped[dt.date | None]
+    # A final edition records the fact-check it follows (issue 15, item 4): the latest finished draft
+    # of the round whose period was opened, set by the compile job.
+    factcheck_draft_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("compiled_report.id"))
 
     revisions: so.Mapped[list[Revision]] = so.relationship(
         secondary="compiled_report_revision", order_by="Revision.report_id")

@@ -70,6 +70,9 @@ _ON_ROUND = {
     "factcheck.download": lazy_gettext("%(who)s downloaded their part of a draft edition of %(round)s"),
     "judgement.saved": lazy_gettext("%(who)s saved a text of the Commission for %(round)s"),
     "judgement.approved": lazy_gettext("%(who)s approved a text of the Commission for %(round)s"),
+    "process.recorded": lazy_gettext("%(who)s recorded a follow-up process of %(round)s"),
+    "process.changed": lazy_gettext("%(who)s changed the record of a follow-up process of %(round)s"),
+    "process.report_downloaded": lazy_gettext("%(who)s downloaded the report of a follow-up process of %(round)s"),
 }
 # On one party in a round.
 _ON_PARTY_ROUND = {

@@ -13,7 +13,8 @@ The rules (DESIGN.md, "Who may see what"):
 
 The rules live in the modules of this package, one area each (access: reports, rounds and the
 loaders; review; desk; texts: the Commission's texts; editions_drafts: draft editions and their fact-check;
-observers: the API's readers; partner: the work inside one partner). Callers ask
+observers: the API's readers; partner: the work inside one partner; processes: the follow-up
+processes recorded). Callers ask
 `policy.<rule>`: this module is the one name they import.
 """
 from ctportal.policy.access import (
@@ -45,6 +46,9 @@ from ctportal.policy.observers import (
 from ctportal.policy.partner import (
     Work, work_permissions, get_work_report_or_404, may_mark_ready, may_manage_institutions,
     may_see_institutions, institution_of_party_or_404, may_see_own_priorities,
+)
+from ctportal.policy.processes import (
+    may_record_processes, may_list_processes, process_permissions, sees_internal_of_process, get_process_or_404,
 )
 
 __all__ = [
@@ -111,4 +115,9 @@ __all__ = [
     "may_see_institutions",
     "institution_of_party_or_404",
     "may_see_own_priorities",
+    "may_record_processes",
+    "may_list_processes",
+    "process_permissions",
+    "sees_internal_of_process",
+    "get_process_or_404",
 ]

@@ -82,7 +82,16 @@ def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, for
         "editions/round.html", rnd=rnd, editions=editions, active=active, may_compile=Permission.COMPILE in perms,
         requesters=requesters, last=editions[0] if editions else None, states=CompileState, round_states=RoundState,
         preview=preview(rnd), drafts=_drafts(rnd, editions, form, form_for), resolving=resolving,
-        blank_resolve=ResolveForm(formdata=None))
+        blank_resolve=ResolveForm(formdata=None), factchecks=_factchecks(editions))
+
+
+def _factchecks(editions: list) -> dict[int, dict]:
+    """The fact-check each final edition records (the draft it follows), by edition id."""
+    from ctportal.services.editions.content import factcheck_of
+
+    drafts = {e.id: e for e in editions if e.draft}
+    return {e.id: factcheck_of(drafts[e.factcheck_draft_id]) for e in editions
+            if e.factcheck_draft_id is not None and e.factcheck_draft_id in drafts}
 
 
 def _drafts(rnd: Round, editions: list, form: FactcheckPeriodForm | None = None, form_for: int | None = None):

@@ -12,6 +12,7 @@ the next compile will ask for (hooks.py), and that compile then only copies the 
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
@@ -60,6 +61,8 @@ def render_parts(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.dat
     """Render every part of the round's edition that is not cached yet (the front last: its
     contents page needs every other part's length)."""
     issued_on = issued_on or dt.date.today()
+    if draft:  # a draft is the fact-check itself: it records none
+        data = dataclasses.replace(data, factcheck=None)
     say = progress or (lambda pct, stage: None)
     say(5, "Collecting the approved reports")
     parts = body_parts(data)

@@ -161,6 +161,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         edition = _edition(edition_id)
         edition.stored_name, edition.sha256, edition.size = built.stored_name, built.sha256, built.size
         edition.page_count = built.page_count
+        if not edition.draft and data.factcheck is not None:  # the fact-check this final edition follows
+            edition.factcheck_draft_id = data.factcheck["draft_id"]
         for revision in built.revisions:
             db.session.add(CompiledReportRevision(compiled_report_id=edition_id, revision_id=revision.id))
         for text_id, version in carried:

@@ -29,7 +29,7 @@ from ctportal.pdf.renderer import WorkerPool
 from ctportal.services import audit
 from ctportal.services.editions import content
 from ctportal.services.editions.cache import Part, ensure_parts, rendered_path
-from ctportal.services.editions.parts import annex_parts, furniture_part
+from ctportal.services.editions.parts import annex_parts, furniture_part, processes_part
 
 MAX_CORRECTION = 4000
 
@@ -58,6 +58,9 @@ def slice_parts(data: content.RoundData, inc: content.Included) -> list[Part]:
                         f"the Commission's assessment of {parties.display_name(inc.party)}"))
     bare = content.Included(inc.party, inc.report, inc.revision, {})
     out.extend(annex_parts(bare))
+    own_processes = processes_part(data, inc.party)  # only the records concerning it, its own recommendations
+    if own_processes is not None:
+        out.append(own_processes)
     return out
 
 

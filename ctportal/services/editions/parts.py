@@ -11,12 +11,13 @@ import sqlalchemy as sa
 
 from ctportal.domain import parties
 from ctportal.infra import storage
-from ctportal.models import Objective, RenderedPart, db
+from ctportal.models import Objective, Party, RenderedPart, db
 from ctportal.pdf.assemble import page_link
 from ctportal.pdf.html import css_string_body
 from ctportal.pdf.renderer import RenderError, WorkerPool
 from ctportal.services.editions import content
 from ctportal.services.editions.follow_up_part import follow_up_context
+from ctportal.services.editions.processes_part import processes_context
 from ctportal.services.editions.cache import Part, Progress, _used, ensure_parts
 
 MAX_FRONT_PAGES = 60
@@ -105,7 +106,24 @@ def body_parts(data: content.RoundData) -> list[Part]:
     ctx = content.documents_context(data)
     parts.append(Part("documents", content.cache_key("documents", ctx), "documents.html", ctx,
                       f"{ctx['label']} (supporting documents)"))
+    part = processes_part(data)
+    if part is not None:
+        parts.append(part)
     return parts
+
+
+def processes_label() -> str:
+    """The annex of follow-up processes comes after the documents' annex (which follows the parties')."""
+    return f"Annex {content.ROMAN[len(parties.PARTIES) + 1]}"
+
+
+def processes_part(data: content.RoundData, party: Party | None = None) -> Part | None:
+    """The annex of the round's follow-up processes (of one party's only, for its part of a draft)."""
+    ctx = processes_context(data.processes, processes_label(), data.round.id, party)
+    if ctx is None:
+        return None
+    return Part("processes", content.cache_key("processes", ctx), "processes.html", ctx,
+                f"{ctx['label']} (follow-up processes)")
 
 
 def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[dict[str, Any]]:
@@ -142,6 +160,9 @@ def _toc(data: content.RoundData, parts: list[Part], front_pages: int) -> list[d
     for part in parts:
         if part.kind == "documents":
             toc.append({"label": f"{part.context['label']} — Supporting documents", "page": start[part.key],
+                        "sub": False})
+        if part.kind == "processes":
+            toc.append({"label": f"{part.context['label']} — {part.context['title']}", "page": start[part.key],
                         "sub": False})
     for entry in toc:
         if entry.get("page"):
