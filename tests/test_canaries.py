@@ -26,7 +26,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from ctportal.models import Assessment, Notification, OutgoingMail, Party, Verdict, Visibility, db
+from ctportal.models import Assessment, Notification, OutgoingMail, Party, ProcessRecord, Verdict, Visibility, db
 from ctportal.services.accounts import api_tokens, observers
 from ctportal.services.review.comments import post_comment
 from ctportal.services.review.reviews import save_entry_review
@@ -99,7 +99,32 @@ def build_canary_world(users):
     observers.give(rnd, parties["AL"], users.coordinator_al)
     observers.give(rnd, parties["EUROPOL"], users.reporter_europol)
     db.session.commit()
+    _processes(rnd, users)
     return rnd, al, ep
+
+
+def _processes(rnd, users) -> None:
+    """Follow-up processes (issue 15, item 5): one concerning Albania and Europol, its participants,
+    internal notes and unshared report Commission-only, linked to a recommendation to Serbia not yet
+    published; one concerning Serbia alone, every word of it a canary to the others."""
+    import datetime as dt
+    import io
+
+    from ctportal.demo.documents import demo_pdf
+    from ctportal.services.review import judgement, processes
+
+    text = judgement.save(rnd, judgement.slot_of(rnd, "party-RS"), users.reviewer, body=f"{CANARY}-RS-TEXT",
+                          assessment=Assessment.some_progress,
+                          recommendations=[judgement.RecommendationInput(f"{CANARY}-RS-RECOMMENDATION", ["1.P1"])])
+    for title, codes, recs, notes in (
+            ("Regional Network meeting", ["AL", "EUROPOL", "RS"], [f"{text.id}:1"], "AL"),
+            (f"{CANARY}-PROCESS-OF-SERBIA", ["RS"], [], "RS")):
+        processes.save(rnd, users.reviewer, processes.ProcessInput(
+            kind="regional_network", title=title, held_on=dt.date(2026, 1, 20), place="Skopje", party_codes=codes,
+            summary="The coordinators met.", participants=f"{CANARY}-PROCESS-PARTICIPANTS-{notes}",
+            internal_notes=f"{CANARY}-PROCESS-NOTES-{notes}", action_codes="2.P3", recommendations=recs),
+            upload=(io.BytesIO(demo_pdf(f"{CANARY}-PROCESS-REPORT-{notes}", ["minutes"])), "minutes.pdf"))
+    db.session.commit()
 
 
 # --- reading what comes back ----------------------------------------------------------------------
@@ -206,7 +231,8 @@ def _ids(rnd, reports, users, key) -> dict[str, list]:
                 Document.report_id.in_(report_ids)))),
             "comment_id": list(db.session.scalars(sa.select(Comment.id).where(
                 Comment.report_id.in_(report_ids)))),
-            "slug": ["objective-1", "1", "objective-5"], "code": ["jap-2018"]}
+            "slug": ["objective-1", "1", "objective-5"], "code": ["jap-2018"],
+            "process_id": list(db.session.scalars(sa.select(ProcessRecord.id)))}
 
 
 def _login(app, auth_cls, users, key):
@@ -227,6 +253,11 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
     second_step = list(Assessment)[1].title
     assert second_step in text_of(reviewer.get(f"/review/reports/{ep.id}/entries/{ep.entries[1].id}"))
     assert f"{CANARY}-REVIEW-NOTE" in text_of(reviewer.get(f"/exports/reports/{ep.id}.csv"))
+    shared = db.session.scalar(sa.select(ProcessRecord).where(ProcessRecord.title == "Regional Network meeting"))
+    seen = text_of(reviewer.get(f"/processes/{shared.id}"))
+    assert f"{CANARY}-PROCESS-NOTES-AL" in seen and f"{CANARY}-PROCESS-PARTICIPANTS-AL" in seen
+    assert f"{CANARY}-RS-RECOMMENDATION" in seen
+    assert f"{CANARY}-PROCESS-REPORT-AL" in text_of(reviewer.get(f"/processes/{shared.id}/report"))
 
     leaks: dict[str, dict[str, list[str]]] = {}
     for key in PARTY_ROLES:
@@ -260,7 +291,8 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
                  f"/exports/reports/{al.id}.xlsx", f"/exports/rounds/{rnd.id}.xlsx", f"/reports/{ep.id}/feedback",
                  f"/reports/{al.id}/entries/{al.entries[0].id}", f"/reports/{al.id}/timeline",
                  f"/reports/{ep.id}/entries/{ep.entries[0].id}/comments", f"/reports/{al.id}/comments",
-                 "/notifications/", f"/api/v1/reports/{al.id}", f"/api/v1/reports/{al.id}/approved-revision"):
+                 "/notifications/", f"/api/v1/reports/{al.id}", f"/api/v1/reports/{al.id}/approved-revision",
+                 "/processes/", f"/processes/{shared.id}"):
         assert must in VISITED, must
     assert len(VISITED) > 100
 

@@ -95,6 +95,7 @@ def build_world() -> World:
     _observer_consents(world, users, parties)
     _add_webhook(world, users)
     _add_institutions(world, parties)
+    _add_processes(world, users, parties)
     db.session.commit()
     assert {u.role for u in users.by_key.values()} >= set(Role)
     return world
@@ -233,6 +234,27 @@ def _add_factchecks(world: World, users, parties) -> None:
         world.ids[f"{side}_factcheck"] = {"factcheck": edition.id, "round": world.ids["round"]["round"],
                                           "correction": correction.id}
     db.session.flush()
+
+
+def _add_processes(world: World, users, parties) -> None:
+    """A follow-up process of the open round concerning Albania ("own_process", its report shared with
+    the parties concerned) and one concerning Serbia only ("other_process"), as {process} (routes_processes)."""
+    import datetime as dt
+
+    from ctportal.models import ProcessKind, ProcessRecord
+
+    for side, code in (("own", "AL"), ("other", "RS")):
+        stored, sha, size = storage.write_atomically("documents", [MINIMAL_PDF], "pdf")
+        record = ProcessRecord(round_id=world.ids["round"]["round"], kind=ProcessKind.dialogue,
+                               title=f"Dialogue with {code}", held_on=dt.date(2025, 3, 1), place="Brussels",
+                               participants="", summary="", internal_notes="", action_codes=["1.P1"],
+                               recommendations=[], report_name="minutes.pdf", report_stored=stored,
+                               report_type="application/pdf", report_size=size, report_sha256=sha,
+                               report_shared=True, recorded_by_id=users.reviewer.id, updated_by_id=users.reviewer.id)
+        record.parties = [parties[code]]
+        db.session.add(record)
+        db.session.flush()
+        world.ids[f"{side}_process"] = {"process": record.id, "round": world.ids["round"]["round"]}
 
 
 def _add_party_pdf_jobs(world: World, users) -> None:
