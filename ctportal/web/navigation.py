@@ -33,7 +33,6 @@ NAV: tuple[tuple[str, str, Callable[[Any], bool]], ...] = (
     ("progress.map", N_("Progress map"), policy.may_see_map),
     ("editions.index", N_("Consolidated report"), policy.is_commission),
     ("priorities.index", N_("Priority actions"), policy.may_manage_priorities),
-    ("processes.index", N_("Follow-up processes"), policy.may_list_processes),
     ("audit.index", N_("Audit trail"), policy.may_see_audit),
     ("admin.users", N_("Accounts"), policy.may_administer),
     ("plans.index", N_("Plan catalogue"), policy.may_administer),
