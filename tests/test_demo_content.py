@@ -347,3 +347,52 @@ def test_a_report_of_the_closed_round_reads_as_history_on_the_home_page(demo, cl
     assert "The round closed on" in closed and "can no longer change" in closed
     assert "Deadline" not in closed.split("</section>")[0] and 'role="progressbar"' not in closed.split("</section>")[0]
     assert "Deadline" in current and 'role="progressbar"' in current
+
+
+def test_the_previous_round_shows_a_finished_fact_check_and_its_follow_up_processes(demo, client, tmp_path):
+    """judgement.yaml, previous_round (issue 15, items 4, 5, 10): a draft edition whose period is over, Serbia's
+    two corrections answered by the secretariat, then the final edition recording it on its cover; four
+    follow-up processes (a peer-review mission, a Regional Network meeting, a WBCTi meeting, a dialogue) linked
+    to actions and to Serbia's recommendations, in the final edition's annex; one process in the demo round."""
+    import datetime as dt
+    import subprocess
+
+    from ctportal import policy
+    from ctportal.models import CompiledReport, FactcheckCorrection, ProcessKind, ProcessRecord
+
+    before = db.session.scalar(sa.select(Round).where(Round.document_number == "DEMO 1/25"))
+    draft, final = db.session.scalars(sa.select(CompiledReport).where(CompiledReport.round_id == before.id)
+                                      .order_by(CompiledReport.id)).all()
+    assert draft.draft and not policy.is_factcheck_open(draft) and draft.factcheck_ends_on < dt.date.today()
+    corrections = db.session.scalars(sa.select(FactcheckCorrection).where(
+        FactcheckCorrection.edition_id == draft.id)).all()
+    secretariat = user("secretariat@demo.ctportal.eu")
+    assert sorted(c.outcome for c in corrections) == ["accepted", "not_accepted"]
+    assert {c.resolved_by_id for c in corrections} == {secretariat.id}
+    assert policy.is_final_edition(before, final) and final.factcheck_draft_id == draft.id
+    pdf = tmp_path / "final.pdf"
+    pdf.write_bytes(storage.path_for("compiled", final.stored_name).read_bytes())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True).stdout.decode()
+    cover = " ".join(text.split("\f")[0].split())
+    assert "Fact-check: draft edition of" in cover and "2 corrections sent by Serbia, all answered by" in cover
+    assert secretariat.name in cover
+
+    records = db.session.scalars(sa.select(ProcessRecord).where(ProcessRecord.round_id == before.id)).all()
+    assert {r.kind for r in records} == set(ProcessKind)
+    assert all(r.action_codes for r in records) and sum(len(r.recommendations) for r in records) == 4
+    mission = next(r for r in records if r.kind == ProcessKind.peer_review)
+    assert mission.report_stored and mission.report_shared and mission.internal_notes
+    annex = " ".join(text[text.rindex("Annex XI — Follow-up processes"):].split())
+    assert all(r.title in annex for r in records) and "Recommendation 2 to Serbia" in annex
+    assert mission.internal_notes.strip() not in annex and "Administration for the Prevention" not in annex
+    current = db.session.scalar(sa.select(Round).where(Round.document_number == "DEMO 1/26"))
+    assert db.session.scalar(sa.select(sa.func.count(ProcessRecord.id)).where(ProcessRecord.round_id == current.id))
+
+    # Serbia's coordinator reads the four, the mission's report and its answered corrections; not the notes.
+    client.post("/login", data={"email": "coordinator.rs@demo.ctportal.eu", "password": "demo-portal-passphrase"})
+    page = client.get("/processes/").get_data(as_text=True)
+    assert all(r.title in page for r in records) and mission.internal_notes.strip() not in page
+    assert "Administration for the Prevention" not in page
+    assert client.get(f"/processes/{mission.id}/report").data.startswith(b"%PDF")
+    answers = client.get(f"/fact-check/{draft.id}").get_data(as_text=True)
+    assert "The secretariat: accepted" in answers and "The secretariat: not accepted" in answers
