@@ -396,3 +396,11 @@ def test_the_previous_round_shows_a_finished_fact_check_and_its_follow_up_proces
     assert client.get(f"/processes/{mission.id}/report").data.startswith(b"%PDF")
     answers = client.get(f"/fact-check/{draft.id}").get_data(as_text=True)
     assert "The secretariat: accepted" in answers and "The secretariat: not accepted" in answers
+    # The round's export carries each recommendation beside Serbia's follow-up (issue 15, item 2).
+    import io
+
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/exports/rounds/{current.id}.xlsx").data))
+    sheet = [row for row in book["Recommendations followed up"].iter_rows(values_only=True)]
+    assert sheet[0][:4] == ("Party", "Data shown", "Recommendation of", "Recommendation")
+    assert [(r[0], r[3], r[6]) for r in sheet[1:]] == [("Serbia", 1, "Implemented"), ("Serbia", 2, "Partly implemented")]

@@ -4,6 +4,7 @@ each only what services/review/processes.party_view gives it."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -67,9 +68,10 @@ def _input(form: ProcessForm) -> service.ProcessInput:
         report_shared=bool(form.report_shared.data))
 
 
-def _upload(form: ProcessForm):
-    data = form.report.data
-    return (data.stream, data.filename) if data is not None and getattr(data, "filename", "") else None
+def _upload(form: ProcessForm) -> tuple[Any, str] | None:
+    """The uploaded report's stream and name, or None when no file was chosen."""
+    data: Any = form.report.data  # a FileStorage, or None
+    return (data.stream, data.filename) if data is not None and data.filename else None
 
 
 def _edit(rnd: Round, process: ProcessRecord | None):
@@ -93,12 +95,14 @@ def _edit(rnd: Round, process: ProcessRecord | None):
             on_form(form, exc, "title")
             status = 422
         else:
+            # The new file's name, read before the commit: after a rollback the row would answer the old one.
+            written = saved.report_stored if _upload(form) is not None else None
             try:
                 db.session.commit()
             except BaseException:
                 db.session.rollback()
-                if form.report.data and getattr(form.report.data, "filename", ""):
-                    service.discard_report(saved)
+                if written:
+                    storage.remove("documents", written)
                 raise
             flash(_("“%(title)s” is recorded.", title=saved.title), "success")
             return redirect(url_for("processes.view", process_id=saved.id))

@@ -35,7 +35,7 @@ BASE_COLUMNS = [
 # Columns of long text: Markdown fields, rows, priorities and comments.
 WIDE_COLUMNS = frozenset(
     [f.name for f in entry_fields.TEXT_FIELDS if f.markdown] + [f.name for f in entry_fields.ROWS_FIELDS]
-    + ["priority_text", "shared_comments", "internal_comments"])
+    + ["priority_text", "shared_comments", "internal_comments", "recommendation"])
 # The Commission's own: its assessment, its review notes and internal comments (policy.may_see_assessment).
 COMMISSION_COLUMNS = [("assessment", "Commission assessment"), ("review_note", "Review note (internal)"),
                       ("internal_comments", "Internal comments")]
@@ -97,6 +97,30 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
                 row["review_note"] = review.note if review else ""
                 row["internal_comments"] = "\n".join(comments.get((entry_id, "internal"), []))
             rows.append(row)
+    return rows
+
+
+FOLLOW_UP_COLUMNS = [("party", "Party"), ("data", "Data shown"), ("round", "Recommendation of"),
+                     ("number", "Recommendation"), ("recommendation", "Recommendation text"),
+                     ("codes", "Action codes"), ("status", "Follow-up status"), ("narrative", "Follow-up narrative")]
+
+
+def follow_up_rows(party_data: list[PartyData]) -> list[dict[str, Any]]:
+    """Each recommendation of the previous round a party answered in the data the export shows (issue 15,
+    item 2): the published recommendation beside its follow-up, as the revision froze them."""
+    from ctportal.models import FollowUpStatus
+
+    tracker = FootnoteTracker()
+    rows = []
+    for data in party_data:
+        if data.source == COUNT_ONLY or data.revision is None:
+            continue
+        for f in data.revision.snapshot.get("follow_ups") or []:
+            rows.append({"party": tracker.mention(data.party), "data": data.source_title,
+                         "round": f.get("round_title", ""), "number": f["number"],
+                         "recommendation": f["recommendation"], "codes": ", ".join(f["action_codes"]),
+                         "status": FollowUpStatus(f["status"]).title if f.get("status") else "",
+                         "narrative": f.get("narrative") or ""})
     return rows
 
 
@@ -191,6 +215,9 @@ def to_xlsx(rnd: Round, user: Any, rows: list[dict[str, Any]], columns: list[tup
     for o in objectives:
         ws = wb.create_sheet(f"Objective {o.number}")
         _write_sheet(ws, columns, [r for r in rows if r["objective"] == o.number])
+    followed = follow_up_rows(data)
+    if followed:
+        _write_sheet(wb.create_sheet("Recommendations followed up"), FOLLOW_UP_COLUMNS, followed)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

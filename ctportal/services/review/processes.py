@@ -170,7 +170,8 @@ def save(rnd: Round, user: User, inp: ProcessInput, *, process: ProcessRecord | 
          version: int | None = None, upload: tuple[BinaryIO, str] | None = None,
          today: dt.date | None = None) -> ProcessRecord:
     """Record a new process of the round, or change one; flushes (the caller commits, and removes the
-    uploaded file with `discard_report` if its commit fails)."""
+    uploaded file, `report_stored`, if its commit fails). A replaced report's file stays on disk, as a
+    replaced document's does; its SHA-256 is in the audit trail."""
     if not policy.may_record_processes(user, rnd):
         raise ProcessError(gettext("The processes of a closed round can no longer be changed."))
     if process is not None and version is not None and version != process.version:
@@ -214,11 +215,6 @@ def save(rnd: Round, user: User, inp: ProcessInput, *, process: ProcessRecord | 
                  kind=kind.value, parties=[p.code for p in chosen], version=process.version,
                  report_sha256=process.report_sha256 if stored is not None else None)
     return process
-
-
-def discard_report(process: ProcessRecord) -> None:
-    if process.report_stored:
-        storage.remove("documents", process.report_stored)
 
 
 def records(rnd: Round | None = None, party: Party | None = None) -> list[ProcessRecord]:
