@@ -403,4 +403,5 @@ def test_the_previous_round_shows_a_finished_fact_check_and_its_follow_up_proces
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/exports/rounds/{current.id}.xlsx").data))
     sheet = [row for row in book["Recommendations followed up"].iter_rows(values_only=True)]
     assert sheet[0][:4] == ("Party", "Data shown", "Recommendation of", "Recommendation")
-    assert [(r[0], r[3], r[6]) for r in sheet[1:]] == [("Serbia", 1, "Implemented"), ("Serbia", 2, "Partly implemented")]
+    assert [(r[0], r[3], r[6]) for r in sheet[1:]] == [("Serbia", 1, "Implemented"),
+                                                        ("Serbia", 2, "Partly implemented")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ctportal.models import Round, RoundState
+from ctportal.models import ProcessRecord, Round, RoundState
 
 from ctportal.policy.access import COMMISSION_ROLES, Permission, _load_or_404, _user, round_permissions
 
@@ -31,7 +31,7 @@ def may_list_processes(user: Any) -> bool:
     return u is not None and (u.role in COMMISSION_ROLES or (u.role.is_party_role and u.party_id is not None))
 
 
-def process_permissions(user: Any, process: Any) -> Permission:
+def process_permissions(user: Any, process: ProcessRecord) -> Permission:
     """VIEW (and DOWNLOAD of the report) for the Commission, EDIT while the round is not closed; VIEW
     for a party concerned (DOWNLOAD only of a report the Commission shared); nothing for anyone else."""
     u = _user(user)
@@ -56,6 +56,5 @@ def sees_internal_of_process(user: Any) -> bool:
     return u is not None and u.role in COMMISSION_ROLES
 
 
-def get_process_or_404(process_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> Any:
-    from ctportal.models import ProcessRecord
+def get_process_or_404(process_id: int, user: Any = None, permission: Permission = Permission.VIEW) -> ProcessRecord:
     return _load_or_404(ProcessRecord, process_id, process_permissions, user, permission)

@@ -16,6 +16,7 @@ from ctportal.infra import storage
 from ctportal.services import audit
 from ctportal.web.templating import local_date
 from ctportal.forms.factcheck import FactcheckPeriodForm, ResolveForm
+from ctportal.services.editions.factcheck_record import factcheck_of
 from ctportal.services.editions import editions as compile_service
 from ctportal.services.editions import factcheck
 from ctportal.services.editions.preview import preview
@@ -87,8 +88,6 @@ def _round_html(rnd: Round, active, form: FactcheckPeriodForm | None = None, for
 
 def _factchecks(editions: list) -> dict[int, dict]:
     """The fact-check each final edition records (the draft it follows), by edition id."""
-    from ctportal.services.editions.content import factcheck_of
-
     drafts = {e.id: e for e in editions if e.draft}
     return {e.id: factcheck_of(drafts[e.factcheck_draft_id]) for e in editions
             if e.factcheck_draft_id is not None and e.factcheck_draft_id in drafts}

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ctportal import policy
-from ctportal.models import (Assessment, Comment, EntryReview, Objective, Round, Verdict,
+from ctportal.models import (Assessment, Comment, EntryReview, FollowUpStatus, Objective, Round, Verdict,
                              Visibility, db)
 from ctportal.domain import entry_fields
 from ctportal.domain.parties import FootnoteTracker
@@ -108,8 +108,6 @@ FOLLOW_UP_COLUMNS = [("party", "Party"), ("data", "Data shown"), ("round", "Reco
 def follow_up_rows(party_data: list[PartyData]) -> list[dict[str, Any]]:
     """Each recommendation of the previous round a party answered in the data the export shows (issue 15,
     item 2): the published recommendation beside its follow-up, as the revision froze them."""
-    from ctportal.models import FollowUpStatus
-
     tracker = FootnoteTracker()
     rows = []
     for data in party_data:
