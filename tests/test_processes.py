@@ -238,3 +238,22 @@ def test_the_annex_and_the_fact_check_a_final_edition_records(app, users, runner
     auth.login("secretariat")
     page = " ".join(client.get(f"/compile/rounds/{rnd.id}").data.decode().split())
     assert f"Fact-check: draft edition {draft.id} of" in page and "1 correction sent, 1 answered" in page
+
+
+def test_a_process_recorded_after_an_edition_makes_the_next_compile_differ(app, users):
+    from ctportal.models import CompiledReportRevision, CompileState, utcnow
+    from ctportal.services.editions.preview import preview
+
+    rnd = make_round()
+    report = fill_report(report_of(rnd, "AL"))
+    submit(report, users.coordinator_al)
+    approve(report, users.reviewer)
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.done, requested_by_id=users.secretariat.id,
+                             finished_at=utcnow())
+    db.session.add(edition)
+    db.session.flush()
+    db.session.add(CompiledReportRevision(compiled_report_id=edition.id, revision_id=report.approved_revision_id))
+    db.session.commit()
+    assert preview(rnd).unchanged_since == edition
+    _record(rnd, users.reviewer, title="Dialogue after the edition", parties=["AL"])
+    assert preview(rnd).unchanged_since is None

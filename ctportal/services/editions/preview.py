@@ -3,7 +3,8 @@
 The same rule as the compile itself (content.load_round): a party is included with its report's
 approved revision, every other party is missing. An edition is "the same" as the latest done one
 when it would carry the same approved revisions and the same versions of the Commission's
-approved texts — a new compile would then print the same content again.
+approved texts, and no follow-up process was recorded or changed since it — a new compile would then print
+the same content again.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ctportal.models import (CommissionText, CompiledReport, CompiledReportRevision, CompiledReportText,
-                             CompileState, Party, Report, Revision, Round, TextState, db)
+                             CompileState, Party, ProcessRecord, Report, Revision, Round, TextState, db)
 
 
 @dataclass
@@ -58,4 +59,9 @@ def _unchanged_since(rnd: Round, revision_ids: set[int]) -> CompiledReport | Non
         .where(CompiledReportText.compiled_report_id == last.id))}
     texts_now = {(t, v) for t, v in db.session.execute(sa.select(CommissionText.id, CommissionText.version).where(
         CommissionText.round_id == rnd.id, CommissionText.state == TextState.approved))}
+    # A follow-up process recorded or changed since: its annex would differ (issue 15, item 5).
+    touched = db.session.scalar(sa.select(sa.func.max(ProcessRecord.updated_at))
+                                .where(ProcessRecord.round_id == rnd.id))
+    if touched is not None and (last.finished_at is None or touched > last.finished_at):
+        return None
     return last if carried == revision_ids and texts_then == texts_now else None
