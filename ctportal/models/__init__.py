@@ -23,3 +23,4 @@ from ctportal.models.webhooks import DeliveryState, Webhook, WebhookDelivery  # 
 from ctportal.models.drafts import EntryDraft  # noqa: F401
 from ctportal.models.partner import EntryWork, Institution, PartnerNote, SignOff  # noqa: F401
 from ctportal.models.factcheck import FactcheckCorrection, FactcheckSlice  # noqa: F401
+from ctportal.models.figures import Figure, Indicator  # noqa: F401
