@@ -223,7 +223,7 @@ def test_the_review_page_shows_the_figures_and_the_change_since_the_previous_rou
     section = section[:section.index("</section>")]
     assert "Returned Foreign Terrorist Fighters and family members" in section
     assert "Actual in Progress report 2025" in section
-    cells = re.findall(r'<td class="text-end figure[^"]*">([^<]*)</td>', section)
+    cells = re.findall(r'<td class="text-end fig-num[^"]*">([^<]*)</td>', section)
     assert cells[:5] == ["20", "60", "47", "35", "+12"]           # adults: baseline, target, actual, before, change
     assert cells[5:10] == ["5", "15", "7", "9", "\u22122"]
     assert "Figures" in page[page.index('id="diff-round"'):]      # the change is in the diff since the round too
@@ -305,7 +305,7 @@ def test_the_export_has_the_figures_and_their_totals(client, auth, users):
     page = client.get(f"/progress/rounds/{rnd.id}").get_data(as_text=True)
     table = page[page.index('class="table table-sm table-bordered figures-map"'):]
     table = table[:table.index("</table>")]
-    assert re.findall(r'<td class="text-end figure">(?:<strong>)?([^<]*)', table)[:3] == ["11", "30", "41"]
+    assert re.findall(r'<td class="text-end fig-num">(?:<strong>)?([^<]*)', table)[:3] == ["11", "30", "41"]
 
 
 def test_the_consolidated_report_prints_each_partys_figures_and_the_total(app, users):

@@ -218,6 +218,12 @@ class ProgressMap:
     # The actual figures of each indicator, per party and summed (domain/indicators.totals).
     figures: list[indicators.Total] = field(default_factory=list)
 
+    @property
+    def figure_parties(self) -> list[PartyData]:
+        """The parties that report on an action with indicators: the columns of the figures' table."""
+        reporting = {code for t in self.figures for code in t.parties}
+        return [p for p in self.parties if p.has_statuses and p.party.code in reporting]
+
     def rows_of(self, objective: Objective) -> list[tuple[Action, list[Cell]]]:
         return [(a, cells) for a, cells in self.rows if a.objective_id == objective.id]
 
