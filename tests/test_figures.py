@@ -18,10 +18,9 @@ import sqlalchemy as sa
 
 from ctportal.domain import indicators as ind
 from ctportal.domain.catalogue import CatalogueError, DEFAULT_CATALOGUE, load_catalogue, parse_catalogue
-from ctportal.models import CompiledReport, CompileState, Entry, Figure, Indicator, Round, RoundState, db
+from ctportal.models import CompiledReport, CompileState, Entry, Indicator, RoundState, db
 from ctportal.services.editions import editions as compile_service
 from ctportal.services.reporting import figures as figure_service
-from ctportal.services.reporting.reports import ensure_reports
 from ctportal.services.review import diff
 from ctportal.infra import storage
 from tests.factories import approve, fill_report, make_round, report_of, submit
@@ -60,7 +59,8 @@ def rnd(app):
 
 def test_the_plan_declares_indicators_and_they_do_not_change_its_identity(app):
     catalogue = parse_catalogue(DEFAULT_CATALOGUE)
-    found = {a.code: [(i.key, i.unit, i.disaggregation) for i in a.indicators] for a in catalogue.actions if a.indicators}
+    found = {a.code: [(i.key, i.unit, i.disaggregation) for i in a.indicators]
+             for a in catalogue.actions if a.indicators}
     assert found["2.P1"][0] == ("returnees", "persons", "age")
     assert ("prosecutions", "cases", "") in found["1.P2"] and ("trainings", "events", "") in found["2.P3"]
     # The plan's hash is that of the file without its indicators: a database that holds the plan keeps it.
@@ -102,8 +102,9 @@ def test_a_wrong_indicator_is_refused_naming_the_line(app, tmp_path, block, prob
     with pytest.raises(CatalogueError) as caught:
         parse_catalogue(path)
     assert problem in caught.value.problem
-    assert caught.value.line is not None and caught.value.line > text[:text.index("code: 4.P4")].count("\n") + 1 and str(
-        caught.value).startswith(f"{path}:{caught.value.line}: ")
+    action_line = text[:text.index("code: 4.P4")].count("\n") + 1
+    assert caught.value.line is not None and caught.value.line > action_line
+    assert str(caught.value).startswith(f"{path}:{caught.value.line}: ")
 
 
 # --- checking and saving --------------------------------------------------------------------------------
@@ -195,9 +196,9 @@ def test_the_snapshot_freezes_the_figures_and_the_diff_shows_them(app, users):
     assert returnees["key"] == "returnees" and returnees["unit"] == "persons"
     assert returnees["values"]["adults"] == {"baseline": "20", "target": "60", "actual": "35"}
     assert "figures" not in snap["1.P1"]          # an action without indicators: the snapshot as before
-    later = {**snap["2.P1"], "figures": [{**returnees, "values": {**returnees["values"],
-                                                                  "adults": {"baseline": "20", "target": "60",
-                                                                             "actual": "41"}}}, *snap["2.P1"]["figures"][1:]]}
+    adults = {"baseline": "20", "target": "60", "actual": "41"}
+    later = {**snap["2.P1"], "figures": [{**returnees, "values": {**returnees["values"], "adults": adults}},
+                                         *snap["2.P1"]["figures"][1:]]}
     changes = {c.name: str(c.html) for c in diff.entry_changes(snap["2.P1"], later)}
     assert "figures" in changes and "<del>35</del><ins>41</ins>" in changes["figures"]
 
@@ -301,7 +302,8 @@ def test_the_export_has_the_figures_and_their_totals(client, auth, users):
     assert ["2 parties", None, "2.P1", "Returned Foreign Terrorist Fighters and family members", "persons",
             "Adults", None, None, 41] in rows
     csv = client.get(f"/exports/rounds/{rnd.id}.csv").get_data(as_text=True)
-    assert "Returned Foreign Terrorist Fighters and family members, adults (persons): baseline 1; target 50; actual 11" in csv
+    assert ("Returned Foreign Terrorist Fighters and family members, adults (persons): baseline 1; target 50; "
+            "actual 11") in csv
     page = client.get(f"/progress/rounds/{rnd.id}").get_data(as_text=True)
     table = page[page.index('class="table table-sm table-bordered figures-map"'):]
     table = table[:table.index("</table>")]
