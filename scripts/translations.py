@@ -42,7 +42,7 @@ PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_][A-Za-z0-9_]*\))?[-#0 +]*\d*(?:\.\d+)?
 # Albanian "Serbia"), and words these languages share (Administrator, Partner, Status). Anything else
 # equal to its English msgid outside `en` is English left behind, not a translation: `update` once
 # copied the English in, and the check then passed.
-NAMES = {"Europol", "Eurojust", "JavaScript", "%(size)s KB"}  # names, and the unit of a size
+NAMES = {"Europol", "Eurojust", "JavaScript", "%(size)s KB", "EUR"}  # names, the unit of a size, a currency code
 SAME_AS_ENGLISH = {
     "sq": NAMES | {"Serbia", "Administrator"},
     "mk": NAMES,

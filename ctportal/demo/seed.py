@@ -9,6 +9,7 @@ import pyotp
 import sqlalchemy as sa
 
 from ctportal import policy
+from ctportal.demo import figures as demo_figures
 from ctportal.demo import judgement, previous, processes, walkthrough
 from ctportal.demo.loader import demo_data
 from ctportal.domain.catalogue import load_catalogue
@@ -74,6 +75,7 @@ def seed() -> list[DemoLogin]:
         db.session.add(rnd)
         db.session.flush()
         walkthrough.before_reports(rnd)  # priority actions, so the reports carry their entries
+        demo_figures.add_round_indicator(rnd)  # the Commission's own figure for this round
         ensure_reports(rnd)
         walkthrough.fill(rnd)
         judgement.write(rnd)  # the Commission's texts, after the reports they judge

@@ -14,6 +14,7 @@ import random
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from ctportal.demo import figures as demo_figures
 from ctportal.demo import partner_work
 from ctportal.demo.documents import attach_document
 from ctportal.demo.loader import demo_data
@@ -211,6 +212,7 @@ def _write(data: DemoData, report: Report, editors: list[User], share: float) ->
             apply(entry, content_for(data, report, entry), editors[i % len(editors)],
                   now - dt.timedelta(days=rng.randint(1, 20), minutes=rng.randint(0, 600)))
     db.session.flush()
+    demo_figures.fill(report, chosen)
     return chosen
 
 

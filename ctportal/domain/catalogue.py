@@ -6,8 +6,8 @@ file into the database once, and refuses a changed file under a code already loa
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
 import re
 from pathlib import Path
 from collections.abc import Sequence
@@ -17,9 +17,9 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy import orm as so
 
+from ctportal.domain.catalogue_indicators import parse_indicators, plan_sha256, sync_indicators
 from ctportal.domain.catalogue_specs import (
-    ActionSpec, Catalogue, FootnoteCall, FootnoteSpec, GroupSpec, ObjectiveSpec)
-from ctportal.domain.errors import DomainError
+    ActionSpec, Catalogue, CatalogueError, FootnoteCall, FootnoteSpec, GroupSpec, IndicatorSpec, ObjectiveSpec)
 from ctportal.models.base import db
 from ctportal.models.plan import (
     Action, ActorGroup, FollowUpProcess, Footnote, FootnoteRef, LeadIn, Objective, PlanVersion)
@@ -38,17 +38,6 @@ _ACTOR_NAMES = ", ".join(g.value for g in ActorGroup)
 def _max_length(column: so.InstrumentedAttribute) -> int | None:
     # The column sizes live in the models; SQLite would not enforce them, PostgreSQL would.
     return getattr(column.property.columns[0].type, "length", None)
-
-
-class CatalogueError(DomainError):
-    """A catalogue file that cannot be used. The message reads `file:line: problem`."""
-
-    def __init__(self, path: str | Path, line: int | None, problem: str) -> None:
-        self.path = str(path)
-        self.line = line
-        self.problem = problem
-        where = f"{path}:{line}" if line else str(path)
-        super().__init__(f"{where}: {problem}")
 
 
 def list_catalogue_files() -> list[Path]:
@@ -79,7 +68,9 @@ def parse_catalogue(path: str | Path) -> Catalogue:
         raise CatalogueError(path, None, f"YAML error: {exc}") from exc
     if root is None:
         raise CatalogueError(path, 1, "the file is empty")
-    return _Parser(path).catalogue(root, hashlib.sha256(raw).hexdigest())
+    parser = _Parser(path)
+    parsed = parser.catalogue(root, "")
+    return dataclasses.replace(parsed, sha256=plan_sha256(text, parser.indicator_lines))
 
 
 class _Parser:
@@ -88,6 +79,8 @@ class _Parser:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.action_lines: dict[str, int] = {}
+        # Where each `indicators:` list stands: its first line, and the line and column where it ends.
+        self.indicator_lines: list[tuple[int, int, int]] = []
 
     def error(self, node: yaml.Node | int, problem: str) -> CatalogueError:
         line = node if isinstance(node, int) else node.start_mark.line + 1
@@ -264,7 +257,8 @@ class _Parser:
 
     def action(self, node: yaml.Node, objective: int, actor: ActorGroup,
                footnotes: dict[int, FootnoteSpec]) -> ActionSpec:
-        fields = self.mapping(node, f"an action of objective {objective}", ["code", "text"], ["footnotes"])
+        fields = self.mapping(node, f"an action of objective {objective}", ["code", "text"],
+                              ["footnotes", "indicators"])
         code = self.text(fields["code"], "action code", _max_length(Action.code))
         line = fields["code"].start_mark.line + 1
         if code in self.action_lines:
@@ -278,7 +272,13 @@ class _Parser:
         self.action_lines[code] = line
         text = self.text(fields["text"], f"text of action {code}")
         calls = self.calls(fields.get("footnotes"), text, f"action {code}", footnotes)
-        return ActionSpec(code, actor, text, calls, node.start_mark.line + 1)
+        found: tuple[IndicatorSpec, ...] = ()
+        if "indicators" in fields:
+            found = parse_indicators(self, fields["indicators"], code)
+            key_node = next(k for k, _v in cast(yaml.MappingNode, node).value if k.value == "indicators")
+            end = fields["indicators"].end_mark
+            self.indicator_lines.append((key_node.start_mark.line, end.line, end.column))
+        return ActionSpec(code, actor, text, calls, node.start_mark.line + 1, found)
 
     def calls(self, node: yaml.Node | None, text: str, where: str,
               footnotes: dict[int, FootnoteSpec]) -> tuple[FootnoteCall, ...]:
@@ -333,6 +333,7 @@ def load_catalogue(path: str | Path | None = None) -> PlanVersion:
     existing = db.session.scalar(sa.select(PlanVersion).where(PlanVersion.code == catalogue.code))
     if existing is not None:
         if existing.source_sha256 == catalogue.sha256:
+            sync_indicators(existing, catalogue)
             return existing
         raise CatalogueError(catalogue.path, catalogue.code_line,
                              f"plan version '{catalogue.code}' is already loaded with different content;"
@@ -366,4 +367,5 @@ def load_catalogue(path: str | Path | None = None) -> PlanVersion:
                                             actor_group=action.actor_group, position=position,
                                             text=action.text, footnote_refs=refs(action.footnotes)))
     db.session.flush()
+    sync_indicators(plan, catalogue)
     return plan

@@ -6,7 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from ctportal.domain.errors import DomainError
 from ctportal.models.plan import ActorGroup
+
+
+class CatalogueError(DomainError):
+    """A catalogue file that cannot be used. The message reads `file:line: problem`."""
+
+    def __init__(self, path: str | Path, line: int | None, problem: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -27,12 +39,24 @@ class FootnoteSpec:
 
 
 @dataclass(frozen=True)
+class IndicatorSpec:
+    """A figure an action is measured by (domain/indicators.py): name, unit and disaggregation."""
+
+    key: str
+    name: str
+    unit: str
+    disaggregation: str     # "", "age" or "sex"
+    line: int
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     code: str
     actor_group: ActorGroup
     text: str
     footnotes: tuple[FootnoteCall, ...]
     line: int
+    indicators: tuple[IndicatorSpec, ...] = ()
 
 
 @dataclass(frozen=True)

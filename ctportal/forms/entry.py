@@ -19,8 +19,10 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import Length, ValidationError
 
 from ctportal.domain import entry_fields
-from ctportal.models import Entry, EntryStatus
+from ctportal.domain import indicators as ind
+from ctportal.models import Entry, EntryStatus, Indicator
 from ctportal.services.reporting import entries as svc
+from ctportal.services.reporting import figures as figure_service
 
 EMPTY_ROWS = 1  # blank rows offered below the filled ones, without JavaScript
 
@@ -90,9 +92,25 @@ def add_button_name(rows: entry_fields.RowsField) -> str:
     return "add_" + rows.item.lower().replace(" ", "_")   # add_measure, add_legal_act
 
 
-def entry_form_class(row_counts: dict[str, int]) -> type[FlaskForm]:
-    """A new form class with, for each rows field, at least this many rows."""
+def _figure_fields(indicators: list[Indicator]) -> dict[str, StringField]:
+    """One box per number: each labelled with the indicator, its category and the column (read aloud
+    alone; the table around them shows the same words as headers). Checked by the save
+    (services/reporting/figures.check), whose messages name the entry and the figure."""
+    found = {}
+    for indicator, category, column in figure_service.cells(indicators):
+        where = indicator.name
+        if category != ind.TOTAL:
+            where += f", {_(ind.CATEGORY_LABELS[category]).lower()}"
+        found[figure_service.field_name(indicator, category, column)] = StringField(
+            f"{where}: {_(dict(ind.COLUMNS)[column]).lower()}", render_kw={"inputmode": "decimal", "size": 10})
+    return found
+
+
+def entry_form_class(row_counts: dict[str, int], indicators: list[Indicator] | None = None) -> type[FlaskForm]:
+    """A new form class with, for each rows field, at least this many rows, and the boxes of the figures
+    of the action's `indicators`."""
     attrs: dict[str, Any] = {
+        **_figure_fields(indicators or []),
         "version": HiddenField(),
         "status": SelectField(
             _(entry_fields.STATUS.label), validate_choice=False, validators=[_status_check],
@@ -122,12 +140,14 @@ def added_row(form: FlaskForm) -> FieldList | None:
 def build_entry_form(entry: Entry, *, formdata: Any = None, data: svc.EntryData | None = None,
                      version: int | None = None) -> FlaskForm:
     """The form for `entry`: from the request (formdata), or filled from `data` / the entry itself."""
-    data = data or svc.EntryData.of(entry)
+    indicators = figure_service.of_entry(entry)
+    data = data or svc.EntryData.of(entry, indicators)
     cls = entry_form_class({rows.name: len(data.rows.get(rows.name, [])) + EMPTY_ROWS
-                            for rows in entry_fields.ROWS_FIELDS})
+                            for rows in entry_fields.ROWS_FIELDS}, indicators)
     if formdata is not None:
         return cls(formdata=formdata)
     return cls(formdata=None, data={
+        **(data.figures or {}),
         "version": str(entry.version if version is None else version),
         "status": data.status.value if data.status else "",
         **data.texts,
@@ -153,7 +173,14 @@ def form_to_data(form: FlaskForm) -> svc.EntryData:
                            else _typed(getattr(row.form, c.name).data or "") for c in rows.columns}
                           for row in getattr(form, rows.name) if not row.form.remove.data]
               for rows in entry_fields.ROWS_FIELDS},
+        figures=figure_values(form),
     )
+
+
+def figure_values(form: FlaskForm) -> dict[str, str] | None:
+    """The figures as typed (field name -> text), or None when the action has no indicator."""
+    found = {f.name: (f.data or "").strip() for f in form if f.name.startswith("fig_")}
+    return found or None
 
 
 def expected_version(form: FlaskForm) -> int | None:

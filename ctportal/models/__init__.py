@@ -24,3 +24,4 @@ from ctportal.models.drafts import EntryDraft  # noqa: F401
 from ctportal.models.partner import EntryWork, Institution, PartnerNote, SignOff  # noqa: F401
 from ctportal.models.factcheck import FactcheckCorrection, FactcheckSlice  # noqa: F401
 from ctportal.models.processes import ProcessKind, ProcessRecord  # noqa: F401
+from ctportal.models.figures import Figure, Indicator  # noqa: F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -13,6 +13,9 @@ from ctportal.models.accounts import Party, User
 from ctportal.models.base import Model, N_, enum_column, utcnow
 from ctportal.models.plan import Action
 from ctportal.models.rounds import PriorityAction, Round
+
+if TYPE_CHECKING:
+    from ctportal.models.figures import Figure
 
 
 class ReportState(enum.Enum):
@@ -170,6 +173,8 @@ class Entry(Model):
         order_by="Measure.position", cascade="all, delete-orphan")
     legal_acts: so.Mapped[list[LegalAct]] = so.relationship(
         order_by="LegalAct.position", cascade="all, delete-orphan")
+    # The numbers given for the action's indicators (models/figures.py; services/reporting/figures.py).
+    figures: so.Mapped[list[Figure]] = so.relationship(order_by="Figure.id", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 

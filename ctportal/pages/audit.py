@@ -61,6 +61,7 @@ _ON_ROUND = {
     "round.opened": lazy_gettext("%(who)s opened the round %(round)s"),
     "round.updated": lazy_gettext("%(who)s changed the round %(round)s"),
     "round.closed": lazy_gettext("%(who)s closed the round %(round)s"),
+    "indicator.added": lazy_gettext("%(who)s added an indicator to an action for the round %(round)s"),
     "compile.requested": lazy_gettext("%(who)s asked for a consolidated report of %(round)s"),
     "compile.done": lazy_gettext("The consolidated report of %(round)s was compiled"),
     "compile.failed": lazy_gettext("The consolidated report of %(round)s could not be compiled"),

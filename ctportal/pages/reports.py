@@ -15,13 +15,16 @@ from sqlalchemy import orm as so
 
 from ctportal import policy
 from ctportal.domain import entry_fields
+from ctportal.domain import indicators as ind
 from ctportal.domain.parties import local_name
 from ctportal.domain.plan_words import Worded
 from ctportal.models import Entry, EntryKind, Report, ReportState, Round, RoundState, User, db
 from ctportal.policy import Permission
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.reporting import documents as document_service
+from ctportal.pages import figures as figure_pages
 from ctportal.services.reporting import entries as entry_service
+from ctportal.services.reporting import figures as figure_service
 from ctportal.services.reporting import reports as report_service
 from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.completeness import MissingItem, missing_items
@@ -254,17 +257,28 @@ def section_page(report: Report, user: User, section: Section, sections: list[Se
 def conflict_rows(conflict: entry_service.Conflict) -> list[tuple[str, str, str, str]]:
     """(field name, label, saved text, this user's text) for every field where the two differ."""
     theirs, mine = conflict.theirs.values(), conflict.mine.values()
-    return [(name, entry_fields.LABELS[name], entry_fields.field_text(theirs, name) or "(empty)",
-             entry_fields.field_text(mine, name) or "(empty)") for name in conflict.changed_fields]
+    rows = [(name, entry_fields.LABELS[name], entry_fields.field_text(theirs, name) or "(empty)",
+             entry_fields.field_text(mine, name) or "(empty)")
+            for name in conflict.changed_fields if name != entry_service.FIGURES]
+    if entry_service.FIGURES in conflict.changed_fields:
+        indicators = figure_service.of_entry(conflict.entry)
+        theirs_text, mine_text = (
+            "\n".join(ind.figure_lines(figure_service.shape_of_typed(indicators, data.figures or {}))) or "(empty)"
+            for data in (conflict.theirs, conflict.mine))
+        rows.append((entry_service.FIGURES, "Figures", theirs_text, mine_text))
+    return rows
 
 
 def entry_page(report: Report, entry: Entry, user: User, section: Section,
                conflict: entry_service.Conflict | None = None) -> dict[str, Any]:
     """One entry: the form or the answer, the conflict if a save lost a race, its documents and neighbours."""
     before, after = neighbours(report, entry)
+    indicators = figure_service.of_entry(entry)
     return {
         **report_header(report, user),
         "entry": entry, "section": section, "previous": before, "following": after,
+        "figure_tables": figure_pages.form_tables(indicators),
+        "figures_shown": figure_pages.shown_tables(figure_service.snapshot_of(entry, indicators)),
         "conflict": conflict, "conflict_rows": conflict_rows(conflict) if conflict else [],
         "documents": document_service.current_documents(report, entry),
         "earlier_versions": document_service.earlier_versions,

@@ -14,6 +14,7 @@ from flask_babel import gettext
 
 from ctportal.domain.parties import local_name
 from ctportal.models import Entry, Party, Report, ReportState, Revision, Round, RoundState, User, db
+from ctportal.pages import figures as figure_pages
 from ctportal.pages.reports import entries_of, worded_html
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.plan_cache import action_of
@@ -100,6 +101,8 @@ def entry_page(report: Report, entry: Entry, latest: Revision, snapshot: dict[st
         "next_entry": by_key.get(keys[index + 1]) if index + 1 < len(keys) else None,
         "position": index + 1, "count": len(keys),
         "words": action_of(entry).words, "worded_html": worded_html,
+        "figure_tables": figure_pages.shown_tables(snapshot.get("figures"), (round_before or {}).get("figures"),
+                                                   compare=prev_round is not None),
     }
 
 

@@ -27,7 +27,7 @@ from ctportal.policy.review import (
     may_comment, may_resolve_comment, may_assign_reviewer, may_see_assessment,
 )
 from ctportal.policy.desk import (
-    get_round_or_404, may_see_map, may_manage_priorities, may_see_audit, may_read_audit_content,
+    get_round_or_404, may_see_map, may_manage_priorities, may_define_indicators, may_see_audit, may_read_audit_content,
     may_export_round, compiled_permissions,
 )
 from ctportal.policy.texts import (
@@ -80,6 +80,7 @@ __all__ = [
     "get_round_or_404",
     "may_see_map",
     "may_manage_priorities",
+    "may_define_indicators",
     "may_see_audit",
     "may_read_audit_content",
     "may_export_round",

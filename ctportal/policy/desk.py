@@ -26,6 +26,11 @@ def may_manage_priorities(user: Any) -> bool:
     return is_commission(user)
 
 
+def may_define_indicators(user: Any) -> bool:
+    """Commission reviewers and the secretariat add an indicator to an action for one round (issue 18)."""
+    return is_commission(user)
+
+
 def may_see_audit(user: Any) -> bool:
     """The secretariat and admins search and export the audit trail."""
     u = _user(user)

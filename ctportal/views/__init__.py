@@ -8,11 +8,13 @@ from flask import Flask
 
 from ctportal.views import (account, admin, api_tokens, audit, auth, comments, consent, documents, drafts, editions,
                             editions_factcheck,
-                            exports, follow_ups, health, judgement, language, mail, main, notify, observers, partner,
-                            plans, priorities, processes, progress, reports, review, rounds, timeline, webhooks)
+                            exports, follow_ups, health, indicators, judgement, language, mail, main, notify,
+                            observers, partner, plans, priorities, processes, progress, reports, review, rounds,
+                            timeline, webhooks)
 
 BLUEPRINT_MODULES = (main, auth, account, api_tokens, admin, reports, partner, follow_ups, drafts, documents,
-                     review, comments, timeline, notify, rounds, progress, exports, priorities, plans, audit, editions,
+                     review, comments, timeline, notify, rounds, progress, exports, priorities, indicators, plans,
+                     audit, editions,
                      editions_factcheck,
                      judgement, processes, consent, observers, webhooks, mail, health, language)
 

@@ -8,7 +8,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ctportal import policy
-from ctportal.domain import entry_fields, formatting, parties
+from ctportal.domain import entry_fields, formatting, indicators, parties
 from ctportal.forms import ActionForm, choice_label
 from ctportal.models import EntryStatus, ReportState
 from ctportal.services.reporting import follow_ups
@@ -74,6 +74,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unique_id"] = unique_id
     app.jinja_env.globals["entry_fields"] = entry_fields
+    app.jinja_env.globals["indicators"] = indicators
     app.jinja_env.globals["rows_count"] = rows_count
     app.jinja_env.globals["entry_status_title"] = entry_status_title
     app.jinja_env.globals["choice_label"] = choice_label

@@ -1,5 +1,6 @@
 """The secretariat's desk: rounds, progress map, exports, priority actions, plan catalogue, audit trail."""
 import datetime as dt
+import itertools
 
 import sqlalchemy as sa
 
@@ -28,6 +29,15 @@ def _priority_form(world, obj):
     from ctportal.models import Action, db
     action = db.session.scalar(sa.select(Action.id).where(Action.code == "2.P1"))
     return {"action_id": action, "text": "Align the law on terrorist financing.", "target_date": "2027-06-30"}
+
+
+_indicators_added = itertools.count(1)
+
+
+def _indicator_form(world, obj):
+    # A new name each time: the same name twice on one action is refused (422), not what the cell checks.
+    return {"action_code": "2.P2", "name": f"Matrix indicator {next(_indicators_added)}", "unit": "persons",
+            "disaggregation": ""}
 
 
 DESK_ONLY = """
@@ -136,6 +146,12 @@ ROUTES = [
     Route("exports.report_xlsx", "GET", "/exports/reports/{report}.xlsx", objects=REPORTS, expect=REPORT_EXPORT),
     Route("exports.report_csv", "GET", "/exports/reports/{report}.csv", objects=REPORTS, expect=REPORT_EXPORT),
     Route("priorities.index", "GET", "/priorities/", objects=NONE, expect=PRIORITY.format(obj="-", ok=200)),
+    # Indicators of a round (issue 18, item 4): the Commission's reviewers and secretariat.
+    Route("indicators.index", "GET", "/indicators/", objects=NONE, expect=PRIORITY.format(obj="-", ok=200)),
+    Route("indicators.round_indicators", "GET", "/indicators/rounds/{round}", objects=ROUNDS,
+          expect=PRIORITY.format(obj="round", ok=200)),
+    Route("indicators.round_indicators", "POST", "/indicators/rounds/{round}", objects=ROUNDS, data=_indicator_form,
+          expect=PRIORITY.format(obj="round", ok=302)),
     Route("priorities.party", "GET", "/priorities/party/{party}", objects=("own_priority",),
           expect=PRIORITY.format(obj="own_priority", ok=200)),
     Route("priorities.party", "POST", "/priorities/party/{party}", objects=("own_priority",), data=_priority_form,

@@ -20,8 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ctportal import policy
 from ctportal.models import (Assessment, Comment, EntryReview, FollowUpStatus, Objective, Round, Verdict,
                              Visibility, db)
-from ctportal.domain import entry_fields
-from ctportal.domain.parties import FootnoteTracker
+from ctportal.domain import entry_fields, indicators
+from ctportal.domain.parties import FootnoteTracker, display_name
 from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, round_data
 
 BASE_COLUMNS = [
@@ -29,13 +29,18 @@ BASE_COLUMNS = [
     ("objective", "Objective"), ("action_code", "Action code"), ("entry_kind", "Entry kind"),
     ("priority_text", "Priority action"), ("priority_target", "Priority target date"),
     *((f.name, f.label) for f in entry_fields.FIELDS),
+    ("figures", "Figures"),
     ("documents", "Documents"), ("verdict", "Review verdict"),
     ("shared_comments", "Comments (shared with the party)"),
 ]
 # Columns of long text: Markdown fields, rows, priorities and comments.
 WIDE_COLUMNS = frozenset(
     [f.name for f in entry_fields.TEXT_FIELDS if f.markdown] + [f.name for f in entry_fields.ROWS_FIELDS]
-    + ["priority_text", "shared_comments", "internal_comments", "recommendation"])
+    + ["priority_text", "shared_comments", "internal_comments", "recommendation", "figures"])
+# The "Figures" sheet: one row per party, action, indicator and category, the numbers as numbers.
+FIGURE_COLUMNS = ["Party", "Data shown", "Action code", "Indicator", "Unit", "Category", "Baseline", "Target",
+                  "Actual"]
+>>>>>>> figures
 # The Commission's own: its assessment, its review notes and internal comments (policy.may_see_assessment).
 COMMISSION_COLUMNS = [("assessment", "Commission assessment"), ("review_note", "Review note (internal)"),
                       ("internal_comments", "Internal comments")]
@@ -88,6 +93,7 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
                 "entry_kind": entry["kind"], "priority_text": priority.get("text", ""),
                 "priority_target": priority.get("target_date") or "",
                 **{f.name: entry_fields.field_text(entry, f.name) for f in entry_fields.FIELDS},
+                "figures": "\n".join(indicators.figure_lines(entry.get("figures"))),
                 "documents": "\n".join(d.get("original_name", "") for d in entry.get("documents", [])),
                 "verdict": Verdict(review.verdict.value).title if review and review.verdict else "",
                 "shared_comments": "\n".join(comments.get((entry_id, "shared"), [])),
@@ -167,10 +173,54 @@ def _write_sheet(ws: Worksheet, columns: list[tuple[str, str]], rows: list[dict[
         ws.column_dimensions[get_column_letter(i)].width = 60 if name in WIDE_COLUMNS else 18
 
 
+def _number(value: Any) -> Any:
+    number = indicators.decimal(value)
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _figures_sheet(wb: Workbook, data: list[PartyData]) -> None:
+    """Every figure shown, and below them each indicator's actual summed across the parties that gave it
+    (domain/indicators.totals: the same action, indicator and unit only)."""
+    shown = [p for p in data if p.source != COUNT_ONLY]
+    lines = []
+    for p in shown:
+        for entry in p.entries.values():
+            for item in entry.get("figures") or []:
+                for category in item.get("categories") or [indicators.TOTAL]:
+                    values = (item.get("values") or {}).get(category) or {}
+                    if all(values.get(c) in (None, "") for c in indicators.COLUMN_NAMES):
+                        continue
+                    lines.append([display_name(p.party), p.source_title, entry["action_code"], item["name"],
+                                  item.get("unit", ""), indicators.CATEGORY_LABELS.get(category, category),
+                                  *(_number(values.get(c)) for c in indicators.COLUMN_NAMES)])
+    if not lines:
+        return
+    ws = wb.create_sheet("Figures")
+    ws.append(FIGURE_COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for line in lines:
+        ws.append(line)
+    ws.append([])
+    ws.append(["Totals across parties (actual)", "", "Action code", "Indicator", "Unit", "Category", "", "", "Actual"])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for total in indicators.totals([(display_name(p.party), p.entries) for p in shown]):
+        for category in total.categories:
+            value = total.total(category)
+            if value is not None:
+                ws.append([f"{len(total.by_party)} parties", "", total.action_code, total.name, total.unit,
+                           indicators.CATEGORY_LABELS.get(category, category), None, None, _number(value)])
+    for letter, width in zip("ABCDEFGHI", (28, 24, 12, 50, 10, 12, 12, 12, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+
+
 def to_xlsx(rnd: Round, user: Any, rows: list[dict[str, Any]], columns: list[tuple[str, str]],
             data: list[PartyData], footnotes: list[str]) -> bytes:
     from ctportal.models import utcnow
-    from ctportal.domain.parties import display_name
     from ctportal.services.desk.progress_map import build_map
 
     wb = Workbook()
@@ -216,6 +266,7 @@ def to_xlsx(rnd: Round, user: Any, rows: list[dict[str, Any]], columns: list[tup
     followed = follow_up_rows(data)
     if followed:
         _write_sheet(wb.create_sheet("Recommendations followed up"), FOLLOW_UP_COLUMNS, followed)
+    _figures_sheet(wb, data)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -22,6 +22,8 @@ from ctportal.domain import actors
 from ctportal.models.base import N_
 from ctportal.models import (Action, Entry, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
                              RoundState, db)
+from ctportal.domain import indicators
+from ctportal.services.reporting import figures as figure_service
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.outlines import outlines
 from ctportal.services.reporting.previous import chronological, previous_round
@@ -123,8 +125,15 @@ def round_data(rnd: Round, user: Any, *, outlines_only: bool = False) -> list[Pa
             elif report.state == ReportState.submitted:
                 data.revision = latest.get(report.id)
                 data.entries = entries_of(data.revision)
-            else:
+            elif outlines_only:
                 data.entries = {e.key: revisions.entry_snapshot(e, []) for e in report.entries}
+            else:
+                # The exports: the draft's figures too, loaded with the entries in one more query.
+                by_action = figure_service.indicators_for(rnd)
+                drafted = db.session.scalars(sa.select(Entry).where(Entry.report_id == report.id)
+                                             .options(so.selectinload(Entry.figures)).order_by(Entry.position))
+                data.entries = {e.key: revisions.entry_snapshot(e, [], figure_service.of_entry(e, by_action))
+                                for e in drafted}
         elif report.approved_revision is not None:
             data = PartyData(report, report.party, APPROVED, report.approved_revision,
                              entries_of(report.approved_revision))
@@ -206,6 +215,14 @@ class ProgressMap:
     rows: list[tuple[Action, list[Cell]]]
     shares: dict[int, dict[int, ObjectiveShare]]     # party id -> objective number -> share
     priorities: list[tuple[PartyData, dict[str, Any]]]
+    # The actual figures of each indicator, per party and summed (domain/indicators.totals).
+    figures: list[indicators.Total] = field(default_factory=list)
+
+    @property
+    def figure_parties(self) -> list[PartyData]:
+        """The parties that report on an action with indicators: the columns of the figures' table."""
+        reporting = {code for t in self.figures for code in t.parties}
+        return [p for p in self.parties if p.has_statuses and p.party.code in reporting]
 
     def rows_of(self, objective: Objective) -> list[tuple[Action, list[Cell]]]:
         return [(a, cells) for a, cells in self.rows if a.objective_id == objective.id]
@@ -248,7 +265,9 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
         rows.append((action, cells))
     for data, entry in priority_list:
         _count(shares[data.party.id][entry["objective"]], _status(entry))
-    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list)
+    shown = [p for p in parties if p.has_statuses]
+    figures = [t for t in indicators.totals([(p.party.code, p.entries) for p in shown]) if t.by_party]
+    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list, figures)
 
 
 def _count(share: ObjectiveShare, status: EntryStatus | None) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import actors, entry_fields, parties, plan_words
+from ctportal.domain import actors, entry_fields, indicators, parties, plan_words
 from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.services.editions.factcheck_record import factcheck_line, factcheck_record
@@ -190,6 +190,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
                 "text": e["priority"]["text"], "target": iso_long_date(e["priority"].get("target_date"))},
             "status": _status(e.get("status")),
             "fields": _fields(e),
+            "figures": _entry_figures(e),
             "documents": _documents(e.get("documents") or []),
             "assessment": assessments.get(e["key"], ""),
         })
@@ -233,7 +234,7 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
                              "status": _status(pe.get("status")), "assessment": inc.assessments.get(pe["key"], ""),
                              "progress": key_progress(pe, inc.summaries.get(pe["key"], ""))})
         actions.append({"code": action.code, "text": action.text, "words": words.action.plain(), "lead_in": lead_in,
-                        "group": group.value,
+                        "group": group.value, "figures": _figure_totals(action.code, reporters),
                         "group_title": "Contribution of each partner" if group == ActorGroup.joint
                         else group.title, "rows": rows})
     judged = data.texts.get(f"objective-{objective.number}")
@@ -243,6 +244,33 @@ def objective_context(data: RoundData, objective: Objective) -> dict[str, Any]:
             "assessment": None if judged is None else {
                 "scale": judged.assessment.title if judged.assessment else "",
                 "html": str(markdown.render(judged.body))}}
+
+
+def _figure_totals(code: str, reporters: list[Included]) -> list[dict[str, Any]]:
+    """The action's indicators: each party's actual figure and the total across them (the same
+    indicator in the same unit only: domain/indicators.totals); parties that gave no figure left out."""
+    per_party = [(parties.display_name(inc.party), {k: e for k, e in inc.entries.items()
+                                                     if e["action_code"] == code and e["kind"] != "priority"})
+                 for inc in reporters]
+    out = []
+    for total in indicators.totals(per_party):
+        if not total.by_party:
+            continue
+        names = [p for p in total.parties if p in total.by_party]
+        out.append({"name": total.name, "unit": total.unit, "parties": names,
+                    "rows": [{"category": "" if c == indicators.TOTAL else indicators.CATEGORY_LABELS[c],
+                              "cells": [indicators.shown_number(total.by_party[p].get(c)) for p in names],
+                              "total": indicators.shown_number(total.total(c))} for c in total.categories]})
+    return out
+
+
+def _entry_figures(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """An entry's figures for the annex: baseline, target and actual per category."""
+    return [{"name": item["name"], "unit": item.get("unit", ""),
+             "rows": [{"category": "" if c == indicators.TOTAL else indicators.CATEGORY_LABELS.get(c, c),
+                       "cells": [indicators.shown_number(((item.get("values") or {}).get(c) or {}).get(col))
+                                 for col in indicators.COLUMN_NAMES]} for c in item.get("categories") or []]}
+            for item in entry.get("figures") or [] if indicators.has_figures([item])]
 
 
 # --- the Commission's texts ----------------------------------------------------------------------

@@ -20,8 +20,9 @@ from ctportal.domain import entry_fields
 from ctportal.domain.errors import DomainError
 from ctportal.domain.formatting import long_date, number
 from ctportal.infra import markdown
-from ctportal.models import Entry, EntryStatus, LegalAct, Measure, User, db, utcnow
+from ctportal.models import Entry, EntryStatus, Indicator, LegalAct, Measure, User, db, utcnow
 from ctportal.services import audit
+from ctportal.services.reporting import figures as figure_service
 from ctportal.services.reporting import signoff
 
 # The model of each rows field's rows (entry_fields.ROWS_FIELDS), each with a `position`.
@@ -155,16 +156,23 @@ def parse_status(value: Any) -> EntryStatus | None:
 class EntryData:
     """What a form submits for one entry, field by field (entry_fields); empty rows are dropped on saving.
 
-    `rows` holds each rows field's rows as dicts of column values (dates as dt.date).
+    `rows` holds each rows field's rows as dicts of column values (dates as dt.date). `figures` holds
+    the numbers of the action's indicators as typed, by form field (services/reporting/figures.py);
+    None when the form did not carry them (a copy from the last round): they are then left as they are.
     """
 
     status: EntryStatus | None = None
     texts: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    figures: dict[str, str] | None = None
 
     @classmethod
-    def of(cls, entry: Entry) -> EntryData:
-        return cls.from_values(entry_fields.values_of(entry))
+    def of(cls, entry: Entry, indicators: list[Indicator] | None = None) -> EntryData:
+        data = cls.from_values(entry_fields.values_of(entry))
+        found = figure_service.of_entry(entry) if indicators is None else indicators
+        if found:
+            data.figures = figure_service.typed_values(entry, found)
+        return data
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> EntryData:
@@ -213,10 +221,11 @@ def _check_cell(column: entry_fields.Column, value: Any, period: tuple[dt.date, 
     return None
 
 
-def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, today: dt.date | None = None
-             ) -> list[Problem]:
+def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, today: dt.date | None = None,
+             indicators: list[Indicator] | None = None, entry_code: str = "") -> list[Problem]:
     """Everything wrong with `data`; a draft may be incomplete, but never invalid. With the round's
-    reporting `period` (start, end), the dates of measures and acts are checked against it and today."""
+    reporting `period` (start, end), the dates of measures and acts are checked against it and today;
+    with the action's `indicators`, its figures are checked (numbers, units)."""
     problems = []
     if data.status is not None and not isinstance(data.status, EntryStatus):
         problems.append(Problem("status", str(gettext("Implementation status: choose one of the listed statuses."))))
@@ -238,6 +247,9 @@ def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, tod
                     problems.append(Problem(f"{rows.name}-{i}-{column.name}", str(gettext(
                         "%(field)s, row %(row)d, %(column)s: %(error)s", field=gettext(rows.label), row=i + 1,
                         column=gettext(column.label).lower(), error=error))))
+    if indicators and data.figures is not None:
+        _parsed, refused = figure_service.check(entry_code, indicators, data.figures)
+        problems += [Problem(name, message) for name, message in refused]
     return problems
 
 
@@ -271,8 +283,19 @@ class Conflict:
 def differences(a: EntryData, b: EntryData) -> list[str]:
     """The fields (entry_fields names) where two versions of an entry differ."""
     mine, theirs = a.values(), b.values()
-    return [f.name for f in entry_fields.FIELDS
-            if entry_fields.field_text(mine, f.name) != entry_fields.field_text(theirs, f.name)]
+    found = [f.name for f in entry_fields.FIELDS
+             if entry_fields.field_text(mine, f.name) != entry_fields.field_text(theirs, f.name)]
+    if a.figures is not None and b.figures is not None and a.figures != b.figures and figures_differ(a, b):
+        found.append(FIGURES)
+    return found
+
+
+FIGURES = "figures"     # the name `differences` gives a change of the figures
+
+
+def figures_differ(a: EntryData, b: EntryData) -> bool:
+    keys = set(a.figures or {}) | set(b.figures or {})
+    return any((a.figures or {}).get(k, "").strip() != (b.figures or {}).get(k, "").strip() for k in keys)
 
 
 def conflict_for(entry: Entry, data: EntryData) -> Conflict:
@@ -302,13 +325,17 @@ def save_entry(entry: Entry, data: EntryData, expected_version: int, user: User)
     race in the database: roll back, reload the entry and call `conflict_for`.
     """
     rnd = entry.report.round
-    problems = validate(data, (rnd.period_start, rnd.period_end))
+    indicators = figure_service.of_entry(entry)
+    problems = validate(data, (rnd.period_start, rnd.period_end), indicators=indicators, entry_code=entry.key)
     if problems:
         raise InvalidEntry(problems)
     if expected_version != entry.version:
         return conflict_for(entry, data)
-    changed = bool(differences(data, EntryData.of(entry)))
+    changed = bool(differences(data, EntryData.of(entry, indicators)))
     write_fields(entry, data)
+    if indicators and data.figures is not None:
+        parsed, _refused = figure_service.check(entry.key, indicators, data.figures)
+        figure_service.write(entry, indicators, parsed)
     entry.copied_from_previous = False  # edited: no longer just what was copied from the last round
     entry.updated_at = utcnow()
     entry.updated_by_id = user.id

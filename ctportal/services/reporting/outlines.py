@@ -21,7 +21,8 @@ import sqlalchemy as sa
 
 from ctportal.models import Revision, db
 
-FIELDS = ("key", "kind", "action_code", "objective", "status", "priority")
+# "figures": the numbers of the action's indicators (small; the map sums them across parties).
+FIELDS = ("key", "kind", "action_code", "objective", "status", "priority", "figures")
 # A few rounds of every party, with their resubmissions; an outline is a few kilobytes.
 KEPT = 1024
 

@@ -7,7 +7,7 @@ from flask_babel import gettext
 from ctportal.domain import actors
 from ctportal.models import (Action, ActorGroup, Entry, EntryKind, Objective, Party, PartyKind,
                              PriorityAction, Report, Round, User, db)
-from ctportal.services.reporting import entries, follow_ups, previous, signoff
+from ctportal.services.reporting import entries, figures, follow_ups, previous, signoff
 
 _GROUP_ORDER = {g: i for i, g in enumerate(ActorGroup)}
 
@@ -69,6 +69,7 @@ def create_report(rnd: Round, party: Party) -> Report:
             add_priority_entry(report, priority, action)
     db.session.flush()
     follow_ups.add_missing(report)  # the previous round's published recommendations to this party
+    figures.prefill(report)         # baselines and targets of the previous round's approved figures
     return report
 
 
@@ -118,6 +119,7 @@ def copy_from_last_approved(report: Report, user: User) -> int:
         signoff.after_edit(entry, user)
         copied += 1
     report.copied_from_revision_id = revision.id
+    figures.prefill(report)   # the figures' baselines and targets, where the draft has none yet
     db.session.flush()
     audit.record("report.copied_from_previous", report, actor=user, revision_id=revision.id,
                  revision=revision.number, entries=copied)

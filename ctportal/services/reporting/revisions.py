@@ -9,6 +9,7 @@ that what was submitted or approved can be shown, diffed and compiled exactly as
                   "priority": null | {"id", "text", "target_date"},
                   "status", every text field of domain/entry_fields.py (str),
                   every rows field: [{column: str | None}]  (measures, legal acts),
+                  "figures": [FIGURES, ...]  # only when the action has indicators (domain/indicators.py)
                   "documents": [DOC, ...]}],
      "documents": [DOC, ...],   # documents attached to the report as a whole
      "follow_ups": [{"id", "number", "recommendation", "action_codes", "round_id", "round_title",
@@ -29,7 +30,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from ctportal.domain import entry_fields
-from ctportal.models import Document, Entry, Report, Revision, RevisionDocument, User, db
+from ctportal.models import Document, Entry, Indicator, Report, Revision, RevisionDocument, User, db
+from ctportal.services.reporting import figures as figure_service
 from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.documents import current_documents
 
@@ -48,9 +50,13 @@ def document_snapshot(doc: Document) -> dict[str, Any]:
     }
 
 
-def entry_snapshot(entry: Entry, documents: list[Document]) -> dict[str, Any]:
+def entry_snapshot(entry: Entry, documents: list[Document],
+                   indicators: list[Indicator] | None = None) -> dict[str, Any]:
+    """One entry frozen; with the action's `indicators`, its figures under "figures" (an entry whose
+    action has none has no such key: its snapshot is what it was before figures existed)."""
     action = entry.action
     priority = entry.priority_action
+    found = {"figures": figure_service.snapshot_of(entry, indicators)} if indicators else {}
     return {
         "key": entry.key,
         "kind": entry.kind.value,
@@ -61,17 +67,19 @@ def entry_snapshot(entry: Entry, documents: list[Document]) -> dict[str, Any]:
         "priority": None if priority is None else {
             "id": priority.id, "text": priority.text, "target_date": _iso(priority.target_date)},
         **entry_fields.values_of(entry),
+        **found,
         "documents": [document_snapshot(d) for d in documents if d.entry_id == entry.id],
     }
 
 
 def build_snapshot(report: Report) -> dict[str, Any]:
     documents = current_documents(report)
+    by_action = figure_service.indicators_for(report.round)
     snapshot: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
         "report": {"id": report.id, "round_id": report.round_id, "party_id": report.party_id,
                    "party_code": report.party.code},
-        "entries": [entry_snapshot(e, documents) for e in report.entries],
+        "entries": [entry_snapshot(e, documents, figure_service.of_entry(e, by_action)) for e in report.entries],
         "documents": [document_snapshot(d) for d in documents if d.entry_id is None],
     }
     # Only a report that follows up recommendations has the key: every other snapshot stays as it was.

@@ -12,13 +12,13 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ctportal.domain import entry_fields
+from ctportal.domain import entry_fields, indicators
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
-# The entry's fields in the form's order, then the documents frozen with it.
+# The entry's fields in the form's order, its figures (domain/indicators.py), then the documents.
 COMPARED: tuple[tuple[str, str], ...] = tuple((f.name, f.label) for f in entry_fields.FIELDS) + (
-    ("documents", "Documents"),)
+    ("figures", "Figures"), ("documents", "Documents"),)
 
 
 def word_diff(old: str, new: str) -> Markup:
@@ -39,6 +39,8 @@ def word_diff(old: str, new: str) -> Markup:
 
 def field_text(entry: dict[str, Any] | None, name: str) -> str:
     """One field of a snapshot entry as plain text (lists one item a line)."""
+    if name == "figures":
+        return "\n".join(indicators.figure_lines((entry or {}).get("figures")))
     if name == "documents":
         return "\n".join(f"{d.get('title') or d.get('original_name', '')} [{d.get('sha256', '')[:12]}]"
                          for d in (entry or {}).get("documents") or [])
