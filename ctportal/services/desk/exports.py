@@ -40,7 +40,6 @@ WIDE_COLUMNS = frozenset(
 # The "Figures" sheet: one row per party, action, indicator and category, the numbers as numbers.
 FIGURE_COLUMNS = ["Party", "Data shown", "Action code", "Indicator", "Unit", "Category", "Baseline", "Target",
                   "Actual"]
->>>>>>> figures
 # The Commission's own: its assessment, its review notes and internal comments (policy.may_see_assessment).
 COMMISSION_COLUMNS = [("assessment", "Commission assessment"), ("review_note", "Review note (internal)"),
                       ("internal_comments", "Internal comments")]
