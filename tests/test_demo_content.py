@@ -124,10 +124,12 @@ def test_the_content_is_the_same_on_every_run(runner, app):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     first = snapshot()
     for table in ("observer_consent", "comment", "entry_review", "revision_document", "document", "report_event",
-                  "notification", "outgoing_mail", "legal_act", "measure", "follow_up", "compiled_report_revision",
-                  "compiled_report_text", "compiled_report", "rendered_part"):
+                  "notification", "outgoing_mail", "legal_act", "measure", "follow_up", "entry_figure",
+                  "factcheck_correction", "factcheck_slice", "compiled_report_revision", "compiled_report_text",
+                  "compiled_report", "rendered_part", "process_record_party", "process_record"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
     db.session.execute(sa.update(Report).values(approved_revision_id=None, copied_from_revision_id=None))
+    db.session.execute(sa.text('DELETE FROM "indicator" WHERE round_id IS NOT NULL'))
     for table in ("revision", "entry", "report", "priority_action", "recommendation", "commission_text",
                   "reporting_round"):
         db.session.execute(sa.text(f'DELETE FROM "{table}"'))
