@@ -61,10 +61,10 @@ def label_of(entry: Entry) -> str:
     """The entry as messages name it: its action's code (and whether it is a priority or joint action)."""
     code = action_of(entry).code
     if entry.kind == EntryKind.priority:
-        return _("Priority action on %(code)s", code=code)
+        return str(_("Priority action on %(code)s", code=code))
     if entry.kind == EntryKind.joint:
-        return _("Joint action %(code)s", code=code)
-    return _("Action %(code)s", code=code)
+        return str(_("Joint action %(code)s", code=code))
+    return str(_("Action %(code)s", code=code))
 
 
 def entries_of(report: Report, institution: Institution) -> list[Entry]:
@@ -202,9 +202,10 @@ def _data(entry: Entry, filed: FiledEntry, label: str) -> tuple[entry_service.En
                 if c.date:
                     out[c.name], ok = _date(row.get(c.name))
                     if not ok and not entry_fields.row_is_empty(rows_field, row):
+                        error = _("enter a date as YYYY-MM-DD (for example 2026-03-31).")  # the web form's words
                         bad.append(_("%(entry)s — %(problem)s", entry=label, problem=_(
                             "%(field)s, row %(row)d, %(column)s: %(error)s", field=_(rows_field.label), row=i + 1,
-                            column=_(c.label).lower(), error=_("enter a date as YYYY-MM-DD (for example 2026-03-31)."))))
+                            column=_(c.label).lower(), error=error)))
                         out[c.name] = None
                 else:
                     out[c.name] = row.get(c.name) or ""

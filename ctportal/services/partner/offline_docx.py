@@ -15,7 +15,7 @@ import re
 import zipfile
 from typing import Any
 
-from docx import Document as new_document
+from docx import Document as new_document  # noqa: N813 - a function, whatever its name says
 from docx.shared import Pt, RGBColor
 from docx.table import Table, _Cell
 from flask_babel import gettext as _
@@ -100,8 +100,8 @@ def _rows_table(cell: _Cell, rows: entry_fields.RowsField, values: list[dict[str
     for c, head in zip(rows.columns, inner.rows[0].cells, strict=True):
         head.paragraphs[0].add_run(_(c.label)).bold = True
         _hidden(head.paragraphs[0], c.name)
-    for row in [*kept, *({} for _ in range(BLANK_ROWS))]:
-        for c, out in zip(rows.columns, inner.add_row().cells, strict=True):
+    for row in [*kept, *([{}] * BLANK_ROWS)]:
+        for c, out in zip(rows.columns, inner.add_row().cells, strict=True):  # type: ignore[no-untyped-call]
             _write_text(out, str(row.get(c.name) or ""))
 
 
@@ -163,7 +163,7 @@ def read(archive: zipfile.ZipFile, data: bytes) -> FiledForm:
     """The entries of a filled DOCX form (the archive already checked by offline_files.open_form)."""
     try:
         doc = new_document(io.BytesIO(data))
-    except Exception:  # python-docx raises many kinds for a broken part: all mean the same to the user
+    except Exception:  # noqa: BLE001 - python-docx raises many kinds for a broken part, all meaning the same
         raise FormRefused(_("The Word file cannot be read. Save it again from Word or LibreOffice as .docx and "
                             "upload it again. Nothing was changed.")) from None
     head = " ".join(p.text for p in doc.paragraphs[:5]) + " " + (doc.core_properties.subject or "")

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -79,7 +80,7 @@ def build(content: FormContent) -> bytes:
                 choose.add(ws.cell(row=r, column=c))
             _cell(ws, r, c, value or "", editable=True)
     for c in range(2, len(names) + 2):
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = 14 if c == 2 else 40
+        ws.column_dimensions[get_column_letter(c)].width = 14 if c == 2 else 40
     for rows in entry_fields.ROWS_FIELDS:
         _rows_sheet(wb, content, rows)
     notes = wb.create_sheet(_("How to fill in")[:31])
@@ -103,7 +104,7 @@ def _rows_sheet(wb: Workbook, content: FormContent, rows: entry_fields.RowsField
     r = FIRST_DATA_ROW
     for item in content.entries:
         kept = [x for x in item.values.get(rows.name) or [] if not entry_fields.row_is_empty(rows, x)]
-        for values in [*kept, *({} for _ in range(BLANK_ROWS))]:
+        for values in [*kept, *([{}] * BLANK_ROWS)]:
             ws.cell(row=r, column=1, value=item.reference)
             _cell(ws, r, 2, item.code, editable=False)
             for c, column in enumerate(rows.columns, start=3):
@@ -114,7 +115,7 @@ def _rows_sheet(wb: Workbook, content: FormContent, rows: entry_fields.RowsField
             r += 1
     ws.column_dimensions["B"].width = 12
     for c, column in enumerate(rows.columns, start=3):
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = 14 if column.date else 50
+        ws.column_dimensions[get_column_letter(c)].width = 14 if column.date else 50
 
 
 # --- reading back --------------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ def read(archive: zipfile.ZipFile, data: bytes) -> FiledForm:
     """The entries of a filled XLSX form (the archive already checked by offline_files.open_form)."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True, keep_vba=False)
-    except Exception:  # openpyxl raises many kinds for a broken part: all mean the same to the user
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken part, all meaning the same
         raise FormRefused(_("The Excel file cannot be read. Save it again from Excel or LibreOffice as .xlsx and "
                             "upload it again. Nothing was changed.")) from None
     sheets = {str(ws.cell(row=2, column=1).value or ""): ws for ws in wb.worksheets}
