@@ -47,9 +47,9 @@ def overview_panel(report: Report, user: User) -> dict[str, Any]:
     return {"assigned_to_me": assignments.assigned_to(user, report), "signoff_counts": counts}
 
 
-def offline_page(report: Report) -> dict[str, Any]:
-    """The institutions of the party with the entries assigned to each (the forms to download and upload),
-    and the filled-in forms kept with the report."""
+def offline_page(report: Report, user: User) -> dict[str, Any]:
+    """The institutions of the party with the entries assigned to each (the forms to download and upload, for
+    the coordinator while the report may be edited), and the filled-in forms kept with the report."""
     works = signoff.works_of(report)
     rows = []
     for institution in institutions.institutions_of(report.party_id):
@@ -57,4 +57,5 @@ def offline_page(report: Report) -> dict[str, Any]:
                     if e.id in works and works[e.id].institution_id == institution.id]
         if assigned or institution.active:
             rows.append({"institution": institution, "entries": assigned})
-    return {"report": report, "rows": rows, "kept": offline.kept_files(report)}
+    return {"report": report, "rows": rows, "kept": offline.kept_files(report),
+            "may_offline": Work.OFFLINE in work_permissions(user, report)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -192,7 +192,7 @@ def _offline(report_id: int, institution_id: int) -> tuple[Report, Institution]:
 def _offline_page(report: Report, *, refused: tuple[int, list[str]] | None = None, upload=None, status: int = 200):
     """The institutions with their entries, forms to download and an upload each; `refused` is an
     institution's upload as refused, with its problems."""
-    page = pages.offline_page(report)
+    page = pages.offline_page(report, current_user)
     uploads = {row["institution"].id: OfflineUploadForm(formdata=None, prefix=f"i{row['institution'].id}")
                for row in page["rows"]}
     if refused is not None:
@@ -206,8 +206,9 @@ def _offline_page(report: Report, *, refused: tuple[int, list[str]] | None = Non
 @bp.get("/reports/<int:report_id>/offline")
 @login_required
 def offline_forms(report_id: int):
-    """The coordinator's page of the institutions' forms."""
-    return _offline_page(policy.get_work_report_or_404(report_id, Work.OFFLINE))
+    """The institutions' forms: to download and upload for the coordinator while the report may be edited; the
+    forms applied, for the party's users."""
+    return _offline_page(policy.get_work_report_or_404(report_id))
 
 
 _CONTENT_TYPES = {DOCX: documents.DOCX.content_type, XLSX: documents.XLSX.content_type}

@@ -109,7 +109,8 @@ ROUTES = [
           data=_version, expect=_step(403, 409)),
     # The offline round trip (issue 18, item 3): the coordinator's, while the report may be edited. An upload
     # without a file, and a confirmation without a held file, are refused (422) and change nothing.
-    Route("partner.offline_forms", "GET", "/reports/{report}/offline", objects=REPORTS, expect=OFFLINE.format(ok=200)),
+    # The page itself (the forms applied, read-only once the report is submitted) is the party's, as the board.
+    Route("partner.offline_forms", "GET", "/reports/{report}/offline", objects=REPORTS, expect=BOARD),
     Route("partner.offline_form", "GET", "/reports/{report}/offline/{institution}/form.docx", objects=REPORTS,
           expect=OFFLINE.format(ok=200)),
     Route("partner.offline_upload", "POST", "/reports/{report}/offline/{institution}/upload", objects=REPORTS,

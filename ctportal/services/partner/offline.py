@@ -90,6 +90,13 @@ def _written(entry: Entry) -> bool:
     return entry.updated_at is not None or any(entry_fields.field_text(values, f.name) for f in entry_fields.FIELDS)
 
 
+def _action_text(entry: Entry) -> str:
+    """The action as the plan words it: its group's lead-in ("Each partner will …") and the action itself."""
+    words = action_of(entry).words
+    lead_in = words.lead_in.text.strip() if words.lead_in is not None else ""
+    return f"{lead_in} {words.action.text.strip()}".strip()
+
+
 def form_content(report: Report, institution: Institution) -> FormContent:
     before = previous.previous_round_revision(report)
     approved = entries_by_key(before) if before is not None else {}
@@ -105,8 +112,8 @@ def form_content(report: Report, institution: Institution) -> FormContent:
         else:
             source = _("Not answered yet.")
         work = works.get(entry.id)
-        items.append(FormEntry(entry.id, entry.version, action_of(entry).code, label_of(entry),
-                               action_of(entry).text, work.due_on if work else None, values, source))
+        items.append(FormEntry(entry.id, entry.version, action_of(entry).code, label_of(entry), _action_text(entry),
+                               work.due_on if work else None, values, source))
     return FormContent(report.id, institution.id, f"{display_name(report.party)} — {report.round.title}",
                        institution.name, deadline_for(report.round, report.party_id), items, statuses())
 

@@ -342,5 +342,7 @@ def earlier_versions(doc: Document) -> list[Document]:
 def record_download(doc: Document, user: User) -> None:
     report = db.session.get(Report, doc.report_id)
     assert report is not None  # report_id is a non-null foreign key
+    # The name of a partner's own file may name its institution: the trail (read by the secretariat) keeps ids.
+    named = {} if doc.partner_internal else {"name": doc.original_name}
     audit.record("document.downloaded", doc, actor=user, party_id=report.party_id, report_id=doc.report_id,
-                 name=doc.original_name, sha256=doc.sha256)
+                 sha256=doc.sha256, **named)
