@@ -74,13 +74,6 @@ def entries_of(report: Report, institution: Institution) -> list[Entry]:
     return [e for e in report.entries if e.id in assigned]
 
 
-def counts_by_institution(report: Report) -> dict[int, int]:
-    return dict(db.session.execute(  # type: ignore[arg-type]  # rows of (id, count)
-        sa.select(EntryWork.institution_id, sa.func.count()).where(
-            EntryWork.report_id == report.id, EntryWork.institution_id.is_not(None))
-        .group_by(EntryWork.institution_id)).all())
-
-
 def statuses() -> list[tuple[str, str]]:
     return [(s.value, s.title) for s in EntryStatus]
 
