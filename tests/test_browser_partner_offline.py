@@ -69,3 +69,42 @@ def test_download_fill_upload_preview_save_in_the_browser(page, users, app, tmp_
     assert db.session.get(Entry, second_id).narrative == "Njësia u krijua në mars; ka dymbëdhjetë analistë."
     assert db.session.get(Entry, first_id).narrative == "Trajnime për 40 zyrtarë."
     assert code
+
+
+def test_an_outdated_form_shows_the_conflict_side_by_side_in_the_browser(page, users, app, tmp_path):
+    from ctportal.services.reporting import entries
+
+    report = report_of(make_round(deadline_in_days=30), "AL")
+    police = Institution(party_id=report.party_id, name="Policia e Shtetit")
+    db.session.add(police)
+    db.session.commit()
+    entry = report.entries[0]
+    assignments.assign(entry, users.coordinator_al, assignee_id=None, institution_id=police.id, due_on=None)
+    db.session.commit()
+    entry_id = entry.id
+
+    browser_login(page, users.coordinator_al)
+    page.goto(f"/reports/{report.id}/offline")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Word document (DOCX)").click()
+    path = tmp_path / "form.docx"
+    download.value.save_as(path)
+    db.session.commit()  # end the read snapshot taken before the server wrote the download's audit event
+    entry = db.session.get(Entry, entry_id)
+    saved = entries.EntryData.of(entry)
+    saved.texts["narrative"] = "Written on the portal after the form went out."
+    entries.save_entry(entry, saved, entry.version, users.contributor_al)
+    db.session.commit()
+
+    document = docx.Document(str(path))
+    table = next(t for t in document.tables if f"CTP-ENTRY-{entry_id}-V" in t.rows[0].cells[1].text)
+    next(r for r in table.rows if "[[narrative]]" in r.cells[0].text).cells[1].paragraphs[0].text = "From the form."
+    document.save(str(path))
+    page.get_by_label("Filled-in form (DOCX or XLSX)").set_input_files(str(path))
+    page.get_by_role("button", name="Read the form").click()
+    conflict = page.locator(f"#conflict-{entry_id}")
+    expect(conflict).to_contain_text("Written on the portal after the form went out.")
+    expect(conflict).to_contain_text("From the form.")
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "offline-conflict.png"), full_page=True)
+    expect(page.get_by_role("button", name="Keep the file with the report (it changes no action)")).to_be_visible()
