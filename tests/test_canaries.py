@@ -26,7 +26,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from ctportal.models import Assessment, Notification, OutgoingMail, Party, ProcessRecord, Verdict, Visibility, db
+from ctportal.models import (Assessment, Document, Notification, OutgoingMail, Party, ProcessRecord, Verdict,
+                             Visibility, db)
 from ctportal.services.accounts import api_tokens, observers
 from ctportal.services.review.comments import post_comment
 from ctportal.services.review.reviews import save_entry_review
@@ -316,7 +317,8 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
 
 # --- the reverse: what a partner keeps to itself never reaches the Commission (issue 18) ----------------
 
-PARTNER_CANARIES = ("CNRY-PARTNER-INSTITUTION-AL", "CNRY-PARTNER-RETURN-AL", "CNRY-PARTNER-RETURN-AGAIN-AL")
+PARTNER_CANARIES = ("CNRY-PARTNER-INSTITUTION-AL", "CNRY-PARTNER-RETURN-AL", "CNRY-PARTNER-RETURN-AGAIN-AL",
+                    "CNRY-PARTNER-FORM-FILE-AL")
 COMMISSION_READERS = ("reviewer", "secretariat")
 
 
@@ -345,6 +347,7 @@ def build_partner_world(users):
     steps.take(entry, "ready", users.contributor_al)
     steps.take(entry, "accept", users.coordinator_al, version=entry.version)
     db.session.commit()
+    _apply_offline_form(al, institution, users)
     submit(al, users.coordinator_al)
     request_changes(al, users.reviewer, "Please add dates.")
     steps.take(al.entries[1], "ready", users.contributor_al)
@@ -360,6 +363,32 @@ def build_partner_world(users):
     return rnd, al
 
 
+def _apply_offline_form(report, institution, users):
+    """The institution's Word form (which names it) filled in and applied; kept under a canary's name."""
+    import io
+
+    import docx
+
+    from ctportal.services.partner import assignments, offline
+
+    entry = report.entries[2]
+    assignments.assign(entry, users.coordinator_al, assignee_id=None, institution_id=institution.id, due_on=None)
+    document = docx.Document(io.BytesIO(offline.build_form(report, institution, "docx", users.coordinator_al)))
+    table = next(t for t in document.tables if f"CTP-ENTRY-{entry.id}-V" in t.rows[0].cells[1].text)
+    row = next(r for r in table.rows if "[[challenges]]" in r.cells[0].text)
+    row.cells[1].paragraphs[0].text = "Staff turnover in the police."
+    out = io.BytesIO()
+    document.save(out)
+    _kind, filed = offline.read(out.getvalue(), report, institution)
+    plan = offline.plan(report, institution, filed)
+    token = offline.hold(out.getvalue(), f"{PARTNER_CANARIES[3]}.docx", report, institution, users.coordinator_al,
+                         plan)
+    held = offline.held(token, report, institution, users.coordinator_al)
+    offline.keep(report, held, users.coordinator_al, institution, offline.apply(report, plan, users.coordinator_al))
+    db.session.commit()
+    assert entry.challenges == "Staff turnover in the police."
+
+
 def test_no_partner_internal_value_reaches_the_commission(app, users):
     """Read as a reviewer, the secretariat and an observer: every page, PDF, export, API answer and mail."""
     from tests.helpers import AuthActions
@@ -370,6 +399,9 @@ def test_no_partner_internal_value_reaches_the_commission(app, users):
     assert PARTNER_CANARIES[1] in text_of(coordinator.get(f"/reports/{al.id}/entries/{al.entries[0].id}"))
     assert PARTNER_CANARIES[2] in text_of(coordinator.get(f"/reports/{al.id}/entries/{al.entries[1].id}"))
     assert PARTNER_CANARIES[0] in text_of(coordinator.get(f"/reports/{al.id}/board"))
+    kept = db.session.scalar(sa.select(Document).where(Document.partner_internal.is_(True)))
+    assert PARTNER_CANARIES[3] in text_of(coordinator.get(f"/reports/{al.id}/offline"))  # listed, read-only now
+    assert coordinator.get(f"/reports/{al.id}/documents/{kept.id}").status_code == 200
     # ... and the comment went, by mail, to the contributor it was sent back to (inside the party).
     assert any(PARTNER_CANARIES[1] in mail.body for mail in db.session.scalars(
         sa.select(OutgoingMail).where(OutgoingMail.recipient == users.contributor_al.email)))
@@ -383,6 +415,8 @@ def test_no_partner_internal_value_reaches_the_commission(app, users):
         start += known_routes(app, _ids(rnd, [al], users, key))
         token = api_tokens.create(users[key], "canary", 30)[1]
         db.session.commit()
+        # The kept offline form (which names the institution) is the party's own: 404 like a missing one.
+        assert client.get(f"/reports/{al.id}/documents/{kept.id}").status_code == 404
         found = read_everything(client, start, find=partner_canaries_in)
         found.update(read_everything(app.test_client(),
                                      [p for p in start if p.startswith("/api/")] + ["/api/v1/reports",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ctportal.forms import id_choice, options
 from ctportal.services.partner.institutions import NAME_LIMIT
@@ -67,3 +68,20 @@ class SignOffForm(FlaskForm):
     version = HiddenField()
     note = TextAreaField(_l("Comment for the contributor (seen only inside your party)"), validators=[
         Length(max=NOTE_LIMIT, message=_l("Comment: at most %(limit)s characters are accepted.", limit=NOTE_LIMIT))])
+
+
+def _form_file_given(form, field):
+    if field.data is None or not getattr(field.data, "filename", ""):
+        raise ValidationError(_l("Filled-in form: choose the DOCX or XLSX file the institution sent back."))
+
+
+class OfflineUploadForm(FlaskForm):
+    """An institution's filled-in form (DOCX or XLSX), uploaded to see what it would change."""
+
+    file = FileField(_l("Filled-in form (DOCX or XLSX)"), validators=[_form_file_given])
+
+
+class OfflineConfirmForm(FlaskForm):
+    """The confirmation of a previewed form: the signed token names the file held since the preview."""
+
+    token = HiddenField()

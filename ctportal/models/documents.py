@@ -57,6 +57,9 @@ class Document(Model):
     replaced_at: so.Mapped[dt.datetime | None]
     deleted_at: so.Mapped[dt.datetime | None]
     deleted_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id"))
+    # The partner's own file (an offline form an institution filled in, issue 18): seen only inside the
+    # party, never frozen into a revision (services/reporting/documents.current_documents).
+    partner_internal: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     uploaded_by: so.Mapped[User] = so.relationship(foreign_keys=[uploaded_by_id])
 

@@ -37,6 +37,13 @@ _ON_REPORT = {
     "document.replaced": lazy_gettext("%(who)s replaced a document of the report of %(party)s for %(round)s"),
     "document.deleted": lazy_gettext("%(who)s deleted a document of the report of %(party)s for %(round)s"),
     "document.downloaded": lazy_gettext("%(who)s downloaded a document of the report of %(party)s for %(round)s"),
+    # The offline round trip (issue 18, item 3): ids only, never the institution's name nor the file's.
+    "offline.form_downloaded": lazy_gettext(
+        "%(who)s downloaded the form of an institution of %(party)s for %(round)s"),
+    "offline.form_applied": lazy_gettext(
+        "%(who)s applied an institution's filled-in form to the report of %(party)s for %(round)s"),
+    "document.kept_for_partner": lazy_gettext(
+        "%(who)s kept an institution's filled-in form with the report of %(party)s for %(round)s"),
 }
 # On one action of a report, with its key when the reader may see it, else "an action".
 _ON_ENTRY = {

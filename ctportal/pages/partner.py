@@ -5,7 +5,7 @@ from typing import Any
 
 from ctportal.models import Entry, Report, SignOff, User
 from ctportal.policy import Work, may_mark_ready, work_permissions
-from ctportal.services.partner import assignments, institutions
+from ctportal.services.partner import assignments, institutions, offline
 from ctportal.services.reporting import signoff
 
 # The board's columns, in the order an entry moves through them.
@@ -45,3 +45,17 @@ def overview_panel(report: Report, user: User) -> dict[str, Any]:
     for entry in report.entries:
         counts[signoff.state_of(works.get(entry.id))] += 1
     return {"assigned_to_me": assignments.assigned_to(user, report), "signoff_counts": counts}
+
+
+def offline_page(report: Report, user: User) -> dict[str, Any]:
+    """The institutions of the party with the entries assigned to each (the forms to download and upload, for
+    the coordinator while the report may be edited), and the filled-in forms kept with the report."""
+    works = signoff.works_of(report)
+    rows = []
+    for institution in institutions.institutions_of(report.party_id):
+        assigned = [(e, works[e.id]) for e in report.entries
+                    if e.id in works and works[e.id].institution_id == institution.id]
+        if assigned or institution.active:
+            rows.append({"institution": institution, "entries": assigned})
+    return {"report": report, "rows": rows, "kept": offline.kept_files(report),
+            "may_offline": Work.OFFLINE in work_permissions(user, report)}

@@ -233,6 +233,10 @@ def document_of_report_or_404(report: Report, document_id: int) -> Document:
         Document.id == document_id, Document.report_id == report.id, Document.deleted_at.is_(None)))
     if doc is None:
         abort(404)
+    if doc.partner_internal:  # the partner's own file (an offline form): its party's users only
+        u = _user(current_user)
+        if u is None or not u.role.is_party_role or u.party_id != report.party_id:
+            abort(404)
     return doc
 
 

@@ -7,6 +7,8 @@ These rules build on `report_permissions` (policy/access.py) and change none of 
   exactly as for an object that does not exist (the reverse of the Commission's internal comments).
 * The coordinator keeps the party's list of institutions, assigns entries and signs them off
   (accepts, or sends back with a note), while the report may be edited.
+* The offline round trip (an institution's form downloaded, filled in, uploaded and applied) is the
+  coordinator's, while the report may be edited: it saves entries as the coordinator.
 * A contributor marks an entry ready when it is assigned to them or to nobody; the coordinator may
   mark any entry ready.
 """
@@ -28,6 +30,7 @@ class Work(enum.Flag):
     MARK_READY = enum.auto()   # "my part is ready"
     ASSIGN = enum.auto()       # set an entry's contributor, institution and due date
     SIGN_OFF = enum.auto()     # accept, or send back with a note
+    OFFLINE = enum.auto()      # download an institution's form and apply the filled one (issue 18, item 3)
 
 
 def work_permissions(user: Any, report: Report) -> Work:
@@ -42,7 +45,7 @@ def work_permissions(user: Any, report: Report) -> Work:
     if Permission.EDIT in perms:
         work |= Work.MARK_READY
         if u.role == Role.coordinator:
-            work |= Work.ASSIGN | Work.SIGN_OFF
+            work |= Work.ASSIGN | Work.SIGN_OFF | Work.OFFLINE
     return work
 
 

@@ -154,7 +154,7 @@ def download(report_id: int, document_id: int):
 def replace(report_id: int, document_id: int):
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
     old = policy.document_of_report_or_404(report, document_id)
-    if not old.is_current:
+    if not old.is_current or old.partner_internal:  # a kept offline form is a record: neither replaced nor deleted
         abort(404)
     form = ReplaceForm(sensitivity=old.sensitivity.value if old.sensitivity.held else None)
     status = 200
@@ -188,7 +188,7 @@ def delete(report_id: int, document_id: int):
     """Deleting a document asks first (this page, without JavaScript) and returns to where the user was."""
     report = policy.get_report_or_404(report_id, permission=Permission.EDIT)
     doc = policy.document_of_report_or_404(report, document_id)
-    if not doc.is_current:
+    if not doc.is_current or doc.partner_internal:
         abort(404)
     entry_id = doc.entry_id
     back = safe_next(request.values.get("next"), _back(report, entry_id))

@@ -6,18 +6,27 @@ not exist; seen but not allowed is 403. Views validate, call a service, commit o
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import io
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ctportal import policy
-from ctportal.forms.partner import AssignmentForm, ChangeInstitutionForm, InstitutionForm, SignOffForm
-from ctportal.models import db
+from sqlalchemy.orm.exc import StaleDataError
+
+from ctportal.forms.partner import (AssignmentForm, ChangeInstitutionForm, InstitutionForm, OfflineConfirmForm,
+                                    OfflineUploadForm, SignOffForm)
+from ctportal.infra.database import writes_on_get
+from ctportal.models import Institution, Report, db
 from ctportal.pages import partner as pages
-from ctportal.pages.reports import entry_label
+from ctportal.pages.reports import conflict_rows, entry_label
 from ctportal.policy import Work
-from ctportal.services.partner import assignments, institutions, steps
-from ctportal.services.reporting import signoff
+from ctportal.services.partner import assignments, institutions, offline, steps
+from ctportal.services.partner.offline_files import DOCX, XLSX, FormRefused
+from ctportal.services.reporting import documents, signoff
 from ctportal.views.reports import render_entry
 from ctportal.web.gates import requires
 
@@ -170,3 +179,121 @@ def send_back(report_id: int, entry_id: int):
     return _step(report_id, entry_id, "send_back", Work.SIGN_OFF,
                  lambda label: _("%(entry)s is sent back to its contributor with your comment.",
                                    entry=label))
+
+
+# --- the offline round trip: an institution's form, filled in without an account --------------------
+
+def _offline(report_id: int, institution_id: int) -> tuple[Report, Institution]:
+    report = policy.get_work_report_or_404(report_id, Work.OFFLINE)
+    institution = policy.institution_of_party_or_404(institution_id)
+    return report, institution
+
+
+def _offline_page(report: Report, *, refused: tuple[int, list[str]] | None = None, upload=None, status: int = 200):
+    """The institutions with their entries, forms to download and an upload each; `refused` is an
+    institution's upload as refused, with its problems."""
+    page = pages.offline_page(report, current_user)
+    uploads = {row["institution"].id: OfflineUploadForm(formdata=None, prefix=f"i{row['institution'].id}")
+               for row in page["rows"]}
+    if refused is not None:
+        if upload is not None:
+            uploads[refused[0]] = upload
+        if refused[0] in uploads:
+            uploads[refused[0]].file.errors = list(refused[1])
+    return render_template("partner/offline.html", **page, refused=refused, uploads=uploads), status
+
+
+@bp.get("/reports/<int:report_id>/offline")
+@login_required
+def offline_forms(report_id: int):
+    """The institutions' forms: to download and upload for the coordinator while the report may be edited; the
+    forms applied, for the party's users."""
+    return _offline_page(policy.get_work_report_or_404(report_id))
+
+
+_CONTENT_TYPES = {DOCX: documents.DOCX.content_type, XLSX: documents.XLSX.content_type}
+
+
+@bp.get("/reports/<int:report_id>/offline/<int:institution_id>/form.<kind>")
+@login_required
+@writes_on_get  # every download is an audit event
+def offline_form(report_id: int, institution_id: int, kind: str):
+    report, institution = _offline(report_id, institution_id)
+    if kind not in _CONTENT_TYPES:
+        abort(404)
+    if not offline.entries_of(report, institution):
+        flash(_("No action is assigned to %(institution)s: assign actions to it on their pages first.",
+                institution=institution.name), "error")
+        return redirect(url_for(".offline_forms", report_id=report.id))
+    data = offline.build_form(report, institution, kind, current_user)
+    db.session.commit()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{report.party.code} {report.round.title} {institution.name}").strip("-")
+    response = send_file(io.BytesIO(data), mimetype=_CONTENT_TYPES[kind], as_attachment=True,
+                         download_name=f"{stem[:120] or 'form'}.{kind}", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _preview(report: Report, institution: Institution, plan, token: str, status: int = 200, changed: bool = False):
+    return render_template("partner/offline_preview.html", report=report, institution=institution, plan=plan,
+                           form=OfflineConfirmForm(formdata=None, token=token), changed=changed,
+                           conflict_rows=conflict_rows), status
+
+
+def _refused(report: Report, institution: Institution, problems: list[str], upload=None):
+    db.session.rollback()
+    return _offline_page(report, refused=(institution.id, problems), upload=upload, status=422)
+
+
+@bp.post("/reports/<int:report_id>/offline/<int:institution_id>/upload")
+@login_required
+def offline_upload(report_id: int, institution_id: int):
+    """A filled-in form: checked, read, validated and shown as what it would change. Nothing is applied yet."""
+    report, institution = _offline(report_id, institution_id)
+    form = OfflineUploadForm(prefix=f"i{institution.id}")
+    if not form.validate():
+        return _refused(report, institution, [e for errors in form.errors.values() for e in errors], form)
+    data = form.file.data.read(documents.max_upload_bytes() + 1)
+    try:
+        _kind, filed = offline.read(data, report, institution)
+        plan = offline.plan(report, institution, filed)
+        token = offline.hold(data, form.file.data.filename or "form", report, institution, current_user, plan)
+    except offline.InvalidForm as exc:
+        return _refused(report, institution, exc.problems, form)
+    except (FormRefused, documents.RejectedFile, documents.StorageFailed) as exc:
+        return _refused(report, institution, [exc.message], form)
+    return _preview(report, institution, plan, token)
+
+
+@bp.post("/reports/<int:report_id>/offline/<int:institution_id>/confirm")
+@login_required
+def offline_confirm(report_id: int, institution_id: int):
+    """Apply a previewed form: each changed entry saved as a web edit, the file kept; or the preview again
+    when an entry was saved on the portal meanwhile."""
+    report, institution = _offline(report_id, institution_id)
+    form = OfflineConfirmForm()
+    if not form.validate():
+        flash(_("The form had expired. Upload the file again."), "error")
+        return redirect(url_for(".offline_forms", report_id=report.id))
+    try:
+        held = offline.held(form.token.data or "", report, institution, current_user)
+        _kind, filed = offline.read(held.data(), report, institution)
+        plan = offline.plan(report, institution, filed)
+        if sorted(p.entry.id for p in plan.conflicts) != held.conflicts:
+            raise offline.FormChanged()
+        saved = offline.apply(report, plan, current_user)
+        offline.keep(report, held, current_user, institution, saved)
+        db.session.commit()
+    except (offline.FormChanged, StaleDataError):
+        db.session.rollback()
+        plan = offline.plan(report, institution, offline.read(held.data(), report, institution)[1])
+        token = offline.hold(held.data(), held.filename, report, institution, current_user, plan)
+        return _preview(report, institution, plan, token, status=409, changed=True)
+    except offline.InvalidForm as exc:
+        return _refused(report, institution, exc.problems)
+    except FormRefused as exc:
+        return _refused(report, institution, [exc.message])
+    flash(ngettext("The form of %(institution)s is applied: %(num)d entry saved. The file is kept with the report.",
+                   "The form of %(institution)s is applied: %(num)d entries saved. The file is kept with the report.",
+                   len(saved), institution=institution.name), "success")
+    return redirect(url_for(".offline_forms", report_id=report.id))

@@ -66,6 +66,10 @@ def nav_items() -> list[NavItem]:
             badge = current_user.unread_notifications
             if badge is None:
                 badge = notify.unread_count(current_user)
-        active = request.endpoint == endpoint or (endpoint != "main.home" and endpoint.split(".")[0] == blueprint)
+        # The partner blueprint holds the party's priority list and the pages of a report's work (board,
+        # institutions, offline forms): only the list itself marks "Our priority actions"; the others are a
+        # report's pages, under "My reports".
+        section = "reports" if blueprint == "partner" and request.endpoint != "partner.priorities" else blueprint
+        active = request.endpoint == endpoint or (endpoint != "main.home" and endpoint.split(".")[0] == section)
         items.append(NavItem(gettext(label), url_for(endpoint), active, badge))
     return items

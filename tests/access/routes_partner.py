@@ -78,6 +78,17 @@ OWN_PRIORITIES = """
     admin        403
 """
 
+OFFLINE = """
+                 own_draft own_submitted own_approved other_draft other_submitted other_approved
+    anonymous    302       302           302          302         302             302
+    contributor  403       403           403          404         404             404
+    coordinator  {ok}       403           403          404         404             404
+    eu_reporter  404       404           404          404         404             404
+    reviewer     404       404           404          404         404             404
+    secretariat  404       404           404          404         404             404
+    admin        404       404           404          404         404             404
+"""
+
 ROUTES = [
     Route("partner.priorities", "GET", "/partner/priorities", objects=NONE, expect=OWN_PRIORITIES),
     Route("partner.institutions_list", "GET", "/partner/institutions", objects=NONE,
@@ -96,4 +107,14 @@ ROUTES = [
           data=_version, expect=_step(403, 409)),
     Route("partner.send_back", "POST", "/reports/{report}/entries/{entry}/send-back", objects=REPORTS,
           data=_version, expect=_step(403, 409)),
+    # The offline round trip (issue 18, item 3): the coordinator's, while the report may be edited. An upload
+    # without a file, and a confirmation without a held file, are refused (422) and change nothing.
+    # The page itself (the forms applied, read-only once the report is submitted) is the party's, as the board.
+    Route("partner.offline_forms", "GET", "/reports/{report}/offline", objects=REPORTS, expect=BOARD),
+    Route("partner.offline_form", "GET", "/reports/{report}/offline/{institution}/form.docx", objects=REPORTS,
+          expect=OFFLINE.format(ok=200)),
+    Route("partner.offline_upload", "POST", "/reports/{report}/offline/{institution}/upload", objects=REPORTS,
+          expect=OFFLINE.format(ok=422)),
+    Route("partner.offline_confirm", "POST", "/reports/{report}/offline/{institution}/confirm", objects=REPORTS,
+          data={"token": "forged"}, expect=OFFLINE.format(ok=422)),
 ]

@@ -149,13 +149,20 @@ def _api_tokens(world: World, users) -> None:
 
 def _add_institutions(world: World, parties) -> None:
     """An institution of Albania and one of Serbia (routes_partner)."""
-    from ctportal.models import Institution
+    from ctportal.models import EntryWork, Institution
 
     for side, code, name in (("own", "AL", "Ministria e Drejtësisë"), ("other", "RS", "Министарство правде")):
         institution = Institution(party_id=parties[code].id, name=name)
         db.session.add(institution)
         db.session.flush()
         world.ids[f"{side}_institution"] = {"institution": institution.id}
+        # Each report knows its party's institution (the offline forms' routes); the draft's first entry is
+        # assigned to it, so that its form holds an entry.
+        for state in ("draft", "submitted", "approved"):
+            world.ids[f"{side}_{state}"]["institution"] = institution.id
+        draft = db.session.get(Report, world.ids[f"{side}_draft"]["report"])
+        db.session.add(EntryWork(entry_id=draft.entries[0].id, report_id=draft.id, institution_id=institution.id))
+        db.session.flush()
 
 
 def _add_webhook(world: World, users) -> None:

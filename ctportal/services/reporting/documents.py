@@ -91,14 +91,16 @@ def _check_zip(path: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError):
         raise RejectedFile(gettext("The file looks like an office document but its archive is damaged.")) from None
     try:
-        _check_members(archive.infolist())
+        check_office_members(archive.infolist())
     except RejectedFile:
         archive.close()
         raise
     return archive
 
 
-def _check_members(members: list[zipfile.ZipInfo]) -> None:
+def check_office_members(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an office archive with too many parts, macros, or far more unpacked bytes than it weighs;
+    from the sizes its directory declares, before anything is unpacked (also the offline forms' check)."""
     if len(members) > MAX_ZIP_MEMBERS:
         raise RejectedFile(gettext("The office file contains too many parts to be checked safely."))
     if any(info.filename.lower().endswith("vbaproject.bin") or info.filename.startswith(("Basic/", "Scripts/"))
@@ -258,6 +260,21 @@ def upload(report: Report, stream: BinaryIO, filename: str, user: User, *, entry
     return doc
 
 
+def keep_partner_file(report: Report, stored: str, sha: str, size: int, kind: FileType, filename: str,
+                      user: User) -> Document:
+    """A file already stored and checked (`store_upload`) kept as the partner's own document of the report:
+    an offline form an institution filled in (services/partner/offline.py). Never part of a revision nor
+    shown outside the party; the trail records ids and the hash, not the name (it may name the institution)."""
+    doc = Document(report_id=report.id, entry_id=None, original_name=clean_name(filename, kind), stored_name=stored,
+                   content_type=kind.content_type, size=size, sha256=sha, sensitivity=Sensitivity.limite,
+                   title="", uploaded_by_id=user.id, uploaded_at=utcnow(), partner_internal=True)
+    db.session.add(doc)
+    db.session.flush()
+    audit.record("document.kept_for_partner", doc, actor=user, party_id=report.party_id, report_id=report.id,
+                 sha256=sha, size=size)
+    return doc
+
+
 def discard_file(doc: Document) -> None:
     """Undo the file of an upload whose database commit failed."""
     storage.remove("documents", doc.stored_name)
@@ -290,12 +307,16 @@ def delete(doc: Document, user: User) -> None:
                  name=doc.original_name, sha256=doc.sha256)
 
 
-def current_documents(report: Report, entry: Entry | None = None, *, whole_report_only: bool = False
-                      ) -> list[Document]:
+def current_documents(report: Report, entry: Entry | None = None, *, whole_report_only: bool = False,
+                      partner_internal: bool = False) -> list[Document]:
     """The report's documents as they stand, neither replaced nor deleted, oldest first: all of them,
-    those of one entry, or (whole_report_only) those attached to the report as a whole."""
+    those of one entry, or (whole_report_only) those attached to the report as a whole.
+
+    The partner's own files (the offline forms its institutions filled in: `partner_internal`) are never
+    among them — the snapshot, the review pages and the PDFs read this list — unless asked for alone."""
     query = sa.select(Document).where(Document.report_id == report.id, Document.replaced_at.is_(None),
-                                      Document.deleted_at.is_(None))
+                                      Document.deleted_at.is_(None),
+                                      Document.partner_internal.is_(partner_internal))
     if entry is not None:
         query = query.where(Document.entry_id == entry.id)
     elif whole_report_only:
@@ -321,5 +342,7 @@ def earlier_versions(doc: Document) -> list[Document]:
 def record_download(doc: Document, user: User) -> None:
     report = db.session.get(Report, doc.report_id)
     assert report is not None  # report_id is a non-null foreign key
+    # The name of a partner's own file may name its institution: the trail (read by the secretariat) keeps ids.
+    named = {} if doc.partner_internal else {"name": doc.original_name}
     audit.record("document.downloaded", doc, actor=user, party_id=report.party_id, report_id=doc.report_id,
-                 name=doc.original_name, sha256=doc.sha256)
+                 sha256=doc.sha256, **named)
