@@ -92,9 +92,10 @@ def check_markdown(text: str) -> str | None:
     """Why a Markdown text is refused (raw HTML, links other than web and email), or None."""
     if not text:
         return None
-    deep = markdown.nesting_problem(text)  # the renderer's own parse: what it cannot show is refused
-    if deep:
-        return deep
+    if markdown.nesting_problem(text):  # the renderer's own parse: what it cannot show is refused
+        return str(gettext("quotes or lists are nested %(depth)s levels deep; at most %(most)s can be shown on "
+                           "screen and in the PDF, so the deeper text would not be seen. Remove some of the "
+                           "“>” or list markers.", depth=markdown.nesting_depth(text), most=markdown.MAX_DEPTH))
     tokens = _inspector.parse(text)
     for token in tokens:
         for tok in [token, *(token.children or [])]:
