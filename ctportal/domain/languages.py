@@ -62,3 +62,11 @@ def from_accept_language(tags: list[str]) -> str | None:
         if primary in _TAGS:
             return _TAGS[primary]
     return None
+
+
+_CODE_OF_BABEL = {language.babel_locale: language.code for language in LANGUAGES}
+
+
+def code_of_babel(locale_name: str | None) -> str:
+    """The portal's code for a Babel locale's name ("sr_Latn_ME" is Montenegrin), English for another."""
+    return _CODE_OF_BABEL.get(locale_name or "", DEFAULT)

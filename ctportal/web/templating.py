@@ -12,6 +12,7 @@ from ctportal import policy
 from ctportal.domain import entry_fields, formatting, parties, stored_text as stored
 from ctportal.forms import ActionForm, choice_label
 from ctportal.models import EntryStatus, ReportState
+from ctportal.pages.reports import local_plan
 from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.web.i18n import current_babel_locale
@@ -103,6 +104,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["ReportState"] = ReportState
     # An entry's action as plain data from the process's plan catalogue (no query per entry).
     app.jinja_env.globals["plan_of"] = action_of
+    app.jinja_env.globals["local_plan"] = local_plan
     app.jinja_env.globals["KOSOVO_FOOTNOTE"] = parties.KOSOVO_FOOTNOTE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
