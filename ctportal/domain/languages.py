@@ -35,6 +35,8 @@ LANGUAGES: tuple[Language, ...] = (
 
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}
 CODES: tuple[str, ...] = tuple(BY_CODE)
+# The languages a party may write its original texts in (issue 17, item 4): every one but English.
+PARTNER_CODES: tuple[str, ...] = tuple(code for code in CODES if code != DEFAULT)
 
 # Accept-Language tags (lower case) and what they choose; a tag not listed falls back to its
 # primary subtag ("sq-AL" -> "sq", "en-GB" -> "en").

@@ -9,7 +9,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ctportal import policy
-from ctportal.domain import entry_fields, formatting, parties, stored_text as stored
+from ctportal.domain import entry_fields, formatting, languages, parties, stored_text as stored
 from ctportal.forms import ActionForm, choice_label
 from ctportal.models import EntryStatus, ReportState
 from ctportal.pages.reports import local_plan
@@ -97,6 +97,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unique_id"] = unique_id
     app.jinja_env.globals["entry_fields"] = entry_fields
+    app.jinja_env.globals["languages"] = languages
     app.jinja_env.globals["rows_count"] = rows_count
     app.jinja_env.globals["entry_status_title"] = entry_status_title
     app.jinja_env.globals["choice_label"] = choice_label

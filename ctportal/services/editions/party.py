@@ -32,7 +32,7 @@ def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
     # none for anyone; the Commission reads its assessments on the review pages and in the edition.
     inc = content.Included(report.party, report, revision, {})
     approved = report.approved_revision_id == revision.id
-    annex = annex_parts(inc, approved=approved)
+    annex = annex_parts(inc, approved=approved, originals=True)  # its own-language texts too (issue 17, item 4)
     tracker = parties.FootnoteTracker()
     cover_ctx = {"title": rnd.title, "document_number": rnd.document_number,
                  "period": f"{long_date(rnd.period_start)} – {long_date(rnd.period_end)}",
