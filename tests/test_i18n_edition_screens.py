@@ -50,7 +50,8 @@ def test_the_editions_pages_speak_macedonian_to_the_secretariat_and_albanian_to_
     ends = dt.date.today() + dt.timedelta(days=5)
     opened = client.post(f"/compile/rounds/{rnd.id}/editions/{edition.id}/fact-check",
                          data={"ends_on": ends.isoformat()}, follow_redirects=True)
-    assert f"Проверката на фактите на нацрт-изданието {edition.id} е отворена до" in shown(opened.get_data(as_text=True))
+    flashed = shown(opened.get_data(as_text=True))
+    assert f"Проверката на фактите на нацрт-изданието {edition.id} е отворена до" in flashed
     auth.logout()
 
     _language(users, "coordinator_al", "sq")

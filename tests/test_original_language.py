@@ -84,8 +84,8 @@ def test_original_texts_are_saved_frozen_shown_to_reviewers_and_printed_in_the_p
     auth.login("reviewer")
     review = client.get(f"/review/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
     assert ENGLISH in review
-    original = re.search(r'<dt class="original-label">(.*?)</dt>\s*<dd class="original-text narrative" lang="sq">(.*?)</dd>',
-                         review, re.S)
+    original = re.search(r'<dt class="original-label">(.*?)</dt>\s*'
+                         r'<dd class="original-text narrative" lang="sq">(.*?)</dd>', review, re.S)
     assert original and "Shqip" in original.group(1) and ORIGINAL in original.group(2)
     assert "Progress narrative in the original language" in original.group(1)
 

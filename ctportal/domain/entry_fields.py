@@ -138,8 +138,8 @@ ORIGINAL_LANGUAGE = "original_language"
 ORIGINAL_TEXTS = "original_texts"
 ORIGINAL_LANGUAGE_LABEL = N_("Language of the original texts")
 SUMMARY: TextField = next(f for f in TEXT_FIELDS if f.name == "summary")
-LABELS: dict[str, str] = {f.name: f.label for f in FIELDS} | {
-    ORIGINAL_LANGUAGE: ORIGINAL_LANGUAGE_LABEL, **{f"{ORIGINAL_TEXTS}.{f.name}": f.original_label for f in ORIGINAL_FIELDS}}
+LABELS: dict[str, str] = {f.name: f.label for f in FIELDS} | {ORIGINAL_LANGUAGE: ORIGINAL_LANGUAGE_LABEL} | {
+    f"{ORIGINAL_TEXTS}.{f.name}": f.original_label for f in ORIGINAL_FIELDS}
 _BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
@@ -198,7 +198,9 @@ def originals(values: dict[str, Any] | None) -> list[Original]:
         return []
     texts = values.get(ORIGINAL_TEXTS) or {}
     language = values.get(ORIGINAL_LANGUAGE) or ""
-    return [Original(f, language, texts[f.name]) for f in ORIGINAL_FIELDS if texts.get(f.name)] if language else []
+    if not language:
+        return []
+    return [Original(f, language, texts[f.name]) for f in ORIGINAL_FIELDS if texts.get(f.name)]
 
 
 def original_key(name: str) -> str:

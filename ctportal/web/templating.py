@@ -74,7 +74,7 @@ def stored_text(text: str | None) -> Markup:
     out = gettext(found.message, **params)
     if found.reason is not None:
         out = f"{out} {gettext(stored.REASON, reason=found.reason)}"
-    return Markup(escape(out))
+    return escape(out)
 
 
 def unique_id(prefix: str) -> str:
