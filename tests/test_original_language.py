@@ -19,6 +19,7 @@ from ctportal.services.review import diff
 from tests.factories import fill_report, make_round, report_of, submit
 from tests.i18n_support import tool
 from tests.test_i18n_screens import shown
+from tests.test_pdf_party import text_of
 
 ENGLISH = "The counter-terrorism law was amended in March."
 ORIGINAL = "Ligji për kundërterrorizmin u ndryshua në mars."
@@ -37,7 +38,7 @@ def _language(users, key: str, code: str) -> None:
 
 
 def test_original_texts_are_saved_frozen_shown_to_reviewers_and_printed_in_the_party_pdf_only(
-        app, users, auth, client):
+        app, users, auth, client, tmp_path):
     tool()
     rnd = make_round()
     report = fill_report(report_of(rnd, "AL"))
@@ -98,6 +99,20 @@ def test_original_texts_are_saved_frozen_shown_to_reviewers_and_printed_in_the_p
     consolidated_html = " ".join(pdf_html(p.template, p.context) for p in consolidated)
     assert ENGLISH in consolidated_html and ORIGINAL not in consolidated_html and CHALLENGES not in consolidated_html
     assert "original-text" not in consolidated_html
+    # And the PDF itself carries the original's words (its fonts have the letters).
+    auth.logout()
+    auth.login("coordinator_al")
+    response = client.get(f"/compile/reports/{report.id}/pdf")
+    if response.status_code == 302:  # made by the job it queued: its page says it is ready, then it is sent
+        assert "PDF-ja është gati." in shown(client.get(response.headers["Location"]).get_data(as_text=True))
+        response = client.get(f"/compile/reports/{report.id}/pdf")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    data = response.data
+    import os
+    if os.environ.get("KEEP_PDF"):
+        open(os.environ["KEEP_PDF"], "wb").write(data)
+    printed = " ".join(" ".join(page.split()) for page in text_of(data, tmp_path))
+    assert ORIGINAL in printed and ENGLISH in printed and "Progress narrative in the original language" in printed
 
 
 def test_an_entry_without_original_texts_keeps_no_language(app, users, auth, client):
