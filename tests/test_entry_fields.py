@@ -62,7 +62,9 @@ def printed_dates(values: dict) -> list[str]:
 
 def test_the_model_holds_exactly_the_described_fields(app):
     columns = {c.key for c in Entry.__table__.columns} - BOOKKEEPING
-    assert columns == {f.name for f in entry_fields.FIELDS if f.kind != "rows"}
+    # The own-language texts (issue 17, item 4) beside the described fields: their language and texts.
+    assert columns == {f.name for f in entry_fields.FIELDS if f.kind != "rows"} | {
+        entry_fields.ORIGINAL_LANGUAGE, entry_fields.ORIGINAL_TEXTS}
     for rows in entry_fields.ROWS_FIELDS:
         model = entry_service.ROW_MODELS[rows.name]
         assert {c.key for c in model.__table__.columns} - {"id", "entry_id", "position"} == {
@@ -82,7 +84,8 @@ def test_every_described_field_goes_from_the_form_to_the_pdf_and_the_next_round(
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
     entry = db.session.get(Entry, entry.id)
-    assert entry_fields.values_of(entry) == values
+    assert entry_fields.values_of(entry) == {**values, entry_fields.ORIGINAL_TEXTS: {},
+                                             entry_fields.ORIGINAL_LANGUAGE: ""}
     form_page = client.get(f"/reports/{report.id}/entries/{entry.id}").get_data(as_text=True)
     for f in entry_fields.FIELDS:
         assert f.label in form_page, f.name
@@ -140,4 +143,5 @@ def test_every_described_field_goes_from_the_form_to_the_pdf_and_the_next_round(
     assert response.status_code == 302
     db.session.expire_all()
     copied = db.session.scalar(sa.select(Entry).where(Entry.report_id == new.id, Entry.key == entry.key))
-    assert entry_fields.values_of(copied) == values and copied.copied_from_previous
+    assert {k: v for k, v in entry_fields.values_of(copied).items() if not k.startswith("original_")} == values
+    assert copied.copied_from_previous

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Sequence
 from typing import cast
@@ -19,13 +21,15 @@ from sqlalchemy import orm as so
 
 from ctportal.domain.catalogue_indicators import parse_indicators, plan_sha256, sync_indicators
 from ctportal.domain.catalogue_specs import (
-    ActionSpec, Catalogue, CatalogueError, FootnoteCall, FootnoteSpec, GroupSpec, IndicatorSpec, ObjectiveSpec)
+    ActionSpec, Catalogue, CatalogueError, FootnoteCall, FootnoteSpec, GroupSpec, IndicatorSpec, ObjectiveSpec,
+    PlanTranslation)
 from ctportal.models.base import db
 from ctportal.models.plan import (
     Action, ActorGroup, FollowUpProcess, Footnote, FootnoteRef, LeadIn, Objective, PlanVersion)
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
 DEFAULT_CATALOGUE = PLANS_DIR / "jap-2018.yaml"
+log = logging.getLogger(__name__)
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -48,6 +52,15 @@ def list_catalogue_files() -> list[Path]:
 def parse_catalogue(path: str | Path) -> Catalogue:
     """Read and validate a catalogue file; raise CatalogueError naming the line of any problem."""
     path = Path(path)
+    root, raw = _compose(path)
+    parser = _Parser(path)
+    parsed = parser.catalogue(root, "")
+    # The fingerprint leaves out the indicators: they may change under a loaded code (architecture.md).
+    return dataclasses.replace(parsed, sha256=plan_sha256(raw.decode("utf-8"), parser.indicator_lines))
+
+
+def _compose(path: Path) -> tuple[yaml.Node, bytes]:
+    """The file's YAML node tree (every value knows its line) and its bytes."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -68,9 +81,86 @@ def parse_catalogue(path: str | Path) -> Catalogue:
         raise CatalogueError(path, None, f"YAML error: {exc}") from exc
     if root is None:
         raise CatalogueError(path, 1, "the file is empty")
-    parser = _Parser(path)
-    parsed = parser.catalogue(root, "")
-    return dataclasses.replace(parsed, sha256=plan_sha256(text, parser.indicator_lines))
+    return root, raw
+
+
+# --- the plan's texts in the partners' languages (issue 17, item 1; docs/i18n.md, "The plan's texts") ---
+
+def translation_files(plan_code: str) -> list[Path]:
+    """The translations shipped for a plan: plans/<plan code>/<language>.yaml, by name."""
+    return sorted((PLANS_DIR / plan_code).glob("*.yaml"))
+
+
+def parse_translation(path: str | Path, plan: Catalogue) -> PlanTranslation:
+    """Read and validate a translation of `plan`; raise CatalogueError naming the line of any problem.
+
+    Every key must name a part of the plan (an objective's number, an actor group of that objective,
+    one of its action codes); every text follows the plan's own rules (one line, no double spaces)."""
+    from ctportal.domain import languages
+
+    path = Path(path)
+    root, _raw = _compose(path)
+    p = _Parser(path)
+    top = p.mapping(root, "the file", ["plan", "language", "objectives"])
+    code = p.text(top["plan"], "plan")
+    if code != plan.code:
+        raise p.error(top["plan"], f"plan '{code}' is not the plan '{plan.code}' this file translates")
+    language = p.text(top["language"], "language")
+    if language not in languages.CODES or language == languages.DEFAULT:
+        raise p.error(top["language"], f"unknown language '{language}' (expected one of "
+                                       f"{', '.join(c for c in languages.CODES if c != languages.DEFAULT)})")
+    if path.stem != language:
+        raise p.error(top["language"], f"language '{language}' in a file named {path.name}"
+                                       f" (name it {language}.yaml)")
+    by_number = {o.number: o for o in plan.objectives}
+    titles: dict[int, str] = {}
+    lead_ins: dict[tuple[int, str], str] = {}
+    actions: dict[str, str] = {}
+    for item in p.sequence(top["objectives"], "objectives"):
+        fields = p.mapping(item, "an objective", ["number"], ["title", "lead_ins", "actions"])
+        number = p.number(fields["number"], "objective number")
+        objective = by_number.get(number)
+        if objective is None:
+            raise p.error(fields["number"], f"objective {number} is not in plan '{plan.code}'")
+        if number in titles or any(k[0] == number for k in lead_ins) or any(
+                c.split(".")[0] == str(number) for c in actions):
+            raise p.error(fields["number"], f"objective {number} appears twice")
+        if "title" in fields:
+            titles[number] = p.text(fields["title"], f"title of objective {number}")
+        groups = {g.actor_group.value for g in objective.groups}
+        given = p.mapping(fields["lead_ins"], f"lead-ins of objective {number}", [], sorted(groups)) if (
+            "lead_ins" in fields) else {}
+        for key, node in given.items():
+            lead_ins[(number, key)] = p.text(node, f"lead-in of the '{key}' group of objective {number}")
+        codes = [a.code for a in objective.actions]
+        given = p.mapping(fields["actions"], f"actions of objective {number}", [], codes) if (
+            "actions" in fields) else {}
+        for key, node in given.items():
+            actions[key] = p.text(node, f"text of action {key}")
+    return PlanTranslation(plan.code, language, titles, lead_ins, actions)
+
+
+@lru_cache(maxsize=64)
+def plan_translation(plan_code: str, language: str) -> PlanTranslation | None:
+    """The plan's texts in `language`, or None: no file, or a plan the portal does not ship (a revised
+    plan loaded from the plans screen; its translations come with its file). A broken file is logged
+    and left out, so the screens fall back to English (tests/test_plan_translations.py checks every
+    shipped file)."""
+    path = PLANS_DIR / plan_code / f"{language}.yaml"
+    source = PLANS_DIR / f"{plan_code}.yaml"
+    if not path.is_file() or not source.is_file():
+        return None
+    try:
+        plan = _parsed_plan(source)
+        return parse_translation(path, plan) if plan.code == plan_code else None
+    except CatalogueError as exc:
+        log.warning("plan translation left out: %s", exc)
+        return None
+
+
+@lru_cache(maxsize=8)
+def _parsed_plan(path: Path) -> Catalogue:
+    return parse_catalogue(path)
 
 
 class _Parser:
@@ -95,7 +185,8 @@ class _Parser:
         found: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _STR):
-                raise self.error(key_node, f"the keys of {what} must be words, such as '{required[0]}'")
+                example = [*required, *optional][0]
+                raise self.error(key_node, f"the keys of {what} must be words, such as '{example}'")
             key = key_node.value
             if key in found:
                 raise self.error(key_node, f"key '{key}' appears twice in {what}")

@@ -101,3 +101,16 @@ class Catalogue:
     @property
     def actions(self) -> list[ActionSpec]:
         return [a for o in self.objectives for a in o.actions]
+
+
+@dataclass(frozen=True)
+class PlanTranslation:
+    """A plan's texts in one partner language (issue 17, item 1): `plans/<plan code>/<language>.yaml`.
+    Screens show them beside the English reference; the PDFs, exports and the API never read them.
+    What the file leaves out stays English."""
+
+    plan_code: str
+    language: str                              # the portal's code (domain/languages.py)
+    objectives: dict[int, str]                 # objective number -> title
+    lead_ins: dict[tuple[int, str], str]       # (objective number, actor group value) -> lead-in
+    actions: dict[str, str]                    # action code -> text

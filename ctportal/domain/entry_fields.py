@@ -47,6 +47,10 @@ class TextField:
     # Required before submitting once another field is longer than so many characters:
     # ("narrative", 1500) — the key-progress summary of a long narrative.
     required_after: tuple[str, int] | None = None
+    # A party may write this text in its own language beside the English (issue 17, item 4): the label
+    # of that original-language text; empty where the field has none. The English stays what the
+    # consolidated report prints; the original is the party's, shown to reviewers and in its own PDF.
+    original_label: str = ""
     kind: ClassVar[str] = "text"
 
 
@@ -91,6 +95,7 @@ FIELDS: tuple[Field, ...] = (
               when_not_applicable=True,
               hint=N_("Only when the status is “Not applicable”: why the action does not apply.")),
     TextField("narrative", N_("Progress narrative"), 20_000, True, lines=8, brief=True, preview=True,
+              original_label=N_("Progress narrative in the original language"),
               hint=N_("What was done in the reporting period (Markdown, at most 20,000 characters).")),
     # What the consolidated report prints as "key progress": written by the party, in whole
     # sentences, never cut (services/editions/content.key_progress); the reviewer may edit the
@@ -112,9 +117,12 @@ FIELDS: tuple[Field, ...] = (
         Column("adopted_on", N_("Date of adoption"), date=True, width=3, in_period=True),
         Column("gazette_reference", N_("Official gazette reference"), limit=200, width=3),
     )),
-    TextField("challenges", N_("Challenges"), 10_000, True, lines=4),
-    TextField("eu_support_needed", N_("EU support needed"), 10_000, True),
-    TextField("next_steps", N_("Next steps"), 10_000, True, lines=4),
+    TextField("challenges", N_("Challenges"), 10_000, True, lines=4,
+              original_label=N_("Challenges in the original language")),
+    TextField("eu_support_needed", N_("EU support needed"), 10_000, True,
+              original_label=N_("EU support needed in the original language")),
+    TextField("next_steps", N_("Next steps"), 10_000, True, lines=4,
+              original_label=N_("Next steps in the original language")),
     TextField("next_steps_timeline", N_("Timeline of the next steps"), 200, False, lines=1,
               hint=N_("For example “by Q2 2027”.")),
     TextField("responsible_institutions", N_("Responsible institutions"), 2_000, False, lines=2),
@@ -123,8 +131,15 @@ FIELDS: tuple[Field, ...] = (
 TEXT_FIELDS: tuple[TextField, ...] = tuple(f for f in FIELDS if isinstance(f, TextField))
 ROWS_FIELDS: tuple[RowsField, ...] = tuple(f for f in FIELDS if isinstance(f, RowsField))
 PREVIEWED: TextField = next(f for f in TEXT_FIELDS if f.preview)
+# The texts a party may also write in its own language, and the plain shape's keys for them: the language's
+# code (domain/languages.py, a partner language) and {field name: text}, only the texts written.
+ORIGINAL_FIELDS: tuple[TextField, ...] = tuple(f for f in TEXT_FIELDS if f.original_label)
+ORIGINAL_LANGUAGE = "original_language"
+ORIGINAL_TEXTS = "original_texts"
+ORIGINAL_LANGUAGE_LABEL = N_("Language of the original texts")
 SUMMARY: TextField = next(f for f in TEXT_FIELDS if f.name == "summary")
-LABELS: dict[str, str] = {f.name: f.label for f in FIELDS}
+LABELS: dict[str, str] = {f.name: f.label for f in FIELDS} | {ORIGINAL_LANGUAGE: ORIGINAL_LANGUAGE_LABEL} | {
+    f"{ORIGINAL_TEXTS}.{f.name}": f.original_label for f in ORIGINAL_FIELDS}
 _BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 
@@ -157,7 +172,40 @@ def values_of(entry: Any) -> dict[str, Any]:
     for rows in ROWS_FIELDS:
         values[rows.name] = [{c.name: _iso(getattr(row, c.name)) for c in rows.columns}
                              for row in getattr(entry, rows.name)]
+    texts = getattr(entry, ORIGINAL_TEXTS, None) or {}
+    values[ORIGINAL_TEXTS] = {f.name: texts[f.name] for f in ORIGINAL_FIELDS if texts.get(f.name)}
+    values[ORIGINAL_LANGUAGE] = (getattr(entry, ORIGINAL_LANGUAGE, "") or "") if values[ORIGINAL_TEXTS] else ""
     return values
+
+
+@dataclass(frozen=True)
+class Original:
+    """One text written in the party's own language, beside its English field."""
+
+    field: TextField
+    language: str     # the portal's code (domain/languages.py)
+    text: str
+
+    @property
+    def label(self) -> str:
+        return self.field.original_label
+
+
+def originals(values: dict[str, Any] | None) -> list[Original]:
+    """The original-language texts of an entry in the plain shape (a snapshot written before they
+    existed has none), in the fields' order."""
+    if not values:
+        return []
+    texts = values.get(ORIGINAL_TEXTS) or {}
+    language = values.get(ORIGINAL_LANGUAGE) or ""
+    if not language:
+        return []
+    return [Original(f, language, texts[f.name]) for f in ORIGINAL_FIELDS if texts.get(f.name)]
+
+
+def original_key(name: str) -> str:
+    """The diff's and the conflict's name of a field's original-language text."""
+    return f"{ORIGINAL_TEXTS}.{name}"
 
 
 def row_is_empty(rows: RowsField, row: dict[str, Any]) -> bool:
@@ -188,6 +236,10 @@ def field_text(values: dict[str, Any] | None, name: str) -> str:
     """One field in the plain shape as plain text, rows one a line (what diffs and conflicts compare)."""
     if not values:
         return ""
+    if name == ORIGINAL_LANGUAGE:
+        return values.get(ORIGINAL_LANGUAGE) or ""
+    if name.startswith(ORIGINAL_TEXTS + "."):
+        return (values.get(ORIGINAL_TEXTS) or {}).get(name.split(".", 1)[1]) or ""
     value = values.get(name)
     described = _BY_NAME[name]
     if isinstance(described, StatusField):

@@ -35,6 +35,8 @@ LANGUAGES: tuple[Language, ...] = (
 
 BY_CODE: dict[str, Language] = {language.code: language for language in LANGUAGES}
 CODES: tuple[str, ...] = tuple(BY_CODE)
+# The languages a party may write its original texts in (issue 17, item 4): every one but English.
+PARTNER_CODES: tuple[str, ...] = tuple(code for code in CODES if code != DEFAULT)
 
 # Accept-Language tags (lower case) and what they choose; a tag not listed falls back to its
 # primary subtag ("sq-AL" -> "sq", "en-GB" -> "en").
@@ -62,3 +64,11 @@ def from_accept_language(tags: list[str]) -> str | None:
         if primary in _TAGS:
             return _TAGS[primary]
     return None
+
+
+_CODE_OF_BABEL = {language.babel_locale: language.code for language in LANGUAGES}
+
+
+def code_of_babel(locale_name: str | None) -> str:
+    """The portal's code for a Babel locale's name ("sr_Latn_ME" is Montenegrin), English for another."""
+    return _CODE_OF_BABEL.get(locale_name or "", DEFAULT)

@@ -18,7 +18,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Hidden
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms stubs lack SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from ctportal.domain import entry_fields
+from ctportal.domain import entry_fields, languages
 from ctportal.domain import indicators as ind
 from ctportal.models import Entry, EntryStatus, Indicator
 from ctportal.services.reporting import entries as svc
@@ -88,6 +88,11 @@ def _text_field(text: entry_fields.TextField):
     return TextAreaField(_(text.label), validators=[_text_check(text.name)], render_kw=render_kw)
 
 
+def original_name(text: entry_fields.TextField) -> str:
+    """The form field of a text's original-language version: original_narrative."""
+    return f"original_{text.name}"
+
+
 def add_button_name(rows: entry_fields.RowsField) -> str:
     return "add_" + rows.item.lower().replace(" ", "_")   # add_measure, add_legal_act
 
@@ -117,6 +122,14 @@ def entry_form_class(row_counts: dict[str, int], indicators: list[Indicator] | N
             choices=[SelectChoice("", _("— not chosen yet —"))]
             + [SelectChoice(s.value, s.title) for s in EntryStatus]),
         **{text.name: _text_field(text) for text in entry_fields.TEXT_FIELDS},
+        # The party's own-language texts beside the English (issue 17, item 4), and their language.
+        entry_fields.ORIGINAL_LANGUAGE: SelectField(
+            _(entry_fields.ORIGINAL_LANGUAGE_LABEL), validate_choice=False,
+            choices=[SelectChoice("", _("— none: English only —"))]
+            + [SelectChoice(code, languages.get(code).native_name) for code in languages.PARTNER_CODES]),
+        **{original_name(text): TextAreaField(_(text.original_label), validators=[_text_check(text.name)],
+                                              render_kw={"rows": text.lines})
+           for text in entry_fields.ORIGINAL_FIELDS},
         **{rows.name: FieldList(FormField(_row_class(rows)), label=_(rows.label),
                                 min_entries=row_counts.get(rows.name, 0), max_entries=svc.MAX_ROWS + 10)
            for rows in entry_fields.ROWS_FIELDS},
@@ -151,6 +164,8 @@ def build_entry_form(entry: Entry, *, formdata: Any = None, data: svc.EntryData 
         "version": str(entry.version if version is None else version),
         "status": data.status.value if data.status else "",
         **data.texts,
+        entry_fields.ORIGINAL_LANGUAGE: data.original_language,
+        **{original_name(text): data.originals.get(text.name, "") for text in entry_fields.ORIGINAL_FIELDS},
         **{rows.name: [{c.name: row.get(c.name) for c in rows.columns} for row in data.rows.get(rows.name, [])]
            for rows in entry_fields.ROWS_FIELDS},
     })
@@ -174,6 +189,9 @@ def form_to_data(form: FlaskForm) -> svc.EntryData:
                           for row in getattr(form, rows.name) if not row.form.remove.data]
               for rows in entry_fields.ROWS_FIELDS},
         figures=figure_values(form),
+        original_language=getattr(form, entry_fields.ORIGINAL_LANGUAGE).data or "",
+        originals={text.name: _typed(getattr(form, original_name(text)).data or "")
+                   for text in entry_fields.ORIGINAL_FIELDS},
     )
 
 

@@ -158,6 +158,10 @@ class Entry(Model):
     responsible_institutions: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     # Why the status is lower than the one the Commission approved in the previous round (issue 18).
     lower_status_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    # Texts the party wrote in its own language beside the English (issue 17, item 4; domain/entry_fields
+    # ORIGINAL_FIELDS): the language's code and {field name: text}. Migration 0020.
+    original_language: so.Mapped[str] = so.mapped_column(sa.String(12), default="", server_default="")
+    original_texts: so.Mapped[dict[str, str] | None] = so.mapped_column(sa.JSON, default=dict)
     # Set when the entry was copied from the last approved revision and nobody has edited it since.
     copied_from_previous: so.Mapped[bool] = so.mapped_column(default=False)
     updated_at: so.Mapped[dt.datetime | None]

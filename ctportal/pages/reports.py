@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from sqlalchemy import orm as so
 
 from ctportal import policy
-from ctportal.domain import entry_fields
+from ctportal.domain import entry_fields, languages
 from ctportal.domain import indicators as ind
+from ctportal.domain.catalogue import plan_translation
 from ctportal.domain.parties import local_name
 from ctportal.domain.plan_words import Worded
 from ctportal.models import Entry, EntryKind, Report, ReportState, Round, RoundState, User, db
@@ -43,6 +44,7 @@ class Section:
     title: str
     short: str
     entries: list[Entry] = field(default_factory=list)
+    reference: str = ""   # the objective's English title, when `title` carries a translation of it
 
     @property
     def answered(self) -> int:
@@ -115,11 +117,46 @@ def sections_of(report: Report) -> list[Section]:
             objective = action_of(entry).objective
             if objective.number not in objectives:
                 short = gettext("Objective %(number)s", number=objective.number)
-                objectives[objective.number] = Section(str(objective.number), f"{short}: {objective.title}", short)
+                local = local_plan(entry)
+                title = local.objective if local is not None and local.objective else None
+                objectives[objective.number] = Section(str(objective.number), f"{short}: {title or objective.title}",
+                                                       short, reference=objective.title if title else "")
             objectives[objective.number].entries.append(entry)
     ordered = [objectives[n] for n in sorted(objectives)]
     ordered += [s for s in (joint, priority) if s.entries]
     return ordered
+
+
+@dataclass(frozen=True)
+class LocalPlan:
+    """The plan's texts around an entry's action in the page's language, where a translation gives them
+    (domain/catalogue.plan_translation); None where it does not (the English is shown instead)."""
+
+    lang: str                 # the `lang` attribute of the translated texts
+    objective: str | None
+    lead_in: str | None
+    action: str | None
+
+
+def page_language() -> str:
+    locale = get_locale()
+    return languages.code_of_babel(str(locale) if locale is not None else None)
+
+
+def local_plan(entry: Entry) -> LocalPlan | None:
+    """The translated texts of the entry's action for the page's language, or None (English, no file,
+    nothing of this action's translated): the screens then show the English alone."""
+    code = page_language()
+    if code == languages.DEFAULT:
+        return None
+    found = plan_translation(entry.report.round.plan_version.code, code)
+    if found is None:
+        return None
+    action = action_of(entry)
+    number = action.objective.number
+    local = LocalPlan(languages.get(code).html_lang, found.objectives.get(number),
+                      found.lead_ins.get((number, action.actor_group.value)), found.actions.get(action.code))
+    return local if (local.objective or local.lead_in or local.action) else None
 
 
 def section_of_entry(report: Report, entry: Entry) -> Section | None:

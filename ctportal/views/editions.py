@@ -14,7 +14,7 @@ from ctportal.models import CompileState, Round, RoundState, db
 from ctportal.policy import Permission
 from ctportal.infra import storage
 from ctportal.services import audit
-from ctportal.web.templating import local_date
+from ctportal.web.templating import local_date, stored_text
 from ctportal.forms.factcheck import FactcheckPeriodForm, ResolveForm
 from ctportal.services.editions.factcheck_record import factcheck_of
 from ctportal.services.editions import editions as compile_service
@@ -161,7 +161,11 @@ def status(round_id: int):
     if last is None:
         return jsonify({"state": None})
     return jsonify({"id": last.id, "state": last.state.value, "progress": last.progress, "stage": last.stage,
-                    "error": last.error if last.state == CompileState.failed else ""})
+                    "error": last.error if last.state == CompileState.failed else "",
+                    # What the page's status line says, in the reader's language (static/js/compile.js).
+                    "text": _("Edition %(id)s is %(state)s: %(stage)s (%(pct)s%%).", id=last.id,
+                              state=last.state.title.lower(), stage=stored_text(last.stage).striptags(),
+                              pct=last.progress) + " " + _("You can leave this page and come back.")})
 
 
 @bp.post("/rounds/<int:round_id>/compile")
@@ -174,7 +178,7 @@ def start(round_id: int):
     db.session.commit()
     if queued:  # handing the same edition over twice is harmless: the job claims it once
         compile_service.enqueue(edition_id)
-    flash("Compiling the consolidated report. You can leave this page and come back.", "info")
+    flash(_("Compiling the consolidated report. You can leave this page and come back."), "info")
     return redirect(url_for("editions.round_page", round_id=round_id))
 
 
@@ -266,6 +270,9 @@ def report_pdf_job(report_id: int, job_id: int):
 @login_required
 @writes_on_get
 def report_pdf_status(report_id: int, job_id: int):
-    _, job = _party_pdf_job(report_id, job_id)
+    _report, job = _party_pdf_job(report_id, job_id)
     return jsonify({"id": job.id, "state": job.state.value, "progress": job.progress, "stage": job.stage,
-                    "error": job.error if job.state == CompileState.failed else ""})
+                    "error": job.error if job.state == CompileState.failed else "",
+                    "text": _("The PDF is %(state)s: %(stage)s (%(pct)s%%).", state=job.state.title.lower(),
+                              stage=stored_text(job.stage).striptags(), pct=job.progress)
+                    + " " + _("You can leave this page and come back.")})

@@ -4,13 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, g, has_request_context
+from markupsafe import Markup, escape
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from ctportal import policy
-from ctportal.domain import entry_fields, formatting, indicators, parties
+from ctportal.domain import entry_fields, formatting, indicators, languages, parties, stored_text as stored
 from ctportal.forms import ActionForm, choice_label
 from ctportal.models import EntryStatus, ReportState
+from ctportal.pages.reports import local_plan
 from ctportal.services.reporting import follow_ups
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.web.i18n import current_babel_locale
@@ -55,6 +57,26 @@ def entry_status_title(value: str | None) -> str:
         return gettext("Not chosen yet")
 
 
+def stored_text(text: str | None) -> Markup:
+    """A text the portal stored in English (domain/stored_text.py) in the reader's language: its message
+    translated with its parameters; a party's English name in the reader's language. A text no known
+    message made is shown as stored, marked as English for screen readers."""
+    if not text:
+        return Markup("")
+    found = stored.parse(text)
+    if found is None:
+        return Markup('<span lang="en">{}</span>').format(text)
+    params = dict(found.params)
+    if "party" in params:
+        from ctportal.models import Party, db
+        names = {parties.display_name(p): parties.local_name(p) for p in db.session.scalars(db.select(Party))}
+        params["party"] = names.get(params["party"], params["party"])
+    out = gettext(found.message, **params)
+    if found.reason is not None:
+        out = f"{out} {gettext(stored.REASON, reason=found.reason)}"
+    return escape(out)
+
+
 def unique_id(prefix: str) -> str:
     """An id unique within the page being rendered (a table's caption named by its scrolling box)."""
     if not has_request_context():
@@ -71,10 +93,12 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["number"] = local_number
     app.jinja_env.filters["days_until"] = days_until
+    app.jinja_env.filters["stored_text"] = stored_text
     app.jinja_env.globals["policy"] = policy
     app.jinja_env.globals["unique_id"] = unique_id
     app.jinja_env.globals["entry_fields"] = entry_fields
     app.jinja_env.globals["indicators"] = indicators
+    app.jinja_env.globals["languages"] = languages
     app.jinja_env.globals["rows_count"] = rows_count
     app.jinja_env.globals["entry_status_title"] = entry_status_title
     app.jinja_env.globals["choice_label"] = choice_label
@@ -82,6 +106,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["ReportState"] = ReportState
     # An entry's action as plain data from the process's plan catalogue (no query per entry).
     app.jinja_env.globals["plan_of"] = action_of
+    app.jinja_env.globals["local_plan"] = local_plan
     app.jinja_env.globals["KOSOVO_FOOTNOTE"] = parties.KOSOVO_FOOTNOTE
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -16,6 +16,7 @@ from ctportal.infra import storage
 from ctportal.models import RenderedPart, db, utcnow
 from ctportal.pdf.html import html
 from ctportal.pdf.renderer import RenderResult, RenderTask, WorkerPool
+from ctportal.domain import stored_text as st
 
 Progress = Callable[[int, str], None]
 
@@ -113,11 +114,10 @@ def ensure_parts(parts: list[Part], pool: WorkerPool, progress: Progress | None 
         done += 1
         if progress is not None:
             lo, hi = span
-            progress(lo + (hi - lo) * done // len(todo), f"Rendered {task.label} ({done} of {len(todo)})")
+            progress(lo + (hi - lo) * done // len(todo), st.fill(st.RENDERED_PART, done=done, count=len(todo)))
 
     if progress is not None:
-        progress(span[0], f"Rendering {len(todo)} part(s): " + ", ".join(p.label for p in todo[:4])
-                 + ("…" if len(todo) > 4 else ""))
+        progress(span[0], st.fill(st.RENDERING_PARTS, count=len(todo)))
     results = pool.render_all([RenderTask(p.key, html(p.template, p.context), p.label) for p in todo], on_done)
     for key, result in results.items():
         part = by_key[key]

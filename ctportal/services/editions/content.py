@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ctportal.infra import markdown
-from ctportal.domain import actors, entry_fields, indicators, parties, plan_words
+from ctportal.domain import actors, entry_fields, indicators, languages, parties, plan_words
 from ctportal.domain.formatting import iso_long_date, long_date
 from ctportal.pdf.html import template_version
 from ctportal.services.editions.factcheck_record import factcheck_line, factcheck_record
@@ -163,8 +163,21 @@ def _fields(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def annex_context(party: Party, revision: Revision, assessments: dict[str, str], *, approved: bool) -> dict[str, Any]:
-    """A party's full report as one revision froze it: every entry, measure, legal act and document."""
+def _originals(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The party's own-language texts of a snapshot entry (issue 17, item 4), each with its language's tag."""
+    out = []
+    for o in entry_fields.originals(entry):
+        language = languages.get(o.language)
+        out.append({"label": o.label, "language": language.native_name, "lang": language.html_lang,
+                    "html": str(markdown.render(o.text))})
+    return out
+
+
+def annex_context(party: Party, revision: Revision, assessments: dict[str, str], *, approved: bool,
+                  originals: bool = False) -> dict[str, Any]:
+    """A party's full report as one revision froze it: every entry, measure, legal act and document.
+    With `originals` (the party's own PDF, never the consolidated report) the texts it wrote in its own
+    language too, beside the English."""
     snapshot = revision.snapshot
     actions = {a.id: a for a in db.session.scalars(
         sa.select(Action).where(Action.id.in_({e["action_id"] for e in snapshot["entries"]})))}
@@ -191,6 +204,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
             "status": _status(e.get("status")),
             "fields": _fields(e),
             "figures": _entry_figures(e),
+            "originals": _originals(e) if originals else [],
             "documents": _documents(e.get("documents") or []),
             "assessment": assessments.get(e["key"], ""),
         })

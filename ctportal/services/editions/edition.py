@@ -26,6 +26,7 @@ from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
 from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts, rendered_path
 from ctportal.services.editions.parts import body_parts, front_part, furniture_part
+from ctportal.domain import stored_text as st
 
 
 @dataclass
@@ -64,12 +65,12 @@ def render_parts(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.dat
     if draft:  # a draft is the fact-check itself: it records none
         data = dataclasses.replace(data, factcheck=None)
     say = progress or (lambda pct, stage: None)
-    say(5, "Collecting the approved reports")
+    say(5, st.COLLECTING)
     parts = body_parts(data)
     furniture = furniture_part(data.round.document_number, draft=draft)
     ensure_parts([*parts, furniture], pool, progress, (10, 80))
     db.session.commit()  # cached parts stay cached even if a later step fails
-    say(82, "Rendering the cover, contents and summary")
+    say(82, st.RENDERING_FRONT)
     front = front_part(data, parts, issued_on, pool, progress)
     db.session.commit()
     title = f"{data.round.document_number} — {data.round.title}"
@@ -82,7 +83,7 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
     row = cached(whole.key)
     if row is None:
         if progress is not None:
-            progress(93, f"Assembling {whole.pages} pages")
+            progress(93, st.fill(st.ASSEMBLING, pages=whole.pages))
         with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
             out = Path(tmp) / "out.pdf"
             whole.pages = assemble([rendered_path(p) for p in plan.parts], rendered_path(plan.furniture), out,

@@ -24,6 +24,7 @@ from ctportal.services import audit
 from ctportal.services.operations import heartbeat
 from ctportal.services.reporting import follow_ups
 from ctportal.infra import storage
+from ctportal.domain import stored_text as st
 
 if TYPE_CHECKING:  # the job imports the renderer only when it runs (cache.pool_from_config)
     from ctportal.pdf.renderer import WorkerPool
@@ -83,10 +84,10 @@ def start_compile(rnd: Round, user: User, *, draft: bool = False) -> CompiledRep
         return current
     for stale in db.session.scalars(sa.select(CompiledReport).where(
             CompiledReport.round_id == rnd.id, CompiledReport.state.in_(ACTIVE))):
-        stale.state, stale.finished_at, stale.stage = CompileState.failed, utcnow(), "Failed"
+        stale.state, stale.finished_at, stale.stage = CompileState.failed, utcnow(), st.FAILED
         stale.error = "The compile stopped without finishing (the worker was stopped or the server restarted)."
         audit.record("compile.failed", stale, actor=user, error=stale.error)
-    edition = CompiledReport(round_id=rnd.id, state=CompileState.queued, progress=0, stage="Waiting to start",
+    edition = CompiledReport(round_id=rnd.id, state=CompileState.queued, progress=0, stage=st.WAITING,
                              requested_by_id=user.id, requested_at=utcnow(), draft=draft)
     db.session.add(edition)
     db.session.flush()
@@ -120,7 +121,7 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
     claimed = cast("sa.CursorResult[Any]", db.session.execute(
         sa.update(CompiledReport).where(CompiledReport.id == edition_id, CompiledReport.state == CompileState.queued)
         .values(state=CompileState.running, started_at=utcnow(), heartbeat_at=utcnow(), progress=1,
-                stage="Starting")))
+                stage=st.STARTING)))
     db.session.commit()
     if claimed.rowcount != 1:
         return
@@ -144,7 +145,7 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         # The texts as loaded, before any commit of the job could reload a newer version of one.
         carried = [(text.id, text.version) for text in data.texts.values()]
         if not data.included:
-            raise CompileError("No report of this round is approved yet: there is nothing to compile.")
+            raise CompileError(st.NOTHING_TO_COMPILE)
         own_pool = pool is None
         pool = pool or pool_from_config()
         try:
@@ -152,7 +153,7 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
                 draft = edition.draft
                 built = build_edition(data, pool, progress=progress, draft=draft)
                 if draft:  # each party's own part, the only file of the draft a party may read
-                    progress(97, "Rendering each party's part for the fact-check")
+                    progress(97, st.RENDERING_SLICES)
                     from ctportal.services.editions.factcheck import build_slices
                     slices = [row.stored_name for row in build_slices(_edition(edition_id), data, pool)]
         finally:
@@ -168,12 +169,12 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         for text_id, version in carried:
             db.session.add(CompiledReportText(compiled_report_id=edition_id, text_id=text_id, version=version))
         edition.state, edition.progress, edition.finished_at = CompileState.done, 100, utcnow()
-        edition.stage = f"Done: {built.page_count} pages"
+        edition.stage = st.fill(st.DONE_PAGES, pages=built.page_count)
         # A report reopened while we were building: this edition is already out of date.
         reopened = [r for r in built.revisions if r.report.approved_revision_id != r.id]
         if reopened:
             edition.superseded_at = utcnow()
-            edition.superseded_reason = "A report it contains was reopened while it was being compiled."
+            edition.superseded_reason = st.REOPENED_WHILE
         db.session.flush()
         audit.record("compile.done", edition, actor=edition_requester(edition), sha256=built.sha256,
                      pages=built.page_count, revisions=[r.id for r in built.revisions],
@@ -193,8 +194,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
             f"{type(exc).__name__}: {exc}")
         edition = _edition(edition_id)
         edition.state, edition.finished_at = CompileState.failed, utcnow()
-        edition.error = reason[:2000] or "The compile failed."
-        edition.stage = "Failed"
+        edition.error = reason[:2000] or st.COMPILE_FAILED
+        edition.stage = st.FAILED
         db.session.flush()
         audit.record("compile.failed", edition, actor=edition_requester(edition), error=edition.error[:300])
         db.session.commit()
@@ -223,7 +224,8 @@ def supersede_containing(revision: Revision, reason: str, user: User | None) -> 
     party = parties.display_name(revision.report.party) if revision.report is not None else "a party"
     for edition in found:
         edition.superseded_at = now
-        edition.superseded_reason = f"The report of {party} (revision {revision.number}) was reopened: {reason}"[:2000]
+        edition.superseded_reason = st.fill(st.REPORT_REOPENED, party=party, number=revision.number,
+                                             reason=reason)[:2000]
         audit.record("compile.superseded", edition, actor=user, revision=revision.id)
     db.session.flush()
     return found

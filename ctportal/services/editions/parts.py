@@ -37,14 +37,15 @@ def furniture_part(document_number: str, *, draft: bool = False) -> Part:
     return Part("furniture", content.cache_key("furniture", ctx), "furniture.html", ctx, "page furniture")
 
 
-def annex_parts(included: content.Included, *, approved: bool = True) -> list[Part]:
+def annex_parts(included: content.Included, *, approved: bool = True, originals: bool = False) -> list[Part]:
     """A party's annex as one part per objective section (the first with the annex's heading,
     the last with the documents of the whole report). A corrected entry re-renders its own
     section, a fifth of the annex, and the sections render side by side."""
     revision = included.revision
     if revision is None:  # as before, a party without a revision has no annex (annex_context failed on None)
         raise ValueError(f"{parties.display_name(included.party)} has no revision to make an annex of")
-    ctx = content.annex_context(included.party, revision, included.assessments, approved=approved)
+    ctx = content.annex_context(included.party, revision, included.assessments, approved=approved,
+                                originals=originals)
     sections = [ctx["objectives"][i:i + 1] for i in range(len(ctx["objectives"]))] or [[]]
     label = f"{ctx['label']} ({parties.display_name(included.party)})"
     parts = []

@@ -5,6 +5,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import force_locale
+
 from ctportal.domain import parties
 from ctportal.domain.formatting import long_date
 from ctportal.infra import storage
@@ -26,13 +28,21 @@ class PartyPdf:
 
 
 def party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
+    """The parts of the party's PDF and its key. In English whoever asks (the PDF is "OR. en"): the
+    contexts carry state and status names, and a key made in a partner-language request would never
+    find the file the job made under English — the download would wait for a job forever."""
+    with force_locale("en"):
+        return _party_pdf_plan(report, revision)
+
+
+def _party_pdf_plan(report: Report, revision: Revision) -> PartyPdf:
     rnd = report.round
     # The party's own document: what it submitted, never the Commission's assessment (Commission-only,
     # policy.may_see_assessment). The file is one per revision, whoever asks for it, so it carries
     # none for anyone; the Commission reads its assessments on the review pages and in the edition.
     inc = content.Included(report.party, report, revision, {})
     approved = report.approved_revision_id == revision.id
-    annex = annex_parts(inc, approved=approved)
+    annex = annex_parts(inc, approved=approved, originals=True)  # its own-language texts too (issue 17, item 4)
     tracker = parties.FootnoteTracker()
     cover_ctx = {"title": rnd.title, "document_number": rnd.document_number,
                  "period": f"{long_date(rnd.period_start)} – {long_date(rnd.period_end)}",

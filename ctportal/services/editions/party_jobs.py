@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ctportal.infra import jobs
 from ctportal.models import CompileState, PartyPdfJob, Report, Revision, User, db, utcnow
 from ctportal.services.operations import heartbeat
+from ctportal.domain import stored_text as st
 
 log = logging.getLogger("ctportal.party_pdf")
 ACTIVE = (CompileState.queued, CompileState.running)
@@ -35,7 +36,7 @@ def request_pdf(report: Report, revision: Revision, user: User) -> tuple[PartyPd
     if current is not None:
         return current, False
     job = PartyPdfJob(report_id=report.id, revision_id=revision.id, state=CompileState.queued, progress=0,
-                      stage="Waiting to start", requested_by_id=user.id, requested_at=utcnow())
+                      stage=st.WAITING, requested_by_id=user.id, requested_at=utcnow())
     db.session.add(job)
     db.session.flush()
     return job, True
@@ -63,7 +64,7 @@ def run_party_pdf(job_id: int) -> None:
     claimed = cast("sa.CursorResult[Any]", db.session.execute(
         sa.update(PartyPdfJob).where(PartyPdfJob.id == job_id, PartyPdfJob.state == CompileState.queued)
         .values(state=CompileState.running, started_at=utcnow(), heartbeat_at=utcnow(), progress=5,
-                stage="Rendering the report")))
+                stage=st.RENDERING_REPORT)))
     db.session.commit()
     if claimed.rowcount != 1:
         return  # another worker has it, or it was failed meanwhile
@@ -78,11 +79,11 @@ def run_party_pdf(job_id: int) -> None:
         with heartbeat.Heartbeat(PartyPdfJob, job_id), pool_from_config() as pool:
             path = build_party_pdf(report, revision, pool)
         db.session.commit()
-        _set(job_id, state=CompileState.done, progress=100, stage="Done", stored_name=path.name,
+        _set(job_id, state=CompileState.done, progress=100, stage=st.DONE, stored_name=path.name,
              finished_at=utcnow())
     except Exception as exc:
         db.session.rollback()
         log.exception("party PDF job %s failed", job_id)
         reason = str(exc) if exc.__class__.__name__ == "RenderError" else f"{type(exc).__name__}: {exc}"
-        _set(job_id, state=CompileState.failed, stage="Failed", error=reason[:2000] or "The PDF could not be made.",
+        _set(job_id, state=CompileState.failed, stage=st.FAILED, error=reason[:2000] or st.PDF_FAILED,
              finished_at=utcnow())

@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from ctportal.infra import jobs
 from ctportal.models import DeliveryState, User, Webhook, WebhookDelivery, db, utcnow
 from ctportal.services import audit
+from ctportal.domain import stored_text as st
 
 log = logging.getLogger("ctportal.webhooks")
 
@@ -174,7 +175,7 @@ def attempt(delivery_id: int) -> dt.timedelta | None:
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode()
     timestamp = str(int(time.time()))
     status, error = None, ""
-    problem = target_problem(hook.url) if hook.active else "The webhook is deactivated."
+    problem = target_problem(hook.url) if hook.active else st.HOOK_DEACTIVATED
     if problem:
         error = problem
     else:

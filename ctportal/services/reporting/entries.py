@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import get_locale, gettext
 from markdown_it import MarkdownIt
 
-from ctportal.domain import entry_fields
+from ctportal.domain import entry_fields, languages
 from ctportal.domain.errors import DomainError
 from ctportal.domain.formatting import long_date, number
 from ctportal.infra import markdown
@@ -93,9 +93,10 @@ def check_markdown(text: str) -> str | None:
     """Why a Markdown text is refused (raw HTML, links other than web and email), or None."""
     if not text:
         return None
-    deep = markdown.nesting_problem(text)  # the renderer's own parse: what it cannot show is refused
-    if deep:
-        return deep
+    if markdown.nesting_problem(text):  # the renderer's own parse: what it cannot show is refused
+        return str(gettext("quotes or lists are nested %(depth)s levels deep; at most %(most)s can be shown on "
+                           "screen and in the PDF, so the deeper text would not be seen. Remove some of the "
+                           "“>” or list markers.", depth=markdown.nesting_depth(text), most=markdown.MAX_DEPTH))
     tokens = _inspector.parse(text)
     for token in tokens:
         for tok in [token, *(token.children or [])]:
@@ -165,6 +166,9 @@ class EntryData:
     texts: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     figures: dict[str, str] | None = None
+    # The party's own-language texts beside the English (entry_fields.ORIGINAL_FIELDS) and their language.
+    original_language: str = ""
+    originals: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entry: Entry, indicators: list[Indicator] | None = None) -> EntryData:
@@ -184,7 +188,10 @@ class EntryData:
         rows = {f.name: [{c.name: entry_fields.parse_date(row.get(c.name)) if c.date else row.get(c.name) or ""
                           for c in f.columns} for row in values.get(f.name) or []]
                 for f in entry_fields.ROWS_FIELDS}
-        return cls(status, {f.name: values.get(f.name) or "" for f in entry_fields.TEXT_FIELDS}, rows)
+        texts = values.get(entry_fields.ORIGINAL_TEXTS) or {}
+        return cls(status, {f.name: values.get(f.name) or "" for f in entry_fields.TEXT_FIELDS}, rows,
+                   values.get(entry_fields.ORIGINAL_LANGUAGE) or "",
+                   {f.name: texts.get(f.name) or "" for f in entry_fields.ORIGINAL_FIELDS})
 
     def text(self, name: str) -> str:
         return self.texts.get(name) or ""
@@ -197,7 +204,15 @@ class EntryData:
         """In the plain shape, empty rows left out (what diff.field_text and the conflict page read)."""
         return {"status": self.status.value if self.status else None,
                 **{f.name: self.text(f.name) for f in entry_fields.TEXT_FIELDS},
-                **{f.name: self.kept_rows(f.name) for f in entry_fields.ROWS_FIELDS}}
+                **{f.name: self.kept_rows(f.name) for f in entry_fields.ROWS_FIELDS},
+                **self.original_values()}
+
+    def original_values(self) -> dict[str, Any]:
+        """The original-language texts in the plain shape: only those written; no language without one."""
+        texts = {f.name: self.originals[f.name] for f in entry_fields.ORIGINAL_FIELDS
+                 if (self.originals.get(f.name) or "").strip()}
+        return {entry_fields.ORIGINAL_TEXTS: texts,
+                entry_fields.ORIGINAL_LANGUAGE: self.original_language if texts else ""}
 
 
 @dataclass(frozen=True)
@@ -234,6 +249,7 @@ def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, tod
         if error:
             problems.append(Problem(text.name, str(gettext("%(field)s: %(error)s", field=gettext(text.label),
                                                            error=error))))
+    problems += _original_problems(data)
     for rows in entry_fields.ROWS_FIELDS:
         if len(data.kept_rows(rows.name)) > MAX_ROWS:
             problems.append(Problem(rows.name, str(gettext("%(field)s: at most %(num)d rows are accepted.",
@@ -250,6 +266,24 @@ def validate(data: EntryData, period: tuple[dt.date, dt.date] | None = None, tod
     if indicators and data.figures is not None:
         _parsed, refused = figure_service.check(entry_code, indicators, data.figures)
         problems += [Problem(name, message) for name, message in refused]
+    return problems
+
+
+def _original_problems(data: EntryData) -> list[Problem]:
+    """The original-language texts follow their English field's rules; written, they need their language."""
+    problems = []
+    written = False
+    for text in entry_fields.ORIGINAL_FIELDS:
+        value = data.originals.get(text.name) or ""
+        written = written or bool(value.strip())
+        error = check_text(text.name, value)
+        if error:
+            problems.append(Problem(f"original_{text.name}", str(gettext(
+                "%(field)s: %(error)s", field=gettext(text.original_label), error=error))))
+    if written and data.original_language not in languages.PARTNER_CODES:
+        problems.append(Problem(entry_fields.ORIGINAL_LANGUAGE, str(gettext(
+            "%(field)s: choose the language the original texts are written in.",
+            field=gettext(entry_fields.ORIGINAL_LANGUAGE_LABEL)))))
     return problems
 
 
@@ -283,8 +317,8 @@ class Conflict:
 def differences(a: EntryData, b: EntryData) -> list[str]:
     """The fields (entry_fields names) where two versions of an entry differ."""
     mine, theirs = a.values(), b.values()
-    found = [f.name for f in entry_fields.FIELDS
-             if entry_fields.field_text(mine, f.name) != entry_fields.field_text(theirs, f.name)]
+    found = [name for name in (*(f.name for f in entry_fields.FIELDS), *ORIGINAL_NAMES)
+             if entry_fields.field_text(mine, name) != entry_fields.field_text(theirs, name)]
     if a.figures is not None and b.figures is not None and a.figures != b.figures and figures_differ(a, b):
         found.append(FIGURES)
     return found
@@ -298,6 +332,11 @@ def figures_differ(a: EntryData, b: EntryData) -> bool:
     return any((a.figures or {}).get(k, "").strip() != (b.figures or {}).get(k, "").strip() for k in keys)
 
 
+# The diff's and the conflict's names of the original-language texts: the language, then each text.
+ORIGINAL_NAMES: tuple[str, ...] = (entry_fields.ORIGINAL_LANGUAGE,
+                                   *(entry_fields.original_key(f.name) for f in entry_fields.ORIGINAL_FIELDS))
+
+
 def conflict_for(entry: Entry, data: EntryData) -> Conflict:
     theirs = EntryData.of(entry)
     return Conflict(entry=entry, mine=data, theirs=theirs, changed_fields=differences(data, theirs),
@@ -309,6 +348,9 @@ def write_fields(entry: Entry, data: EntryData) -> None:
     entry.status = data.status
     for text in entry_fields.TEXT_FIELDS:
         setattr(entry, text.name, data.text(text.name))
+    kept = data.original_values()
+    entry.original_texts = kept[entry_fields.ORIGINAL_TEXTS]
+    entry.original_language = kept[entry_fields.ORIGINAL_LANGUAGE]
     for rows in entry_fields.ROWS_FIELDS:
         model = ROW_MODELS[rows.name]
         kept = getattr(entry, rows.name)

@@ -18,7 +18,10 @@ _TOKEN = re.compile(r"\s+|[^\s]+")
 
 # The entry's fields in the form's order, its figures (domain/indicators.py), then the documents.
 COMPARED: tuple[tuple[str, str], ...] = tuple((f.name, f.label) for f in entry_fields.FIELDS) + (
-    ("figures", "Figures"), ("documents", "Documents"),)
+    ("figures", "Figures"), ("documents", "Documents"),
+    # The party's own-language texts (issue 17, item 4): their language, then each text.
+    (entry_fields.ORIGINAL_LANGUAGE, entry_fields.ORIGINAL_LANGUAGE_LABEL),
+    *((entry_fields.original_key(f.name), f.original_label) for f in entry_fields.ORIGINAL_FIELDS))
 
 
 def word_diff(old: str, new: str) -> Markup:

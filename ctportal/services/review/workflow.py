@@ -25,6 +25,7 @@ from ctportal import policy
 from ctportal.models import Comment, Report, ReportEvent, ReportState, Visibility, db, utcnow
 from ctportal.policy import Permission
 from ctportal.services.review import confirmation
+from ctportal.domain import stored_text as st
 
 
 class Step(enum.Enum):
@@ -243,11 +244,14 @@ def _through_confirmation(action: Step) -> str:
 
 
 def _system_comment(action: Step, user: Any, revision: Any, reason: str) -> str:
-    number = f" (revision {revision.number})" if revision is not None else ""
-    text = {
-        Step.submit: f"{user.name} submitted the report{number}.",
-        Step.request_changes: f"{user.name} requested changes{number}.",
-        Step.approve: f"{user.name} approved the report{number}.",
-        Step.reopen: f"{user.name} reopened the approved report{number}.",
+    """Stored in English, made from a message of domain/stored_text.py: each screen says it in its
+    reader's language (the `stored_text` filter)."""
+    plain, numbered = {
+        Step.submit: (st.SUBMITTED, st.SUBMITTED_REV),
+        Step.request_changes: (st.REQUESTED, st.REQUESTED_REV),
+        Step.approve: (st.APPROVED, st.APPROVED_REV),
+        Step.reopen: (st.REOPENED, st.REOPENED_REV),
     }[action]
-    return f"{text} Reason: {reason}" if reason else text
+    text = (st.fill(numbered, name=user.name, number=revision.number) if revision is not None
+            else st.fill(plain, name=user.name))
+    return f"{text} {st.fill(st.REASON, reason=reason)}" if reason else text

@@ -15,7 +15,8 @@
         if (s.state === "queued" || s.state === "running") {
           bar.className = "progress-bar pct-" + s.progress;
           bar.parentNode.setAttribute("aria-valuenow", String(s.progress));
-          stage.textContent = (label || "Edition " + s.id) + " is " + s.state + ": " + s.stage + " (" + s.progress + "%). You can leave this page and come back.";
+          // The server writes the line in the reader's language (status.json's "text").
+          stage.textContent = s.text || ((label || "Edition " + s.id) + " is " + s.state + ": " + s.stage + " (" + s.progress + "%).");
           window.setTimeout(poll, 1000);
         } else {
           window.location.reload();
