@@ -211,7 +211,10 @@ def _data(entry: Entry, filed: FiledEntry, label: str) -> tuple[entry_service.En
                     out[c.name] = row.get(c.name) or ""
             parsed.append(out)
         rows[rows_field.name] = parsed
-    return entry_service.EntryData(cast(Any, _status(filed, saved.status)), texts, rows), bad
+    # The file carries neither the figures (None: left as they are) nor the own-language texts (kept as saved).
+    return entry_service.EntryData(cast(Any, _status(filed, saved.status)), texts, rows,
+                                   original_language=saved.original_language,
+                                   originals=dict(saved.originals)), bad
 
 
 def plan(report: Report, institution: Institution, filed: FiledForm) -> Plan:

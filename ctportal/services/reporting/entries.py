@@ -190,8 +190,8 @@ class EntryData:
                 for f in entry_fields.ROWS_FIELDS}
         texts = values.get(entry_fields.ORIGINAL_TEXTS) or {}
         return cls(status, {f.name: values.get(f.name) or "" for f in entry_fields.TEXT_FIELDS}, rows,
-                   values.get(entry_fields.ORIGINAL_LANGUAGE) or "",
-                   {f.name: texts.get(f.name) or "" for f in entry_fields.ORIGINAL_FIELDS})
+                   original_language=values.get(entry_fields.ORIGINAL_LANGUAGE) or "",
+                   originals={f.name: texts.get(f.name) or "" for f in entry_fields.ORIGINAL_FIELDS})
 
     def text(self, name: str) -> str:
         return self.texts.get(name) or ""
