@@ -61,4 +61,4 @@ def test_cpu_per_request(client, auth, users):
             best = min(best, statistics.median(times))
         lines.append(f"{name:<28} {best * 1000:7.1f} ms")
         auth.logout()
-    print("\nCPU per request (median, lowest of %d rounds of %d)\n" % (ROUNDS, REPEAT) + "\n".join(lines))
+    print(f"\nCPU per request (median, lowest of {ROUNDS} rounds of {REPEAT})\n" + "\n".join(lines))

@@ -14,7 +14,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 import wtforms.widgets
-from wtforms.widgets import core
+from wtforms.widgets import core as _core
+
+core: Any = _core  # its stubs (types-WTForms) lack clean_key and Button
 
 _original = core.html_params
 
@@ -34,7 +36,7 @@ def html_params(**kwargs: Any) -> Markup:
 
 def install() -> None:
     core.html_params = html_params
-    wtforms.widgets.html_params = html_params  # type: ignore[attr-defined]
+    wtforms.widgets.html_params = html_params
     for widget in (core.Input, core.Button):
         if widget.__dict__.get("html_params") is not None:
-            widget.html_params = staticmethod(html_params)  # type: ignore[method-assign]
+            widget.html_params = staticmethod(html_params)

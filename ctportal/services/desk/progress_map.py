@@ -173,7 +173,7 @@ class Cell:
         """What a screen reader says for the cell (the same for every cell of a kind: worked out once
         per language and kind, not once a cell)."""
         if not self.applies:
-            kind: tuple = (False,)
+            kind: tuple[Any, ...] = (False,)
         elif not self.party_data.has_statuses:
             kind = (True, False)
         else:
@@ -182,7 +182,7 @@ class Cell:
 
 
 @functools.lru_cache(maxsize=256)
-def _cell_label(language: str, kind: tuple) -> str:
+def _cell_label(language: str, kind: tuple[Any, ...]) -> str:
     """A kind of cell's label in `language` (the request's: gettext reads it; the key keeps languages apart)."""
     if not kind[0]:
         return str(gettext("does not report on this action"))
