@@ -66,7 +66,8 @@ serve-prod: setup
 bench: setup-test
 	$(BIN)/python -m bench.pdf_compile
 
-# Every heavy page under wrk beside a bare Flask page, in one run (docs/performance.md).
+# Every heavy page under wrk beside a bare Flask page, in one run, then the bare page and the overview
+# while a cold compile runs through Redis and a job worker (docs/performance.md).
 bench-web: setup
 	scripts/system-packages.sh bench
 	$(BIN)/python -m bench.web

@@ -2,7 +2,7 @@
 # Install the Debian packages the portal needs, if missing.
 #   scripts/system-packages.sh run    # WeasyPrint's libraries (Pango)
 #   scripts/system-packages.sh test   # also Chromium (browser tests), poppler-utils (pdftotext), npm if missing
-#   scripts/system-packages.sh bench  # also wrk (bench/web.py)
+#   scripts/system-packages.sh bench  # also wrk and Redis (bench/web.py)
 set -euo pipefail
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fontconfig)
 if [ "${1:-run}" = "test" ]; then
@@ -11,7 +11,7 @@ if [ "${1:-run}" = "test" ]; then
   command -v npm >/dev/null || need+=(npm)
 fi
 if [ "${1:-run}" = "bench" ]; then
-  need+=(wrk)
+  need+=(wrk redis-server redis-tools)
 fi
 missing=()
 for pkg in "${need[@]}"; do

@@ -56,11 +56,14 @@ def report_page(report: Report, user: User, show: str | None) -> dict[str, Any]:
 
     `show` filters the entries (SHOWN); by default a resubmission shows only what changed.
     """
+    # One query each for the latest revision, the one before (its snapshot only read when what changed
+    # between them is not kept yet: reviews.changed_between) and the latest's reviews.
     latest = revisions.latest_revision(report)
-    previous = review.previous_revision(latest) if latest else None
-    changed = review.changed_since_previous(latest) if latest else set()
-    remaining = review.remaining_keys(report) if latest else []
-    needing = review.needing_revision(report)
+    previous = review.previous_revision(latest, snapshot=False) if latest else None
+    changed = review.changed_since_previous(latest, previous) if latest else set()
+    reviews = review.reviews_for(latest)
+    remaining = review.remaining_in(latest, reviews) if latest else []
+    needing = review.needing_in(latest, reviews) if latest else []
     default = "changed" if previous is not None and report.state == ReportState.submitted else "all"
     show = show if show in SHOWN else default
     keys = [e["key"] for e in latest.snapshot["entries"]] if latest else []
@@ -72,7 +75,7 @@ def report_page(report: Report, user: User, show: str | None) -> dict[str, Any]:
         keys = [r.entry_key for r in needing]
     return {
         "report": report, "latest": latest, "previous": previous, "changed": changed,
-        "reviews": review.reviews_for(latest), "entries": {e.key: e for e in entries_of(report)},
+        "reviews": reviews, "entries": {e.key: e for e in entries_of(report)},
         "snapshot_entries": latest.snapshot["entries"] if latest else [],
         "actions": workflow.allowed_actions(user, report), "remaining": remaining, "needing": needing,
         "show": show, "shown_keys": keys, "open_threads": _open_thread_counts(user, report),

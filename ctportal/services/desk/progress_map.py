@@ -9,12 +9,13 @@ The same selection feeds the exports (services/exports.py), so screen and file n
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from sqlalchemy import orm as so
 
 from ctportal import policy
@@ -178,17 +179,31 @@ class Cell:
 
     @property
     def label(self) -> str:
-        """What a screen reader says for the cell."""
+        """What a screen reader says for the cell (the same for every cell of a kind: worked out once
+        per language and kind, not once a cell)."""
         if not self.applies:
-            return str(gettext("does not report on this action"))
-        if not self.party_data.has_statuses:
-            return str(gettext("not yet submitted"))
-        text = self.status.title if self.status else gettext("no status given")
-        if self.party_data.source == SUBMITTED:
-            text = gettext("%(status)s (not yet approved)", status=text)
-        if self.priority:
-            text = gettext("%(status)s, priority action", status=text)
-        return text
+            kind: tuple[Any, ...] = (False,)
+        elif not self.party_data.has_statuses:
+            kind = (True, False)
+        else:
+            kind = (True, True, self.status, self.party_data.source == SUBMITTED, bool(self.priority))
+        return _cell_label(str(get_locale()), kind)
+
+
+@functools.lru_cache(maxsize=256)
+def _cell_label(language: str, kind: tuple[Any, ...]) -> str:
+    """A kind of cell's label in `language` (the request's: gettext reads it; the key keeps languages apart)."""
+    if not kind[0]:
+        return str(gettext("does not report on this action"))
+    if not kind[1]:
+        return str(gettext("not yet submitted"))
+    _, _, status, submitted, priority = kind
+    text = status.title if status else gettext("no status given")
+    if submitted:
+        text = gettext("%(status)s (not yet approved)", status=text)
+    if priority:
+        text = gettext("%(status)s, priority action", status=text)
+    return str(text)
 
 
 @dataclass

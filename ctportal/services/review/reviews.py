@@ -8,8 +8,10 @@ assessment and note but needs a new verdict.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -169,18 +171,45 @@ def reviews_for(revision: Revision | None) -> dict[str, EntryReview]:
         sa.select(EntryReview).where(EntryReview.revision_id == revision.id))}
 
 
-def previous_revision(revision: Revision) -> Revision | None:
-    return db.session.scalar(
-        sa.select(Revision).where(Revision.report_id == revision.report_id, Revision.number < revision.number)
-        .order_by(Revision.number.desc()).limit(1))
+def previous_revision(revision: Revision, *, snapshot: bool = True) -> Revision | None:
+    """The revision before `revision`; without its snapshot loaded (until read) if `snapshot` is False."""
+    query = (sa.select(Revision).where(Revision.report_id == revision.report_id, Revision.number < revision.number)
+             .order_by(Revision.number.desc()).limit(1))
+    return db.session.scalar(query if snapshot else query.options(so.defer(Revision.snapshot)))
 
 
-def changed_since_previous(revision: Revision) -> set[str]:
-    """Keys of the entries that changed since the revision before (all of them for the first)."""
-    before = previous_revision(revision)
+# Changed keys per pair of revisions, kept per process (issue 14): a revision never changes once made,
+# so neither does what changed between two of them. Known by ids and snapshot hashes, as outlines.py
+# keeps outlines: the review page no longer decodes the previous revision's whole snapshot each view.
+_CHANGED_KEPT = 512
+_changed: OrderedDict[tuple[int, str, int, str], frozenset[str]] = OrderedDict()
+_changed_lock = threading.Lock()
+
+
+def changed_between(before: Revision, after: Revision) -> frozenset[str]:
+    """Keys of the entries of `after` that differ from `before` (diff.changed_keys), kept per process."""
+    key = (before.id, before.snapshot_sha256, after.id, after.snapshot_sha256)
+    with _changed_lock:
+        found = _changed.get(key)
+        if found is not None:
+            _changed.move_to_end(key)
+            return found
+    made = frozenset(diff.changed_keys(revisions.entries_by_key(before), revisions.entries_by_key(after)))
+    with _changed_lock:
+        _changed[key] = made
+        while len(_changed) > _CHANGED_KEPT:
+            _changed.popitem(last=False)
+    return made
+
+
+def changed_since_previous(revision: Revision, before: Revision | None | Literal["ask"] = "ask") -> set[str]:
+    """Keys of the entries that changed since the revision before (all of them for the first);
+    `before` when the caller has it already (None: there is none)."""
+    if isinstance(before, str):
+        before = previous_revision(revision, snapshot=False)
     if before is None:
         return set(revisions.entries_by_key(revision))
-    return diff.changed_keys(revisions.entries_by_key(before), revisions.entries_by_key(revision))
+    return set(changed_between(before, revision))
 
 
 def _same_summary(before: Revision, after: Revision, key: str) -> bool:
@@ -261,9 +290,11 @@ def _checked_summary(text: str) -> str:
 def remaining_keys(report: Report) -> list[str]:
     """Entries of the current revision without a verdict yet, in the report's order."""
     latest = revisions.latest_revision(report)
-    if latest is None:
-        return []
-    reviews = reviews_for(latest)
+    return remaining_in(latest, reviews_for(latest)) if latest is not None else []
+
+
+def remaining_in(latest: Revision, reviews: dict[str, EntryReview]) -> list[str]:
+    """remaining_keys for a page that has the latest revision and its reviews already."""
     return [e["key"] for e in latest.snapshot["entries"]
             if reviews.get(e["key"]) is None or reviews[e["key"]].verdict is None]
 
@@ -297,10 +328,13 @@ def accept_remaining(report: Report, user: User, keys: list[str], *, expected_re
 def needing_revision(report: Report) -> list[EntryReview]:
     """Entries marked "needs revision" on the latest revision, in the report's order."""
     latest = revisions.latest_revision(report)
-    if latest is None:
-        return []
+    return needing_in(latest, reviews_for(latest)) if latest is not None else []
+
+
+def needing_in(latest: Revision, reviews: dict[str, EntryReview]) -> list[EntryReview]:
+    """needing_revision for a page that has the latest revision and its reviews already."""
     order = {e["key"]: i for i, e in enumerate(latest.snapshot["entries"])}
-    rows = [r for r in reviews_for(latest).values() if r.verdict == Verdict.needs_revision]
+    rows = [r for r in reviews.values() if r.verdict == Verdict.needs_revision]
     return sorted(rows, key=lambda r: order.get(r.entry_key, 0))
 
 
