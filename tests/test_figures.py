@@ -325,3 +325,18 @@ def test_the_consolidated_report_prints_each_partys_figures_and_the_total(app, u
     assert "2.P1: Returned Foreign Terrorist Fighters and family members (persons), actual figures and total" in text
     table = text[text.index("actual figures and total"):]
     assert re.search(r"Category\s+Albania\s+Serbia\s+Total\s+Adults\s+11\s+30\s+41\s+Minors\s+2\s+2\s+4", table)
+
+
+def test_two_saves_of_the_figures_from_one_version_are_a_conflict_showing_both(client, auth, rnd):
+    entry = _entry(report_of(rnd, "AL"), "4.P3")
+    auth.login("contributor_al")
+    first = form_for(entry, **_fields("tf-reports", total={"actual": "7"}))
+    second = form_for(entry, **_fields("tf-reports", total={"actual": "9"}))
+    assert client.post(entry_url(entry), data=first).status_code == 302
+    response = client.post(entry_url(entry), data=second)    # made from the version before the first save
+    assert response.status_code == 409
+    page = html.unescape(response.get_data(as_text=True))
+    row = page[page.index("<th scope=\"row\">Figures</th>"):]
+    row = row[:row.index("</tr>")]
+    assert "actual 7" in row and "actual 9" in row
+    assert [f.actual for f in reload(entry).figures] == [Decimal(7)]

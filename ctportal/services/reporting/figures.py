@@ -144,19 +144,6 @@ def write(entry: Entry, indicators: list[Indicator], parsed: Parsed) -> None:
                 setattr(row, col, value)
 
 
-def differ(indicators: list[Indicator], a: dict[str, str] | None, b: dict[str, str] | None) -> bool:
-    """Do two typed sets of figures say different numbers? (Not given: nothing to compare.)"""
-    if a is None or b is None:
-        return False
-    for indicator, category, column in cells(indicators):
-        name = field_name(indicator, category, column)
-        one, _ = ind.parse_figure(a.get(name), indicator.unit)
-        two, _ = ind.parse_figure(b.get(name), indicator.unit)
-        if one != two or (one is None and (a.get(name) or "").strip() != (b.get(name) or "").strip()):
-            return True
-    return False
-
-
 # --- into the next round ----------------------------------------------------------------------------
 
 def prefill(report: Report) -> int:
