@@ -1,4 +1,4 @@
-"""Joining rendered parts into one PDF with pypdf: global page furniture and bookmarks.
+"""Joining rendered parts into one PDF: one structure tree, global page furniture and bookmarks.
 
 Parts are rendered without page furniture, so a cached part fits anywhere in any edition. After
 the parts are joined, every page gets the furniture page (document number, LIMITE, EN — rendered
@@ -10,6 +10,11 @@ size of a one-pass render. Bookmarks come from each part's own outline, shifted 
 page. Links between parts (the contents page's entries) are written by the templates as
 `ctportal-page:N` (page_link) — WeasyPrint cannot know the page of a part it does not render —
 and turned into links to page N here.
+
+The parts are tagged (PDF/UA): qpdf joins their pages and merges their structure trees first
+(ctportal/pdf/structure.py), pypdf then works on that one file as before, the stamp goes in as
+an /Artifact (it is page furniture, not content), and the last qpdf pass adds the PDF/A-2a and
+PDF/UA-1 metadata and output intent.
 """
 from __future__ import annotations
 
@@ -23,10 +28,11 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject,
                            NameObject, NullObject, NumberObject, RectangleObject)
 
-from ctportal.pdf import fontmerge, numbers
+from ctportal.pdf import fontmerge, numbers, structure
 
 
 PAGE_LINK = "ctportal-page:"
+ARTIFACT_BEGIN = b"Q\n/Artifact <</Type /Pagination>> BDC\n"
 
 
 def page_link(page: int) -> str:
@@ -73,13 +79,9 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
     section of an annex): their bookmarks nest under that part's last top-level bookmark.
     `font_cache`: where the page numbers' font subset and the merged fonts
     (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
-    writer = PdfWriter()
-    outlines: list[tuple[int, list[Bookmark]]] = []
-    for path in parts:
-        reader = PdfReader(path)
-        first = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        outlines.append((first, outline_of(reader)))
+    joined, firsts = structure.join(list(parts))
+    writer = PdfWriter(clone_from=PdfReader(joined))
+    outlines = [(first, outline_of(PdfReader(path))) for first, path in zip(firsts, parts)]
     total = len(writer.pages)
     furniture_page = PdfReader(furniture).pages[0]
     furniture_contents = furniture_page.get_contents()
@@ -110,8 +112,9 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
         contents = contents.get_object() if contents is not None else ArrayObject()
         existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
         # The part's own content runs inside q … Q, so whatever state it leaves does not move ours.
-        pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n"
-                      + numbers.operators(n, total, float(page.mediabox.width), font))
+        # The stamp and the number are page furniture: an artifact, outside the structure tree.
+        pop = _stream(writer, ARTIFACT_BEGIN + b"q /CtpStamp Do Q\n"
+                      + numbers.operators(n, total, float(page.mediabox.width), font) + b"EMC\n")
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     fontmerge.merge_fonts(writer, font_cache)
     _resolve_page_links(writer)
@@ -121,13 +124,13 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
             _add_outline(writer, bookmarks, first, parent)
         else:
             parent = _add_outline(writer, bookmarks, first, None) or parent
-    writer.add_metadata({"/Title": title, "/Producer": "ctportal (WeasyPrint, pypdf)"})
     writer.page_mode = "/UseOutlines"
     buffer = BytesIO()
     writer.write(buffer)
     # pypdf writes every object on its own; qpdf packs the small ones (pages, resources,
     # outline, links) into compressed object streams, as WeasyPrint does for a one-pass PDF.
     with pikepdf.open(BytesIO(buffer.getvalue())) as pdf:
+        structure.finish(pdf, title)
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
     return total
 

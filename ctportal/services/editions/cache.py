@@ -118,7 +118,9 @@ def ensure_parts(parts: list[Part], pool: WorkerPool, progress: Progress | None 
     if progress is not None:
         progress(span[0], f"Rendering {len(todo)} part(s): " + ", ".join(p.label for p in todo[:4])
                  + ("…" if len(todo) > 4 else ""))
-    results = pool.render_all([RenderTask(p.key, html(p.template, p.context), p.label) for p in todo], on_done)
+    # The furniture is laid over every page as an artifact (ctportal/pdf/structure.py): no tags.
+    results = pool.render_all([RenderTask(p.key, html(p.template, p.context), p.label, tagged=p.kind != "furniture")
+                               for p in todo], on_done)
     for key, result in results.items():
         part = by_key[key]
         part.pages = result.pages
