@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from ctportal.models import CompiledReport, CompileState, RenderedPart, db
 from ctportal.infra import storage
 from ctportal.services.editions import editions as compile_service
-from tests.pdf_structure import check_tagged
+from tests.pdf_structure import check_tagged, validate
 from tests.test_pdf_compile import _compile, compiled  # noqa: F401 - fixture
 
 
-def test_the_edition_is_tagged_and_archival(compiled):
+def test_the_edition_is_tagged_and_archival(compiled):  # noqa: F811 - the fixture imported above
     _, path = compiled
     found = check_tagged(path)
     assert {"1", "2", "3"} <= {h[1] for h in found.headings}
@@ -19,6 +19,7 @@ def test_the_edition_is_tagged_and_archival(compiled):
     assert any("actions (rows) by" in s for s in found.summaries), "the heatmap's text alternative"
     assert {"sq", "sr-Cyrl", "mk"} <= found.langs, found.langs
     assert found.mcids > 100
+    validate(path)
 
 
 def test_an_edition_assembled_again_from_cached_parts_is_tagged_too(app, users, tmp_path):
@@ -38,6 +39,7 @@ def test_an_edition_assembled_again_from_cached_parts_is_tagged_too(app, users, 
     warm = storage.path_for("compiled", again.stored_name)
     assert warm.read_bytes() == path.read_bytes()  # same parts, same bytes
     check_tagged(warm)
+    validate(warm)
 
 
 def test_a_party_pdf_is_tagged_and_archival(app, users, auth, client, tmp_path):
@@ -52,3 +54,4 @@ def test_a_party_pdf_is_tagged_and_archival(app, users, auth, client, tmp_path):
     path.write_bytes(response.data)
     found = check_tagged(path)
     assert {"1", "2", "3"} <= {h[1] for h in found.headings} and found.header_cells and "sr-Cyrl" in found.langs
+    validate(path)

@@ -73,15 +73,16 @@ def _stream(writer: PdfWriter, data: bytes):
 
 
 def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None,
-             continued: Set[int] = frozenset()) -> int:
+             continued: Set[int] = frozenset(), tagged: bool = True) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
     returns the page count. `continued`: indices of parts that go on from the part before (a
     section of an annex): their bookmarks nest under that part's last top-level bookmark.
     `font_cache`: where the page numbers' font subset and the merged fonts
-    (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
-    joined, firsts = structure.join(list(parts))
+    (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept. `tagged`: the parts
+    are tagged and the edition says it is PDF/UA-1 and PDF/A-2a (False: untagged parts, no claim)."""
+    joined, firsts = structure.join(list(parts), tagged=tagged)
     writer = PdfWriter(clone_from=PdfReader(joined))
-    outlines = [(first, outline_of(PdfReader(path))) for first, path in zip(firsts, parts)]
+    outlines = [(first, outline_of(PdfReader(path))) for first, path in zip(firsts, parts, strict=True)]
     total = len(writer.pages)
     furniture_page = PdfReader(furniture).pages[0]
     furniture_contents = furniture_page.get_contents()
@@ -113,8 +114,8 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
         existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
         # The part's own content runs inside q … Q, so whatever state it leaves does not move ours.
         # The stamp and the number are page furniture: an artifact, outside the structure tree.
-        pop = _stream(writer, ARTIFACT_BEGIN + b"q /CtpStamp Do Q\n"
-                      + numbers.operators(n, total, float(page.mediabox.width), font) + b"EMC\n")
+        pop = _stream(writer, (ARTIFACT_BEGIN if tagged else b"Q\n") + b"q /CtpStamp Do Q\n"
+                      + numbers.operators(n, total, float(page.mediabox.width), font) + (b"EMC\n" if tagged else b""))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     fontmerge.merge_fonts(writer, font_cache)
     _resolve_page_links(writer)
@@ -130,8 +131,10 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
     # pypdf writes every object on its own; qpdf packs the small ones (pages, resources,
     # outline, links) into compressed object streams, as WeasyPrint does for a one-pass PDF.
     with pikepdf.open(BytesIO(buffer.getvalue())) as pdf:
-        structure.finish(pdf, title)
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+        structure.finish(pdf, title, tagged=tagged)
+        # PDF 1.7: what PDF/A-2 and PDF/UA-1 build on (the parts are 1.7 too).
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                 min_version="1.7")
     return total
 
 

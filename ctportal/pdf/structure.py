@@ -57,8 +57,9 @@ def _names(tree: pikepdf.Object) -> list[tuple[bytes, pikepdf.Object]]:
     return out
 
 
-def join(paths: list[Path]) -> tuple[BytesIO, list[int]]:
-    """The parts joined, with one structure tree; returns the file and each part's first page (0-based)."""
+def join(paths: list[Path], *, tagged: bool = True) -> tuple[BytesIO, list[int]]:
+    """The parts joined, with one structure tree (`tagged`); returns the file and each part's first
+    page (0-based)."""
     out = pikepdf.new()
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
     children: list[pikepdf.Object] = []
@@ -80,19 +81,19 @@ def join(paths: list[Path]) -> tuple[BytesIO, list[int]]:
             out.pages.extend(src.pages)
         names = src.Root.get("/Names")
         if names is not None and "/Dests" in names:  # a part's own anchors (#summary): copied, first wins
-            for key, value in _names(out.copy_foreign(src.make_indirect(names.Dests))):
-                dests.setdefault(key, value)
+            for name, target in _names(out.copy_foreign(src.make_indirect(names.Dests))):
+                dests.setdefault(name, target)
         root = src.Root.get("/StructTreeRoot")
         if lang is None and "/Lang" in src.Root:
             lang = str(src.Root.Lang)
-        if root is None:
+        if root is None or not tagged:
             continue  # an untagged part (none is, but an old cached file may be): nothing to merge
         root = out.copy_foreign(root)
         used = -1
         if "/ParentTree" in root:
-            for key, value in _nums(root.ParentTree):
-                nums.append((key + offset, value))
-                used = max(used, key)
+            for number, parent in _nums(root.ParentTree):
+                nums.append((number + offset, parent))
+                used = max(used, number)
         if "/ParentTreeNextKey" in root:
             used = max(used, int(root.ParentTreeNextKey) - 1)
         for page in out.pages[first:]:
@@ -106,15 +107,15 @@ def join(paths: list[Path]) -> tuple[BytesIO, list[int]]:
         offset += used + 1
         kids = root.K if isinstance(root.K, Array) else [root.K]
         for top in kids:
-            inner = top.get("/K", []) if top.get("/S") == Name.Document else [top]
-            for kid in (inner if isinstance(inner, Array) else [inner]):
+            inner = top.get("/K", Array()) if top.get("/S") == Name.Document else Array([top])
+            for kid in (inner if isinstance(inner, Array) else Array([inner])):
                 if isinstance(kid, Dictionary):
                     kid.P = document
                 children.append(kid)
         if "/IDTree" in root:
             ids.extend(_names(root.IDTree))
-        for name, value in (root.get("/RoleMap") or Dictionary()).items():
-            role_map.setdefault(name, value)
+        for role, standard in (root.get("/RoleMap") or Dictionary()).items():
+            role_map.setdefault(role, standard)
     tree = out.make_indirect(Dictionary(
         Type=Name.StructTreeRoot, K=Array([document]), ParentTreeNextKey=offset,
         ParentTree=out.make_indirect(Dictionary(Nums=Array([x for key, value in sorted(nums, key=lambda kv: kv[0])
@@ -126,13 +127,15 @@ def join(paths: list[Path]) -> tuple[BytesIO, list[int]]:
         tree.RoleMap = Dictionary(role_map)
     document.P = tree
     document.K = Array(children)
-    out.Root.StructTreeRoot = tree
+    if tagged:
+        out.Root.StructTreeRoot = tree
     if dests:
         out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=Array(
             [x for key, value in sorted(dests.items()) for x in (String(key), value)]))))
-    out.Root.MarkInfo = Dictionary(Marked=True)
+    if tagged:
+        out.Root.MarkInfo = Dictionary(Marked=True)
+        out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     out.Root.Lang = String(lang or LANG)
-    out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     buffer = BytesIO()
     out.save(buffer, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     for src in sources:
@@ -141,9 +144,12 @@ def join(paths: list[Path]) -> tuple[BytesIO, list[int]]:
     return buffer, firsts
 
 
-def finish(pdf: pikepdf.Pdf, title: str) -> None:
-    """Title, XMP metadata (PDF/A-2a, PDF/UA-1) and the sRGB output intent, on the assembled edition."""
+def finish(pdf: pikepdf.Pdf, title: str, *, tagged: bool = True) -> None:
+    """Title, XMP metadata (PDF/A-2a, PDF/UA-1) and the sRGB output intent, on the assembled edition
+    (an untagged one gets its title only)."""
     pdf.docinfo = pdf.make_indirect(Dictionary(Title=String(title), Producer=String(PRODUCER)))
+    if not tagged:
+        return
     pdf.Root.Metadata = pdf.make_stream(xmp(title, str(pdf.Root.get("/Lang", LANG))).encode("utf-8"),
                                         Type=Name.Metadata, Subtype=Name.XML)
     profile = pdf.make_stream(files("weasyprint.pdf").joinpath("sRGB2014.icc").read_bytes(), N=3)

@@ -78,7 +78,7 @@ def finisher(html: str) -> Callable[[Any, Any], None]:
             if "ID" in obj:
                 new = prefix + _text(obj["ID"])
                 obj["ID"] = pydyf.String(new)
-                ids[new] = obj.reference
+                ids[new] = getattr(obj, "reference")  # noqa: B009 - a pydyf object (mypy sees a dict)
             attributes = obj.get("A")
             if isinstance(attributes, dict) and "Headers" in attributes:
                 attributes["Headers"] = pydyf.Array(pydyf.String(prefix + _text(h)) for h in attributes["Headers"])

@@ -32,7 +32,10 @@ STATUS_ORDER = [s.value for s in EntryStatus]
 
 def cache_key(kind: str, context: dict[str, Any]) -> str:
     payload = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{template_version()}|{kind}|{payload}".encode()).hexdigest()
+    from ctportal.services.editions.cache import tagged_pdfs  # (cache imports nothing of this module)
+
+    variant = "" if tagged_pdfs() else "untagged|"  # tagged keys are as they were without the setting
+    return hashlib.sha256(f"{template_version()}|{variant}{kind}|{payload}".encode()).hexdigest()
 
 
 def _status(value: str | None) -> dict[str, str]:
