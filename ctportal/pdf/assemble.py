@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pikepdf
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject,
-                           NameObject, NullObject, NumberObject, RectangleObject)
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject,
+                           NameObject, RectangleObject)
 
 from ctportal.pdf import fontmerge, numbers, structure
 
@@ -80,9 +80,19 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
     `font_cache`: where the page numbers' font subset and the merged fonts
     (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept. `tagged`: the parts
     are tagged and the edition says it is PDF/UA-1 and PDF/A-2a (False: untagged parts, no claim)."""
-    joined, firsts = structure.join(list(parts), tagged=tagged)
-    writer = PdfWriter(clone_from=PdfReader(joined))
-    outlines = [(first, outline_of(PdfReader(path))) for first, path in zip(firsts, parts, strict=True)]
+    joined = structure.join(list(parts), tagged=tagged)
+    try:
+        total = _stamp_and_save(joined, parts, furniture, out, title=title, font_cache=font_cache,
+                                continued=continued, tagged=tagged)
+    finally:
+        joined.close()
+    return total
+
+
+def _stamp_and_save(joined: structure.Joined, parts: list[Path], furniture: Path, out: Path, *, title: str,
+                    font_cache: Path | None, continued: Set[int], tagged: bool) -> int:
+    writer = PdfWriter(clone_from=PdfReader(joined.pages_only))
+    outlines = [(first, outline_of(PdfReader(path))) for first, path in zip(joined.firsts, parts, strict=True)]
     total = len(writer.pages)
     furniture_page = PdfReader(furniture).pages[0]
     furniture_contents = furniture_page.get_contents()
@@ -118,21 +128,18 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
                       + numbers.operators(n, total, float(page.mediabox.width), font) + (b"EMC\n" if tagged else b""))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     fontmerge.merge_fonts(writer, font_cache)
-    _resolve_page_links(writer)
-    parent = None
-    for i, (first, bookmarks) in enumerate(outlines):
-        if i in continued and parent is not None:
-            _add_outline(writer, bookmarks, first, parent)
-        else:
-            parent = _add_outline(writer, bookmarks, first, None) or parent
-    writer.page_mode = "/UseOutlines"
     buffer = BytesIO()
     writer.write(buffer)
-    # pypdf writes every object on its own; qpdf packs the small ones (pages, resources,
-    # outline, links) into compressed object streams, as WeasyPrint does for a one-pass PDF.
-    with pikepdf.open(BytesIO(buffer.getvalue())) as pdf:
+    pdf = joined.pdf
+    with pikepdf.open(BytesIO(buffer.getvalue())) as stamped_pdf:
+        structure.take_stamped(pdf, stamped_pdf)
+        _resolve_page_links(pdf)
+        _add_outlines(pdf, outlines, continued)
+        pdf.Root.PageMode = pikepdf.Name.UseOutlines
         structure.finish(pdf, title, tagged=tagged)
-        # PDF 1.7: what PDF/A-2 and PDF/UA-1 build on (the parts are 1.7 too).
+        # qpdf packs the small objects (pages, resources, outline, links, structure elements) into
+        # compressed object streams, as WeasyPrint does for a one-pass PDF. PDF 1.7: what PDF/A-2
+        # and PDF/UA-1 build on (the parts are 1.7 too).
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
                  min_version="1.7")
     return total
@@ -149,31 +156,40 @@ def _with_stamp(resources: DictionaryObject, form_ref, font_ref) -> DictionaryOb
     return resources
 
 
-def _resolve_page_links(writer: PdfWriter) -> None:
+def _resolve_page_links(pdf: pikepdf.Pdf) -> None:
     """Every link annotation to `ctportal-page:N` becomes a link to the top of page N."""
-    pages = writer.pages
+    pages = pdf.pages
     for page in pages:
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
+        for annot in page.obj.get("/Annots", []):
             action = annot.get("/A")
-            action = action.get_object() if action is not None else None
             uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(PAGE_LINK):
                 continue
-            del annot[NameObject("/A")]
+            del annot["/A"]
             try:
-                target = pages[int(uri[len(PAGE_LINK):]) - 1]
+                number = int(uri[len(PAGE_LINK):])
+                if number < 1:
+                    raise IndexError(number)
+                target = pages[number - 1]
             except (ValueError, IndexError):
                 continue  # a page that is not there: the link is dropped, the text stays
-            annot[NameObject("/Dest")] = ArrayObject([
-                target.indirect_reference, NameObject("/XYZ"), NumberObject(0),
-                FloatObject(float(target.mediabox.top)), NullObject()])
+            annot.Dest = pikepdf.Array([target.obj, pikepdf.Name.XYZ, 0, float(target.mediabox[3]), None])
 
 
-def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent):
-    """Add the bookmarks under `parent`; returns the last one added at that level (None if none)."""
-    item = None
-    for b in bookmarks:
-        item = writer.add_outline_item(title=b.title, page_number=offset + b.page, parent=parent)
-        _add_outline(writer, b.children, offset, item)
-    return item
+def _add_outlines(pdf: pikepdf.Pdf, outlines: list[tuple[int, list[Bookmark]]], continued: Set[int]) -> None:
+    """Each part's bookmarks shifted by its first page; a continued part's nest under the last
+    top-level bookmark of the part it continues."""
+    def item(b: Bookmark, offset: int) -> pikepdf.OutlineItem:
+        made = pikepdf.OutlineItem(b.title, offset + b.page)
+        made.children.extend(item(c, offset) for c in b.children)
+        return made
+
+    with pdf.open_outline() as outline:
+        parent = None
+        for i, (first, bookmarks) in enumerate(outlines):
+            items = [item(b, first) for b in bookmarks]
+            if i in continued and parent is not None:
+                parent.children.extend(items)
+            elif items:
+                outline.root.extend(items)
+                parent = items[-1]

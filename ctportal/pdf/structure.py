@@ -14,8 +14,9 @@ pypdf's page copying drops all of that, so the parts are joined here with qpdf (
 * IDTrees are merged (ids are unique per part already) and RoleMaps joined; so are the named
   destinations of the parts' own anchors (the contents' "Summary" entries), first name wins.
 
-The joined file then goes through assembly as before (stamp, numbers, fonts, links, outline:
-ctportal/pdf/assemble.py), where the stamp is written as an /Artifact, and `finish` adds the
+The joined pages, without the tree, then go through pypdf as before (stamp, numbers, fonts:
+ctportal/pdf/assemble.py; the stamp is written as an /Artifact); `take_stamped` puts the stamped
+content and resources back on the joined pages, links and outline are made there, and `finish` adds the
 catalogue entries and metadata PDF/UA and PDF/A ask for: /MarkInfo, /Lang, DisplayDocTitle,
 XMP metadata with the title and the pdfaid (part 2, conformance A) and pdfuaid (part 1)
 identification — pdfuaid described by a PDF/A extension schema, as PDF/A requires of any property
@@ -24,6 +25,7 @@ outside its predefined schemas — and an sRGB output intent (the profile WeasyP
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from importlib.resources import files
 from io import BytesIO
 from pathlib import Path
@@ -57,9 +59,25 @@ def _names(tree: pikepdf.Object) -> list[tuple[bytes, pikepdf.Object]]:
     return out
 
 
-def join(paths: list[Path], *, tagged: bool = True) -> tuple[BytesIO, list[int]]:
-    """The parts joined, with one structure tree (`tagged`); returns the file and each part's first
-    page (0-based)."""
+@dataclass
+class Joined:
+    """The parts joined (`pdf`, with its structure tree), each part's first page (0-based), and
+    the same pages without the tree as a file (`pages_only`) for pypdf to stamp: pypdf then copies
+    pages and resources only, not the ≈ 60 objects a page of structure adds."""
+    pdf: pikepdf.Pdf
+    firsts: list[int]
+    pages_only: BytesIO
+    sources: list[pikepdf.Pdf]
+
+    def close(self) -> None:
+        self.pdf.close()
+        for src in self.sources:
+            src.close()
+
+
+def join(paths: list[Path], *, tagged: bool = True) -> Joined:
+    """The parts joined, with one structure tree (`tagged`). Close it after saving `pdf`: qpdf
+    copies stream data from the parts' files lazily."""
     out = pikepdf.new()
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document))
     children: list[pikepdf.Object] = []
@@ -73,7 +91,7 @@ def join(paths: list[Path], *, tagged: bool = True) -> tuple[BytesIO, list[int]]
     dests: dict[bytes, pikepdf.Object] = {}
     for path in paths:
         src = pikepdf.open(path)
-        sources.append(src)  # open until `out` is written: qpdf copies stream data lazily
+        sources.append(src)  # open until the edition is written: qpdf copies stream data lazily
         first = len(out.pages)
         firsts.append(first)
         with warnings.catch_warnings():  # named destinations are merged below
@@ -137,11 +155,27 @@ def join(paths: list[Path], *, tagged: bool = True) -> tuple[BytesIO, list[int]]
         out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     out.Root.Lang = String(lang or LANG)
     buffer = BytesIO()
+    if tagged:
+        del out.Root.StructTreeRoot  # only for the copy pypdf works on (put back below)
     out.save(buffer, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
-    for src in sources:
-        src.close()
+    if tagged:
+        out.Root.StructTreeRoot = tree
     buffer.seek(0)
-    return buffer, firsts
+    return Joined(out, firsts, buffer, sources)
+
+
+def take_stamped(pdf: pikepdf.Pdf, stamped: pikepdf.Pdf) -> None:
+    """Each page of `pdf` gets the content and resources of the same page of `stamped` (the pypdf
+    pass: stamp, numbers, merged fonts). Its annotations and the structure tree stay, so every
+    /Pg, /OBJR and MCID still holds (the part's own content streams are among those taken)."""
+    for page, done in zip(pdf.pages, stamped.pages, strict=True):
+        contents = done.obj.Contents
+        items = contents if isinstance(contents, Array) else [contents]
+        page.obj.Contents = Array([pdf.copy_foreign(s if s.is_indirect else stamped.make_indirect(s))
+                                   for s in items])
+        resources = done.obj.Resources
+        page.obj.Resources = pdf.copy_foreign(resources if resources.is_indirect
+                                              else stamped.make_indirect(resources))
 
 
 def finish(pdf: pikepdf.Pdf, title: str, *, tagged: bool = True) -> None:
