@@ -92,6 +92,9 @@ class Defaults:
     PDF_RENDER_TIMEOUT_SECONDS = 600
     PDF_RENDER_MEMORY_MB = 1500
     PDF_PARALLEL_PARTS = 2
+    # Editions and party PDFs tagged (PDF/UA-1) and archival (PDF/A-2a); False only to measure the
+    # difference (make bench) — the parts are then cached under other keys.
+    PDF_TAGGED = True
     # CPU priority of the render processes (os.nice increment): pages stay quick during a compile.
     PDF_RENDER_NICE = 19
 

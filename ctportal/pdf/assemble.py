@@ -1,4 +1,4 @@
-"""Joining rendered parts into one PDF with pypdf: global page furniture and bookmarks.
+"""Joining rendered parts into one PDF: one structure tree, global page furniture and bookmarks.
 
 Parts are rendered without page furniture, so a cached part fits anywhere in any edition. After
 the parts are joined, every page gets the furniture page (document number, LIMITE, EN — rendered
@@ -10,6 +10,11 @@ size of a one-pass render. Bookmarks come from each part's own outline, shifted 
 page. Links between parts (the contents page's entries) are written by the templates as
 `ctportal-page:N` (page_link) — WeasyPrint cannot know the page of a part it does not render —
 and turned into links to page N here.
+
+The parts are tagged (PDF/UA): qpdf joins their pages and merges their structure trees first
+(ctportal/pdf/structure.py), pypdf then works on that one file as before, the stamp goes in as
+an /Artifact (it is page furniture, not content), and the last qpdf pass adds the PDF/A-2a and
+PDF/UA-1 metadata and output intent.
 """
 from __future__ import annotations
 
@@ -20,13 +25,14 @@ from pathlib import Path
 
 import pikepdf
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, IndirectObject,
-                           NameObject, NullObject, NumberObject, RectangleObject)
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, IndirectObject,
+                           NameObject, RectangleObject)
 
-from ctportal.pdf import fontmerge, numbers
+from ctportal.pdf import fontmerge, numbers, structure
 
 
 PAGE_LINK = "ctportal-page:"
+ARTIFACT_BEGIN = b"Q\n/Artifact <</Type /Pagination>> BDC\n"
 
 
 def page_link(page: int) -> str:
@@ -67,19 +73,26 @@ def _stream(writer: PdfWriter, data: bytes):
 
 
 def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_cache: Path | None = None,
-             continued: Set[int] = frozenset()) -> int:
+             continued: Set[int] = frozenset(), tagged: bool = True) -> int:
     """Join `parts` in order, lay `furniture` and the page number over every page, write `out`;
     returns the page count. `continued`: indices of parts that go on from the part before (a
     section of an annex): their bookmarks nest under that part's last top-level bookmark.
     `font_cache`: where the page numbers' font subset and the merged fonts
-    (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept."""
-    writer = PdfWriter()
-    outlines: list[tuple[int, list[Bookmark]]] = []
-    for path in parts:
-        reader = PdfReader(path)
-        first = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        outlines.append((first, outline_of(reader)))
+    (one copy of each face for all parts, ctportal/pdf/fontmerge.py) may be kept. `tagged`: the parts
+    are tagged and the edition says it is PDF/UA-1 and PDF/A-2a (False: untagged parts, no claim)."""
+    joined = structure.join(list(parts), tagged=tagged)
+    try:
+        total = _stamp_and_save(joined, parts, furniture, out, title=title, font_cache=font_cache,
+                                continued=continued, tagged=tagged)
+    finally:
+        joined.close()
+    return total
+
+
+def _stamp_and_save(joined: structure.Joined, parts: list[Path], furniture: Path, out: Path, *, title: str,
+                    font_cache: Path | None, continued: Set[int], tagged: bool) -> int:
+    writer = PdfWriter(clone_from=PdfReader(joined.pages_only))
+    outlines = [(first, outline_of(PdfReader(path))) for first, path in zip(joined.firsts, parts, strict=True)]
     total = len(writer.pages)
     furniture_page = PdfReader(furniture).pages[0]
     furniture_contents = furniture_page.get_contents()
@@ -110,25 +123,25 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
         contents = contents.get_object() if contents is not None else ArrayObject()
         existing = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
         # The part's own content runs inside q … Q, so whatever state it leaves does not move ours.
-        pop = _stream(writer, b"Q\nq /CtpStamp Do Q\n"
-                      + numbers.operators(n, total, float(page.mediabox.width), font))
+        # The stamp and the number are page furniture: an artifact, outside the structure tree.
+        pop = _stream(writer, (ARTIFACT_BEGIN if tagged else b"Q\n") + b"q /CtpStamp Do Q\n"
+                      + numbers.operators(n, total, float(page.mediabox.width), font) + (b"EMC\n" if tagged else b""))
         page[NameObject("/Contents")] = ArrayObject([push, *existing, pop])
     fontmerge.merge_fonts(writer, font_cache)
-    _resolve_page_links(writer)
-    parent = None
-    for i, (first, bookmarks) in enumerate(outlines):
-        if i in continued and parent is not None:
-            _add_outline(writer, bookmarks, first, parent)
-        else:
-            parent = _add_outline(writer, bookmarks, first, None) or parent
-    writer.add_metadata({"/Title": title, "/Producer": "ctportal (WeasyPrint, pypdf)"})
-    writer.page_mode = "/UseOutlines"
     buffer = BytesIO()
     writer.write(buffer)
-    # pypdf writes every object on its own; qpdf packs the small ones (pages, resources,
-    # outline, links) into compressed object streams, as WeasyPrint does for a one-pass PDF.
-    with pikepdf.open(BytesIO(buffer.getvalue())) as pdf:
-        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+    pdf = joined.pdf
+    with pikepdf.open(BytesIO(buffer.getvalue())) as stamped_pdf:
+        structure.take_stamped(pdf, stamped_pdf)
+        _resolve_page_links(pdf)
+        _add_outlines(pdf, outlines, continued)
+        pdf.Root.PageMode = pikepdf.Name.UseOutlines
+        structure.finish(pdf, title, tagged=tagged)
+        # qpdf packs the small objects (pages, resources, outline, links, structure elements) into
+        # compressed object streams, as WeasyPrint does for a one-pass PDF. PDF 1.7: what PDF/A-2
+        # and PDF/UA-1 build on (the parts are 1.7 too).
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                 min_version="1.7")
     return total
 
 
@@ -143,31 +156,40 @@ def _with_stamp(resources: DictionaryObject, form_ref, font_ref) -> DictionaryOb
     return resources
 
 
-def _resolve_page_links(writer: PdfWriter) -> None:
+def _resolve_page_links(pdf: pikepdf.Pdf) -> None:
     """Every link annotation to `ctportal-page:N` becomes a link to the top of page N."""
-    pages = writer.pages
+    pages = pdf.pages
     for page in pages:
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
+        for annot in page.obj.get("/Annots", []):
             action = annot.get("/A")
-            action = action.get_object() if action is not None else None
             uri = str(action.get("/URI", "")) if action is not None else ""
             if not uri.startswith(PAGE_LINK):
                 continue
-            del annot[NameObject("/A")]
+            del annot["/A"]
             try:
-                target = pages[int(uri[len(PAGE_LINK):]) - 1]
+                number = int(uri[len(PAGE_LINK):])
+                if number < 1:
+                    raise IndexError(number)
+                target = pages[number - 1]
             except (ValueError, IndexError):
                 continue  # a page that is not there: the link is dropped, the text stays
-            annot[NameObject("/Dest")] = ArrayObject([
-                target.indirect_reference, NameObject("/XYZ"), NumberObject(0),
-                FloatObject(float(target.mediabox.top)), NullObject()])
+            annot.Dest = pikepdf.Array([target.obj, pikepdf.Name.XYZ, 0, float(target.mediabox[3]), None])
 
 
-def _add_outline(writer: PdfWriter, bookmarks: list[Bookmark], offset: int, parent):
-    """Add the bookmarks under `parent`; returns the last one added at that level (None if none)."""
-    item = None
-    for b in bookmarks:
-        item = writer.add_outline_item(title=b.title, page_number=offset + b.page, parent=parent)
-        _add_outline(writer, b.children, offset, item)
-    return item
+def _add_outlines(pdf: pikepdf.Pdf, outlines: list[tuple[int, list[Bookmark]]], continued: Set[int]) -> None:
+    """Each part's bookmarks shifted by its first page; a continued part's nest under the last
+    top-level bookmark of the part it continues."""
+    def item(b: Bookmark, offset: int) -> pikepdf.OutlineItem:
+        made = pikepdf.OutlineItem(b.title, offset + b.page)
+        made.children.extend(item(c, offset) for c in b.children)
+        return made
+
+    with pdf.open_outline() as outline:
+        parent = None
+        for i, (first, bookmarks) in enumerate(outlines):
+            items = [item(b, first) for b in bookmarks]
+            if i in continued and parent is not None:
+                parent.children.extend(items)
+            elif items:
+                outline.root.extend(items)
+                parent = items[-1]

@@ -19,9 +19,10 @@ def template_version() -> str:
     the renderer's own version (an upgraded WeasyPrint lays pages out differently)."""
     # The installed version, read without importing WeasyPrint (≈ 0.5 s): a compile whose every
     # part is cached renders nothing and should not pay for loading the renderer.
-    digest = hashlib.sha256(b"ctportal-pdf-1")
+    digest = hashlib.sha256(b"ctportal-pdf-2")
     digest.update(f"weasyprint {importlib.metadata.version('weasyprint')}".encode())
-    for path in sorted(PDF_DIR.glob("templates/*.html")) + [PDF_DIR / "print.css"] + sorted(
+    # tagging.py shapes every part's structure tree: a change there renders the parts again.
+    for path in sorted(PDF_DIR.glob("templates/*.html")) + [PDF_DIR / "print.css", PDF_DIR / "tagging.py"] + sorted(
             PDF_DIR.glob("fonts/*.ttf")):
         digest.update(path.name.encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())

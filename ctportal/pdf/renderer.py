@@ -34,6 +34,7 @@ class RenderTask:
     key: str          # the caller's name for it (a cache key)
     html: str
     label: str = ""   # what is being rendered, for the progress line
+    tagged: bool = True  # a PDF/UA structure tree (ctportal/pdf/tagging.py); not for the page furniture
 
 
 @dataclass
@@ -52,7 +53,7 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             encoding="utf-8", close_fds=True)
 
-    def render(self, html: str, out: Path, timeout: float) -> int:
+    def render(self, html: str, out: Path, timeout: float, tagged: bool = True) -> int:
         timed_out = threading.Event()
 
         def kill() -> None:
@@ -64,7 +65,7 @@ class _Worker:
         assert stdin is not None and stdout is not None  # both opened as PIPE in __init__
         timer.start()
         try:
-            stdin.write(json.dumps({"html": html, "out": str(out)}) + "\n")
+            stdin.write(json.dumps({"html": html, "out": str(out), "tagged": tagged}) + "\n")
             stdin.flush()
             line = stdout.readline()
         except (BrokenPipeError, OSError):
@@ -160,7 +161,7 @@ class WorkerPool:
         out = Path(name)
         worker = self._take()
         try:
-            pages = worker.render(task.html, out, self.timeout)
+            pages = worker.render(task.html, out, self.timeout, task.tagged)
         except BaseException:
             out.unlink(missing_ok=True)
             raise

@@ -1,12 +1,18 @@
 """A rendering worker: a separate process that turns HTML into PDF with WeasyPrint, under limits.
 
 Started by ctportal.pdf.renderer as `python -m ctportal.pdf.worker MEMORY_MB NICE`. It reads one JSON
-request per line on stdin ({"html": ..., "out": path}) and answers one JSON line on stdout
+request per line on stdin ({"html": ..., "out": path, "tagged": bool}) and answers one JSON line on stdout
 ({"ok": true, "pages": n} or {"ok": false, "error": ...}). Its address space is capped with
 RLIMIT_AS (a render that needs more gets MemoryError, or the process dies — either way the
 parent reports a clean failure); the parent kills it when a render exceeds its time limit. It
 lowers its own CPU priority by NICE, so a compile takes the cores the web pages leave idle.
 The worker knows nothing of the database: it only ever sees HTML the portal made.
+
+A tagged render (every part but the page furniture) is a PDF/UA structure tree made by WeasyPrint
+(`pdf_tags`), completed where WeasyPrint 70 leaves gaps (ctportal/pdf/tagging.py): header cells'
+/Scope, /Lang on elements whose HTML says another language, link annotations' /Contents, a
+table's /Summary, and element ids unique across parts with an /IDTree, so assembly can merge
+the parts' trees as they are (ctportal/pdf/structure.py).
 """
 from __future__ import annotations
 
@@ -41,14 +47,21 @@ class Renderer:
         self.fonts = FontConfiguration()
         self.css = CSS(filename=str(CSS_FILE), url_fetcher=self.fetcher, font_config=self.fonts)
 
-    def render(self, html: str, out: str) -> int:
+    def render(self, html: str, out: str, tagged: bool = True) -> int:
         from weasyprint import HTML
+
+        from ctportal.pdf import tagging
 
         # base_url is the CSS file's folder only so the bundled stylesheet's relative font URLs
         # resolve; anything else a document names is refused by the fetcher.
         document = HTML(string=html, base_url=self.css.base_url, url_fetcher=self.fetcher).render(
             stylesheets=[self.css], font_config=self.fonts)
-        document.write_pdf(out, attachments=[], pdf_forms=False)
+        if tagged:
+            tagging.install()
+            document.write_pdf(out, attachments=[], pdf_forms=False, pdf_tags=True, pdf_version="1.7",
+                               finisher=tagging.finisher(html))
+        else:
+            document.write_pdf(out, attachments=[], pdf_forms=False)
         return len(document.pages)
 
 
@@ -67,7 +80,7 @@ def main() -> None:
             request = json.loads(line)
             if renderer is None:
                 renderer = Renderer()
-            pages = renderer.render(request["html"], request["out"])
+            pages = renderer.render(request["html"], request["out"], bool(request.get("tagged", True)))
             answer: dict[str, object] = {"ok": True, "pages": pages}
         except MemoryError:
             answer = {"ok": False, "error": "the render exceeded its memory limit"}

@@ -9,7 +9,7 @@ from typing import Any
 from collections.abc import Callable
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from ctportal.infra import storage
@@ -19,6 +19,11 @@ from ctportal.pdf.renderer import RenderResult, RenderTask, WorkerPool
 from ctportal.domain import stored_text as st
 
 Progress = Callable[[int, str], None]
+
+
+def tagged_pdfs() -> bool:
+    """PDF_TAGGED: parts rendered tagged and editions made PDF/UA-1 + PDF/A-2a (the default)."""
+    return bool(current_app.config.get("PDF_TAGGED", True)) if has_app_context() else True
 
 
 def pool_from_config() -> WorkerPool:
@@ -118,7 +123,10 @@ def ensure_parts(parts: list[Part], pool: WorkerPool, progress: Progress | None 
 
     if progress is not None:
         progress(span[0], st.fill(st.RENDERING_PARTS, count=len(todo)))
-    results = pool.render_all([RenderTask(p.key, html(p.template, p.context), p.label) for p in todo], on_done)
+    # The furniture is laid over every page as an artifact (ctportal/pdf/structure.py): no tags.
+    tagged = tagged_pdfs()
+    results = pool.render_all([RenderTask(p.key, html(p.template, p.context), p.label,
+                                          tagged=tagged and p.kind != "furniture") for p in todo], on_done)
     for key, result in results.items():
         part = by_key[key]
         part.pages = result.pages

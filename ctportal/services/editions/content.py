@@ -33,7 +33,10 @@ STATUS_ORDER = [s.value for s in EntryStatus]
 
 def cache_key(kind: str, context: dict[str, Any]) -> str:
     payload = json.dumps(context, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{template_version()}|{kind}|{payload}".encode()).hexdigest()
+    from ctportal.services.editions.cache import tagged_pdfs  # (cache imports nothing of this module)
+
+    variant = "" if tagged_pdfs() else "untagged|"  # tagged keys are as they were without the setting
+    return hashlib.sha256(f"{template_version()}|{variant}{kind}|{payload}".encode()).hexdigest()
 
 
 def _status(value: str | None) -> dict[str, str]:
@@ -41,6 +44,19 @@ def _status(value: str | None) -> dict[str, str]:
         return {"value": "missing", "title": "Not reported", "symbol": "·"}
     status = EntryStatus(value)
     return {"value": status.value, "title": status.title, "symbol": status.symbol}
+
+
+# The language of each half of a party's name in its own language(s) ("Kosova / Косово"), so the
+# tagged PDF says it (/Lang) and a screen reader does not read Albanian or Cyrillic as English.
+NATIVE_LANGS = {"AL": ("sq",), "BA": ("bs", "sr-Cyrl"), "XK": ("sq", "sr-Cyrl"), "ME": ("cnr", "cnr-Cyrl"),
+                "MK": ("mk",), "RS": ("sr-Cyrl",)}
+
+
+def native_names(party: Party) -> list[dict[str, str]]:
+    """The party's native name, split at " / ", each half with its language (BCP 47; "" unknown)."""
+    halves = [h.strip() for h in (party.native_name or "").split(" / ") if h.strip()]
+    langs = NATIVE_LANGS.get(party.code, ())
+    return [{"text": h, "lang": langs[i] if i < len(langs) else ""} for i, h in enumerate(halves)]
 
 
 def annex_label(party: Party) -> str:
@@ -211,7 +227,7 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
     return {
         "label": annex_label(party),
         "party": parties.display_name(party), "party_code": party.code,
-        "native_name": party.native_name,
+        "native_name": party.native_name, "native_names": native_names(party),
         "revision": revision.number, "submitted": iso_long_date(revision.created_at.isoformat()),
         "approved": approved, "snapshot_sha": revision.snapshot_sha256[:16],
         "objectives": [{"number": n, "title": objectives.get(n, ""), "entries": groups[n]} for n in sorted(groups)],

@@ -24,7 +24,7 @@ from ctportal.models import Revision, db
 from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
-from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts, rendered_path
+from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts, rendered_path, tagged_pdfs
 from ctportal.services.editions.parts import body_parts, front_part, furniture_part
 from ctportal.domain import stored_text as st
 
@@ -87,7 +87,7 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
         with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
             out = Path(tmp) / "out.pdf"
             whole.pages = assemble([rendered_path(p) for p in plan.parts], rendered_path(plan.furniture), out,
-                                   title=plan.title, font_cache=storage.folder("parts"),
+                                   title=plan.title, font_cache=storage.folder("parts"), tagged=tagged_pdfs(),
                                    continued={i for i, p in enumerate(plan.parts) if p.continues})
             row = _store(whole, out)
         db.session.commit()

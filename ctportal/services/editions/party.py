@@ -14,7 +14,7 @@ from ctportal.models import Report, Revision
 from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
 from ctportal.services.editions import content
-from ctportal.services.editions.cache import Part, _store, cached, ensure_parts, rendered_path
+from ctportal.services.editions.cache import Part, _store, cached, ensure_parts, rendered_path, tagged_pdfs
 from ctportal.services.editions.parts import annex_parts, furniture_part
 
 
@@ -78,6 +78,6 @@ def build_party_pdf(report: Report, revision: Revision, pool: WorkerPool) -> Pat
         out = Path(tmp) / "out.pdf"
         assemble([rendered_path(cover), *(rendered_path(p) for p in annex)], rendered_path(furniture), out,
                  continued={1 + i for i, p in enumerate(annex) if p.continues}, title=plan.title,
-                 font_cache=storage.folder("parts"))
+                 font_cache=storage.folder("parts"), tagged=tagged_pdfs())
         row = _store(whole, out)
     return storage.path_for("parts", row.stored_name)
