@@ -9,12 +9,12 @@ from flask import Flask
 from ctportal.views import (account, admin, api_tokens, audit, auth, comments, consent, documents, drafts, editions,
                             editions_factcheck,
                             exports, follow_ups, health, judgement, language, mail, main, notify, observers, partner,
-                            plans, priorities, progress, reports, review, rounds, timeline, webhooks)
+                            plans, priorities, progress, reports, review, rounds, timeline, verify, webhooks)
 
 BLUEPRINT_MODULES = (main, auth, account, api_tokens, admin, reports, partner, follow_ups, drafts, documents,
                      review, comments, timeline, notify, rounds, progress, exports, priorities, plans, audit, editions,
                      editions_factcheck,
-                     judgement, consent, observers, webhooks, mail, health, language)
+                     judgement, consent, observers, webhooks, mail, health, language, verify)
 
 
 def register_blueprints(app: Flask) -> None:
