@@ -33,6 +33,8 @@ from docx.opc.part import Part as OpcPart
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.table import CT_Tbl
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml import html as lxml_html
@@ -55,6 +57,17 @@ class Writer:
         self.notes: list[tuple[str, str]] = []   # (mark, text), in order
         self.starred = dict(starred)             # "Kosovo*" -> its footnote, until first mentioned
         self._setup(title, issued_on)
+        # Looking a style up by name scans every style of the template: once, here.
+        self.style_ids = {st.name: st.style_id for st in self.doc.styles}
+        # Everything goes before the body's last element, its section properties. python-docx's
+        # add_paragraph looks for that element among all the body's children on every call, which
+        # made a 400-page edition quadratic.
+        self.end = self.doc.element.body.sectPr
+
+    def new_paragraph(self) -> Paragraph:
+        p = OxmlElement("w:p")
+        self.end.addprevious(p)
+        return Paragraph(p, self.doc._body)
 
     # --- the document's frame ----------------------------------------------------------------
 
@@ -150,8 +163,10 @@ class Writer:
     def _run(self, paragraph: Paragraph, text: str, *, bold: bool = False, italic: bool = False,
              size: float | None = None) -> Any:
         run = paragraph.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
+        if bold:
+            run.bold = True
+        if italic:
+            run.italic = True
         if size:
             run.font.size = Pt(size)
         return run
@@ -194,7 +209,7 @@ class Writer:
                 self.footnote(paragraph, str(number), note)
 
     def heading(self, text: str | dict[str, Any], level: int, *, new_page: bool = False) -> Paragraph:
-        paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+        paragraph = self.styled(self.new_paragraph(), f"Heading {level}")
         if isinstance(text, dict):
             self.worded(paragraph, text)
         else:
@@ -205,15 +220,20 @@ class Writer:
 
     def para(self, text: str = "", *, bold: bool = False, italic: bool = False, size: float | None = None,
              style: str | None = None, align: Any = None) -> Paragraph:
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self.styled(self.new_paragraph(), style)
         if text:
             self.text(paragraph, text, bold=bold, italic=italic, size=size)
         if align is not None:
             paragraph.alignment = align
         return paragraph
 
+    def styled(self, paragraph: Paragraph, style: str | None) -> Paragraph:
+        if style:
+            paragraph._p.get_or_add_pPr().style = self.style_ids[style]
+        return paragraph
+
     def labelled(self, label: str, value: str) -> Paragraph:
-        paragraph = self.doc.add_paragraph()
+        paragraph = self.new_paragraph()
         self.text(paragraph, label, bold=True)
         self.text(paragraph, " " + value)
         return paragraph
@@ -226,23 +246,20 @@ class Writer:
         if not markup.strip():
             return
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
-        blocks = 0
         for el in root:
-            blocks += self._block(el, target, 0)
+            self._block(el, target, 0)
         if root.text and root.text.strip():
             self._inline_into(self._add_paragraph(target), root)
 
     def _add_paragraph(self, target: Any, style: str | None = None) -> Paragraph:
-        if hasattr(target, "paragraphs") and hasattr(target, "add_paragraph") and not hasattr(target, "sections"):
-            cell = target   # a table cell: its first, empty paragraph is used first
-            if len(cell.paragraphs) == 1 and not cell.paragraphs[0].text and not cell.paragraphs[0].runs:
-                paragraph = cell.paragraphs[0]
-                if style:
-                    paragraph.style = style
-                return paragraph
-        return target.add_paragraph(style=style)
+        if target is self.doc:
+            return self.styled(self.new_paragraph(), style)
+        paragraphs = target.paragraphs   # a table cell: its first, empty paragraph is used first
+        if len(paragraphs) == 1 and not paragraphs[0].runs:
+            return self.styled(paragraphs[0], style)
+        return self.styled(target.add_paragraph(), style)
 
-    def _block(self, el: Any, target: Any, depth: int) -> int:
+    def _block(self, el: Any, target: Any, depth: int) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "p":
             self._inline_into(self._add_paragraph(target), el)
@@ -287,7 +304,6 @@ class Writer:
                 self.table(rows[0], rows[1:])
         elif tag:
             self._inline_into(self._add_paragraph(target), el)
-        return 1
 
     def _inline_into(self, paragraph: Paragraph, el: Any, *, bold: bool = False, italic: bool = False,
                      children: Iterable[Any] | None = None, with_text: bool = True) -> None:
@@ -336,21 +352,23 @@ class Writer:
         if caption:
             self.para(caption, style="Caption")
         columns = len(header) if header else max((len(r) for r in rows), default=1)
-        table = self.doc.add_table(rows=0, cols=columns)
-        table.style = "Table Grid"
+        tbl = CT_Tbl.new_tbl(0, columns, Mm(160))
+        self.end.addprevious(tbl)
+        table = Table(tbl, self.doc._body)
+        table._tbl.tblPr.style = self.style_ids["Table Grid"]
         if header:
-            row = table.add_row()
+            row = table.add_row()  # type: ignore[no-untyped-call]
             trpr = row._tr.get_or_add_trPr()
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
             trpr.append(repeat)
-            for cell, value in zip(row.cells, header):
+            for cell, value in zip(row.cells, header, strict=False):
                 self.text(cell.paragraphs[0], value, bold=True, size=size)
         for values in rows:
-            cells = table.add_row().cells
+            cells = table.add_row().cells  # type: ignore[no-untyped-call]
             if len(values) < columns:   # a cell spanning the rest of the row
                 cells[len(values) - 1].merge(cells[-1])
-            for cell, value in zip(cells, values):
+            for cell, value in zip(cells, values, strict=False):
                 if callable(value):
                     value(cell)
                 else:
@@ -362,7 +380,8 @@ class Writer:
     def _footnotes_part(self) -> None:
         notes = "".join(
             f'<w:footnote w:id="{i}"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
-            f'<w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="20"/></w:rPr><w:t>{_xml_text(mark)}</w:t></w:r>'
+            '<w:r><w:rPr><w:vertAlign w:val="superscript"/><w:sz w:val="20"/></w:rPr>'
+            f'<w:t>{_xml_text(mark)}</w:t></w:r>'
             f'<w:r><w:rPr><w:sz w:val="20"/></w:rPr><w:t xml:space="preserve"> {_xml_text(text)}</w:t></w:r>'
             f'</w:p></w:footnote>' for i, (mark, text) in enumerate(self.notes, start=1))
         xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes {nsdecls("w")}>'
@@ -425,13 +444,15 @@ def _front(w: Writer, c: dict[str, Any]) -> None:
     s = c["summary"]
     w.heading("Summary", 1, new_page=True)
     w.heading("Status of the actions by partner", 2)
-    w.para("; ".join(f"{l['symbol']} {l['title']}" for l in s["legend"]) + "; · No approved report / not reported",
+    legend = "; ".join(f"{mark['symbol']} {mark['title']}" for mark in s["legend"])
+    w.para(legend + "; · No approved report / not reported",
            size=10)
     w.table(["Action", *[p["name"] for p in s["partners"]]],
             [[row["code"], *[cell["symbol"] for cell in row["cells"]]] for row in s["heatmap"]],
             caption="Implementation status of each partner action and joint action, by partner", size=9)
     w.heading("Actions per objective and party", 2)
-    w.para("In each cell: the entries reported as achieved, of all the party's entries on the objective's actions, then "
+    w.para("In each cell: the entries reported as achieved, of all the party's entries on the objective's actions, "
+           "then "
            "how many stand at each other status. “No approved report”: the party's report is not approved yet; "
            "“no action”: the objective addresses none of its actions to the party.", size=10)
     rows = []
@@ -610,7 +631,7 @@ def starred_names(front: dict[str, Any]) -> dict[str, str]:
     """The names printed with "*" (display_name) and their footnotes, in the order the cover
     mentions them (the same order FootnoteTracker gave the footnotes)."""
     names = [n for n in [*front["included"], *front["missing"]] if n.endswith("*")]
-    return dict(zip(dict.fromkeys(names), front["footnotes"]))
+    return dict(zip(dict.fromkeys(names), front["footnotes"], strict=False))
 
 
 def build_docx(parts: list[tuple[str, dict[str, Any]]], *, title: str, document_number: str, draft: bool,

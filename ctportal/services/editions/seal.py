@@ -79,7 +79,7 @@ def _write_dev_seal(p12: Path, passfile: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, DEV_SUBJECT),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ctportal (development)")])
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now)
             .not_valid_after(now + dt.timedelta(days=3650))
@@ -133,17 +133,20 @@ def _load(settings: tuple[Any, ...]) -> Any:
 
     if settings[0] == "pkcs11":
         try:
+            from pyhanko.config.pkcs11 import TokenCriteria
             from pyhanko.sign import pkcs11 as sign_pkcs11
         except ImportError as exc:  # python-pkcs11 is an optional package
             raise SealError(f"SEAL_PKCS11_MODULE is set but PKCS#11 support is missing ({exc}): "
                             "install python-pkcs11.", field="SEAL_PKCS11_MODULE") from None
         _, module, token, key_label, cert_label, pin = settings
-        session = sign_pkcs11.open_pkcs11_session(module, token_label=token or None, user_pin=pin or None)
+        session = sign_pkcs11.open_pkcs11_session(module, token_criteria=TokenCriteria(label=token or None),
+                                                  user_pin=pin or None)
         return sign_pkcs11.PKCS11Signer(session, cert_label=cert_label or None, key_label=key_label or None)
     _, path, passphrase = settings
     if not Path(path).is_file():
         raise SealError(f"The seal file {path} does not exist (SEAL_PKCS12_FILE).", field="SEAL_PKCS12_FILE")
-    loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode() if passphrase else None)
+    loaded = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        path, passphrase=passphrase.encode() if passphrase else None)
     if loaded is None:
         raise SealError(f"The seal file {path} could not be opened: is SEAL_PASSPHRASE right?",
                         field="SEAL_PASSPHRASE")
@@ -151,7 +154,8 @@ def _load(settings: tuple[Any, ...]) -> Any:
 
 
 def seal_subject() -> str:
-    return str(signer().signing_cert.subject.human_friendly)[:300]
+    subject: str = signer().signing_cert.subject.human_friendly
+    return subject[:300]
 
 
 def trust_roots() -> list[Any]:
@@ -194,7 +198,7 @@ class NotAPdf(DomainError):
 
 def too_large(megabytes: int) -> str:
     from flask_babel import gettext
-    return gettext("The file is larger than %(mb)s MB: no edition of the portal is that large.", mb=megabytes)
+    return str(gettext("The file is larger than %(mb)s MB: no edition of the portal is that large.", mb=megabytes))
 
 
 @dataclass
@@ -259,7 +263,7 @@ def _signing_time(data: bytes) -> dt.datetime | None:
         from pyhanko.pdf_utils.reader import PdfFileReader
         sigs = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
         return sigs[-1].self_reported_timestamp if sigs else None
-    except Exception:  # an exact copy of a stored edition: the time is a nicety
+    except Exception:  # noqa: BLE001 - an exact copy of a stored edition: the time is a nicety
         return None
 
 
@@ -281,14 +285,14 @@ def _check_signature(data: bytes) -> Verdict:
     for sig in sigs:
         try:
             cert = sig.signer_cert
-        except Exception:
+        except Exception:  # noqa: BLE001 - a signature whose CMS cannot be read is not the portal's
             continue
         if cert.public_key.dump() not in root_keys:
             continue   # someone else's signature: it says nothing about the portal
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, context, skip_diff=True)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever breaks the check, the seal is not shown valid
             return Verdict("invalid", detail=f"the seal could not be checked: {type(exc).__name__}")
         if not (status.intact and status.valid):
             return Verdict("invalid", detail="the seal does not match the file's content")
