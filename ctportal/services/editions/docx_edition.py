@@ -44,6 +44,11 @@ VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # in the
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+def _flow(text: str) -> str:
+    """HTML's text as it reads: a line break in the source is a space (Markdown's soft breaks)."""
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
 def _xml_text(value: str) -> str:
     return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
@@ -198,8 +203,9 @@ class Writer:
         ref.set(qn("w:customMarkFollows"), "1")
         ref.set(qn("w:id"), str(len(self.notes)))
         run._r.append(ref)
-        mark_run = paragraph.add_run(mark)
-        mark_run.font.superscript = True
+        shown = OxmlElement("w:t")   # the mark, in the reference's own run (as Word writes it)
+        shown.text = mark
+        run._r.append(shown)
 
     def worded(self, paragraph: Paragraph, words: dict[str, Any], **kw: Any) -> None:
         """A text of the plan with its footnotes (domain/plan_words: [words, number, note] segments)."""
@@ -308,7 +314,7 @@ class Writer:
     def _inline_into(self, paragraph: Paragraph, el: Any, *, bold: bool = False, italic: bool = False,
                      children: Iterable[Any] | None = None, with_text: bool = True) -> None:
         if with_text and el.text:
-            self.text(paragraph, el.text, bold=bold, italic=italic)
+            self.text(paragraph, _flow(el.text), bold=bold, italic=italic)
         for child in (el if children is None else children):
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag == "br":
@@ -319,7 +325,7 @@ class Writer:
                 self._inline_into(paragraph, child, bold=bold or tag in ("strong", "b"),
                                   italic=italic or tag in ("em", "i"))
             if child.tail:
-                self.text(paragraph, child.tail, bold=bold, italic=italic)
+                self.text(paragraph, _flow(child.tail), bold=bold, italic=italic)
 
     def _link(self, paragraph: Paragraph, href: str, text: str, *, bold: bool, italic: bool) -> None:
         if not re.match(r"^(https?|mailto):", href):
