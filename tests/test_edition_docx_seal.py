@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from docx import Document
 
 from ctportal.infra import storage
-from ctportal.models import AuditEvent, CompiledReport, CompileState, db
+from ctportal.models import (Assessment, AuditEvent, Comment, CompiledReport, CompileState, EntryReview, Visibility,
+                             db)
 from ctportal.services.editions import editions as compile_service
 from ctportal.services.editions import seal
 from tests.factories import approve, fill_report, make_round, report_of, submit
 from tests.test_judgement import CANARY, _texts
-from tests.test_pdf_compile import pdftext
+from tests.test_pdf_compile import INTERNAL, pdftext
 
 ALBANIAN = "Policia e Shtetit përgatiti çështjen {key}"
 KOSOVO = "Policia e Kosovës raportoi përparim {key}"
@@ -31,6 +32,14 @@ def _compiled(users):
     for code, text, who in (("AL", ALBANIAN, users.coordinator_al), ("XK", KOSOVO, users.coordinator_xk)):
         report = fill_report(report_of(rnd, code), text)
         submit(report, who)
+        if code == "AL":  # what the Commission keeps to itself must not reach the Word version either
+            revision = report.revisions[-1]
+            db.session.add(EntryReview(report_id=report.id, revision_id=revision.id, entry_id=report.entries[0].id,
+                                       entry_key=report.entries[0].key, assessment=Assessment.good_progress,
+                                       note="reviewer note " + INTERNAL, reviewer_id=users.reviewer.id))
+            db.session.add(Comment(report_id=report.id, entry_id=report.entries[0].id, author_id=users.reviewer.id,
+                                   visibility=Visibility.internal, body=INTERNAL))
+            db.session.commit()
         approve(report, users.reviewer)
     _texts(rnd, users)
     edition = compile_service.start_compile(rnd, users.secretariat)
@@ -97,6 +106,9 @@ def test_the_docx_has_the_pdf_headings_tables_furniture_and_footnote(edition):
         body = z.read("word/document.xml").decode()
         rels = z.read("word/_rels/document.xml.rels").decode()
     assert "UNSCR 1244/1999" in notes and "footnotes.xml" in rels
+    with zipfile.ZipFile(docx) as z:  # no internal note or comment in any part of the package
+        assert not [n for n in z.namelist() if INTERNAL.encode() in z.read(n)]
+    assert "Good progress" in body  # the assessment itself is published
     assert body.count("w:footnoteReference") >= 1
     first_kosovo = body.index("Kosovo")
     assert body.index("w:footnoteReference") > first_kosovo  # at the first mention
