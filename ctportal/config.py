@@ -98,6 +98,24 @@ class Defaults:
     # CPU priority of the render processes (os.nice increment): pages stay quick during a compile.
     PDF_RENDER_NICE = 19
 
+    # The portal's seal on its editions (issue 16, item 4; docs/deployment.md): a PKCS#12 file and
+    # its passphrase, or a PKCS#11 token (then SEAL_PKCS11_MODULE is the library's path; needs the
+    # python-pkcs11 package). Production refuses to compile without one; development and tests
+    # make a self-signed seal once in instance/seal/ (`flask make-dev-seal`).
+    SEAL_PKCS12_FILE = ""
+    SEAL_PASSPHRASE = ""
+    SEAL_PKCS11_MODULE = ""
+    SEAL_PKCS11_TOKEN_LABEL = ""
+    SEAL_PKCS11_KEY_LABEL = ""
+    SEAL_PKCS11_CERT_LABEL = ""
+    SEAL_PKCS11_PIN = ""
+    # PEM file of further certificates the verification page accepts as the portal's (the seals
+    # of earlier years, after the seal was renewed).
+    SEAL_TRUST_CERTS = ""
+    # The public verification page: uploads per address (as sign-in attempts) and size.
+    VERIFY_RATE_LIMIT = "10 per minute"
+    VERIFY_MAX_MB = 25
+
     # Logging: "text" or "json" (one JSON object per line on stdout)
     LOG_FORMAT = "text"
     LOG_LEVEL = "INFO"

@@ -130,7 +130,8 @@ def test_approval_prerenders_the_whole_edition_and_the_compile_only_copies_it(ap
     blocks = kinds.pop("objective-block")  # objectives with more than OBJECTIVE_BLOCK actions
     assert blocks >= 5
     assert kinds == {"annex": 1, "annex-section": 4,  # Albania's annex: one part per objective
-                     "objective": 5, "documents": 1, "front": 1, "furniture": 1, "edition": 1}
+                     "objective": 5, "documents": 1, "front": 1, "furniture": 1, "edition": 1,
+                     "edition-docx": 1}  # and its Word version (issue 16, item 3)
     parts_before = {(p.id, p.stored_name) for p in db.session.scalars(sa.select(RenderedPart))}
     edition = compile_service.start_compile(rnd, users.secretariat)
     db.session.commit()

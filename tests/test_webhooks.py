@@ -147,7 +147,8 @@ def test_a_compiled_edition_is_announced_and_a_deactivated_webhook_hears_nothing
     assert receiver.requests == []  # not subscribed to approvals
     name, sha, size = storage.write_atomically("compiled", [b"%PDF-1.4\n%%EOF\n"], "pdf")
     monkeypatch.setattr(edition_builder, "build_edition", lambda data, pool, progress=None, **kw: SimpleNamespace(
-        stored_name=name, sha256=sha, size=size, page_count=3, revisions=[report.approved_revision]))
+        stored_name=name, sha256=sha, size=size, page_count=3, revisions=[report.approved_revision],
+        docx_stored_name=None, docx_sha256=None, docx_size=None, sealed_by=""))
     edition = compile_service.start_compile(rnd, users.secretariat)
     db.session.commit()
     compile_service.run_compile(edition.id, pool=object())

@@ -1,10 +1,14 @@
 """`flask prune-parts`: remove cached PDF parts unused for a number of days (ctportal/services/editions/prune.py);
-`flask compile-edition`: compile a round's consolidated report from a shell, as the secretariat's button does."""
+`flask compile-edition`: compile a round's consolidated report from a shell, as the secretariat's button does
+(`--docx FILE` also writes its Word version there); `flask make-dev-seal`: the development seal in instance/."""
 from __future__ import annotations
 
+import shutil
 import time
+from pathlib import Path
 
 import click
+from flask import current_app
 import sqlalchemy as sa
 
 from ctportal import policy
@@ -47,10 +51,13 @@ def _requester(email: str | None) -> User:
 @click.option("--as", "email", metavar="EMAIL", help="The secretariat account asking (needed when there are several).")
 @click.option("--timeout", type=int, default=1800, show_default=True,
               help="Seconds to wait for an edition someone else is compiling already.")
-def compile_edition_command(round_id: int, draft: bool, email: str | None, timeout: int) -> None:
+@click.option("--docx", "docx_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write the edition in Word (DOCX) to this file.")
+def compile_edition_command(round_id: int, draft: bool, email: str | None, timeout: int,
+                            docx_file: Path | None) -> None:
     """Compile the consolidated report of ROUND_ID exactly as the secretariat's Compile button does
     (the same job, the same cache of parts, the same records and audit events) and print the path
-    of the stored PDF."""
+    of the stored PDF (sealed); with --docx FILE, copy its Word version to FILE."""
     rnd = db.session.get(Round, round_id)
     if rnd is None:
         raise click.BadParameter(f"there is no round {round_id}", param_hint="ROUND_ID")
@@ -77,7 +84,31 @@ def compile_edition_command(round_id: int, draft: bool, email: str | None, timeo
         time.sleep(2)
     if edition.state != CompileState.done or not edition.stored_name:
         raise click.ClickException(f"edition {edition_id} {edition.state.value}: {edition.error or edition.stage}")
+    if docx_file is not None:
+        if not edition.docx_stored_name:
+            raise click.ClickException(f"edition {edition_id} has no Word version (compiled before there was one)")
+        shutil.copyfile(storage.path_for("compiled", edition.docx_stored_name), docx_file)
+        compile_service.record_download(edition, user, kind="docx")
+        db.session.commit()
+        click.echo(f"Word version written to {docx_file}", err=True)
     click.echo(str(storage.path_for("compiled", edition.stored_name)))
 
 
-commands = [prune_parts_command, compile_edition_command]
+@click.command("make-dev-seal")
+@click.option("--replace", is_flag=True, help="Make a new seal even if one exists (editions sealed with the old "
+              "one then no longer verify).")
+def make_dev_seal_command(replace: bool) -> None:
+    """Make the self-signed development seal in instance/seal/ (compiles also make it at first use).
+    Production uses the seal set in SEAL_PKCS12_FILE or SEAL_PKCS11_* instead (docs/deployment.md)."""
+    from ctportal.services.editions import seal
+
+    if current_app.config["ENV"] == "production":
+        raise click.UsageError("Production seals editions with the portal's own seal: set SEAL_PKCS12_FILE and "
+                               "SEAL_PASSPHRASE (docs/deployment.md). A self-signed seal is for development.")
+    p12, _ = seal.dev_seal_paths(Path(current_app.instance_path))
+    existed = p12.exists()
+    path = seal.make_dev_seal(Path(current_app.instance_path), replace=replace)
+    click.echo(f"{'Kept the' if existed and not replace else 'Made a'} development seal: {path}")
+
+
+commands = [prune_parts_command, compile_edition_command, make_dev_seal_command]

@@ -57,6 +57,13 @@ class CompiledReport(Model):
     # A final edition records the fact-check it follows (issue 15, item 4): the latest finished draft
     # of the round whose period was opened, set by the compile job.
     factcheck_draft_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("compiled_report.id"))
+    # The edition in Word (issue 16, item 3), written by the same job from the same content as the
+    # PDF and kept beside it under 'compiled', with its own SHA-256: it never changes either.
+    docx_stored_name: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    docx_sha256: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    docx_size: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    # Whose seal the PDF carries (the seal certificate's subject, issue 16, item 4); "" if unsealed.
+    sealed_by: so.Mapped[str] = so.mapped_column(sa.String(300), default="", server_default="")
 
     revisions: so.Mapped[list[Revision]] = so.relationship(
         secondary="compiled_report_revision", order_by="Revision.report_id")

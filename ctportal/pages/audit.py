@@ -72,6 +72,8 @@ _ON_ROUND = {
     "compile.requested": lazy_gettext("%(who)s asked for a consolidated report of %(round)s"),
     "compile.done": lazy_gettext("The consolidated report of %(round)s was compiled"),
     "compile.failed": lazy_gettext("The consolidated report of %(round)s could not be compiled"),
+    "edition.sealed": lazy_gettext("The consolidated report of %(round)s was sealed"),
+    "edition.verified": lazy_gettext("Someone checked a copy of the consolidated report of %(round)s"),
     "editions.download": lazy_gettext("%(who)s downloaded the consolidated report of %(round)s"),
     "export.downloaded": lazy_gettext("%(who)s exported the reports of %(round)s"),
     "factcheck.opened": lazy_gettext("%(who)s opened the fact-check of a draft edition of %(round)s"),

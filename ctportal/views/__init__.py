@@ -10,13 +10,13 @@ from ctportal.views import (account, admin, api_tokens, audit, auth, comments, c
                             editions_factcheck,
                             exports, follow_ups, health, indicators, judgement, language, mail, main, notify,
                             observers, partner, plans, priorities, processes, progress, reports, review, rounds,
-                            timeline, webhooks)
+                            timeline, verify, webhooks)
 
 BLUEPRINT_MODULES = (main, auth, account, api_tokens, admin, reports, partner, follow_ups, drafts, documents,
                      review, comments, timeline, notify, rounds, progress, exports, priorities, indicators, plans,
                      audit, editions,
                      editions_factcheck,
-                     judgement, processes, consent, observers, webhooks, mail, health, language)
+                     judgement, processes, consent, observers, webhooks, mail, health, language, verify)
 
 
 def register_blueprints(app: Flask) -> None:

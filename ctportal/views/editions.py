@@ -199,6 +199,27 @@ def download(round_id: int, edition_id: int):
     return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
 
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.get("/rounds/<int:round_id>/editions/<int:edition_id>/download.docx")
+@login_required
+@writes_on_get  # every download is an audit event
+def download_docx(round_id: int, edition_id: int):
+    """The edition in Word: whoever may download the PDF (the same permission), nobody else."""
+    rnd = _round_or_404(round_id, Permission.DOWNLOAD)
+    edition = compile_service.get_edition(rnd, edition_id)
+    if edition is None or edition.state != CompileState.done or not edition.docx_stored_name:
+        abort(404)
+    path = storage.path_for("compiled", edition.docx_stored_name)
+    if not path.exists():
+        abort(404)
+    compile_service.record_download(edition, current_user, kind="docx")
+    db.session.commit()
+    name = f"{rnd.document_number}-edition-{edition.id}".replace("/", "-").replace(" ", "_") + ".docx"
+    return send_file(path, mimetype=DOCX_MIME, as_attachment=True, download_name=name, max_age=0)
+
+
 def _send_party_pdf(report, revision, path):
     audit.record("report.pdf_download", report, actor=current_user, revision=revision.number)
     db.session.commit()

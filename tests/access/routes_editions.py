@@ -62,6 +62,41 @@ ROUTES = [
         secretariat  200
         admin        404
     """),
+    # The edition in Word: exactly who may download its PDF (issue 16, item 3).
+    Route("editions.download_docx", "GET", "/compile/rounds/{round}/editions/{edition}/download.docx", objects=ROUNDS,
+          expect="""
+                     round
+        anonymous    302
+        contributor  404
+        coordinator  404
+        eu_reporter  404
+        reviewer     200
+        secretariat  200
+        admin        404
+    """),
+    # The public verification page (issue 16, item 4): everyone, signed in or not. A POST without
+    # a file is refused with the form (400); nothing is stored.
+    Route("verify.index", "GET", "/verify/", observer_like="admin", objects=NONE, public=True, expect="""
+        -
+        anonymous    200
+        contributor  200
+        coordinator  200
+        eu_reporter  200
+        reviewer     200
+        secretariat  200
+        admin        200
+    """),
+    Route("verify.index", "POST", "/verify/", observer_like="admin", objects=NONE, public=True, mutates=False,
+          expect="""
+        -
+        anonymous    400
+        contributor  400
+        coordinator  400
+        eu_reporter  400
+        reviewer     400
+        secretariat  400
+        admin        400
+    """),
     Route("editions.report_pdf", "GET", "/compile/reports/{report}/pdf", objects=REPORTS, expect="""
                      own_draft own_submitted own_approved other_draft other_submitted other_approved
         anonymous    302       302           302          302         302             302

@@ -205,9 +205,11 @@ def _add_compiled_edition(world: World, users) -> None:
     from ctportal.models import CompiledReport, CompileState, utcnow
 
     name, sha, size = storage.write_atomically("compiled", [MINIMAL_PDF], "pdf")
+    docx, docx_sha, docx_size = storage.write_atomically("compiled", [b"PK\x05\x06" + b"\0" * 18], "docx")
     edition = CompiledReport(round_id=world.ids["round"]["round"], state=CompileState.done, progress=100,
                              requested_by_id=users.secretariat.id, stored_name=name, sha256=sha, size=size,
-                             page_count=1, finished_at=utcnow())
+                             page_count=1, finished_at=utcnow(), docx_stored_name=docx, docx_sha256=docx_sha,
+                             docx_size=docx_size)
     db.session.add(edition)
     db.session.flush()
     world.ids["round"]["edition"] = edition.id

@@ -73,9 +73,9 @@ def _used(part: RenderedPart) -> None:
         part.used_at = now
 
 
-def _store(part: Part, rendered_path: Path) -> RenderedPart:
+def _store(part: Part, rendered_path: Path, extension: str = "pdf") -> RenderedPart:
     with rendered_path.open("rb") as fh:
-        name, sha, _ = storage.write_atomically("parts", storage.read_chunks(fh), "pdf")
+        name, sha, _ = storage.write_atomically("parts", storage.read_chunks(fh), extension)
     rendered_path.unlink(missing_ok=True)
     stale = db.session.scalar(sa.select(RenderedPart).where(RenderedPart.cache_key == part.key))
     if stale is not None:  # its file is gone; the key is unique, so the row makes way

@@ -9,6 +9,11 @@ with a guess, re-render with the length it came out at; once cached, found again
 F). Parts are cached by the hash of exactly what they show (content.cache_key), and so is the
 assembled whole (by the keys of its parts): an approval pre-renders and assembles the edition
 the next compile will ask for (hooks.py), and that compile then only copies the file.
+
+The edition's Word version is written from the same parts' contexts and cached beside the
+assembled PDF (by the same key), so it is made once per content as well. The PDF the edition keeps
+is the assembled file sealed (seal.py): the seal carries a signing time, so it is made by every
+compile, and the stored SHA-256 is the sealed file's.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from ctportal.infra import storage
 from ctportal.models import Revision, db
 from ctportal.pdf.assemble import assemble
 from ctportal.pdf.renderer import WorkerPool
-from ctportal.services.editions import content
+from ctportal.services.editions import content, docx_edition, seal
 from ctportal.services.editions.cache import Part, Progress, _store, cached, ensure_parts, rendered_path, tagged_pdfs
 from ctportal.services.editions.parts import body_parts, front_part, furniture_part
 from ctportal.domain import stored_text as st
@@ -36,6 +41,10 @@ class Built:
     size: int
     page_count: int
     revisions: list[Revision]
+    docx_stored_name: str | None = None
+    docx_sha256: str | None = None
+    docx_size: int | None = None
+    sealed_by: str = ""
 
 
 @dataclass
@@ -44,6 +53,8 @@ class Plan:
     parts: list[Part]
     furniture: Part
     title: str
+    draft: bool = False
+    document_number: str = ""
 
     @cached_property
     def whole(self) -> Part:
@@ -52,6 +63,12 @@ class Plan:
         key = content.cache_key("edition", {"parts": [p.key for p in self.parts], "furniture": self.furniture.key,
                                             "title": self.title})
         return Part("edition", key, "", {}, "the assembled edition", pages=sum(p.pages for p in self.parts))
+
+    @cached_property
+    def docx(self) -> Part:
+        """The edition in Word: the same parts' contexts, so the same key as the whole, and the writer's version."""
+        key = content.cache_key("edition-docx", {"whole": self.whole.key, "writer": docx_edition.VERSION})
+        return Part("edition-docx", key, "", {}, "the edition in Word")
 
 
 DRAFT_TITLE = "DRAFT for fact-check — "
@@ -74,7 +91,8 @@ def render_parts(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.dat
     front = front_part(data, parts, issued_on, pool, progress)
     db.session.commit()
     title = f"{data.round.document_number} — {data.round.title}"
-    return Plan([front, *parts], furniture, DRAFT_TITLE + title if draft else title)
+    return Plan([front, *parts], furniture, DRAFT_TITLE + title if draft else title, draft=draft,
+                document_number=data.round.document_number)
 
 
 def assembled(plan: Plan, progress: Progress | None = None) -> Path:
@@ -94,19 +112,57 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
     return storage.path_for("parts", row.stored_name)
 
 
+def assembled_docx(plan: Plan, progress: Progress | None = None) -> Path:
+    """The edition in Word in the parts cache, written now unless an earlier run did."""
+    part = plan.docx
+    row = cached(part.key)
+    if row is None:
+        if progress is not None:
+            progress(95, "Writing the edition in Word")
+        data = docx_edition.build_docx([(p.kind, p.context) for p in plan.parts], title=plan.title,
+                                       document_number=plan.document_number, draft=plan.draft)
+        with tempfile.TemporaryDirectory(dir=storage.folder("parts")) as tmp:
+            out = Path(tmp) / "out.docx"
+            out.write_bytes(data)
+            row = _store(part, out, "docx")
+        db.session.commit()
+    return storage.path_for("parts", row.stored_name)
+
+
 def build_edition(data: content.RoundData, pool: WorkerPool, *, issued_on: dt.date | None = None,
-                  progress: Progress | None = None, draft: bool = False) -> Built:
-    """The whole consolidated PDF for the round's approved revisions, stored under 'compiled'
-    (a draft edition: DRAFT on every page and in its title)."""
+                  progress: Progress | None = None, draft: bool = False, seal_reason: str = "") -> Built:
+    """The whole consolidated PDF for the round's approved revisions, sealed and stored under
+    'compiled' with its Word version (a draft edition: DRAFT on every page and in its title)."""
     plan = render_parts(data, pool, issued_on=issued_on, progress=progress, draft=draft)
     source = assembled(plan, progress)
-    with source.open("rb") as fh:  # the edition keeps its own file: pruning the cache never touches it
-        name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")
-    return Built(name, sha, size, plan.whole.pages, data.revisions)
+    word = assembled_docx(plan, progress)
+    if progress is not None:
+        progress(97, "Sealing the edition")
+    reason = seal_reason or f"{plan.title}: an edition compiled by the portal"
+    names: list[str] = []
+    try:
+        with tempfile.TemporaryDirectory(dir=storage.folder("compiled")) as tmp:
+            sealed_path = Path(tmp) / "sealed.pdf"
+            seal.seal_pdf(source, sealed_path, reason=reason)
+            # The edition keeps its own files: pruning the cache never touches them.
+            with sealed_path.open("rb") as fh:
+                name, sha, size = storage.write_atomically("compiled", storage.read_chunks(fh), "pdf")
+            names.append(name)
+        with word.open("rb") as fh:
+            docx_name, docx_sha, docx_size = storage.write_atomically("compiled", storage.read_chunks(fh), "docx")
+        names.append(docx_name)
+        sealed_by = seal.seal_subject()
+    except BaseException:
+        for stored in names:
+            storage.remove("compiled", stored)
+        raise
+    return Built(name, sha, size, plan.whole.pages, data.revisions, docx_name, docx_sha, docx_size, sealed_by)
 
 
 def prerender_edition(data: content.RoundData, pool: WorkerPool) -> None:
     """Everything the next compile of the round would render and assemble, done now (after an
     approval, in the background), so that compile only copies the file."""
     if data.included:
-        assembled(render_parts(data, pool))
+        plan = render_parts(data, pool)
+        assembled(plan)
+        assembled_docx(plan)

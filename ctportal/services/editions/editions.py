@@ -151,7 +151,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         try:
             with heartbeat.Heartbeat(CompiledReport, edition_id):
                 draft = edition.draft
-                built = build_edition(data, pool, progress=progress, draft=draft)
+                built = build_edition(data, pool, progress=progress, draft=draft,
+                                      seal_reason=_seal_reason(edition_id, rnd, draft))
                 if draft:  # each party's own part, the only file of the draft a party may read
                     progress(97, st.RENDERING_SLICES)
                     from ctportal.services.editions.factcheck import build_slices
@@ -164,6 +165,9 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         edition.page_count = built.page_count
         if not edition.draft and data.factcheck is not None:  # the fact-check this final edition follows
             edition.factcheck_draft_id = data.factcheck["draft_id"]
+        edition.docx_stored_name, edition.docx_sha256, edition.docx_size = (
+            built.docx_stored_name, built.docx_sha256, built.docx_size)
+        edition.sealed_by = built.sealed_by
         for revision in built.revisions:
             db.session.add(CompiledReportRevision(compiled_report_id=edition_id, revision_id=revision.id))
         for text_id, version in carried:
@@ -178,7 +182,10 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         db.session.flush()
         audit.record("compile.done", edition, actor=edition_requester(edition), sha256=built.sha256,
                      pages=built.page_count, revisions=[r.id for r in built.revisions],
-                     texts=[f"{text_id}v{version}" for text_id, version in carried])
+                     texts=[f"{text_id}v{version}" for text_id, version in carried], docx_sha256=built.docx_sha256)
+        if built.sealed_by:
+            audit.record("edition.sealed", edition, actor=edition_requester(edition), sha256=built.sha256,
+                         seal=built.sealed_by)
         if not edition.draft:  # a draft publishes nothing: no webhook, no follow-up items
             from ctportal.services.messaging import webhooks
             webhooks.edition_compiled(edition)
@@ -187,7 +194,8 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
-        for name in ([built.stored_name] if built is not None else []) + slices:
+        made = [built.stored_name, built.docx_stored_name] if built is not None else []
+        for name in [n for n in made if n] + slices:
             storage.remove("compiled", name)
         log.exception("compile %s failed", edition_id)
         reason = str(exc) if isinstance(exc, CompileError) or exc.__class__.__name__ == "RenderError" else (
@@ -199,6 +207,12 @@ def run_compile(edition_id: int, pool: WorkerPool | None = None) -> None:
         db.session.flush()
         audit.record("compile.failed", edition, actor=edition_requester(edition), error=edition.error[:300])
         db.session.commit()
+
+
+def _seal_reason(edition_id: int, rnd: Round, draft: bool) -> str:
+    """What the seal says it is (shown by PDF readers; the verification page reads the database)."""
+    kind = "Draft edition for the fact-check" if draft else "Edition"
+    return f"{kind} {edition_id} of {rnd.document_number}, compiled by the portal"
 
 
 def _edition(edition_id: int) -> CompiledReport:
@@ -231,5 +245,7 @@ def supersede_containing(revision: Revision, reason: str, user: User | None) -> 
     return found
 
 
-def record_download(edition: CompiledReport, user: User) -> None:
-    audit.record("editions.download", edition, actor=user, sha256=edition.sha256)
+def record_download(edition: CompiledReport, user: User, *, kind: str = "pdf") -> None:
+    """Every download of an edition is an audit event; `kind` is "pdf" or "docx" (its Word version)."""
+    sha = edition.docx_sha256 if kind == "docx" else edition.sha256
+    audit.record("editions.download", edition, actor=user, sha256=sha, format=kind)

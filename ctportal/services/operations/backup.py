@@ -175,6 +175,9 @@ def verify_storage() -> StorageReport:
         rows.append(("documents", doc.stored_name, doc.sha256, f"document {doc.id} ({doc.original_name})"))
     for edition in db.session.scalars(sa.select(CompiledReport).where(CompiledReport.stored_name.is_not(None))):
         rows.append(("compiled", edition.stored_name or "", edition.sha256 or "", f"compiled report {edition.id}"))
+        if edition.docx_stored_name:  # its Word version (issue 16, item 3)
+            rows.append(("compiled", edition.docx_stored_name, edition.docx_sha256 or "",
+                         f"compiled report {edition.id} (Word)"))
     for part in db.session.scalars(sa.select(RenderedPart)):
         rows.append(("parts", part.stored_name, part.sha256, f"rendered part {part.id}"))
     for kind, name, sha, label in rows:
