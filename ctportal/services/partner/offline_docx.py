@@ -19,7 +19,7 @@ import zipfile
 from typing import Any
 
 from docx import Document as new_document  # noqa: N813 - a function, whatever its name says
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table, _Cell
 from flask_babel import gettext as _
 
@@ -94,15 +94,17 @@ def build(content: FormContent) -> bytes:
             else:
                 _rows_table(value, f, item.values.get(f.name) or [])
         if item.figures:
+            # One cell across the table's width, so that the numbers' table has room.
             label, value = table.add_row().cells
-            label.paragraphs[0].add_run(_("Figures")).bold = True
-            _hidden(label.paragraphs[0], FIGURES)
-            _small(label.add_paragraph(), _(  # the web form's own hint
+            cell = label.merge(value)
+            cell.paragraphs[0].add_run(_("Figures")).bold = True
+            _hidden(cell.paragraphs[0], FIGURES)
+            _small(cell.add_paragraph(), _(  # the web form's own hint
                 "Optional: numbers only, without the unit. The baseline is where things stood when the measuring "
                 "began, the target what is aimed at, the actual figure what was reached by the end of this "
                 "reporting period. Baselines and targets are carried over from the previous round’s approved "
                 "report."))
-            _figures_table(value, item.figures)
+            _figures_table(cell, item.figures)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -123,13 +125,21 @@ def _rows_table(cell: _Cell, rows: entry_fields.RowsField, values: list[dict[str
 def _figures_table(cell: _Cell, figures: tuple[FormFigure, ...]) -> None:
     inner = cell.add_table(rows=1, cols=1 + len(ind.COLUMNS))
     inner.style = "Table Grid"
+    inner.autofit = False
+    widths = [Inches(2.7), *([Inches(1.0)] * len(ind.COLUMNS))]
+    for column, width in zip(inner.columns, widths, strict=True):
+        column.width = width
     head = inner.rows[0].cells
+    for c, width in zip(head, widths, strict=True):
+        c.width = width
     head[0].paragraphs[0].add_run(_("Indicator")).bold = True
     for (name, label), out in zip(ind.COLUMNS, head[1:], strict=True):
         out.paragraphs[0].add_run(_(label)).bold = True
         _hidden(out.paragraphs[0], name)
     for figure in figures:
         cells = inner.add_row().cells  # type: ignore[no-untyped-call]
+        for c, width in zip(cells, widths, strict=True):
+            c.width = width
         cells[0].paragraphs[0].text = f"{figure.label} — {figure.unit}"
         _hidden(cells[0].paragraphs[0], figure.reference)
         for name, out in zip(ind.COLUMN_NAMES, cells[1:], strict=True):
@@ -194,11 +204,11 @@ def _read_entry(table: Table, number: int) -> FiledEntry | None:
     labels = _labels([*((f.name, f.label) for f in entry_fields.FIELDS), (FIGURES, "Figures")])
     for row in table.rows[1:]:
         cells = row.cells
-        if len(cells) < 2:
+        name = _key_of(cells[0], labels) if cells else None
+        if name == FIGURES:  # one cell across the table (or split again): the one holding the numbers' table
+            filed.figures = _read_figures(next((c for c in cells if c.tables), cells[0]))
             continue
-        name = _key_of(cells[0], labels)
-        if name == FIGURES:
-            filed.figures = _read_figures(cells[1])
+        if len(cells) < 2:
             continue
         if name is None or name not in entry_fields.LABELS:
             continue

@@ -92,12 +92,17 @@ def build(content: FormContent) -> bytes:
     if any(item.figures for item in content.entries):
         _figures_sheet(wb, content)
     notes = wb.create_sheet(_("How to fill in")[:31])
+    figures_hint = (_("Figures") + ": " + _(  # the web form's own hint
+        "Optional: numbers only, without the unit. The baseline is where things stood when the measuring began, "
+        "the target what is aimed at, the actual figure what was reached by the end of this reporting period. "
+        "Baselines and targets are carried over from the previous round’s approved report."),
+    ) if any(item.figures for item in content.entries) else ()
     for i, line in enumerate((content.title, _("Input of %(institution)s, requested by %(date)s.",
                                                institution=content.institution, date=long_date(content.deadline)),
                               _("Write in the white cells of each sheet. Do not delete rows you did not add, and do "
                                 "not move cells between actions: the portal reads the form back by a hidden "
                                 "reference on each row. Dates as YYYY-MM-DD. Save the file as .xlsx and send it "
-                                "back.")), start=1):
+                                "back."), *figures_hint), start=1):
         notes.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True)
     notes.column_dimensions["A"].width = 100
     out = io.BytesIO()
