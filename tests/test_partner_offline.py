@@ -550,3 +550,26 @@ def test_a_figure_that_is_not_a_number_is_refused_naming_entry_indicator_and_col
             f"3.5 (you entered “about forty”).") in html.unescape(_text(refused))
     assert _state(report) == before and _figure_rows(entry) == figures_before
     assert db.session.scalar(sa.select(sa.func.count(Document.id))) == 0
+
+
+def test_figures_saved_on_the_portal_since_the_form_are_a_conflict_never_overwritten(app, users, auth, client,
+                                                                                    setting):
+    report, police = setting["report"], setting["police"]
+    entry, indicator = _with_indicators(setting)
+    category = ind.categories(indicator.disaggregation)[0]
+    auth.login("coordinator_al")
+    document = docx.Document(io.BytesIO(_download(client, report, police)))
+    newer = entries.EntryData.of(entry)
+    newer.figures[figure_service.field_name(indicator, category, "actual")] = "5"
+    assert isinstance(entries.save_entry(entry, newer, entry.version, users.contributor_al), entries.Saved)
+    db.session.commit()
+    _set_docx_figure(document, entry, indicator, category, "actual", "9")
+    out = io.BytesIO()
+    document.save(out)
+    preview = _upload(client, report, police, out.getvalue())
+    assert preview.status_code == 200, _text(preview)
+    conflict = _text(preview)[_text(preview).index(f'id="conflict-{entry.id}"'):]
+    assert "Figures" in conflict and "actual 5" in conflict and "actual 9" in conflict
+    assert client.post(f"/reports/{report.id}/offline/{police.id}/confirm",
+                       data={"token": _token(preview)}).status_code == 302
+    assert _figure_rows(entry) == [(indicator.id, category, None, None, Decimal(5))]
