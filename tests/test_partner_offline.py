@@ -6,19 +6,23 @@ partner's own document of the report; nobody outside the party reaches any of it
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import zipfile
+from decimal import Decimal
 
 import docx
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from ctportal.domain import indicators as ind
 from ctportal.models import (AuditEvent, Document, Entry, EntryStatus, EntryWork, Institution, Report, SignOff,
                              db)
-from ctportal.services.partner import assignments
+from ctportal.services.partner import assignments, offline
 from ctportal.services.reporting import documents, entries, signoff
+from ctportal.services.reporting import figures as figure_service
 from tests.factories import make_round, report_of, submit
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -416,3 +420,156 @@ def test_the_kept_file_never_reaches_the_commission(app, users, auth, client, se
     assert "INSTITUTION-CANARY" not in review.get_data(as_text=True) and "State Police" not in review.get_data(
         as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(EntryWork.id))) >= 1
+
+
+# --- figures (issue 18, item 4) --------------------------------------------------------------------------
+
+def _with_indicators(setting):
+    """The first entry assigned to the police whose action has indicators, and its first indicator."""
+    entry = next(e for e in setting["entries"][:3] if figure_service.of_entry(e))
+    return entry, figure_service.of_entry(entry)[0]
+
+
+def _figure_rows(entry: Entry) -> list:
+    db.session.expire_all()
+    return sorted((f.indicator_id, f.category, f.baseline, f.target, f.actual)
+                  for f in db.session.get(Entry, entry.id).figures)
+
+
+def _figures_table(table):
+    row = next(r for r in table.rows[1:] if "[[figures]]" in r.cells[0].text)
+    return row.cells[1].tables[0]
+
+
+def _set_docx_figure(document, entry: Entry, indicator, category: str, column: str, value: str) -> None:
+    inner = _figures_table(_entry_table(document, entry))
+    col = next(i for i, c in enumerate(inner.rows[0].cells) if f"[[{column}]]" in c.text)
+    row = next(r for r in inner.rows[1:] if f"[[fig_{indicator.id}_{category}]]" in r.cells[0].text)
+    row.cells[col].paragraphs[0].text = value
+
+
+def _xlsx_figures(wb):
+    ws = next(w for w in wb.worksheets if w.cell(row=2, column=1).value == "figures")
+    names = {ws.cell(row=2, column=c).value: c for c in range(2, ws.max_column + 1)}
+    return ws, names
+
+
+def test_a_figure_filled_in_the_docx_reaches_the_entry_and_an_old_form_leaves_them(app, users, auth, client,
+                                                                                    setting):
+    report, police = setting["report"], setting["police"]
+    entry, indicator = _with_indicators(setting)
+    category = ind.categories(indicator.disaggregation)[0]
+    figure_service.write(entry, [indicator], {(indicator.id, category, "baseline"): Decimal(7)})
+    db.session.commit()
+    auth.login("coordinator_al")
+    document = docx.Document(io.BytesIO(_download(client, report, police)))
+    inner = _figures_table(_entry_table(document, entry))
+    # Pre-filled like the web form: one row per indicator and category, the saved baseline in it.
+    assert len(inner.rows) - 1 == sum(len(ind.categories(i.disaggregation)) for i in figure_service.of_entry(entry))
+    row = next(r for r in inner.rows[1:] if f"[[fig_{indicator.id}_{category}]]" in r.cells[0].text)
+    assert indicator.name in row.cells[0].text and row.cells[1].text == "7"
+    _set_docx_figure(document, entry, indicator, category, "actual", "1 204")
+    out = io.BytesIO()
+    document.save(out)
+    before = _figure_rows(entry)
+    preview = _upload(client, report, police, out.getvalue())
+    assert preview.status_code == 200, _text(preview)
+    diff = _text(preview)[_text(preview).index(f'id="e-{entry.id}"'):]
+    assert "Figures" in diff and "<ins>1204</ins>" in diff
+    assert _figure_rows(entry) == before  # the preview changes nothing
+    assert client.post(f"/reports/{report.id}/offline/{police.id}/confirm",
+                       data={"token": _token(preview)}).status_code == 302
+    assert _figure_rows(entry) == [(indicator.id, category, Decimal(7), None, Decimal(1204))]
+
+    # A form without figure cells (made before the figures, say) leaves them as they are.
+    document = docx.Document(io.BytesIO(_download(client, report, police)))
+    table = _entry_table(document, entry)
+    figures_row = next(r for r in table.rows[1:] if "[[figures]]" in r.cells[0].text)
+    figures_row._tr.getparent().remove(figures_row._tr)
+    _set(table, "challenges", "No figures in this file.")
+    out = io.BytesIO()
+    document.save(out)
+    preview = _upload(client, report, police, out.getvalue(), "old.docx")
+    assert preview.status_code == 200, _text(preview)
+    assert client.post(f"/reports/{report.id}/offline/{police.id}/confirm",
+                       data={"token": _token(preview)}).status_code == 302
+    assert _figure_rows(entry) == [(indicator.id, category, Decimal(7), None, Decimal(1204))]
+    assert db.session.get(Entry, entry.id).challenges == "No figures in this file."
+
+
+def test_a_figure_filled_in_the_xlsx_reaches_the_entry(app, users, auth, client, setting):
+    report, police = setting["report"], setting["police"]
+    entry, indicator = _with_indicators(setting)
+    category = ind.categories(indicator.disaggregation)[-1]
+    auth.login("coordinator_al")
+    wb = openpyxl.load_workbook(io.BytesIO(_download(client, report, police, "xlsx")))
+    ws, names = _xlsx_figures(wb)
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(names["figure"])].hidden
+    r = next(i for i in range(3, ws.max_row + 1)
+             if ws.cell(row=i, column=names["figure"]).value == f"fig_{indicator.id}_{category}"
+             and ws.cell(row=i, column=1).value.startswith(f"CTP-ENTRY-{entry.id}-"))
+    assert indicator.name in ws.cell(row=r, column=names["indicator"]).value
+    ws.cell(row=r, column=names["target"]).value = 25
+    ws.cell(row=r, column=names["actual"]).value = 12
+    out = io.BytesIO()
+    wb.save(out)
+    preview = _upload(client, report, police, out.getvalue(), "police.xlsx")
+    assert preview.status_code == 200, _text(preview)
+    assert "<ins>" in _text(preview)[_text(preview).index(f'id="e-{entry.id}"'):]
+    assert client.post(f"/reports/{report.id}/offline/{police.id}/confirm",
+                       data={"token": _token(preview)}).status_code == 302
+    assert _figure_rows(entry) == [(indicator.id, category, None, Decimal(25), Decimal(12))]
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_figure_that_is_not_a_number_is_refused_naming_entry_indicator_and_column(app, auth, client, setting,
+                                                                                     kind):
+    report, police = setting["report"], setting["police"]
+    entry, indicator = _with_indicators(setting)
+    category = ind.categories(indicator.disaggregation)[0]
+    auth.login("coordinator_al")
+    data = _download(client, report, police, kind)
+    out = io.BytesIO()
+    if kind == "docx":
+        document = docx.Document(io.BytesIO(data))
+        _set_docx_figure(document, entry, indicator, category, "target", "about forty")
+        _set(_entry_table(document, entry), "narrative", "Kept only if all is right.")
+        document.save(out)
+    else:
+        wb = openpyxl.load_workbook(io.BytesIO(data))
+        ws, names = _xlsx_figures(wb)
+        r = next(i for i in range(3, ws.max_row + 1)
+                 if ws.cell(row=i, column=names["figure"]).value == f"fig_{indicator.id}_{category}")
+        ws.cell(row=r, column=names["target"]).value = "about forty"
+        wb.save(out)
+    before, figures_before = _state(report), _figure_rows(entry)
+    refused = _upload(client, report, police, out.getvalue(), f"police.{kind}")
+    assert refused.status_code == 422
+    where = indicator.name if category == ind.TOTAL else f"{indicator.name} ({category})"
+    assert (f"{offline.label_of(entry)} — {entry.key}, figures, {where}, target: enter a number, such as 12 or "
+            f"3.5 (you entered “about forty”).") in html.unescape(_text(refused))
+    assert _state(report) == before and _figure_rows(entry) == figures_before
+    assert db.session.scalar(sa.select(sa.func.count(Document.id))) == 0
+
+
+def test_figures_saved_on_the_portal_since_the_form_are_a_conflict_never_overwritten(app, users, auth, client,
+                                                                                    setting):
+    report, police = setting["report"], setting["police"]
+    entry, indicator = _with_indicators(setting)
+    category = ind.categories(indicator.disaggregation)[0]
+    auth.login("coordinator_al")
+    document = docx.Document(io.BytesIO(_download(client, report, police)))
+    newer = entries.EntryData.of(entry)
+    newer.figures[figure_service.field_name(indicator, category, "actual")] = "5"
+    assert isinstance(entries.save_entry(entry, newer, entry.version, users.contributor_al), entries.Saved)
+    db.session.commit()
+    _set_docx_figure(document, entry, indicator, category, "actual", "9")
+    out = io.BytesIO()
+    document.save(out)
+    preview = _upload(client, report, police, out.getvalue())
+    assert preview.status_code == 200, _text(preview)
+    conflict = _text(preview)[_text(preview).index(f'id="conflict-{entry.id}"'):]
+    assert "Figures" in conflict and "actual 5" in conflict and "actual 9" in conflict
+    assert client.post(f"/reports/{report.id}/offline/{police.id}/confirm",
+                       data={"token": _token(preview)}).status_code == 302
+    assert _figure_rows(entry) == [(indicator.id, category, None, None, Decimal(5))]

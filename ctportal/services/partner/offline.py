@@ -2,7 +2,9 @@
 
 The coordinator downloads, per institution, a form (DOCX or XLSX) holding the entries assigned to it,
 pre-filled with the current draft or, for an entry nobody has written yet, the party's approved report
-of the previous round; each entry carries its id and the version the form was made from. The filled
+of the previous round; each entry carries its id and the version the form was made from, and, when its
+action has indicators, its figures (baseline, target, actual per indicator and category, pre-filled with
+the saved ones as the web form is; a form without them leaves the figures as they are). The filled
 file comes back through `read` (the archive checked first: offline_files.open_form), `plan` (every
 entry validated by the web form's own rules, services/reporting/entries.validate, each message naming
 the entry; an entry saved since the form was made is a `Conflict`, shown side by side and never
@@ -27,16 +29,19 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ctportal.domain import entry_fields
+from ctportal.domain import indicators as ind
 from ctportal.domain.errors import DomainError
 from ctportal.domain.parties import display_name
 from ctportal.infra import storage
-from ctportal.models import Document, Entry, EntryKind, EntryStatus, EntryWork, Institution, Report, User, db
+from ctportal.models import (Document, Entry, EntryKind, EntryStatus, EntryWork, Indicator, Institution, Report,
+                             User, db)
 from ctportal.services import audit
 from ctportal.services.desk.rounds import deadline_for
 from ctportal.services.partner import offline_docx, offline_xlsx
 from ctportal.services.partner.offline_files import (DOCX, XLSX, FiledEntry, FiledForm, FormContent, FormEntry,
-                                                     FormRefused, clean_text, open_form)
+                                                     FormFigure, FormRefused, clean_text, open_form)
 from ctportal.services.reporting import documents, previous
+from ctportal.services.reporting import figures as figure_service
 from ctportal.services.reporting import entries as entry_service
 from ctportal.services.reporting.plan_cache import action_of
 from ctportal.services.reporting.revisions import entries_by_key
@@ -90,10 +95,26 @@ def _action_text(entry: Entry) -> str:
     return f"{lead_in} {words.action.text.strip()}".strip()
 
 
+def form_figures(entry: Entry, indicators: list[Indicator]) -> tuple[FormFigure, ...]:
+    """The entry's figures as the form writes them, pre-filled as the web form is (the saved figures: the
+    previous round's baselines and targets are carried into the draft when the round opens)."""
+    typed = figure_service.typed_values(entry, indicators)
+    out = []
+    for indicator in indicators:
+        for category in ind.categories(indicator.disaggregation):
+            names = {c: figure_service.field_name(indicator, category, c) for c in ind.COLUMN_NAMES}
+            out.append(FormFigure(f"fig_{indicator.id}_{category}", indicator.name,
+                                  "" if category == ind.TOTAL else str(_(ind.CATEGORY_LABELS[category])),
+                                  str(_(ind.unit_label(indicator.unit))),
+                                  {c: typed.get(name, "") for c, name in names.items()}))
+    return tuple(out)
+
+
 def form_content(report: Report, institution: Institution) -> FormContent:
     before = previous.previous_round_revision(report)
     approved = entries_by_key(before) if before is not None else {}
     works = {w.entry_id: w for w in db.session.scalars(sa.select(EntryWork).where(EntryWork.report_id == report.id))}
+    by_action = figure_service.indicators_for(report.round)
     items = []
     for entry in entries_of(report, institution):
         values = entry_fields.values_of(entry)
@@ -106,7 +127,8 @@ def form_content(report: Report, institution: Institution) -> FormContent:
             source = _("Not answered yet.")
         work = works.get(entry.id)
         items.append(FormEntry(entry.id, entry.version, action_of(entry).code, label_of(entry), _action_text(entry),
-                               work.due_on if work else None, values, source))
+                               work.due_on if work else None, values, source,
+                               form_figures(entry, figure_service.of_entry(entry, by_action))))
     return FormContent(report.id, institution.id, f"{display_name(report.party)} — {report.round.title}",
                        institution.name, deadline_for(report.round, report.party_id), items, statuses())
 
@@ -182,10 +204,19 @@ def _date(value: Any) -> tuple[Any, bool]:
         return value, False
 
 
-def _data(entry: Entry, filed: FiledEntry, label: str) -> tuple[entry_service.EntryData, list[str]]:
+def _figures(saved: dict[str, str] | None, filed: dict[str, str] | None) -> dict[str, str] | None:
+    """The figures as the file would leave them: None (left as they are) when the file has no figure cell
+    for the entry or the action has no indicators; a figure the file does not carry is kept as saved."""
+    if saved is None or filed is None:
+        return None
+    return {name: filed.get(name, value) for name, value in saved.items()}
+
+
+def _data(entry: Entry, filed: FiledEntry, label: str, indicators: list[Indicator]
+          ) -> tuple[entry_service.EntryData, list[str]]:
     """The entry as the file would leave it (fields the file does not carry kept as saved), and the dates it
     could not read."""
-    saved = entry_service.EntryData.of(entry)
+    saved = entry_service.EntryData.of(entry, indicators)
     texts = dict(saved.texts)
     for name, value in filed.texts.items():
         # A cell keeps no trailing space or line: an unchanged text is the saved one, not a change.
@@ -211,16 +242,29 @@ def _data(entry: Entry, filed: FiledEntry, label: str) -> tuple[entry_service.En
                     out[c.name] = row.get(c.name) or ""
             parsed.append(out)
         rows[rows_field.name] = parsed
-    # The file carries neither the figures (None: left as they are) nor the own-language texts (kept as saved).
+    # The file does not carry the own-language texts: they are kept as saved.
     return entry_service.EntryData(cast(Any, _status(filed, saved.status)), texts, rows,
+                                   figures=_figures(saved.figures, filed.figures),
                                    original_language=saved.original_language,
                                    originals=dict(saved.originals)), bad
+
+
+def _compared(entry: Entry, data: entry_service.EntryData, indicators: list[Indicator]
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The entry as saved and as the file would leave it, in the plain shape the diff reads (figures too)."""
+    old, new = entry_fields.values_of(entry), data.values()
+    if indicators:
+        old["figures"] = figure_service.snapshot_of(entry, indicators)
+        new["figures"] = (old["figures"] if data.figures is None
+                          else figure_service.shape_of_typed(indicators, data.figures))
+    return old, new
 
 
 def plan(report: Report, institution: Institution, filed: FiledForm) -> Plan:
     """What applying the filed form would change, entry by entry; FormRefused for an entry id the form may
     not carry, InvalidForm for answers the web form would refuse. Changes nothing."""
     assigned = {e.id: e for e in entries_of(report, institution)}
+    by_action = figure_service.indicators_for(report.round)
     seen: set[int] = set()
     result, problems = Plan(), []
     for filed_entry in filed.entries:
@@ -232,14 +276,21 @@ def plan(report: Report, institution: Institution, filed: FiledForm) -> Plan:
                                 institution=institution.name))
         seen.add(entry.id)
         label = label_of(entry)
-        data, bad = _data(entry, filed_entry, label)
+        indicators = figure_service.of_entry(entry, by_action)
+        data, bad = _data(entry, filed_entry, label, indicators)
         rnd = report.round
         found = bad + [_("%(entry)s — %(problem)s", entry=label, problem=p.message)
-                       for p in entry_service.validate(data, (rnd.period_start, rnd.period_end))]
+                       for p in entry_service.validate(data, (rnd.period_start, rnd.period_end),
+                                                       indicators=indicators, entry_code=entry.key)]
         if found:
             problems += found
             continue
-        changes = entry_changes(entry_fields.values_of(entry), data.values())
+        if indicators and data.figures is not None:
+            # As the web form keeps them: "1 204" is 1204, so an unchanged number is no change.
+            parsed, _refused = figure_service.check(entry.key, indicators, data.figures)
+            data.figures = {figure_service.field_name(i, c, col): ind.plain(parsed.get((i.id, c, col))) or ""
+                            for i, c, col in figure_service.cells(indicators)}
+        changes = entry_changes(*_compared(entry, data, indicators))
         conflict = None
         if changes and filed_entry.version != entry.version:
             conflict = entry_service.conflict_for(entry, data)

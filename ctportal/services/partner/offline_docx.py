@@ -5,7 +5,10 @@ One table per entry. Its first row carries the entry's reference (`CTP-ENTRY-<id
 text, so that any editor keeps it); every other row is one field of entry_fields.FIELDS, its label cell
 ending in the field's name as hidden text (`[[narrative]]`), so a translated or retyped label still
 reads; measures and legal acts are a table inside their cell, one row per row, the column names hidden
-in its header the same way. The form's own reference (report and institution) is the document's first
+in its header the same way. An entry whose action has indicators has a last row "Figures" (`[[figures]]`):
+a table inside its cell, one row per indicator and category (its key, `[[fig_<indicator>_<category>]]`,
+hidden in its first cell), a column per baseline, target and actual; an entry whose table has no such row
+keeps its figures as they are. The form's own reference (report and institution) is the document's first
 line. Nothing else in the document is read.
 """
 from __future__ import annotations
@@ -16,16 +19,18 @@ import zipfile
 from typing import Any
 
 from docx import Document as new_document  # noqa: N813 - a function, whatever its name says
-from docx.shared import Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table, _Cell
 from flask_babel import gettext as _
 
 from ctportal.domain import entry_fields
+from ctportal.domain import indicators as ind
 from ctportal.domain.formatting import long_date
-from ctportal.services.partner.offline_files import (ENTRY_REF, FORM_REF, FiledEntry, FiledForm, FormContent,
-                                                     FormRefused, clean_text)
+from ctportal.services.partner.offline_files import (ENTRY_REF, FIGURE_REF, FORM_REF, FiledEntry, FiledForm,
+                                                     FormContent, FormFigure, FormRefused, clean_text)
 
 BLANK_ROWS = 3          # empty rows offered under the rows already written
+FIGURES = "figures"     # the hidden name of the row holding the entry's figures
 _KEY = re.compile(r"\[\[([a-z_]+)\]\]")
 _GREY = RGBColor(0x59, 0x59, 0x59)
 
@@ -88,6 +93,18 @@ def build(content: FormContent) -> bytes:
                 _write_text(value, item.values.get(f.name) or "")
             else:
                 _rows_table(value, f, item.values.get(f.name) or [])
+        if item.figures:
+            # One cell across the table's width, so that the numbers' table has room.
+            label, value = table.add_row().cells
+            cell = label.merge(value)
+            cell.paragraphs[0].add_run(_("Figures")).bold = True
+            _hidden(cell.paragraphs[0], FIGURES)
+            _small(cell.add_paragraph(), _(  # the web form's own hint
+                "Optional: numbers only, without the unit. The baseline is where things stood when the measuring "
+                "began, the target what is aimed at, the actual figure what was reached by the end of this "
+                "reporting period. Baselines and targets are carried over from the previous round’s approved "
+                "report."))
+            _figures_table(cell, item.figures)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -103,6 +120,30 @@ def _rows_table(cell: _Cell, rows: entry_fields.RowsField, values: list[dict[str
     for row in [*kept, *([{}] * BLANK_ROWS)]:
         for c, out in zip(rows.columns, inner.add_row().cells, strict=True):  # type: ignore[no-untyped-call]
             _write_text(out, str(row.get(c.name) or ""))
+
+
+def _figures_table(cell: _Cell, figures: tuple[FormFigure, ...]) -> None:
+    inner = cell.add_table(rows=1, cols=1 + len(ind.COLUMNS))
+    inner.style = "Table Grid"
+    inner.autofit = False
+    widths = [Inches(2.7), *([Inches(1.0)] * len(ind.COLUMNS))]
+    for column, width in zip(inner.columns, widths, strict=True):
+        column.width = width
+    head = inner.rows[0].cells
+    for c, width in zip(head, widths, strict=True):
+        c.width = width
+    head[0].paragraphs[0].add_run(_("Indicator")).bold = True
+    for (name, label), out in zip(ind.COLUMNS, head[1:], strict=True):
+        out.paragraphs[0].add_run(_(label)).bold = True
+        _hidden(out.paragraphs[0], name)
+    for figure in figures:
+        cells = inner.add_row().cells  # type: ignore[no-untyped-call]
+        for c, width in zip(cells, widths, strict=True):
+            c.width = width
+        cells[0].paragraphs[0].text = f"{figure.label} — {figure.unit}"
+        _hidden(cells[0].paragraphs[0], figure.reference)
+        for name, out in zip(ind.COLUMN_NAMES, cells[1:], strict=True):
+            out.paragraphs[0].text = figure.values.get(name) or ""
 
 
 # --- reading back --------------------------------------------------------------------------------------
@@ -134,6 +175,25 @@ def _read_rows(cell: _Cell, rows: entry_fields.RowsField) -> list[dict[str, Any]
     return out
 
 
+def _read_figures(cell: _Cell) -> dict[str, str] | None:
+    """The figures of the entry's "Figures" table, by the web form's field name; None without the table."""
+    if not cell.tables:
+        return None
+    inner = cell.tables[0]
+    labels = _labels(list(ind.COLUMNS))
+    names = [_key_of(h, labels) for h in inner.rows[0].cells]
+    out: dict[str, str] = {}
+    for row in inner.rows[1:]:
+        cells = row.cells
+        ref = FIGURE_REF.search(cells[0].text) if cells else None
+        if ref is None:
+            continue
+        for name, c in zip(names, cells, strict=False):
+            if name in ind.COLUMN_NAMES:
+                out[f"{ref.group(1)}_{name}"] = clean_text(c.text)
+    return out
+
+
 def _read_entry(table: Table, number: int) -> FiledEntry | None:
     if not table.rows:
         return None
@@ -141,12 +201,15 @@ def _read_entry(table: Table, number: int) -> FiledEntry | None:
     if ref is None:
         return None
     filed = FiledEntry(int(ref.group(1)), int(ref.group(2)), where=_("table %(num)d", num=number))
-    labels = _labels([(f.name, f.label) for f in entry_fields.FIELDS])
+    labels = _labels([*((f.name, f.label) for f in entry_fields.FIELDS), (FIGURES, "Figures")])
     for row in table.rows[1:]:
         cells = row.cells
+        name = _key_of(cells[0], labels) if cells else None
+        if name == FIGURES:  # one cell across the table (or split again): the one holding the numbers' table
+            filed.figures = _read_figures(next((c for c in cells if c.tables), cells[0]))
+            continue
         if len(cells) < 2:
             continue
-        name = _key_of(cells[0], labels)
         if name is None or name not in entry_fields.LABELS:
             continue
         described = next(f for f in entry_fields.FIELDS if f.name == name)

@@ -38,6 +38,9 @@ _MACRO_TYPE = re.compile(rb"macroEnabled|vbaProject|vnd\.ms-office\.activeX", re
 # the version it was made from. Plain text, so that Word, LibreOffice and Excel keep it as it is.
 FORM_REF = re.compile(r"CTP-FORM-R(\d{1,12})-I(\d{1,12})")
 ENTRY_REF = re.compile(r"CTP-ENTRY-(\d{1,12})-V(\d{1,12})")
+# One indicator and category of an entry's figures (the web form's fields without the column:
+# fig_<indicator id>_<category>), as a form names its row of baseline, target and actual.
+FIGURE_REF = re.compile(r"\b(fig_\d{1,12}_[a-z]{1,20})\b")
 
 
 def form_reference(report_id: int, institution_id: int) -> str:
@@ -115,6 +118,9 @@ class FiledEntry:
     status: str | None = None
     texts: dict[str, str] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # The figures as typed, by the web form's field name (fig_<indicator>_<category>_<column>); None when the
+    # file has no figure cell for the entry (a form made before figures, say): they are then left as they are.
+    figures: dict[str, str] | None = None
     where: str = ""      # where the entry is in the file ("table 3", "row 5"), for messages
 
 
@@ -135,6 +141,21 @@ def clean_text(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class FormFigure:
+    """One indicator and category of an entry, as a form writes it: a row of baseline, target and actual."""
+
+    reference: str              # fig_<indicator id>_<category>: the row's key, hidden in the form
+    indicator: str              # the indicator's name, as the plan words it (English)
+    category: str               # "" for the total, else the category's label in the reader's language
+    unit: str                   # the unit's label in the reader's language
+    values: dict[str, str]      # column (baseline, target, actual) -> the saved figure as text
+
+    @property
+    def label(self) -> str:
+        return f"{self.indicator} ({self.category.lower()})" if self.category else self.indicator
+
+
+@dataclass(frozen=True)
 class FormEntry:
     """One entry as a form is written: what the institution reads and fills in."""
 
@@ -146,6 +167,7 @@ class FormEntry:
     due_on: Any                 # dt.date | None
     values: dict[str, Any]      # the plain shape (entry_fields.values_of), pre-filled
     source: str                 # where the values come from, said in the form
+    figures: tuple[FormFigure, ...] = ()   # the action's indicators, pre-filled with the saved figures
 
     @property
     def reference(self) -> str:

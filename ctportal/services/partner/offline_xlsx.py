@@ -7,6 +7,9 @@ under each entry's. On every sheet, column A — hidden, and locked with the she
 password: it guards against a slip, not a person) — carries each row's entry reference
 (`CTP-ENTRY-<id>-V<version>`), its first cell the form's reference; row 2, hidden too, the field names, so
 the columns are found by name even if someone moves them. The action's code and text are locked.
+A sheet "Figures" (only when an entry's action has indicators) holds one row per indicator and category
+of each entry, the indicator locked, a column per baseline, target and actual, and in a last hidden,
+locked column the row's key (`fig_<indicator>_<category>`: the web form's field names without the column).
 """
 from __future__ import annotations
 
@@ -23,12 +26,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ctportal.domain import entry_fields
+from ctportal.domain import indicators as ind
 from ctportal.domain.formatting import long_date
-from ctportal.services.partner.offline_files import (ENTRY_REF, FORM_REF, FiledEntry, FiledForm, FormContent,
-                                                     FormRefused, clean_text)
+from ctportal.services.partner.offline_files import (ENTRY_REF, FIGURE_REF, FORM_REF, FiledEntry, FiledForm,
+                                                     FormContent, FormRefused, clean_text)
 
 BLANK_ROWS = 3
 ENTRIES_SHEET = "entries"           # the marker in row 2 of column A: the sheet's part of the form
+FIGURES_SHEET = "figures"
+FIGURE_KEY = "figure"               # the hidden column of the figures sheet holding each row's key
 FIRST_DATA_ROW = 3
 _OPEN = Protection(locked=False)
 
@@ -83,13 +89,20 @@ def build(content: FormContent) -> bytes:
         ws.column_dimensions[get_column_letter(c)].width = 14 if c == 2 else 40
     for rows in entry_fields.ROWS_FIELDS:
         _rows_sheet(wb, content, rows)
+    if any(item.figures for item in content.entries):
+        _figures_sheet(wb, content)
     notes = wb.create_sheet(_("How to fill in")[:31])
+    figures_hint = (_("Figures") + ": " + _(  # the web form's own hint
+        "Optional: numbers only, without the unit. The baseline is where things stood when the measuring began, "
+        "the target what is aimed at, the actual figure what was reached by the end of this reporting period. "
+        "Baselines and targets are carried over from the previous round’s approved report."),
+    ) if any(item.figures for item in content.entries) else ()
     for i, line in enumerate((content.title, _("Input of %(institution)s, requested by %(date)s.",
                                                institution=content.institution, date=long_date(content.deadline)),
                               _("Write in the white cells of each sheet. Do not delete rows you did not add, and do "
                                 "not move cells between actions: the portal reads the form back by a hidden "
                                 "reference on each row. Dates as YYYY-MM-DD. Save the file as .xlsx and send it "
-                                "back.")), start=1):
+                                "back."), *figures_hint), start=1):
         notes.cell(row=i, column=1, value=line).alignment = Alignment(wrap_text=True)
     notes.column_dimensions["A"].width = 100
     out = io.BytesIO()
@@ -116,6 +129,37 @@ def _rows_sheet(wb: Workbook, content: FormContent, rows: entry_fields.RowsField
     ws.column_dimensions["B"].width = 12
     for c, column in enumerate(rows.columns, start=3):
         ws.column_dimensions[get_column_letter(c)].width = 14 if column.date else 50
+
+
+def _number(text: str) -> Any:
+    """A saved figure as a number Excel shows as one (figures have at most two decimal places)."""
+    number = ind.decimal(text)
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _figures_sheet(wb: Workbook, content: FormContent) -> None:
+    ws = wb.create_sheet(_("Figures")[:31])
+    names = ["code", "indicator", *ind.COLUMN_NAMES, FIGURE_KEY]
+    _sheet_head(ws, FIGURES_SHEET, content.reference, names,
+                [_("Action"), _("Indicator"), *(_(label) for _n, label in ind.COLUMNS), ""])
+    key_column = len(names) + 1
+    r = FIRST_DATA_ROW
+    for item in content.entries:
+        for figure in item.figures:
+            ws.cell(row=r, column=1, value=item.reference)
+            _cell(ws, r, 2, item.code, editable=False)
+            _cell(ws, r, 3, f"{figure.label} — {figure.unit}", editable=False)
+            for c, column in enumerate(ind.COLUMN_NAMES, start=4):
+                _cell(ws, r, c, _number(figure.values.get(column) or ""), editable=True, wrap=False)
+            ws.cell(row=r, column=key_column, value=figure.reference)
+            r += 1
+    ws.column_dimensions["B"].width = 12
+    ws.column_dimensions["C"].width = 60
+    for c in range(4, key_column):
+        ws.column_dimensions[get_column_letter(c)].width = 14
+    ws.column_dimensions[get_column_letter(key_column)].hidden = True
 
 
 # --- reading back --------------------------------------------------------------------------------------
@@ -185,4 +229,27 @@ def read(archive: zipfile.ZipFile, data: bytes) -> FiledForm:
             key = (int(ref.group(1)), int(ref.group(2)))
             owner = entries.setdefault(key, FiledEntry(*key, where=_("row %(num)d", num=r)))
             owner.rows.setdefault(rows.name, []).append(values)
+    figures = sheets.get(FIGURES_SHEET)
+    if figures is not None:
+        _read_figures(figures, entries)
     return FiledForm(int(form.group(1)), int(form.group(2)), list(entries.values()), problems)
+
+
+def _read_figures(ws: Worksheet, entries: dict[tuple[int, int], FiledEntry]) -> None:
+    """Each entry's figures from the figures sheet, by the web form's field name; an entry with no row
+    there keeps None (its figures left as they are)."""
+    cols = _columns(ws)
+    if FIGURE_KEY not in cols:
+        return
+    for r in range(FIRST_DATA_ROW, ws.max_row + 1):
+        ref = ENTRY_REF.search(str(ws.cell(row=r, column=1).value or ""))
+        key = FIGURE_REF.fullmatch(str(ws.cell(row=r, column=cols[FIGURE_KEY]).value or "").strip())
+        if ref is None or key is None:
+            continue
+        ident = (int(ref.group(1)), int(ref.group(2)))
+        owner = entries.setdefault(ident, FiledEntry(*ident, where=_("row %(num)d", num=r)))
+        found = owner.figures if owner.figures is not None else {}
+        for column in ind.COLUMN_NAMES:
+            if column in cols:
+                found[f"{key.group(1)}_{column}"] = str(_value(ws.cell(row=r, column=cols[column]).value))
+        owner.figures = found
