@@ -625,11 +625,38 @@ def _documents(w: Writer, c: dict[str, Any]) -> None:
         w.para("The approved reports have no supporting documents.")
 
 
+def _processes(w: Writer, c: dict[str, Any]) -> None:
+    """The annex of follow-up processes, as processes.html prints it."""
+    w.heading(f"{c['label']} — {c['title']}", 1, new_page=True)
+    whose = f"that concerned {c['party']}" if c["party"] else ""
+    w.para(f"The follow-up processes of the round {whose}".rstrip() + ", as the Commission recorded them: dialogues "
+           "and visits, peer-review missions, meetings of the Regional Network of P/CVE coordinators and of the WBCTi.")
+
+    def what(p: dict[str, Any]) -> Callable[[Any], None]:
+        def fill(cell: Any) -> None:
+            w.text(cell.paragraphs[0], p["kind"], italic=True, size=10)
+            w.text(cell.add_paragraph(), p["title"], bold=True)
+            if p["parties"]:
+                w.text(cell.add_paragraph(), "Parties concerned: " + ", ".join(p["parties"]), size=10)
+            if p["html"]:
+                w.html(p["html"], cell)
+        return fill
+
+    def links(p: dict[str, Any]) -> str:
+        lines = [f"Action{'s' if len(p['actions']) > 1 else ''} {', '.join(p['actions'])}"] if p["actions"] else []
+        lines += [f"Recommendation {r['number']} to {r['party']}" + (f", {r['round']}" if r["round"] else "")
+                  for r in p["recommendations"]]
+        return "\n".join(lines) or "—"
+
+    w.table(["Date and place", "Process and outcome", "Followed up"],
+            [[f"{p['dates']}\n{p['place']}", what(p), links(p)] for p in c["processes"]], size=10)
+
+
 WRITERS: dict[str, Callable[[Writer, dict[str, Any]], None]] = {
     "front": _front, "objective": _objective, "objective-block": _objective,
     "introduction": _commission_text("Introduction"), "conclusions": _commission_text("Conclusions"),
     "judgement": _judgement, "follow_up": _follow_up,
-    "annex": _annex, "annex-section": _annex, "documents": _documents,
+    "annex": _annex, "annex-section": _annex, "documents": _documents, "processes": _processes,
 }
 
 
