@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ctportal import policy
-from ctportal.models import (Assessment, Comment, EntryReview, FollowUpStatus, Objective, Round, Verdict,
-                             Visibility, db)
+from ctportal.models import (Assessment, Comment, EntryReview, FollowUpStatus, Objective, Revision, Round,
+                             Verdict, Visibility, db)
 from ctportal.domain import entry_fields, indicators
 from ctportal.domain.parties import FootnoteTracker, display_name
 from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, round_data
@@ -110,19 +111,27 @@ FOLLOW_UP_COLUMNS = [("party", "Party"), ("data", "Data shown"), ("round", "Reco
                      ("codes", "Action codes"), ("status", "Follow-up status"), ("narrative", "Follow-up narrative")]
 
 
-def follow_up_rows(party_data: list[PartyData]) -> list[dict[str, Any]]:
+def follow_up_rows(party_data: list[PartyData],
+                   items_of: Callable[[Revision], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Each recommendation of the previous round a party answered in the data the export shows (issue 15,
-    item 2): the published recommendation beside its follow-up, as the revision froze them."""
+    item 2): the published recommendation beside its follow-up, as the revision froze them (an item is
+    made only of a recommendation a final edition published: services/reporting/follow_ups.py).
+
+    `items_of` gives a revision's "follow_ups" where the snapshots are not loaded (the progress map reads
+    them all in one query); by default the revision's snapshot."""
     tracker = FootnoteTracker()
     rows = []
     for data in party_data:
         if data.source == COUNT_ONLY or data.revision is None:
             continue
-        for f in data.revision.snapshot.get("follow_ups") or []:
-            rows.append({"party": tracker.mention(data.party), "data": data.source_title,
+        items = items_of(data.revision) if items_of is not None else data.revision.snapshot.get("follow_ups")
+        for f in items or []:
+            rows.append({"party": tracker.mention(data.party), "party_code": data.party.code,
+                         "data": data.source_title,
                          "round": f.get("round_title", ""), "number": f["number"],
                          "recommendation": f["recommendation"], "codes": ", ".join(f["action_codes"]),
                          "status": FollowUpStatus(f["status"]).title if f.get("status") else "",
+                         "status_value": f.get("status") or "",
                          "narrative": f.get("narrative") or ""})
     return rows
 

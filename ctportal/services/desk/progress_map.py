@@ -232,6 +232,9 @@ class ProgressMap:
     priorities: list[tuple[PartyData, dict[str, Any]]]
     # The actual figures of each indicator, per party and summed (domain/indicators.totals).
     figures: list[indicators.Total] = field(default_factory=list)
+    # Recommendations followed up (issue 15, item 2): per party shown, the previous round's published
+    # recommendations to it with the follow-up its data gives (services/desk/exports.follow_up_rows).
+    follow_ups: list[tuple[PartyData, list[dict[str, Any]]]] = field(default_factory=list)
 
     @property
     def figure_parties(self) -> list[PartyData]:
@@ -282,7 +285,21 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
         _count(shares[data.party.id][entry["objective"]], _status(entry))
     shown = [p for p in parties if p.has_statuses]
     figures = [t for t in indicators.totals([(p.party.code, p.entries) for p in shown]) if t.by_party]
-    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list, figures)
+    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list, figures, _follow_ups(parties))
+
+
+def _follow_ups(parties: list[PartyData]) -> list[tuple[PartyData, list[dict[str, Any]]]]:
+    """Each party's followed-up recommendations, the shown revisions' items read in one query (the map
+    loads its revisions without their snapshots)."""
+    from ctportal.services.desk.exports import follow_up_rows
+
+    ids = [p.revision.id for p in parties if p.has_statuses and p.revision is not None]
+    items: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        items = {rid: found or [] for rid, found in db.session.execute(
+            sa.select(Revision.id, Revision.snapshot["follow_ups"]).where(Revision.id.in_(ids)))}
+    rows = follow_up_rows(parties, lambda revision: items.get(revision.id) or [])
+    return [(p, found) for p in parties if (found := [r for r in rows if r["party_code"] == p.party.code])]
 
 
 def _count(share: ObjectiveShare, status: EntryStatus | None) -> None:
