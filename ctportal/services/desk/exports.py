@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,11 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ctportal import policy
-from ctportal.models import (Assessment, Comment, EntryReview, FollowUpStatus, Objective, Revision, Round,
-                             Verdict, Visibility, db)
+from ctportal.models import Assessment, Comment, EntryReview, Objective, Round, Verdict, Visibility, db
 from ctportal.domain import entry_fields, indicators
 from ctportal.domain.parties import FootnoteTracker, display_name
-from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, round_data
+from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, follow_up_rows, round_data
 
 BASE_COLUMNS = [
     ("party", "Party"), ("party_code", "Party code"), ("data", "Data shown"), ("revision", "Revision"),
@@ -106,34 +104,10 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
     return rows
 
 
+# The rows: progress_map.follow_up_rows (the map shows the same).
 FOLLOW_UP_COLUMNS = [("party", "Party"), ("data", "Data shown"), ("round", "Recommendation of"),
                      ("number", "Recommendation"), ("recommendation", "Recommendation text"),
                      ("codes", "Action codes"), ("status", "Follow-up status"), ("narrative", "Follow-up narrative")]
-
-
-def follow_up_rows(party_data: list[PartyData],
-                   items_of: Callable[[Revision], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
-    """Each recommendation of the previous round a party answered in the data the export shows (issue 15,
-    item 2): the published recommendation beside its follow-up, as the revision froze them (an item is
-    made only of a recommendation a final edition published: services/reporting/follow_ups.py).
-
-    `items_of` gives a revision's "follow_ups" where the snapshots are not loaded (the progress map reads
-    them all in one query); by default the revision's snapshot."""
-    tracker = FootnoteTracker()
-    rows = []
-    for data in party_data:
-        if data.source == COUNT_ONLY or data.revision is None:
-            continue
-        items = items_of(data.revision) if items_of is not None else data.revision.snapshot.get("follow_ups")
-        for f in items or []:
-            rows.append({"party": tracker.mention(data.party), "party_code": data.party.code,
-                         "data": data.source_title,
-                         "round": f.get("round_title", ""), "number": f["number"],
-                         "recommendation": f["recommendation"], "codes": ", ".join(f["action_codes"]),
-                         "status": FollowUpStatus(f["status"]).title if f.get("status") else "",
-                         "status_value": f.get("status") or "",
-                         "narrative": f.get("narrative") or ""})
-    return rows
 
 
 def export_rows(rnd: Round, user: Any,
