@@ -51,6 +51,9 @@ def _round(users):
            recommendations=[judgement.RecommendationInput("Adopt the counter-terrorism strategy", ["1.P1"])])
     _write(rnd, "party-RS", users.reviewer, f"Serbia {CANARY}-RS-ASSESSMENT.", users.reviewer2,
            assessment=Assessment.no_progress)
+    # The objective's overall assessment speaks of every party: the edition's, not a party's slice.
+    _write(rnd, "objective-1", users.reviewer, f"Across the region {CANARY}-OBJECTIVE-ALL.", users.reviewer2,
+           assessment=Assessment.some_progress)
     _write(rnd, "introduction", users.secretariat, f"Unapproved introduction {CANARY}-DRAFT-INTRO.")
     _write(rnd, "conclusions", users.secretariat, f"Unapproved conclusions {CANARY}-DRAFT-END.")
     return rnd
@@ -78,6 +81,8 @@ def test_a_draft_edition_says_draft_on_every_page_and_is_never_final(app, users,
     path = storage.path_for("compiled", edition.stored_name)
     pages = _pages(path.read_bytes(), tmp_path)
     assert len(pages) > 5 and all(re.search(r"\bDRAFT\b", page) for page in pages)
+    edition_text = "\n".join(pages)   # the slices' canaries are in the edition itself
+    assert f"{CANARY}-OBJECTIVE-ALL" in edition_text and f"{CANARY}-RS-ANNEX" in edition_text
     assert PdfReader(path).metadata.title.startswith("DRAFT for fact-check")
     # Each included party has its own part, and nothing else does.
     parts = sorted(db.session.scalars(
@@ -134,6 +139,15 @@ def test_the_party_reads_only_its_own_part_and_sends_corrections_until_the_end(a
     assert all(re.search(r"\bDRAFT\b", p) for p in pages), "every page of the party's part is marked DRAFT"
     assert "Albania reported on 1.P1" in text and OWN in text and "Adopt the counter-terrorism strategy" in text
     assert "Annex I" in text and "Serbia" not in text and "Annex VIII" not in text
+    # The rows of the objective parts about Albania (issue 15, item 4): each objective's heading, its
+    # actions in the plan's words, Albania's row with its key progress — Serbia's rows and the
+    # objective's overall assessment (the canaries above) nowhere.
+    flat = " ".join(text.split())
+    for number in (1, 2, 3, 4, 5):
+        assert f"Part {number} — Objective {number}:" in flat
+    assert "The rows of this part about Albania" in flat and "1.P1: status and key progress" in flat
+    assert "Each Western Balkans partner should seek to" in flat
+    assert "The Commission's assessment Overall" not in flat
     assert CANARY not in text and CANARY not in answer.data.decode("latin-1")
     assert "Commission assessment" not in text and Assessment.good_progress.title not in text
 

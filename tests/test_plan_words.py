@@ -71,3 +71,48 @@ def test_lead_ins_and_footnote_14_are_in_the_pdf(app, users):
               if not isinstance(o, list)]
     assert any(t.startswith("Part 3 — Objective 3") and "Interpol" not in t for t in titles)
 
+
+
+def test_footnote_14_and_the_action_footnotes_reach_the_party_annexes(app, users, auth, client, monkeypatch,
+                                                                       tmp_path):
+    """Issue 15, item 7: a party's annex prints the footnotes its objectives' titles, lead-ins and actions
+    call — in the consolidated report's annex and in the party's own PDF."""
+    from pypdf import PdfReader
+
+    from ctportal.services.editions import party_jobs
+
+    rnd = make_round()
+    report = submit(fill_report(report_of(rnd, "AL")), users.coordinator_al)
+    approve(report, users.reviewer)
+    edition = compile_service.start_compile(rnd, users.secretariat)
+    db.session.commit()
+    compile_service.run_compile(edition.id)
+    db.session.expire_all()
+    edition = db.session.get(CompiledReport, edition.id)
+    assert edition.state == CompileState.done, edition.error
+    pages = [" ".join(p.split()) for p in pdftext(storage.path_for("compiled", edition.stored_name))]
+    start = next(i for i, p in enumerate(pages) if "Annex I — Report of Albania" in p and "Contents" not in p)
+    three = next(p for p in pages[start:] if "Objective 3: Effective Information Exchange" in p)
+    assert FOOTNOTE_14 in three
+    four = next(p for p in pages[start:] if LEAD_IN_4 in p)
+    assert "EU acquis17 and in line with the Financial Action Task Force (FATF) standards18:" in four
+    outline = PdfReader(storage.path_for("compiled", edition.stored_name)).outline
+    flat_titles = str(outline)
+    assert "Objective 3: Effective Information Exchange" in flat_titles and "Interpol, Europol" not in flat_titles
+
+    # The party's own PDF: its one annex, the same footnotes.
+    queued = []
+    monkeypatch.setattr(party_jobs, "enqueue", queued.append)
+    auth.login("coordinator_al")
+    location = client.get(f"/compile/reports/{report.id}/pdf").headers["Location"]
+    assert "/pdf/jobs/" in location
+    party_jobs.run_party_pdf(queued[0])
+    db.session.commit()
+    pdf = client.get(f"/compile/reports/{report.id}/pdf")
+    assert pdf.status_code == 200
+    (tmp_path / "party.pdf").write_bytes(pdf.data)
+    party_pages = [" ".join(p.split()) for p in pdftext(tmp_path / "party.pdf")]
+    three = next(p for p in party_pages if "Objective 3: Effective Information Exchange" in p)
+    assert FOOTNOTE_14 in three
+    assert any("EU acquis17 and in line with the Financial Action Task Force (FATF) standards18:" in p
+               for p in party_pages)

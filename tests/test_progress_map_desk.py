@@ -172,3 +172,36 @@ def test_the_map_index_opens_the_newest_visible_round_and_admins_have_no_map(aut
     auth.login("admin")
     assert client.get("/progress/").status_code == 403
     assert client.get(f"/progress/rounds/{newest.id}").status_code == 404
+
+
+def test_the_map_shows_each_recommendation_with_its_follow_up_to_those_who_may_see_it(auth, client, users):
+    """Issue 15, item 2: the previous round's published recommendations to a party, with the follow-up
+    its shown data gives; a party sees its own only, a draft never submitted shows none to the Commission."""
+    from ctportal.services.reporting import follow_ups
+    from tests.test_follow_ups import REC1, REC2, _previous_round
+
+    _previous_round(users)
+    rnd = make_round()
+    al = fill_report(report_of(rnd, "AL"))
+    first, second = follow_ups.of_report(al)
+    follow_ups.save(first, users.coordinator_al, status="partly_implemented", narrative="Adopted in part.",
+                    expected_version=first.version)
+    follow_ups.save(second, users.coordinator_al, status="not_implemented", narrative="Not staffed.",
+                    expected_version=second.version)
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.get(f"/progress/rounds/{rnd.id}").get_data(as_text=True)
+    assert "Recommendations followed up" not in page      # a draft never submitted: nothing of it
+    auth.logout()
+    submit(al, users.coordinator_al)
+    for who in ("reviewer", "coordinator_al"):
+        auth.login(who)
+        page = client.get(f"/progress/rounds/{rnd.id}").get_data(as_text=True)
+        section = page.split('id="follow-ups"', 1)[1]
+        assert REC1 in section and REC2 in section and "Progress report 2025" in section
+        assert "Partly implemented" in section and "Not implemented" in section
+        assert f"Follow-up in {rnd.title}" in section
+        auth.logout()
+    auth.login("coordinator_rs")
+    page = client.get(f"/progress/rounds/{rnd.id}").get_data(as_text=True)
+    assert "FU-7c1" not in page and "Recommendations followed up" not in page

@@ -18,11 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ctportal import policy
-from ctportal.models import (Assessment, Comment, EntryReview, FollowUpStatus, Objective, Round, Verdict,
-                             Visibility, db)
+from ctportal.models import Assessment, Comment, EntryReview, Objective, Round, Verdict, Visibility, db
 from ctportal.domain import entry_fields, indicators
 from ctportal.domain.parties import FootnoteTracker, display_name
-from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, round_data
+from ctportal.services.desk.progress_map import COUNT_ONLY, PartyData, follow_up_rows, round_data
 
 BASE_COLUMNS = [
     ("party", "Party"), ("party_code", "Party code"), ("data", "Data shown"), ("revision", "Revision"),
@@ -105,26 +104,10 @@ def rows_for(rnd: Round, user: Any, party_data: list[PartyData] | None = None) -
     return rows
 
 
+# The rows: progress_map.follow_up_rows (the map shows the same).
 FOLLOW_UP_COLUMNS = [("party", "Party"), ("data", "Data shown"), ("round", "Recommendation of"),
                      ("number", "Recommendation"), ("recommendation", "Recommendation text"),
                      ("codes", "Action codes"), ("status", "Follow-up status"), ("narrative", "Follow-up narrative")]
-
-
-def follow_up_rows(party_data: list[PartyData]) -> list[dict[str, Any]]:
-    """Each recommendation of the previous round a party answered in the data the export shows (issue 15,
-    item 2): the published recommendation beside its follow-up, as the revision froze them."""
-    tracker = FootnoteTracker()
-    rows = []
-    for data in party_data:
-        if data.source == COUNT_ONLY or data.revision is None:
-            continue
-        for f in data.revision.snapshot.get("follow_ups") or []:
-            rows.append({"party": tracker.mention(data.party), "data": data.source_title,
-                         "round": f.get("round_title", ""), "number": f["number"],
-                         "recommendation": f["recommendation"], "codes": ", ".join(f["action_codes"]),
-                         "status": FollowUpStatus(f["status"]).title if f.get("status") else "",
-                         "narrative": f.get("narrative") or ""})
-    return rows
 
 
 def export_rows(rnd: Round, user: Any,

@@ -21,9 +21,10 @@ from sqlalchemy import orm as so
 from ctportal import policy
 from ctportal.domain import actors
 from ctportal.models.base import N_
-from ctportal.models import (Action, Entry, EntryStatus, Objective, Party, Report, ReportState, Revision, Round,
-                             RoundState, db)
+from ctportal.models import (Action, Entry, EntryStatus, FollowUpStatus, Objective, Party, Report, ReportState,
+                             Revision, Round, RoundState, db)
 from ctportal.domain import indicators
+from ctportal.domain.parties import FootnoteTracker
 from ctportal.services.reporting import figures as figure_service
 from ctportal.services.reporting import revisions
 from ctportal.services.reporting.outlines import outlines
@@ -232,6 +233,9 @@ class ProgressMap:
     priorities: list[tuple[PartyData, dict[str, Any]]]
     # The actual figures of each indicator, per party and summed (domain/indicators.totals).
     figures: list[indicators.Total] = field(default_factory=list)
+    # Recommendations followed up (issue 15, item 2): per party shown, the previous round's published
+    # recommendations to it with the follow-up its data gives (follow_up_rows below, as the export).
+    follow_ups: list[tuple[PartyData, list[dict[str, Any]]]] = field(default_factory=list)
 
     @property
     def figure_parties(self) -> list[PartyData]:
@@ -282,7 +286,19 @@ def build_map(rnd: Round, user: Any) -> ProgressMap:
         _count(shares[data.party.id][entry["objective"]], _status(entry))
     shown = [p for p in parties if p.has_statuses]
     figures = [t for t in indicators.totals([(p.party.code, p.entries) for p in shown]) if t.by_party]
-    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list, figures)
+    return ProgressMap(rnd, parties, objectives, rows, shares, priority_list, figures, _follow_ups(parties))
+
+
+def _follow_ups(parties: list[PartyData]) -> list[tuple[PartyData, list[dict[str, Any]]]]:
+    """Each party's followed-up recommendations, the shown revisions' items read in one query (the map
+    loads its revisions without their snapshots)."""
+    ids = [p.revision.id for p in parties if p.has_statuses and p.revision is not None]
+    items: dict[int, list[dict[str, Any]]] = {}
+    if ids:
+        items = {rid: found or [] for rid, found in db.session.execute(
+            sa.select(Revision.id, Revision.snapshot["follow_ups"]).where(Revision.id.in_(ids)))}
+    rows = follow_up_rows(parties, lambda revision: items.get(revision.id) or [])
+    return [(p, found) for p in parties if (found := [r for r in rows if r["party_code"] == p.party.code])]
 
 
 def _count(share: ObjectiveShare, status: EntryStatus | None) -> None:
@@ -292,6 +308,32 @@ def _count(share: ObjectiveShare, status: EntryStatus | None) -> None:
         # An entry without a status counts as not started.
         name = SHARE_OF.get(status, "not_started") if status is not None else "not_started"
         setattr(share, name, getattr(share, name) + 1)
+
+
+def follow_up_rows(party_data: list[PartyData],
+                   items_of: Callable[[Revision], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+    """Each recommendation of the previous round a party answered in the data shown (issue 15, item 2),
+    for the export's sheet and the map: the published recommendation beside its follow-up, as the
+    revision froze them (an item is made only of a recommendation a final edition published:
+    services/reporting/follow_ups.py).
+
+    `items_of` gives a revision's "follow_ups" where the snapshots are not loaded (the progress map reads
+    them all in one query); by default the revision's snapshot."""
+    tracker = FootnoteTracker()
+    rows = []
+    for data in party_data:
+        if data.source == COUNT_ONLY or data.revision is None:
+            continue
+        items = items_of(data.revision) if items_of is not None else data.revision.snapshot.get("follow_ups")
+        for f in items or []:
+            rows.append({"party": tracker.mention(data.party), "party_code": data.party.code,
+                         "data": data.source_title,
+                         "round": f.get("round_title", ""), "number": f["number"],
+                         "recommendation": f["recommendation"], "codes": ", ".join(f["action_codes"]),
+                         "status": FollowUpStatus(f["status"]).title if f.get("status") else "",
+                         "status_value": f.get("status") or "",
+                         "narrative": f.get("narrative") or ""})
+    return rows
 
 
 # --- across rounds ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 
 from ctportal.infra import markdown
 from ctportal.domain import actors, entry_fields, indicators, languages, parties, plan_words
@@ -24,8 +25,9 @@ from ctportal.pdf.html import template_version
 from ctportal.services.editions.factcheck_record import factcheck_line, factcheck_record
 from ctportal.services.editions.key_progress import key_progress
 from ctportal.services.reporting import previous
-from ctportal.models import (Action, ActorGroup, CommissionText, EntryReview, EntryStatus, Objective, Party, PartyKind,
-                             ProcessRecord, Report, Revision, Round, TextKind, TextState, db)
+from ctportal.models import (Action, ActorGroup, CommissionText, EntryReview, EntryStatus, FootnoteRef, LeadIn,
+                             Objective, Party, PartyKind, ProcessRecord, Report, Revision, Round, TextKind, TextState,
+                             db)
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 STATUS_ORDER = [s.value for s in EntryStatus]
@@ -195,26 +197,34 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
     With `originals` (the party's own PDF, never the consolidated report) the texts it wrote in its own
     language too, beside the English."""
     snapshot = revision.snapshot
+    # The plan's words with their footnotes (issue 15, item 7): the actions', their lead-ins' and their
+    # objectives' calls, loaded with the actions rather than one action at a time.
+    refs = so.selectinload(Action.footnote_refs).joinedload(FootnoteRef.footnote)
+    objective_of = so.joinedload(Action.objective)
     actions = {a.id: a for a in db.session.scalars(
-        sa.select(Action).where(Action.id.in_({e["action_id"] for e in snapshot["entries"]})))}
-    objectives = {o.number: o.title for o in db.session.scalars(
-        sa.select(Objective).where(Objective.id.in_({a.objective_id for a in actions.values()})))}
+        sa.select(Action).where(Action.id.in_({e["action_id"] for e in snapshot["entries"]})).options(
+            refs, objective_of.selectinload(Objective.footnote_refs).joinedload(FootnoteRef.footnote),
+            objective_of.selectinload(Objective.lead_ins).selectinload(LeadIn.footnote_refs)
+            .joinedload(FootnoteRef.footnote)))}
+    objectives = {a.objective.number: a.objective for a in actions.values()}
     groups: dict[int, list[dict[str, Any]]] = {}
     introduced: set[tuple[int, str]] = set()
     for e in snapshot["entries"]:
         action = actions.get(e["action_id"])
         # The lead-in of the action's group before the group's first entry in the objective: the
-        # plan's partner actions are the ends of its sentence (the footnotes are in the parts).
+        # plan's partner actions are the ends of its sentence; each with the footnotes it calls.
+        words = plan_words.plan_words(action) if action is not None else None
         lead_in = None
-        if action is not None and e["kind"] != "priority":
+        if words is not None and action is not None and e["kind"] != "priority":
             group = (e["objective"], action.actor_group.value)
             if group not in introduced:
                 introduced.add(group)
-                lead_in = plan_words.lead_in_of(action)
+                lead_in = words.lead_in
         groups.setdefault(e["objective"], []).append({
-            "lead_in": lead_in.text if lead_in is not None else "",
+            "lead_in": lead_in.plain() if lead_in is not None else None,
             "key": e["key"], "code": e["action_code"], "kind": e["kind"],
             "action_text": action.text if action else "",
+            "words": words.action.plain() if words is not None else None,
             "priority": None if not e.get("priority") else {
                 "text": e["priority"]["text"], "target": iso_long_date(e["priority"].get("target_date"))},
             "status": _status(e.get("status")),
@@ -230,7 +240,9 @@ def annex_context(party: Party, revision: Revision, assessments: dict[str, str],
         "native_name": party.native_name, "native_names": native_names(party),
         "revision": revision.number, "submitted": iso_long_date(revision.created_at.isoformat()),
         "approved": approved, "snapshot_sha": revision.snapshot_sha256[:16],
-        "objectives": [{"number": n, "title": objectives.get(n, ""), "entries": groups[n]} for n in sorted(groups)],
+        "objectives": [{"number": n, "title": objectives[n].title if n in objectives else "",
+                        "title_words": plan_words.worded(objectives[n].title, list(objectives[n].footnote_refs)).plain()
+                        if n in objectives else None, "entries": groups[n]} for n in sorted(groups)],
         "documents": _documents(snapshot.get("documents") or []),
     }
 

@@ -1,9 +1,10 @@
 """The fact-check of a draft edition (issue 15, item 4).
 
 A draft edition is compiled like a final one (DRAFT on every page) and, in the same job, each
-included party's own part is rendered as a file of its own: a cover, the Commission's approved
-assessment and recommendations addressed to that party (what the final edition will show it), and
-its annex — without the Commission's per-entry assessments, which stay internal
+included party's own part is rendered as a file of its own: a cover, the rows of the objective
+parts about that party (its status and key progress per action, with the plan's words), the
+Commission's approved assessment and recommendations addressed to that party (what the final
+edition will show it), and its annex — without the Commission's per-entry assessments, which stay internal
 (policy.may_see_assessment). Nothing of another party and no unapproved text is read: the part is
 made from that party's `Included` alone and the round's *approved* texts (content.load_round).
 The secretariat opens a period (an end date); until it ends the party's coordinator sends factual
@@ -29,7 +30,7 @@ from ctportal.pdf.renderer import WorkerPool
 from ctportal.services import audit
 from ctportal.services.editions import content
 from ctportal.services.editions.cache import Part, ensure_parts, rendered_path
-from ctportal.services.editions.parts import annex_parts, furniture_part, processes_part
+from ctportal.services.editions.parts import annex_parts, furniture_part, objective_parts, processes_part
 
 MAX_CORRECTION = 4000
 
@@ -39,7 +40,8 @@ class FactcheckError(DomainError):
 
 
 def slice_parts(data: content.RoundData, inc: content.Included) -> list[Part]:
-    """One party's part of the draft: cover, its own assessment and recommendations, its annex."""
+    """One party's part of the draft: cover, its rows of the objective parts, its own assessment and
+    recommendations, its annex."""
     rnd = data.round
     assert inc.revision is not None  # only included parties have a part
     tracker = parties.FootnoteTracker()
@@ -50,13 +52,18 @@ def slice_parts(data: content.RoundData, inc: content.Included) -> list[Part]:
                  "meeting_name": rnd.meeting_name, "meeting_place": rnd.meeting_place,
                  "meeting_date": long_date(rnd.meeting_date)}
     out = [Part("party-cover", content.cache_key("party-cover", cover_ctx), "party_cover.html", cover_ctx, "cover")]
+    # The rows of the objective parts about this party: the round's data narrowed to it (without the
+    # per-entry assessments, with the key progress the reviewer edited, as the final edition prints it).
+    bare = content.Included(inc.party, inc.report, inc.revision, {}, dict(inc.summaries))
+    narrowed = dataclasses.replace(data, parties=[bare])
+    for objective in data.objectives:
+        out.extend(objective_parts(narrowed, objective, slice_of=parties.display_name(inc.party)))
     # The judgement part of this party alone: the round's data narrowed to it, so another party's
     # assessment cannot be in the context at all.
     own = content.judgement_context(dataclasses.replace(data, parties=[inc]))
     if own is not None:
         out.append(Part("judgement", content.cache_key("judgement", own), "judgement.html", own,
                         f"the Commission's assessment of {parties.display_name(inc.party)}"))
-    bare = content.Included(inc.party, inc.report, inc.revision, {})
     out.extend(annex_parts(bare))
     own_processes = processes_part(data, inc.party)  # only the records concerning it, its own recommendations
     if own_processes is not None:

@@ -63,11 +63,20 @@ def annex_parts(included: content.Included, *, approved: bool = True, originals:
     return parts
 
 
-def objective_parts(data: content.RoundData, objective: Objective) -> list[Part]:
+def objective_parts(data: content.RoundData, objective: Objective, *, slice_of: str = "") -> list[Part]:
     """One objective's part as blocks of OBJECTIVE_BLOCK actions (the first with the part's
     heading; each block starts a page). A report approved again changes the rows of the actions
-    its corrections touch: only their blocks render again."""
+    its corrections touch: only their blocks render again.
+
+    `slice_of` (a party's fact-check part, services/editions/factcheck.py: `data` narrowed to that
+    party): only the actions with a row of it, without the objective's overall assessment, the list of
+    parties not included or the Commission's per-entry assessments; no part where it has no row."""
     ctx = content.objective_context(data, objective)
+    if slice_of:
+        ctx = {**ctx, "assessment": None, "missing": [], "slice_of": slice_of,
+               "actions": [a for a in ctx["actions"] if a["rows"]]}
+        if not ctx["actions"]:
+            return []
     actions = ctx["actions"]
     blocks = [actions[i:i + OBJECTIVE_BLOCK] for i in range(0, len(actions), OBJECTIVE_BLOCK)] or [[]]
     label = f"Part {objective.number} (objective {objective.number})"
