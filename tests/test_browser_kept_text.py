@@ -38,7 +38,7 @@ def _url(entry: Entry) -> str:
 
 
 def _narrative(page):
-    return page.get_by_label("Progress narrative")
+    return page.get_by_label("Progress narrative", exact=True)
 
 
 def _saved_narrative(entry: Entry) -> str:

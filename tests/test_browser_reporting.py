@@ -30,7 +30,7 @@ def prepared(app, users):
 
 def _answer(page, status: str, narrative: str) -> None:
     page.get_by_label("Implementation status").select_option(status)
-    page.get_by_label("Progress narrative").fill(narrative)
+    page.get_by_label("Progress narrative", exact=True).fill(narrative)
 
 
 def test_a_coordinator_fills_entries_over_two_objectives_uploads_and_submits(page, users, prepared, tmp_path):
@@ -99,10 +99,10 @@ def test_the_live_preview_shows_the_sanitised_narrative(page, users, prepared):
     al, left = prepared
     browser_login(page, users.contributor_al)
     page.goto(f"/reports/{al.id}/entries/{left[1][0].id}")
-    page.get_by_label("Progress narrative").fill("Some *emphasis* and <script>x</script>")
+    page.get_by_label("Progress narrative", exact=True).fill("Some *emphasis* and <script>x</script>")
     preview = page.locator("#narrative-preview")
     preview.get_by_text("HTML is not accepted").wait_for()
-    page.get_by_label("Progress narrative").fill("Some *emphasis* here")
+    page.get_by_label("Progress narrative", exact=True).fill("Some *emphasis* here")
     preview.locator("em", has_text="emphasis").wait_for()
 
 

@@ -426,13 +426,13 @@ def test_a_compile_whose_renderer_dies_halfway_keeps_the_previous_edition_and_a_
     real_render = renderer._Worker.render
     renders = []
 
-    def dying_render(self, html, out, timeout):
+    def dying_render(self, html, out, timeout, *args):
         renders.append(out)
         if len(renders) == 2:
             out.write_bytes(b"%PDF-1.7 half a part")  # what the worker had written when it died
             self.proc.kill()
             self.proc.wait()
-        return real_render(self, html, out, timeout)
+        return real_render(self, html, out, timeout, *args)
 
     monkeypatch.setattr(renderer._Worker, "render", dying_render)
     auth.login("secretariat")
@@ -450,7 +450,9 @@ def test_a_compile_whose_renderer_dies_halfway_keeps_the_previous_edition_and_a_
     download = client.get(f"/compile/rounds/{rnd.id}/editions/{first.id}/download")
     assert download.status_code == 200 and hashlib.sha256(download.data).hexdigest() == first_sha
     assert compile_service.latest_done(rnd).id == first.id
-    assert sorted(p.name for p in (Path(app.config["STORAGE_DIR"]) / "compiled").iterdir()) == [first_name]
+    # The first edition's PDF and its Word version, nothing of the failed one.
+    assert sorted(p.name for p in (Path(app.config["STORAGE_DIR"]) / "compiled").iterdir()) == sorted(
+        [first_name, first.docx_stored_name])
     assert_storage_consistent(app)
 
     # A retry (a new edition; the failed one stays on record) succeeds with both reports.

@@ -18,7 +18,7 @@ from tests.i18n_support import english_left, tool
 
 # What the data brings (people's, rounds' and plans' names, codes) and the EU's own markings.
 ALLOWED = {"Progress report 2026", "LIMITE", "RESTREINT UE/EU RESTRICTED", "API", "JSON", "YAML", "XLSX", "CSV",
-           "HMAC-SHA256", "SHA-256", "WEBHOOK_ALLOWED_HOSTS", "ST 1/26", "jap-2018", "English"}
+           "HMAC-SHA256", "SHA-256", "WEBHOOK_ALLOWED_HOSTS", "ST 1/26", "jap-2018", "English", "Word (DOCX)", "DOCX"}
 
 
 @pytest.fixture(autouse=True)

@@ -105,9 +105,9 @@ def test_a_killed_render_process_fails_the_edition_with_the_reason(app, users, m
     rnd = approved_round(users)
     real_render = renderer._Worker.render
 
-    def killed_mid_render(self, html, out, timeout):
+    def killed_mid_render(self, html, out, timeout, *args):
         self.proc.kill()  # as the OOM killer or an operator would
-        return real_render(self, html, out, timeout)
+        return real_render(self, html, out, timeout, *args)
 
     monkeypatch.setattr(renderer._Worker, "render", killed_mid_render)
     edition = compile_service.start_compile(rnd, users.secretariat)

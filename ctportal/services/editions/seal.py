@@ -15,6 +15,8 @@ sealed file, so an exact copy is found by its hash.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import datetime as dt
 import fcntl
 import hashlib
@@ -185,7 +187,28 @@ def seal_pdf(source: Path, target: Path, *, reason: str) -> None:
         name="ctportal")
     with source.open("rb") as inf, target.open("wb") as out:
         writer = IncrementalPdfFileWriter(inf, strict=False)
-        signers.sign_pdf(writer, meta, signer=signer(), output=out)
+        # Keep the assembled metadata as it is: pyHanko re-serialises the XMP on every update and drops
+        # the PDF/A extension schema that declares pdfuaid (the edition then fails PDF/A-2a). The seal's
+        # time is in the signature; the Info and XMP dates stay the assembly's, consistent with each other.
+        writer._update_meta = lambda: None  # type: ignore[method-assign]
+        sealer = signer()
+        _outside_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=sealer, output=out))
+
+
+def _outside_any_event_loop(work: Callable[[], object]) -> None:
+    """pyHanko's sign_pdf calls asyncio.run(), which refuses to run where an event loop is already
+    running (a compile run inline by a caller that has one, as Playwright's sync API in the browser
+    tests): then it runs on a thread of its own."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        work()
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(work).result()
 
 
 # --- checking a PDF ------------------------------------------------------------------------------
