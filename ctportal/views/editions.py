@@ -182,24 +182,16 @@ def start(round_id: int):
     return redirect(url_for("editions.round_page", round_id=round_id))
 
 
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The two files of a done edition: the PDF and its Word version, each stored under 'compiled'.
+EDITION_FILES = {"pdf": ("stored_name", "application/pdf"), "docx": ("docx_stored_name", DOCX_MIME)}
+
+
 @bp.get("/rounds/<int:round_id>/editions/<int:edition_id>/download")
 @login_required
 @writes_on_get  # every download is an audit event
 def download(round_id: int, edition_id: int):
-    rnd = _round_or_404(round_id, Permission.DOWNLOAD)
-    edition = compile_service.get_edition(rnd, edition_id)
-    if edition is None or edition.state != CompileState.done or not edition.stored_name:
-        abort(404)
-    path = storage.path_for("compiled", edition.stored_name)
-    if not path.exists():
-        abort(404)
-    compile_service.record_download(edition, current_user)
-    db.session.commit()
-    name = f"{rnd.document_number}-edition-{edition.id}".replace("/", "-").replace(" ", "_") + ".pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name, max_age=0)
-
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _send_edition_file(round_id, edition_id, "pdf")
 
 
 @bp.get("/rounds/<int:round_id>/editions/<int:edition_id>/download.docx")
@@ -207,17 +199,23 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 @writes_on_get  # every download is an audit event
 def download_docx(round_id: int, edition_id: int):
     """The edition in Word: whoever may download the PDF (the same permission), nobody else."""
+    return _send_edition_file(round_id, edition_id, "docx")
+
+
+def _send_edition_file(round_id: int, edition_id: int, kind: str):
+    attribute, mimetype = EDITION_FILES[kind]
     rnd = _round_or_404(round_id, Permission.DOWNLOAD)
     edition = compile_service.get_edition(rnd, edition_id)
-    if edition is None or edition.state != CompileState.done or not edition.docx_stored_name:
+    stored_name = getattr(edition, attribute, None) if edition is not None else None
+    if edition is None or edition.state != CompileState.done or not stored_name:
         abort(404)
-    path = storage.path_for("compiled", edition.docx_stored_name)
+    path = storage.path_for("compiled", stored_name)
     if not path.exists():
         abort(404)
-    compile_service.record_download(edition, current_user, kind="docx")
+    compile_service.record_download(edition, current_user, kind=kind)
     db.session.commit()
-    name = f"{rnd.document_number}-edition-{edition.id}".replace("/", "-").replace(" ", "_") + ".docx"
-    return send_file(path, mimetype=DOCX_MIME, as_attachment=True, download_name=name, max_age=0)
+    name = f"{rnd.document_number}-edition-{edition.id}".replace("/", "-").replace(" ", "_") + f".{kind}"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
 
 
 def _send_party_pdf(report, revision, path):
