@@ -141,6 +141,16 @@ def test_the_pdf_is_sealed_and_pyhanko_validates_it(edition, app):
     status = validate_pdf_signature(sigs[0], ValidationContext(trust_roots=[seal.signer().signing_cert]))
     assert status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # The seal filled the field the assembly made, tagged for a screen reader (PDF/UA), and made no other.
+    import pikepdf
+    with pikepdf.open(pdf) as opened:
+        fields = list(opened.Root.AcroForm.Fields)
+        assert [str(f.T) for f in fields] == [seal.FIELD_NAME] and "/V" in fields[0]
+        assert str(fields[0].TU) == seal.FIELD_TOOLTIP
+        tree = opened.Root.StructTreeRoot
+        nums = list(tree.ParentTree.Nums)
+        form = dict(zip(nums[::2], nums[1::2], strict=True))[int(fields[0].StructParent)]
+        assert form.S == "/Form" and form.K[0].Obj.objgen == fields[0].objgen
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "edition.sealed")) == 1
 
@@ -226,8 +236,8 @@ def test_the_genuine_file_is_recognised(edition, csrf_client):
 def test_one_changed_byte_fails(edition, csrf_client):
     _, ed, pdf, _ = edition
     data = bytearray(pdf.read_bytes())
-    at = data.index(b"/MediaBox") + 2
-    data[at] ^= 0x01   # /MediaBox -> /MfdiaBox: still a readable PDF, no longer what was sealed
+    at = data.index(b"<pdfaid:part>") + 1
+    data[at] ^= 0x01   # a letter of the (uncompressed) XMP: still a readable PDF, no longer what was sealed
     html = _check(csrf_client, bytes(data)).get_data(as_text=True)
     assert "The seal does not match: the file was altered or damaged" in html
     assert "Genuine" not in html

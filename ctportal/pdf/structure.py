@@ -197,6 +197,32 @@ def finish(pdf: pikepdf.Pdf, title: str, *, tagged: bool = True) -> None:
         pdf.Root.Lang = String(LANG)
 
 
+def add_signature_field(pdf: pikepdf.Pdf, name: str, tooltip: str, *, tagged: bool = True) -> None:
+    """An empty, invisible signature field on the first page, for the seal to fill (pyHanko signs an
+    existing field by its name). It is made here, not by pyHanko's incremental update, because PDF/UA
+    asks of every widget what only the assembly can give: a /TU (what a screen reader says) and a Form
+    structure element whose OBJR points at it, in the parent tree."""
+    page = pdf.pages[0].obj
+    widget = pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, T=String(name), TU=String(tooltip),
+        Rect=Array([0, 0, 0, 0]), F=132, P=page))  # printed (PDF/A) and locked; no size: invisible
+    page.Annots = Array([*page.get("/Annots", Array()), widget])
+    page.Tabs = Name.S  # PDF/UA: a page with annotations is read in structure order
+    pdf.Root.AcroForm = Dictionary(Fields=Array([widget]))
+    if not tagged or "/StructTreeRoot" not in pdf.Root:
+        return
+    tree = pdf.Root.StructTreeRoot
+    document = tree.K[0]
+    key = int(tree.ParentTreeNextKey)
+    form = pdf.make_indirect(Dictionary(
+        Type=Name.StructElem, S=Name.Form, P=document, Pg=page, Alt=String(tooltip),
+        K=Array([Dictionary(Type=Name.OBJR, Obj=widget, Pg=page)])))
+    document.K = Array([*document.K, form])
+    widget.StructParent = key
+    tree.ParentTree.Nums = Array([*tree.ParentTree.Nums, key, form])
+    tree.ParentTreeNextKey = key + 1
+
+
 def xmp(title: str, lang: str) -> str:
     """The XMP packet: dc:title, dc:language, pdf:Producer, pdfaid (2, A), pdfuaid (1) and its
     extension schema."""

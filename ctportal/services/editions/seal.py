@@ -39,6 +39,8 @@ DEV_P12 = "dev-seal.p12"
 DEV_PASSPHRASE = "dev-seal.passphrase"
 DEV_SUBJECT = "ctportal development seal (not for production)"
 FIELD_NAME = "PortalSeal"
+# What a screen reader says of the seal's (invisible) field: the assembly makes it, tagged (pdf/structure.py).
+FIELD_TOOLTIP = "The portal's electronic seal: it shows the edition is as the portal issued it"
 
 _lock = threading.Lock()
 _signers: dict[tuple[Any, ...], Any] = {}
