@@ -325,6 +325,14 @@ def test_the_consolidated_report_prints_each_partys_figures_and_the_total(app, u
     assert "2.P1: Returned Foreign Terrorist Fighters and family members (persons), actual figures and total" in text
     table = text[text.index("actual figures and total"):]
     assert re.search(r"Category\s+Albania\s+Serbia\s+Total\s+Adults\s+11\s+30\s+41\s+Minors\s+2\s+2\s+4", table)
+    # The edition in Word carries the same table, and each party's annex its own figures.
+    import docx
+    word = docx.Document(str(storage.path_for("compiled", done.docx_stored_name)))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in word.tables]
+    assert [["Category", "Albania", "Serbia", "Total"], ["Adults", "11", "30", "41"],
+            ["Minors", "2", "2", "4"]] in tables
+    annex = [t for t in tables if t[0] == ["Indicator", "Baseline", "Target", "Actual"]]
+    assert ["Returned Foreign Terrorist Fighters and family members: adults (persons)", "1", "50", "11"] in annex[0]
 
 
 def test_two_saves_of_the_figures_from_one_version_are_a_conflict_showing_both(client, auth, rnd):

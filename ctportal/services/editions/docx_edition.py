@@ -511,23 +511,33 @@ def _objective(w: Writer, c: dict[str, Any]) -> None:
         w.heading(f"Action {a['code']}", 2)
         w.worded(w.para(), a["words"])
         w.para(a["group_title"], size=10)
-        if not a["rows"]:
+        if a["rows"]:
+            _action_rows(w, a)
+        else:
             w.para("No approved report covers this action.")
-            continue
+        for f in a.get("figures", []):
+            first = "Category" if f["rows"][0]["category"] else "Indicator"
+            w.table([first, *f["parties"], "Total"],
+                    [[r["category"] or f["name"], *r["cells"], r["total"]] for r in f["rows"]],
+                    caption=f"{a['code']}: {f['name']} ({f['unit']}), actual figures and total")
 
-        def progress(r: dict[str, Any]) -> Callable[[Any], None]:
-            def fill(cell: Any) -> None:
-                first = cell.paragraphs[0]
-                if r["priority"]:
-                    target = f" (target: {r['priority']['target']})" if r["priority"]["target"] else ""
-                    w.text(first, r["priority"]["text"] + target, italic=True, size=10)
-                    first = cell.add_paragraph()
-                w.text(first, r["progress"], size=10)
-            return fill
-        w.table(["Party", "Status", "Commission assessment", "Key progress"],
-                [[r["party"] + ("\nPRIORITY" if r["priority"] else ""), _status(r["status"]),
-                  r["assessment"] or "—", progress(r)] for r in a["rows"]],
-                caption=f"{a['code']}: status, Commission assessment and key progress")
+
+def _action_rows(w: Writer, a: dict[str, Any]) -> None:
+    """One row per party reporting on the action, as in the PDF's table."""
+
+    def progress(r: dict[str, Any]) -> Callable[[Any], None]:
+        def fill(cell: Any) -> None:
+            first = cell.paragraphs[0]
+            if r["priority"]:
+                target = f" (target: {r['priority']['target']})" if r["priority"]["target"] else ""
+                w.text(first, r["priority"]["text"] + target, italic=True, size=10)
+                first = cell.add_paragraph()
+            w.text(first, r["progress"], size=10)
+        return fill
+    w.table(["Party", "Status", "Commission assessment", "Key progress"],
+            [[r["party"] + ("\nPRIORITY" if r["priority"] else ""), _status(r["status"]),
+              r["assessment"] or "—", progress(r)] for r in a["rows"]],
+            caption=f"{a['code']}: status, Commission assessment and key progress")
 
 
 def _commission_text(title: str) -> Callable[[Writer, dict[str, Any]], None]:
@@ -610,6 +620,13 @@ def _annex(w: Writer, c: dict[str, Any]) -> None:
                     w.html(f["html"])
                 elif f["kind"] == "rows":
                     w.table(f["columns"], [[cell["text"] for cell in row] for row in f["rows"]], caption=f["label"])
+            if e.get("figures"):
+                w.table(["Indicator", "Baseline", "Target", "Actual"],
+                        [[f"{f['name']}{': ' + r['category'].lower() if r['category'] else ''} ({f['unit']})",
+                          *r["cells"]] for f in e["figures"] for r in f["rows"]], caption="Figures")
+            for o in e.get("originals", []):  # the text as the party wrote it, in its own language
+                w.heading(f"{o['label']} ({o['language']})", 4)
+                w.html(o["html"])
             if e["documents"]:
                 _documents_table(w, e["documents"], "Documents")
     if c["documents"]:
