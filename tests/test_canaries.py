@@ -19,6 +19,7 @@ import io
 import re
 import subprocess
 import tempfile
+import zipfile
 from collections import deque
 from urllib.parse import urljoin, urlsplit
 
@@ -26,8 +27,8 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from ctportal.models import (Assessment, Document, Notification, OutgoingMail, Party, ProcessRecord, Verdict,
-                             Visibility, db)
+from ctportal.models import (Assessment, Document, Notification, OutgoingMail, Party, ProcessRecord, Report,
+                             Verdict, Visibility, db)
 from ctportal.services.accounts import api_tokens, observers
 from ctportal.services.review.comments import post_comment
 from ctportal.services.review.reviews import save_entry_review
@@ -40,7 +41,7 @@ CANARY = "CNRY"  # every planted text canary starts with it
 ASSESSMENT_CANARIES = ([a.title for a in Assessment] + [a.value for a in Assessment]
                        + ["Commission assessment", "Assessment:"])
 
-PARTY_ROLES = ("coordinator_al", "contributor_al", "reporter_europol")
+PARTY_ROLES = ("coordinator_al", "contributor_al", "coordinator_xk", "reporter_europol")
 MAX_PAGES = 900
 SKIP_PREFIXES = ("/static/", "/logout", "/api/v1/reference/assets/", "/healthz", "/readyz")
 
@@ -60,7 +61,7 @@ def _internal_talk(report, users, tag: str) -> None:
                         visibility=Visibility.internal, entry=entry)
     post_comment(report, users.reviewer2, f"{CANARY}-INTERNAL-REPLY-{tag}", entry=entry, parent=root)
     # An internal comment naming a party user: the mention must not notify them.
-    mention = "@coordinator.al" if tag == "AL" else "@reporter.europol"
+    mention = {"AL": "@coordinator.al", "XK": "@coordinator.xk"}.get(tag, "@reporter.europol")
     post_comment(report, users.reviewer, f"{CANARY}-INTERNAL-MENTION-{tag} {mention}",
                  visibility=Visibility.internal, entry=report.entries[1])
     report_root = post_comment(report, users.reviewer, f"{CANARY}-INTERNAL-REPORT-{tag}",
@@ -94,6 +95,23 @@ def build_canary_world(users):
     _internal_talk(ep, users, "EP")
     db.session.commit()
     request_changes(ep, users.reviewer, "Please revise the first action.")
+
+    # Kosovo* sent back for changes, with an institution that has an action assigned: its offline forms
+    # (Word, Excel), made while the report is open again, are party outputs too.
+    from ctportal.models import Institution
+    from ctportal.services.partner import assignments
+    xk = fill_report(report_of(rnd, "XK"))
+    submit(xk, users.coordinator_xk)
+    _review(xk, users.reviewer, "XK", revision_tag="R1", needs_revision_first=True)
+    _internal_talk(xk, users, "XK")
+    db.session.commit()
+    request_changes(xk, users.reviewer, "Please revise the first action.")
+    institution = Institution(party_id=xk.party_id, name="Ministry of Internal Affairs")
+    db.session.add(institution)
+    db.session.flush()
+    for entry in xk.entries[:2]:
+        assignments.assign(entry, users.coordinator_xk, assignee_id=None, institution_id=institution.id,
+                           due_on=None)
 
     parties = {p.code: p for p in db.session.scalars(sa.select(Party))}
     observers.bind(users.observer, [parties["AL"], parties["EUROPOL"]])
@@ -131,7 +149,8 @@ def _processes(rnd, users) -> None:
 # --- reading what comes back ----------------------------------------------------------------------
 
 def text_of(response) -> str:
-    """The readable text of any answer: HTML/JSON/CSV as text, a PDF through pdftotext, XLSX cell by cell."""
+    """The readable text of any answer: HTML/JSON/CSV as text, a PDF through pdftotext, XLSX cell by cell,
+    DOCX part by part."""
     data = response.data
     ctype = response.headers.get("Content-Type", "")
     if data.startswith(b"%PDF"):
@@ -140,6 +159,11 @@ def text_of(response) -> str:
             f.flush()
             out = subprocess.run(["pdftotext", f.name, "-"], check=True, capture_output=True).stdout.decode()
         return out + "\n" + data.decode("latin-1")  # and the raw bytes: metadata, uncompressed strings
+    if data.startswith(b"PK") and "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist():
+        # A Word file: the text of every part (body, headers, footers, footnotes, comments, properties).
+        with zipfile.ZipFile(io.BytesIO(data)) as word:
+            parts = [word.read(n).decode("utf-8") for n in word.namelist() if n.endswith(".xml")]
+        return html.unescape(re.sub(r"<[^>]+>", " ", "\n".join(parts)))
     if "spreadsheetml" in ctype or data.startswith(b"PK"):
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
         cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
@@ -221,7 +245,7 @@ def read_everything(client, start: list[str], headers: dict | None = None, find=
 
 
 def _ids(rnd, reports, users, key) -> dict[str, list]:
-    from ctportal.models import Comment, Document, PartyPdfJob
+    from ctportal.models import Comment, Document, Institution, PartyPdfJob
     report_ids = [r.id for r in reports]
     entries = [e.id for r in reports for e in r.entries[:6]]
     return {"report_id": report_ids, "entry_id": entries, "round_id": [rnd.id],
@@ -233,7 +257,10 @@ def _ids(rnd, reports, users, key) -> dict[str, list]:
             "comment_id": list(db.session.scalars(sa.select(Comment.id).where(
                 Comment.report_id.in_(report_ids)))),
             "slug": ["objective-1", "1", "objective-5"], "code": ["jap-2018"],
-            "process_id": list(db.session.scalars(sa.select(ProcessRecord.id)))}
+            "process_id": list(db.session.scalars(sa.select(ProcessRecord.id))),
+            "institution_id": list(db.session.scalars(sa.select(Institution.id).where(
+                Institution.party_id.in_([r.party_id for r in reports])))),
+            "kind": ["docx", "xlsx"]}
 
 
 def _login(app, auth_cls, users, key):
@@ -245,7 +272,9 @@ def _login(app, auth_cls, users, key):
 def test_no_commission_only_value_reaches_any_party_output(app, users):
     from tests.helpers import AuthActions
     rnd, al, ep = build_canary_world(users)
-    reports = [al, ep]
+    xk = next(r for r in db.session.scalars(sa.select(Report).where(Report.round_id == rnd.id))
+              if r.party.code == "XK")
+    reports = [al, ep, xk]
 
     # Positive control: the canaries are real, the Commission reads them on its pages.
     reviewer = _login(app, AuthActions, users, "reviewer")
@@ -288,14 +317,21 @@ def test_no_commission_only_value_reaches_any_party_output(app, users):
         leaks["observer"] = found
 
     # The crawl reached the outputs that matter (a route renamed would otherwise go unread).
+    from ctportal.models import Institution
+    institution = db.session.scalar(sa.select(Institution).where(Institution.party_id == xk.party_id))
     for must in (f"/compile/reports/{al.id}/pdf", f"/compile/reports/{ep.id}/pdf", f"/exports/reports/{al.id}.csv",
                  f"/exports/reports/{al.id}.xlsx", f"/exports/rounds/{rnd.id}.xlsx", f"/reports/{ep.id}/feedback",
                  f"/reports/{al.id}/entries/{al.entries[0].id}", f"/reports/{al.id}/timeline",
                  f"/reports/{ep.id}/entries/{ep.entries[0].id}/comments", f"/reports/{al.id}/comments",
                  "/notifications/", f"/api/v1/reports/{al.id}", f"/api/v1/reports/{al.id}/approved-revision",
-                 "/processes/", f"/processes/{shared.id}"):
+                 "/processes/", f"/processes/{shared.id}", f"/reports/{xk.id}/offline/{institution.id}/form.docx",
+                 f"/reports/{xk.id}/offline/{institution.id}/form.xlsx"):
         assert must in VISITED, must
     assert len(VISITED) > 100
+    # ... and read what it opened: the Word form's text is there to look into.
+    form = text_of(_login(app, AuthActions, users, "coordinator_xk").get(
+        f"/reports/{xk.id}/offline/{institution.id}/form.docx"))
+    assert "Ministry of Internal Affairs" in form and f"CTP-ENTRY-{xk.entries[0].id}-V" in form
 
     # Every notification and mail a party user (or the observer) received.
     readers = [users[k] for k in (*PARTY_ROLES, "observer")]
