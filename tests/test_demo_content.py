@@ -27,10 +27,10 @@ CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 @pytest.fixture
-def demo(runner, app):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
+def demo(runner, app, tmp_path_factory):
+    """The seeded demo (seeded once per test process, put back for each test: tests/demo_world.py)."""
+    from tests import demo_world
+    demo_world.seeded(app, runner, tmp_path_factory.mktemp("demo"))
 
 
 def reports() -> dict[str, Report]:
@@ -111,7 +111,7 @@ def test_partner_names_are_in_their_own_languages_and_scripts(demo):
     assert "Kosovo*" in text("EC")
 
 
-def test_the_content_is_the_same_on_every_run(runner, app):
+def test_the_content_is_the_same_on_every_run(runner, app, tmp_path_factory):
     def snapshot():
         # A priority entry's key holds the priority action's id, which a database sequence numbers anew.
         return sorted((r.round.document_number, r.party.code,
@@ -122,7 +122,8 @@ def test_the_content_is_the_same_on_every_run(runner, app):
                        tuple(sorted((f.category, f.baseline, f.target, f.actual) for f in e.figures)))
                       for r in db.session.scalars(sa.select(Report)) for e in r.entries)
 
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    from tests import demo_world
+    demo_world.seeded(app, runner, tmp_path_factory.mktemp("demo"))  # seeded, or the kept seeding put back
     first = snapshot()
     for table in ("observer_consent", "comment", "entry_review", "revision_document", "document", "report_event",
                   "notification", "outgoing_mail", "legal_act", "measure", "follow_up", "entry_figure",
