@@ -126,8 +126,11 @@ class EmbeddedConsumer(Consumer):
         pass
 
     def stop(self, graceful: bool = False) -> None:
-        super().stop(graceful)
+        # The stop flag first, then the wake-up: an idle worker waiting on _wake sees the flag at once.
+        # Woken only after huey's graceful join, it slept out its poll delay (up to 30 s) first.
+        self.stop_flag.set()
         _wake.set()
+        super().stop(graceful)
 
 
 def start_embedded_consumer(app: Flask) -> Consumer | None:
