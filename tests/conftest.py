@@ -208,6 +208,13 @@ def runner(bare_app):
 
 
 @pytest.fixture
+def demo(runner, app, tmp_path_factory):
+    """The seeded demo (`seed-demo` once per test process, put back for each test: tests/demo_world.py)."""
+    from tests import demo_world
+    demo_world.seeded(app, runner, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
 def users(app):
     """One account per role and party (see tests/helpers.py); password helpers.PASSWORD."""
     return make_users()

@@ -6,7 +6,6 @@ import re
 import time
 
 import pyotp
-import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -24,13 +23,6 @@ EXPECTED_STATES = {
     "EC": ReportState.submitted, "EUROPOL": ReportState.draft, "EUROJUST": ReportState.approved,
 }
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-
-
-@pytest.fixture
-def demo(runner, app, tmp_path_factory):
-    """The seeded demo (seeded once per test process, put back for each test: tests/demo_world.py)."""
-    from tests import demo_world
-    demo_world.seeded(app, runner, tmp_path_factory.mktemp("demo"))
 
 
 def reports() -> dict[str, Report]:

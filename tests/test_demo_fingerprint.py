@@ -173,7 +173,7 @@ def test_the_seeded_demo_matches_the_recorded_fingerprint(seeded):
             assert found[part] == expected[part], part
 
 
-def test_the_fingerprint_sees_a_changed_text(seeded):
+def test_the_fingerprint_sees_a_changed_text(demo):
     # A fingerprint that missed a one-letter change would pass any refactoring.
     before = fingerprint()
     report = db.session.scalar(sa.select(Report).join(Party).join(Round).where(

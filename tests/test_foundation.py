@@ -138,9 +138,7 @@ def test_an_unexpected_error_gives_the_500_page_and_rolls_back(tmp_path, databas
     assert b"Something went wrong" in response.data and b"boom" not in response.data
 
 
-def test_a_demo_user_can_sign_in_and_sees_their_reports(client, app, runner):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+def test_a_demo_user_can_sign_in_and_sees_their_reports(client, app, demo):
     response = client.post("/login", data={"email": "coordinator.al@demo.ctportal.eu",
                                            "password": "demo-portal-passphrase"})
     assert response.status_code == 302
