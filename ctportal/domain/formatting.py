@@ -1,7 +1,8 @@
 """How the portal writes dates, on screens, in PDFs and in mail: "5 March 2026", never "05 March".
 
 English (the default, and always the PDFs' and exports') keeps the Council documents' own form; the
-other languages follow their CLDR conventions through Babel ("5. mart 2026.", "5 март 2026 г.").
+other languages follow their CLDR conventions through Babel ("5. mart 2026", "5 март 2026 г."), without
+the year's closing period where the sentence has its own (`_without_year_period`).
 `locale` is a Babel locale name (domain/languages.py, `babel_locale`).
 """
 from __future__ import annotations
@@ -21,7 +22,14 @@ def long_date(value: dt.date | dt.datetime | None, locale: str | None = None) ->
     if locale is None or locale == ENGLISH:
         return f"{value.day} {value:%B %Y}"
     day = value.date() if isinstance(value, dt.datetime) else value
-    return babel_dates.format_date(day, "long", locale=locale)
+    return _without_year_period(babel_dates.format_date(day, "long", locale=locale))
+
+
+def _without_year_period(text: str) -> str:
+    """CLDR ends the Serbian, Bosnian and Montenegrin forms with the year's ordinal period ("5. mart
+    2026."); the portal's sentences put their own punctuation after a date, which then read
+    "2026.." or "2026., 09:05". Within running text and tables the year goes without it."""
+    return text[:-1] if text.endswith(".") and text[-2:-1].isdigit() else text
 
 
 def long_datetime(value: dt.datetime | None, locale: str | None = None) -> str:
@@ -30,7 +38,7 @@ def long_datetime(value: dt.datetime | None, locale: str | None = None) -> str:
         return ""
     if locale is None or locale == ENGLISH:
         return f"{value.day} {value:%b %Y, %H:%M} UTC"
-    return f"{babel_dates.format_date(value.date(), 'medium', locale=locale)}, {value:%H:%M} UTC"
+    return f"{_without_year_period(babel_dates.format_date(value.date(), 'medium', locale=locale))}, {value:%H:%M} UTC"
 
 
 def number(value: int | float | None, locale: str | None = None) -> str:
