@@ -107,3 +107,22 @@ def test_a_partial_file_of_a_killed_writer_is_removed_at_start(app, tmp_path):
     alive.write_bytes(b"an upload in progress")
     removed = remove_orphaned_temporary_files(app.config["STORAGE_DIR"])
     assert removed == [orphan] and not orphan.exists() and alive.exists()
+
+
+def test_verify_storage_checks_the_process_reports_and_fact_check_slices_too(app, users, runner):
+    import datetime as dt
+
+    from ctportal.models import ProcessKind, ProcessRecord
+    rnd = make_round()
+    name, sha, size = storage.write_atomically("documents", iter([b"%PDF-1.4 minutes"]), "pdf")
+    process = ProcessRecord(round_id=rnd.id, kind=list(ProcessKind)[0], title="Dialogue", held_on=dt.date(2026, 3, 5),
+                            place="Tirana", report_name="minutes.pdf", report_stored=name, report_size=size,
+                            report_sha256=sha,
+                            recorded_by_id=users.reviewer.id, updated_by_id=users.reviewer.id)
+    db.session.add(process)
+    db.session.commit()
+    assert runner.invoke(args=["verify-storage"]).exit_code == 0
+    storage.path_for("documents", name).write_bytes(b"changed on disk")
+    result = runner.invoke(args=["verify-storage"])
+    assert result.exit_code != 0
+    assert f"report of process {process.id} (minutes.pdf): file documents/{name} does not match" in result.output

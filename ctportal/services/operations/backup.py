@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ctportal.models import CompiledReport, Document, RenderedPart, db
+from ctportal.models import CompiledReport, Document, FactcheckSlice, ProcessRecord, RenderedPart, db
 from ctportal.infra import storage
 
 MANIFEST = "manifest.json"
@@ -180,6 +180,11 @@ def verify_storage() -> StorageReport:
                          f"compiled report {edition.id} (Word)"))
     for part in db.session.scalars(sa.select(RenderedPart)):
         rows.append(("parts", part.stored_name, part.sha256, f"rendered part {part.id}"))
+    for piece in db.session.scalars(sa.select(FactcheckSlice)):  # each party's part of a draft edition
+        rows.append(("compiled", piece.stored_name, piece.sha256, f"fact-check slice {piece.id}"))
+    for process in db.session.scalars(sa.select(ProcessRecord).where(ProcessRecord.report_stored.is_not(None))):
+        rows.append(("documents", process.report_stored or "", process.report_sha256,
+                     f"report of process {process.id} ({process.report_name})"))
     for kind, name, sha, label in rows:
         report.checked += 1
         try:
