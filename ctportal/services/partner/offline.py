@@ -279,9 +279,11 @@ def plan(report: Report, institution: Institution, filed: FiledForm) -> Plan:
         indicators = figure_service.of_entry(entry, by_action)
         data, bad = _data(entry, filed_entry, label, indicators)
         rnd = report.round
-        found = bad + [_("%(entry)s — %(problem)s", entry=label, problem=p.message)
+        # A figure's message names its entry itself ("1.P1, figures, …"): it is not prefixed a second time.
+        found = bad + [p.message if p.field.startswith(figure_service.FIELD_PREFIX)
+                       else _("%(entry)s — %(problem)s", entry=label, problem=p.message)
                        for p in entry_service.validate(data, (rnd.period_start, rnd.period_end),
-                                                       indicators=indicators, entry_code=entry.key)]
+                                                       indicators=indicators, entry_code=label)]
         if found:
             problems += found
             continue

@@ -47,9 +47,12 @@ def of_entry(entry: Entry, by_action: dict[int, list[Indicator]] | None = None) 
     return by_action.get(entry.action_id, [])
 
 
+FIELD_PREFIX = "fig_"
+
+
 def field_name(indicator: Indicator, category: str, column: str) -> str:
     """The form field of one number: fig_<indicator id>_<category>_<column>."""
-    return f"fig_{indicator.id}_{category}_{column}"
+    return f"{FIELD_PREFIX}{indicator.id}_{category}_{column}"
 
 
 def cells(indicators: list[Indicator]) -> list[tuple[Indicator, str, str]]:
