@@ -288,8 +288,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def seal_environment(workdir: Path) -> dict[str, str]:
+    """A production portal seals its editions and refuses to compile without a seal: the benchmarks
+    give it a self-signed one made in their work directory (as development makes one in instance/)."""
+    from ctportal.services.editions import seal
+
+    p12 = seal.make_dev_seal(workdir)
+    passfile = seal.dev_seal_paths(workdir)[1]
+    return {"CTPORTAL_SEAL_PKCS12_FILE": str(p12), "CTPORTAL_SEAL_PASSPHRASE": passfile.read_text().strip()}
+
+
 def _environment(workdir: Path, postgres: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CTPORTAL_")}
+    env.update(seal_environment(workdir))
     env.update(CTPORTAL_ENV="production", CTPORTAL_SECRET_KEY=secrets.token_urlsafe(48),
                CTPORTAL_SECURE_COOKIES="false", CTPORTAL_STORAGE_DIR=str(workdir / "files"),
                CTPORTAL_LOG_FORMAT="json", CTPORTAL_LOGIN_RATE_LIMIT="1000 per minute",

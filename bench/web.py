@@ -40,7 +40,7 @@ from pathlib import Path
 import requests
 
 from bench.anchor import create_database
-from bench.load import PASSWORD, TOTP_SECRET, Client, Stats, _free_port, forms_of
+from bench.load import PASSWORD, TOTP_SECRET, Client, Stats, _free_port, forms_of, seal_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -52,6 +52,7 @@ ACCOUNTS = {"party": "bench.al@bench.test", "reviewer": "bench.reviewer@bench.te
 def _environment(workdir: Path, redis_db: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CTPORTAL_")}
     env.pop("DATABASE_URL", None)
+    env.update(seal_environment(workdir))
     # As in production: jobs go through Redis to a separate `flask jobs-worker` (never a web worker).
     env.update(CTPORTAL_ENV="production", CTPORTAL_SECRET_KEY=secrets.token_urlsafe(48),
                CTPORTAL_SECURE_COOKIES="false", CTPORTAL_STORAGE_DIR=str(workdir / "files"),
