@@ -71,8 +71,19 @@ def _internal_talk(report, users, tag: str) -> None:
     post_comment(report, users.reviewer, f"Shared remark for {tag}: please add dates.", entry=entry)
 
 
+def _sent_back(rnd, code: str, submitter, users, tag: str):
+    """The party's report submitted, reviewed with notes, talked over internally, sent back for changes."""
+    report = fill_report(report_of(rnd, code))
+    submit(report, submitter)
+    _review(report, users.reviewer, tag, revision_tag="R1", needs_revision_first=True)
+    _internal_talk(report, users, tag)
+    db.session.commit()
+    request_changes(report, users.reviewer, "Please revise the first action.")
+    return report
+
+
 def build_canary_world(users):
-    """Albania approved after one request for changes; Europol sent back for changes; both reviewed."""
+    """Albania approved after one request for changes; Europol and Kosovo* sent back for changes; all reviewed."""
     rnd = make_round()
     al = fill_report(report_of(rnd, "AL"))
     submit(al, users.coordinator_al)
@@ -89,23 +100,13 @@ def build_canary_world(users):
     db.session.commit()
     approve(al, users.reviewer2)
 
-    ep = fill_report(report_of(rnd, "EUROPOL"))
-    submit(ep, users.reporter_europol)
-    _review(ep, users.reviewer, "EP", revision_tag="R1", needs_revision_first=True)
-    _internal_talk(ep, users, "EP")
-    db.session.commit()
-    request_changes(ep, users.reviewer, "Please revise the first action.")
+    ep = _sent_back(rnd, "EUROPOL", users.reporter_europol, users, "EP")
 
     # Kosovo* sent back for changes, with an institution that has an action assigned: its offline forms
     # (Word, Excel), made while the report is open again, are party outputs too.
     from ctportal.models import Institution
     from ctportal.services.partner import assignments
-    xk = fill_report(report_of(rnd, "XK"))
-    submit(xk, users.coordinator_xk)
-    _review(xk, users.reviewer, "XK", revision_tag="R1", needs_revision_first=True)
-    _internal_talk(xk, users, "XK")
-    db.session.commit()
-    request_changes(xk, users.reviewer, "Please revise the first action.")
+    xk = _sent_back(rnd, "XK", users.coordinator_xk, users, "XK")
     institution = Institution(party_id=xk.party_id, name="Ministry of Internal Affairs")
     db.session.add(institution)
     db.session.flush()
