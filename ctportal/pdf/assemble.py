@@ -22,7 +22,6 @@ from collections.abc import Set
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-
 from typing import Any
 
 import pikepdf
@@ -110,14 +109,14 @@ def assemble(parts: list[Path], furniture: Path, out: Path, *, title: str, font_
     `seal_field`: (name, tooltip) of the empty signature field the seal will fill (an edition)."""
     joined = structure.join(list(parts), tagged=tagged)
     try:
-        total = _stamp_and_save(joined, parts, furniture, out, title=title, font_cache=font_cache,
+        total = _stamp_and_save(joined, furniture, out, title=title, font_cache=font_cache,
                                 continued=continued, tagged=tagged, seal_field=seal_field)
     finally:
         joined.close()
     return total
 
 
-def _stamp_and_save(joined: structure.Joined, parts: list[Path], furniture: Path, out: Path, *, title: str,
+def _stamp_and_save(joined: structure.Joined, furniture: Path, out: Path, *, title: str,
                     font_cache: Path | None, continued: Set[int], tagged: bool,
                     seal_field: tuple[str, str] | None = None) -> int:
     writer = PdfWriter(clone_from=PdfReader(joined.pages_only))

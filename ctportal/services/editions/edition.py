@@ -61,7 +61,7 @@ class Plan:
         """The assembled edition as one cached file: same parts, same furniture, same title —
         the same bytes, so a compile after the approval's pre-render only copies it."""
         key = content.cache_key("edition", {"parts": [p.key for p in self.parts], "furniture": self.furniture.key,
-                                            "title": self.title, "seal_field": [seal.FIELD_NAME, seal.FIELD_TOOLTIP]})
+                                            "title": self.title, "seal_field": list(seal.FIELD)})
         return Part("edition", key, "", {}, "the assembled edition", pages=sum(p.pages for p in self.parts))
 
     @cached_property
@@ -107,7 +107,7 @@ def assembled(plan: Plan, progress: Progress | None = None) -> Path:
             whole.pages = assemble([rendered_path(p) for p in plan.parts], rendered_path(plan.furniture), out,
                                    title=plan.title, font_cache=storage.folder("parts"), tagged=tagged_pdfs(),
                                    continued={i for i, p in enumerate(plan.parts) if p.continues},
-                                   seal_field=(seal.FIELD_NAME, seal.FIELD_TOOLTIP))
+                                   seal_field=seal.FIELD)
             row = _store(whole, out)
         db.session.commit()
     return storage.path_for("parts", row.stored_name)

@@ -41,6 +41,7 @@ DEV_SUBJECT = "ctportal development seal (not for production)"
 FIELD_NAME = "PortalSeal"
 # What a screen reader says of the seal's (invisible) field: the assembly makes it, tagged (pdf/structure.py).
 FIELD_TOOLTIP = "The portal's electronic seal: it shows the edition is as the portal issued it"
+FIELD = (FIELD_NAME, FIELD_TOOLTIP)  # what the assembly makes (pdf/assemble.py, seal_field)
 
 _lock = threading.Lock()
 _signers: dict[tuple[Any, ...], Any] = {}
